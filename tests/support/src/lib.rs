@@ -1,0 +1,652 @@
+//! Support for integration tests that run against the real Kafka cluster of `scripts/kafka`.
+//!
+//! * [`Cluster::plain`] and [`Cluster::secure`] give the test run's clusters: a cluster already
+//!   running in the expected dir is reused (that is how `scripts/test` hands them over), otherwise
+//!   the first test to ask starts it through `scripts/kafka up`, which serialises concurrent callers
+//!   with a file lock and stops a cluster it started once the `cargo test` process has exited.
+//! * [`unique_topic`] gives each test names no other test (or earlier run) uses, so tests run in
+//!   parallel on one cluster.
+//! * [`wait_until`] polls a condition up to a deadline and fails with what it waited for and what
+//!   it last saw, so tests never sleep for a guessed time.
+//! * [`run`] runs a process with a deadline; [`Cluster::kafka_tool`] runs one of Kafka's own tool
+//!   classes from the installed jars, and [`Cluster::kcat`] prepares a `kcat` command.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long a Kafka tool or client command may run before a test calls it hung.
+pub const TOOL_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Default dir and port base of each variant; `scripts/test` and docs/development.md use the same.
+const PLAIN_DEFAULT_DIR: &str = "adminwire-kafka";
+const PLAIN_DEFAULT_BASE: u16 = 19090;
+const SECURE_DEFAULT_DIR: &str = "adminwire-kafka-secure";
+const SECURE_DEFAULT_BASE: u16 = 19290;
+
+/// The repository root (this crate lives in `tests/support`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("tests/support has two ancestors")
+        .to_path_buf()
+}
+
+/// `scripts/kafka`, the one entry point that installs, starts and stops clusters.
+pub fn kafka_script() -> PathBuf {
+    repo_root().join("scripts/kafka")
+}
+
+/// Which of the two clusters a test wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// PLAINTEXT listeners, no authorizer.
+    Plain,
+    /// SASL/PLAIN on every listener, `StandardAuthorizer`, users admin (super user), alice (ACLs on
+    /// `alice-*` topics and groups) and bob (no ACLs).
+    Secure,
+}
+
+impl Variant {
+    /// The state dir: `ADMINWIRE_KAFKA_DIR` / `ADMINWIRE_SECURE_KAFKA_DIR`, or a default in `$TMPDIR`.
+    pub fn dir(self) -> PathBuf {
+        let (var, default) = match self {
+            Variant::Plain => ("ADMINWIRE_KAFKA_DIR", PLAIN_DEFAULT_DIR),
+            Variant::Secure => ("ADMINWIRE_SECURE_KAFKA_DIR", SECURE_DEFAULT_DIR),
+        };
+        match std::env::var_os(var) {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => std::env::temp_dir().join(default),
+        }
+    }
+
+    /// The port base: node N listens on base+N, its controller on base+100+N.
+    pub fn port_base(self) -> u16 {
+        let (var, default) = match self {
+            Variant::Plain => ("ADMINWIRE_KAFKA_PORT_BASE", PLAIN_DEFAULT_BASE),
+            Variant::Secure => ("ADMINWIRE_SECURE_KAFKA_PORT_BASE", SECURE_DEFAULT_BASE),
+        };
+        match std::env::var(var) {
+            Ok(v) => v.parse().unwrap_or_else(|_| panic!("{var}={v:?} is not a port number")),
+            Err(_) => default,
+        }
+    }
+}
+
+/// A running cluster as `scripts/kafka` recorded it in `cluster.env`.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    variant: Variant,
+    dir: PathBuf,
+    bootstrap: String,
+    state: HashMap<String, String>,
+}
+
+static PLAIN: OnceLock<Cluster> = OnceLock::new();
+static SECURE: OnceLock<Cluster> = OnceLock::new();
+
+impl Cluster {
+    /// The plain cluster of this test run, started on first use if none runs. If
+    /// `ADMINWIRE_BOOTSTRAP` is set, clients use that address instead (a cluster someone else runs);
+    /// node control then still needs the state file in the plain cluster's dir.
+    pub fn plain() -> &'static Cluster {
+        PLAIN.get_or_init(|| Cluster::start_or_reuse(Variant::Plain))
+    }
+
+    /// The secured cluster of this test run (see [`Variant::Secure`]), started on first use.
+    pub fn secure() -> &'static Cluster {
+        SECURE.get_or_init(|| Cluster::start_or_reuse(Variant::Secure))
+    }
+
+    fn start_or_reuse(variant: Variant) -> Cluster {
+        let dir = variant.dir();
+        let external = match variant {
+            Variant::Plain => std::env::var("ADMINWIRE_BOOTSTRAP").ok().filter(|b| !b.is_empty()),
+            Variant::Secure => None,
+        };
+        if external.is_none() {
+            let mut up = Command::new(kafka_script());
+            up.arg("up");
+            if variant == Variant::Secure {
+                up.arg("--secure");
+            }
+            // The test binary's parent is cargo (or nextest): the cluster then lives exactly as
+            // long as the whole test run, across all test binaries, and is stopped after it. A
+            // cluster that was already running (scripts/test's) is reused and left to its owner.
+            up.arg("--until-exit-of").arg(std::os::unix::process::parent_id().to_string());
+            up.env("ADMINWIRE_KAFKA_DIR", &dir)
+                .env("ADMINWIRE_KAFKA_PORT_BASE", variant.port_base().to_string());
+            let out = run(&mut up, Duration::from_secs(600))
+                .unwrap_or_else(|e| panic!("scripts/kafka up ({variant:?}) failed to run: {e}"));
+            assert!(
+                out.status.success(),
+                "scripts/kafka up ({variant:?}, dir {}) failed:\n{}",
+                dir.display(),
+                out.combined()
+            );
+        }
+        let state_path = dir.join("cluster.env");
+        let state = match std::fs::read_to_string(&state_path) {
+            Ok(text) => parse_state(&text),
+            Err(e) if external.is_some() => {
+                eprintln!("no state at {} ({e}); node control unavailable", state_path.display());
+                HashMap::new()
+            }
+            Err(e) => panic!("cannot read {}: {e}", state_path.display()),
+        };
+        let bootstrap = external
+            .unwrap_or_else(|| state.get("BOOTSTRAP").cloned().expect("cluster.env has BOOTSTRAP"));
+        Cluster { variant, dir, bootstrap, state }
+    }
+
+    /// Which variant this is.
+    pub fn variant(&self) -> Variant {
+        self.variant
+    }
+
+    /// `127.0.0.1:PORT,...` of all three brokers.
+    pub fn bootstrap(&self) -> &str {
+        &self.bootstrap
+    }
+
+    /// The cluster's state dir (`cluster.env`, `nodeN/`, `clients/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A value from `cluster.env`.
+    pub fn state(&self, key: &str) -> Option<&str> {
+        self.state.get(key).map(String::as_str)
+    }
+
+    fn state_required(&self, key: &str) -> &str {
+        self.state(key).unwrap_or_else(|| {
+            panic!(
+                "{key} is not in {}/cluster.env (is this cluster run by scripts/kafka?)",
+                self.dir.display()
+            )
+        })
+    }
+
+    /// The node ids (1, 2, 3).
+    pub fn node_ids(&self) -> Vec<i32> {
+        self.state_required("NODE_IDS")
+            .split_whitespace()
+            .map(|n| n.parse().expect("NODE_IDS holds integers"))
+            .collect()
+    }
+
+    /// The broker (client) port of a node.
+    pub fn node_port(&self, node: i32) -> u16 {
+        self.state_required(&format!("NODE{node}_PORT")).parse().expect("port number")
+    }
+
+    /// The controller port of a node.
+    pub fn controller_port(&self, node: i32) -> u16 {
+        self.state_required(&format!("NODE{node}_CONTROLLER_PORT")).parse().expect("port number")
+    }
+
+    /// `127.0.0.1:PORT` of one node's broker listener.
+    pub fn node_address(&self, node: i32) -> String {
+        format!("127.0.0.1:{}", self.node_port(node))
+    }
+
+    /// The rack a node was configured with (`rack-a`, ...).
+    pub fn node_rack(&self, node: i32) -> &str {
+        self.state_required(&format!("NODE{node}_RACK"))
+    }
+
+    /// The folder with Kafka's jars (`java -cp 'DIR/*' ...`).
+    pub fn kafka_libs(&self) -> PathBuf {
+        PathBuf::from(self.state_required("KAFKA_LIBS"))
+    }
+
+    /// Java client config (`--command-config`) for a user; on the plain cluster it just says
+    /// PLAINTEXT, so callers can pass it either way.
+    pub fn client_properties(&self, user: &str) -> PathBuf {
+        self.dir.join("clients").join(format!("{user}.properties"))
+    }
+
+    /// librdkafka config (`kcat -F`) for a user.
+    pub fn kcat_config(&self, user: &str) -> PathBuf {
+        self.dir.join("clients").join(format!("{user}.kcat.conf"))
+    }
+
+    /// A user's password on the secure cluster.
+    pub fn password(&self, user: &str) -> &str {
+        self.state_required(&format!("{}_PASSWORD", user.to_uppercase()))
+    }
+
+    /// Runs one of Kafka's tool classes (e.g. `org.apache.kafka.tools.TopicCommand`) from the
+    /// installed jars, with a deadline of [`TOOL_TIMEOUT`].
+    pub fn kafka_tool(&self, class: &str, args: &[&str]) -> Output {
+        let mut cmd = java_tool_command(&self.kafka_libs(), class);
+        cmd.args(args);
+        run(&mut cmd, TOOL_TIMEOUT).unwrap_or_else(|e| panic!("{class} {args:?}: {e}"))
+    }
+
+    /// Kafka's own `TopicCommand` (what `kafka-topics.sh` runs) against this cluster as `user`;
+    /// `args` are e.g. `["--create", "--topic", t, "--partitions", "3"]`.
+    pub fn topic_command(&self, user: &str, args: &[&str]) -> Output {
+        let config = self.client_properties(user);
+        let config = config.to_str().expect("utf-8 path");
+        let mut all = vec!["--bootstrap-server", self.bootstrap(), "--command-config", config];
+        all.extend_from_slice(args);
+        self.kafka_tool("org.apache.kafka.tools.TopicCommand", &all)
+    }
+
+    /// Metadata for one topic as kcat sees it when it asks `via` (`-L -J`), as JSON: `brokers`
+    /// and `topics[0].partitions[].{partition,leader,isrs[].id}`.
+    pub fn kcat_metadata(
+        &self,
+        user: Option<&str>,
+        via: &str,
+        topic: &str,
+    ) -> Result<serde_json::Value, String> {
+        let mut cmd = Command::new("kcat");
+        if let Some(user) = user {
+            cmd.arg("-F").arg(self.kcat_config(user));
+        }
+        cmd.args(["-b", via, "-L", "-J", "-m", "5", "-t", topic]);
+        let out = run(&mut cmd, TOOL_TIMEOUT).map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(out.combined());
+        }
+        serde_json::from_str(&out.stdout).map_err(|e| format!("{e}: {}", out.stdout))
+    }
+
+    /// `kcat -b BOOTSTRAP`, authenticated as `user` (`None`: no credentials at all). Add the mode
+    /// (`-L`, `-P`, `-C`) and run it with [`run`] or [`run_with_input`].
+    pub fn kcat(&self, user: Option<&str>) -> Command {
+        let mut cmd = Command::new("kcat");
+        if let Some(user) = user {
+            cmd.arg("-F").arg(self.kcat_config(user));
+        }
+        cmd.arg("-b").arg(&self.bootstrap);
+        cmd
+    }
+
+    /// Whether `scripts/kafka` sees the node's process running.
+    pub fn node_running(&self, node: i32) -> bool {
+        let out = self.script(&["status"]);
+        out.stdout.lines().any(|l| l.starts_with(&format!("node {node}: running")))
+    }
+
+    /// SIGKILLs one node.
+    pub fn kill_node(&self, node: i32) {
+        let out = self.script(&["kill", &node.to_string()]);
+        assert!(out.status.success(), "scripts/kafka kill {node} failed:\n{}", out.combined());
+    }
+
+    /// Starts a stopped node again and waits until it answers Metadata.
+    pub fn restart_node(&self, node: i32) {
+        let out = self.script(&["restart", &node.to_string()]);
+        assert!(out.status.success(), "scripts/kafka restart {node} failed:\n{}", out.combined());
+    }
+
+    fn script(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(kafka_script());
+        cmd.args(args).env("ADMINWIRE_KAFKA_DIR", &self.dir);
+        run(&mut cmd, Duration::from_secs(300))
+            .unwrap_or_else(|e| panic!("scripts/kafka {args:?}: {e}"))
+    }
+}
+
+/// `java` set up to run a Kafka tool class quickly and quietly (warnings only, on stderr).
+pub fn java_tool_command(libs: &Path, class: &str) -> Command {
+    let mut cmd = Command::new("java");
+    cmd.args([
+        "-Xmx256m",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-Djava.awt.headless=true",
+    ])
+    .arg(format!(
+        "-Dlog4j2.configurationFile={}",
+        repo_root().join("scripts/kafka-conf/tools-log4j2.properties").display()
+    ))
+    .arg("-cp")
+    .arg(format!("{}/*", libs.display()))
+    .arg(class);
+    cmd
+}
+
+fn parse_state(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .collect()
+}
+
+/// A topic (or group) name that no other test, test binary or earlier run uses: the prefix, this
+/// process id, a per-process counter and the clock.
+pub fn unique_topic(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{prefix}-{}-{n}-{:x}", std::process::id(), nanos & 0xff_ffff)
+}
+
+/// A condition that did not become true before its deadline.
+#[derive(Debug)]
+pub struct WaitTimeout {
+    /// What was being waited for.
+    pub what: String,
+    /// How long it was waited for.
+    pub waited: Duration,
+    /// How many times the condition was checked.
+    pub attempts: u32,
+    /// What the last check reported.
+    pub last: String,
+}
+
+impl fmt::Display for WaitTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "timed out after {:.1?} ({} checks) waiting for {}; last seen: {}",
+            self.waited, self.attempts, self.what, self.last
+        )
+    }
+}
+
+impl std::error::Error for WaitTimeout {}
+
+/// Checks `check` until it returns `Ok(value)` or `timeout` has passed. `Err(text)` means "not
+/// yet", and the last such text goes into the timeout error, so a failing test says what it saw.
+pub fn wait_until<T>(
+    timeout: Duration,
+    what: &str,
+    mut check: impl FnMut() -> Result<T, String>,
+) -> Result<T, WaitTimeout> {
+    let start = Instant::now();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match check() {
+            Ok(value) => return Ok(value),
+            Err(last) => {
+                let waited = start.elapsed();
+                if waited >= timeout {
+                    return Err(WaitTimeout { what: what.to_string(), waited, attempts, last });
+                }
+                // Polling interval, bounded by the deadline; never the thing a test waits on.
+                thread::sleep(Duration::from_millis(200).min(timeout - waited));
+            }
+        }
+    }
+}
+
+/// What a finished process printed.
+#[derive(Debug)]
+pub struct Output {
+    /// Exit status.
+    pub status: ExitStatus,
+    /// Standard output, lossily decoded.
+    pub stdout: String,
+    /// Standard error, lossily decoded.
+    pub stderr: String,
+}
+
+impl Output {
+    /// Both streams, for assertion messages.
+    pub fn combined(&self) -> String {
+        format!("status: {}\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr)
+    }
+
+    /// Panics with both streams unless the process succeeded; returns stdout.
+    pub fn expect_success(&self, what: &str) -> &str {
+        assert!(self.status.success(), "{what} failed:\n{}", self.combined());
+        &self.stdout
+    }
+}
+
+/// Runs a command to completion, killing it if it is still running after `timeout`.
+pub fn run(cmd: &mut Command, timeout: Duration) -> std::io::Result<Output> {
+    run_with_input(cmd, &[], timeout)
+}
+
+/// Like [`run`], writing `input` to the process's stdin and then closing it.
+pub fn run_with_input(
+    cmd: &mut Command,
+    input: &[u8],
+    timeout: Duration,
+) -> std::io::Result<Output> {
+    let described = format!("{cmd:?}");
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    // Separate threads so that a full pipe on one stream cannot block the other or the writer.
+    let writer = thread::spawn(move || {
+        // A process may exit without reading all its input; that is its answer, not our error.
+        let _ = stdin.write_all(&input);
+    });
+    let mut out_pipe = child.stdout.take().expect("piped stdout");
+    let mut err_pipe = child.stderr.take().expect("piped stderr");
+    let out_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let stderr = err_reader.join().unwrap_or_default();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "{described} still running after {timeout:?}, killed; stderr:\n{}",
+                    String::from_utf8_lossy(&stderr)
+                ),
+            ));
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let _ = writer.join();
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Ok(Output {
+        status,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    })
+}
+
+/// A topic as kafka-python's admin client describes it (`tests/support/python/kafka_admin.py`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicDescription {
+    /// Topic name.
+    pub name: String,
+    /// Partitions sorted by index.
+    pub partitions: Vec<PartitionDescription>,
+}
+
+/// One partition of a [`TopicDescription`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionDescription {
+    /// Partition index.
+    pub partition: i32,
+    /// Leader node id (-1 if none).
+    pub leader: i32,
+    /// Replica node ids, in assignment order.
+    pub replicas: Vec<i32>,
+    /// In-sync replica node ids.
+    pub isr: Vec<i32>,
+}
+
+fn python_admin(cluster: &Cluster, user: Option<&str>, args: &[&str]) -> serde_json::Value {
+    let script = repo_root().join("tests/support/python/kafka_admin.py");
+    let mut cmd = Command::new("python3");
+    cmd.arg(script).arg("--bootstrap").arg(cluster.bootstrap());
+    if let Some(user) = user {
+        cmd.args(["--user", user, "--password", cluster.password(user)]);
+    }
+    cmd.args(args);
+    let out = run(&mut cmd, TOOL_TIMEOUT).expect("python3 runs");
+    let stdout = out.expect_success("kafka-python admin script");
+    serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("bad JSON from kafka_admin.py ({e}): {stdout}"))
+}
+
+fn ids(v: &serde_json::Value) -> Vec<i32> {
+    v.as_array()
+        .expect("array of node ids")
+        .iter()
+        .map(|x| i32::try_from(x.as_i64().expect("node id")).expect("node id fits i32"))
+        .collect()
+}
+
+/// Describes a topic with kafka-python's `KafkaAdminClient` (a client nobody here wrote).
+pub fn describe_topic_with_kafka_python(
+    cluster: &Cluster,
+    user: Option<&str>,
+    topic: &str,
+) -> TopicDescription {
+    let v = python_admin(cluster, user, &["describe-topic", topic]);
+    let partitions = v["partitions"]
+        .as_array()
+        .expect("partitions array")
+        .iter()
+        .map(|p| PartitionDescription {
+            partition: p["partition"].as_i64().expect("partition") as i32,
+            leader: p["leader"].as_i64().expect("leader") as i32,
+            replicas: ids(&p["replicas"]),
+            isr: ids(&p["isr"]),
+        })
+        .collect();
+    TopicDescription { name: v["name"].as_str().expect("name").to_string(), partitions }
+}
+
+/// A cluster as kafka-python's `describe_cluster` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterDescription {
+    /// The cluster id the nodes were formatted with.
+    pub cluster_id: String,
+    /// Live brokers, sorted by node id.
+    pub brokers: Vec<BrokerDescription>,
+}
+
+/// One broker of a [`ClusterDescription`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerDescription {
+    /// Node id.
+    pub node_id: i32,
+    /// Advertised port.
+    pub port: u16,
+    /// `broker.rack`, if set.
+    pub rack: Option<String>,
+}
+
+/// Describes the cluster with kafka-python's `KafkaAdminClient`.
+pub fn describe_cluster_with_kafka_python(
+    cluster: &Cluster,
+    user: Option<&str>,
+) -> ClusterDescription {
+    let v = python_admin(cluster, user, &["describe-cluster"]);
+    let brokers = v["brokers"]
+        .as_array()
+        .expect("brokers array")
+        .iter()
+        .map(|b| BrokerDescription {
+            node_id: b["node_id"].as_i64().expect("node_id") as i32,
+            port: b["port"].as_u64().expect("port") as u16,
+            rack: b["rack"].as_str().map(str::to_string),
+        })
+        .collect();
+    ClusterDescription {
+        cluster_id: v["cluster_id"].as_str().unwrap_or_default().to_string(),
+        brokers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_topics_differ_and_are_valid_kafka_names() {
+        let names: Vec<String> = (0..1000).map(|_| unique_topic("smoke")).collect();
+        let distinct: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+        for name in &names {
+            assert!(name.starts_with("smoke-"));
+            assert!(name.len() <= 249, "{name}");
+            assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)), "{name}");
+        }
+    }
+
+    #[test]
+    fn wait_until_returns_the_value_once_ready() {
+        let mut calls = 0;
+        let got = wait_until(Duration::from_secs(5), "third call", || {
+            calls += 1;
+            if calls == 3 { Ok(calls * 10) } else { Err(format!("call {calls}")) }
+        })
+        .unwrap();
+        assert_eq!(got, 30);
+    }
+
+    #[test]
+    fn wait_until_times_out_saying_what_it_last_saw() {
+        let start = Instant::now();
+        let err = wait_until(Duration::from_millis(300), "the impossible", || {
+            Err::<(), _>("still no".to_string())
+        })
+        .unwrap_err();
+        assert!(start.elapsed() >= Duration::from_millis(300));
+        assert!(start.elapsed() < Duration::from_secs(3));
+        assert!(err.attempts >= 2);
+        let text = err.to_string();
+        assert!(text.contains("the impossible") && text.contains("still no"), "{text}");
+    }
+
+    #[test]
+    fn run_kills_a_process_past_its_deadline() {
+        let start = Instant::now();
+        let err = run(Command::new("sleep").arg("30"), Duration::from_millis(200)).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn run_with_input_feeds_stdin_and_captures_both_streams() {
+        let out = run_with_input(
+            Command::new("sh").args(["-c", "tr a-z A-Z; echo oops >&2; exit 3"]),
+            b"hello",
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, "HELLO");
+        assert_eq!(out.stderr, "oops\n");
+        assert_eq!(out.status.code(), Some(3));
+    }
+
+    #[test]
+    fn state_file_parses_keys_and_skips_comments() {
+        let s =
+            parse_state("# comment\nBOOTSTRAP=127.0.0.1:1,127.0.0.1:2\nEMPTY=\nNODE_IDS=1 2 3\n");
+        assert_eq!(s["BOOTSTRAP"], "127.0.0.1:1,127.0.0.1:2");
+        assert_eq!(s["EMPTY"], "");
+        assert_eq!(s["NODE_IDS"], "1 2 3");
+        assert!(!s.contains_key("# comment"));
+    }
+}
