@@ -1,0 +1,28 @@
+//! Rewrites `crates/adminwire-protocol/src/generated/` from `protocol-specs/`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let root = adminwire_codegen::repo_root();
+    let files = match adminwire_codegen::generate(&root) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("adminwire-codegen: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = adminwire_codegen::output_dir(&root);
+    if let Err(e) = std::fs::remove_dir_all(&out).or_else(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Ok(()),
+        _ => Err(e),
+    }) {
+        eprintln!("adminwire-codegen: clearing {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    std::fs::create_dir_all(&out).expect("create output dir");
+    for (name, code) in &files {
+        std::fs::write(out.join(name), code).expect("write generated file");
+    }
+    println!("wrote {} files to {}", files.len(), out.display());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,109 @@
+//! `DescribeTopicRequest` (API key 30004), generated from `protocol-specs/DescribeTopicRequest.json`: do not edit.
+
+#![allow(unused_imports)]
+
+use bytes::BytesMut;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DecodeError, EncodeError};
+use crate::wire::*;
+
+/// Asks for the replication details and overridden configs of topics. Version 0 describes one topic, version 1 a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DescribeTopicRequest {
+    /// The topic to describe. (versions 0)
+    #[serde(rename = "TopicName")]
+    pub topic_name: String,
+    /// The topics to describe. (versions 1+)
+    #[serde(rename = "TopicNames")]
+    pub topic_names: Vec<String>,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl DescribeTopicRequest {
+    pub(crate) fn write(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        if version == 0 {
+            encode_field("TopicName", put_string(buf, &self.topic_name, flexible))?;
+        } else if !self.topic_name.is_empty() {
+            return Err(not_in_version("TopicName", version));
+        }
+        if version >= 1 {
+            encode_field(
+                "TopicNames",
+                put_array(buf, &self.topic_names, flexible, |buf, item| {
+                    put_string(buf, item, flexible)
+                }),
+            )?;
+        } else if !self.topic_names.is_empty() {
+            return Err(not_in_version("TopicNames", version));
+        }
+        if version >= 1 {
+            put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        } else if !self.unknown_tagged_fields.is_empty() {
+            return Err(not_in_version("_tagged_fields", version));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], version: i16) -> PResult<'_, Self> {
+        let flexible = version >= 1;
+        let mut this = Self::default();
+        let mut input = input;
+        if version == 0 {
+            (input, this.topic_name) = in_field("TopicName", (string(flexible))(input))?;
+        }
+        if version >= 1 {
+            (input, this.topic_names) =
+                in_field("TopicNames", (array(flexible, string(flexible)))(input))?;
+        }
+        if version >= 1 {
+            (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        }
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (
+            (if version == 0 {
+                crate::testing::any_string().boxed()
+            } else {
+                Just(Self::default().topic_name).boxed()
+            }),
+            (if version >= 1 {
+                proptest::collection::vec(crate::testing::any_string(), 0..4).boxed()
+            } else {
+                Just(Self::default().topic_names).boxed()
+            }),
+        )
+            .prop_map(|(topic_name, topic_names)| Self {
+                topic_name,
+                topic_names,
+                ..Self::default()
+            })
+            .boxed()
+    }
+}
+
+impl crate::Message for DescribeTopicRequest {
+    const API_KEY: i16 = 30004;
+    const NAME: &'static str = "DescribeTopicRequest";
+    const MIN_VERSION: i16 = 0;
+    const MAX_VERSION: i16 = 1;
+    const FIRST_FLEXIBLE_VERSION: Option<i16> = Some(1);
+
+    fn write_fields(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
+        self.write(buf, version)
+    }
+
+    fn read_fields(input: &[u8], version: i16) -> PResult<'_, Self> {
+        Self::read(input, version)
+    }
+}

@@ -1,0 +1,558 @@
+//! The extension's messages, generated from `protocol-specs/`: do not edit.
+
+pub mod alter_topic_request;
+pub mod alter_topic_response;
+pub mod cluster_metadata_request;
+pub mod cluster_metadata_response;
+pub mod create_topic_request;
+pub mod create_topic_response;
+pub mod delete_topic_request;
+pub mod delete_topic_response;
+pub mod describe_topic_request;
+pub mod describe_topic_response;
+pub mod error_code;
+pub mod list_topics_request;
+pub mod list_topics_response;
+pub mod preferred_replica_leader_election_request;
+pub mod preferred_replica_leader_election_response;
+pub mod reassign_partitions_request;
+pub mod reassign_partitions_response;
+pub mod verify_preferred_replica_leader_election_request;
+pub mod verify_preferred_replica_leader_election_response;
+pub mod verify_reassign_partitions_request;
+pub mod verify_reassign_partitions_response;
+
+pub use alter_topic_request::AlterTopicRequest;
+pub use alter_topic_response::AlterTopicResponse;
+pub use cluster_metadata_request::ClusterMetadataRequest;
+pub use cluster_metadata_response::ClusterMetadataResponse;
+pub use create_topic_request::CreateTopicRequest;
+pub use create_topic_response::CreateTopicResponse;
+pub use delete_topic_request::DeleteTopicRequest;
+pub use delete_topic_response::DeleteTopicResponse;
+pub use describe_topic_request::DescribeTopicRequest;
+pub use describe_topic_response::DescribeTopicResponse;
+pub use list_topics_request::ListTopicsRequest;
+pub use list_topics_response::ListTopicsResponse;
+pub use preferred_replica_leader_election_request::PreferredReplicaLeaderElectionRequest;
+pub use preferred_replica_leader_election_response::PreferredReplicaLeaderElectionResponse;
+pub use reassign_partitions_request::ReassignPartitionsRequest;
+pub use reassign_partitions_response::ReassignPartitionsResponse;
+pub use verify_preferred_replica_leader_election_request::VerifyPreferredReplicaLeaderElectionRequest;
+pub use verify_preferred_replica_leader_election_response::VerifyPreferredReplicaLeaderElectionResponse;
+pub use verify_reassign_partitions_request::VerifyReassignPartitionsRequest;
+pub use verify_reassign_partitions_response::VerifyReassignPartitionsResponse;
+
+use bytes::BytesMut;
+
+use crate::Message;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+
+/// The extension's API keys, one per admin request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(i16)]
+pub enum ApiKey {
+    /// Asks for the brokers of the cluster and the one serving as controller. The seed's ClusterMetadataRequest: no arguments.
+    ClusterMetadata = 30000,
+    /// Creates topics, each from a partition count and replication factor or from a manual replica assignment.
+    CreateTopic = 30001,
+    /// Adds partitions to topics (optionally placing the new ones) and sets or deletes topic-level configs. Version 0 alters one topic, version 1 a batch.
+    AlterTopic = 30002,
+    /// Deletes topics. Version 0 deletes one topic, version 1 a batch.
+    DeleteTopic = 30003,
+    /// Asks for the replication details and overridden configs of topics. Version 0 describes one topic, version 1 a batch.
+    DescribeTopic = 30004,
+    /// Asks for the names of the cluster's topics.
+    ListTopics = 30005,
+    /// Starts moving partitions to new replicas and returns at once; VerifyReassignPartitions tells when they are done.
+    ReassignPartitions = 30006,
+    /// Asks how far the reassignment of a plan has come.
+    VerifyReassignPartitions = 30007,
+    /// Starts electing each listed partition's preferred replica (the first in its replica list) as leader, and returns at once.
+    PreferredReplicaLeaderElection = 30008,
+    /// Asks whether each listed partition is led by its preferred replica. Not given a schema by the seed; designed like VerifyReassignPartitions.
+    VerifyPreferredReplicaLeaderElection = 30009,
+}
+
+impl ApiKey {
+    /// Every key, in key order.
+    pub const ALL: &[ApiKey] = &[
+        ApiKey::ClusterMetadata,
+        ApiKey::CreateTopic,
+        ApiKey::AlterTopic,
+        ApiKey::DeleteTopic,
+        ApiKey::DescribeTopic,
+        ApiKey::ListTopics,
+        ApiKey::ReassignPartitions,
+        ApiKey::VerifyReassignPartitions,
+        ApiKey::PreferredReplicaLeaderElection,
+        ApiKey::VerifyPreferredReplicaLeaderElection,
+    ];
+
+    /// The key for `value`, if it is one of the extension's.
+    pub fn from_i16(value: i16) -> Option<Self> {
+        match value {
+            30000 => Some(ApiKey::ClusterMetadata),
+            30001 => Some(ApiKey::CreateTopic),
+            30002 => Some(ApiKey::AlterTopic),
+            30003 => Some(ApiKey::DeleteTopic),
+            30004 => Some(ApiKey::DescribeTopic),
+            30005 => Some(ApiKey::ListTopics),
+            30006 => Some(ApiKey::ReassignPartitions),
+            30007 => Some(ApiKey::VerifyReassignPartitions),
+            30008 => Some(ApiKey::PreferredReplicaLeaderElection),
+            30009 => Some(ApiKey::VerifyPreferredReplicaLeaderElection),
+            _ => None,
+        }
+    }
+
+    /// The API's name, as the seed spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiKey::ClusterMetadata => "ClusterMetadata",
+            ApiKey::CreateTopic => "CreateTopic",
+            ApiKey::AlterTopic => "AlterTopic",
+            ApiKey::DeleteTopic => "DeleteTopic",
+            ApiKey::DescribeTopic => "DescribeTopic",
+            ApiKey::ListTopics => "ListTopics",
+            ApiKey::ReassignPartitions => "ReassignPartitions",
+            ApiKey::VerifyReassignPartitions => "VerifyReassignPartitions",
+            ApiKey::PreferredReplicaLeaderElection => "PreferredReplicaLeaderElection",
+            ApiKey::VerifyPreferredReplicaLeaderElection => "VerifyPreferredReplicaLeaderElection",
+        }
+    }
+
+    /// The lowest and highest version of this API.
+    pub fn versions(self) -> (i16, i16) {
+        match self {
+            ApiKey::ClusterMetadata => (0, 1),
+            ApiKey::CreateTopic => (0, 1),
+            ApiKey::AlterTopic => (0, 1),
+            ApiKey::DeleteTopic => (0, 1),
+            ApiKey::DescribeTopic => (0, 1),
+            ApiKey::ListTopics => (0, 1),
+            ApiKey::ReassignPartitions => (0, 1),
+            ApiKey::VerifyReassignPartitions => (0, 1),
+            ApiKey::PreferredReplicaLeaderElection => (0, 1),
+            ApiKey::VerifyPreferredReplicaLeaderElection => (0, 1),
+        }
+    }
+
+    /// Whether `version` of this API uses the flexible encoding (compact strings and arrays, tagged fields, request header v2 and response header v1).
+    pub fn is_flexible(self, version: i16) -> bool {
+        match self {
+            ApiKey::ClusterMetadata => version >= 1,
+            ApiKey::CreateTopic => version >= 1,
+            ApiKey::AlterTopic => version >= 1,
+            ApiKey::DeleteTopic => version >= 1,
+            ApiKey::DescribeTopic => version >= 1,
+            ApiKey::ListTopics => version >= 1,
+            ApiKey::ReassignPartitions => version >= 1,
+            ApiKey::VerifyReassignPartitions => version >= 1,
+            ApiKey::PreferredReplicaLeaderElection => version >= 1,
+            ApiKey::VerifyPreferredReplicaLeaderElection => version >= 1,
+        }
+    }
+}
+
+/// Any request of the extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminRequest {
+    ClusterMetadata(ClusterMetadataRequest),
+    CreateTopic(CreateTopicRequest),
+    AlterTopic(AlterTopicRequest),
+    DeleteTopic(DeleteTopicRequest),
+    DescribeTopic(DescribeTopicRequest),
+    ListTopics(ListTopicsRequest),
+    ReassignPartitions(ReassignPartitionsRequest),
+    VerifyReassignPartitions(VerifyReassignPartitionsRequest),
+    PreferredReplicaLeaderElection(PreferredReplicaLeaderElectionRequest),
+    VerifyPreferredReplicaLeaderElection(VerifyPreferredReplicaLeaderElectionRequest),
+}
+
+impl AdminRequest {
+    /// The API key of this request.
+    pub fn api_key(&self) -> ApiKey {
+        match self {
+            AdminRequest::ClusterMetadata(_) => ApiKey::ClusterMetadata,
+            AdminRequest::CreateTopic(_) => ApiKey::CreateTopic,
+            AdminRequest::AlterTopic(_) => ApiKey::AlterTopic,
+            AdminRequest::DeleteTopic(_) => ApiKey::DeleteTopic,
+            AdminRequest::DescribeTopic(_) => ApiKey::DescribeTopic,
+            AdminRequest::ListTopics(_) => ApiKey::ListTopics,
+            AdminRequest::ReassignPartitions(_) => ApiKey::ReassignPartitions,
+            AdminRequest::VerifyReassignPartitions(_) => ApiKey::VerifyReassignPartitions,
+            AdminRequest::PreferredReplicaLeaderElection(_) => {
+                ApiKey::PreferredReplicaLeaderElection
+            }
+            AdminRequest::VerifyPreferredReplicaLeaderElection(_) => {
+                ApiKey::VerifyPreferredReplicaLeaderElection
+            }
+        }
+    }
+
+    /// Encodes the body (no size, no header) in `version`.
+    pub fn encode(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
+        match self {
+            AdminRequest::ClusterMetadata(m) => m.encode(buf, version),
+            AdminRequest::CreateTopic(m) => m.encode(buf, version),
+            AdminRequest::AlterTopic(m) => m.encode(buf, version),
+            AdminRequest::DeleteTopic(m) => m.encode(buf, version),
+            AdminRequest::DescribeTopic(m) => m.encode(buf, version),
+            AdminRequest::ListTopics(m) => m.encode(buf, version),
+            AdminRequest::ReassignPartitions(m) => m.encode(buf, version),
+            AdminRequest::VerifyReassignPartitions(m) => m.encode(buf, version),
+            AdminRequest::PreferredReplicaLeaderElection(m) => m.encode(buf, version),
+            AdminRequest::VerifyPreferredReplicaLeaderElection(m) => m.encode(buf, version),
+        }
+    }
+
+    /// Decodes a whole body (no size, no header) of `api_key` in `version`.
+    pub fn decode(api_key: ApiKey, body: &[u8], version: i16) -> Result<Self, DecodeError> {
+        match api_key {
+            ApiKey::ClusterMetadata => {
+                ClusterMetadataRequest::decode(body, version).map(AdminRequest::ClusterMetadata)
+            }
+            ApiKey::CreateTopic => {
+                CreateTopicRequest::decode(body, version).map(AdminRequest::CreateTopic)
+            }
+            ApiKey::AlterTopic => {
+                AlterTopicRequest::decode(body, version).map(AdminRequest::AlterTopic)
+            }
+            ApiKey::DeleteTopic => {
+                DeleteTopicRequest::decode(body, version).map(AdminRequest::DeleteTopic)
+            }
+            ApiKey::DescribeTopic => {
+                DescribeTopicRequest::decode(body, version).map(AdminRequest::DescribeTopic)
+            }
+            ApiKey::ListTopics => {
+                ListTopicsRequest::decode(body, version).map(AdminRequest::ListTopics)
+            }
+            ApiKey::ReassignPartitions => ReassignPartitionsRequest::decode(body, version)
+                .map(AdminRequest::ReassignPartitions),
+            ApiKey::VerifyReassignPartitions => {
+                VerifyReassignPartitionsRequest::decode(body, version)
+                    .map(AdminRequest::VerifyReassignPartitions)
+            }
+            ApiKey::PreferredReplicaLeaderElection => {
+                PreferredReplicaLeaderElectionRequest::decode(body, version)
+                    .map(AdminRequest::PreferredReplicaLeaderElection)
+            }
+            ApiKey::VerifyPreferredReplicaLeaderElection => {
+                VerifyPreferredReplicaLeaderElectionRequest::decode(body, version)
+                    .map(AdminRequest::VerifyPreferredReplicaLeaderElection)
+            }
+        }
+    }
+
+    /// Decodes a body whose API key is a raw number, as read off the wire.
+    pub fn decode_raw(api_key: i16, body: &[u8], version: i16) -> Result<Self, DecodeError> {
+        let key = ApiKey::from_i16(api_key)
+            .ok_or_else(|| DecodeError::new(DecodeErrorKind::UnknownApiKey(api_key)))?;
+        Self::decode(key, body, version)
+    }
+
+    /// Any request of `api_key` that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(api_key: ApiKey, version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::strategy::Strategy;
+        match api_key {
+            ApiKey::ClusterMetadata => ClusterMetadataRequest::arbitrary(version)
+                .prop_map(AdminRequest::ClusterMetadata)
+                .boxed(),
+            ApiKey::CreateTopic => {
+                CreateTopicRequest::arbitrary(version).prop_map(AdminRequest::CreateTopic).boxed()
+            }
+            ApiKey::AlterTopic => {
+                AlterTopicRequest::arbitrary(version).prop_map(AdminRequest::AlterTopic).boxed()
+            }
+            ApiKey::DeleteTopic => {
+                DeleteTopicRequest::arbitrary(version).prop_map(AdminRequest::DeleteTopic).boxed()
+            }
+            ApiKey::DescribeTopic => DescribeTopicRequest::arbitrary(version)
+                .prop_map(AdminRequest::DescribeTopic)
+                .boxed(),
+            ApiKey::ListTopics => {
+                ListTopicsRequest::arbitrary(version).prop_map(AdminRequest::ListTopics).boxed()
+            }
+            ApiKey::ReassignPartitions => ReassignPartitionsRequest::arbitrary(version)
+                .prop_map(AdminRequest::ReassignPartitions)
+                .boxed(),
+            ApiKey::VerifyReassignPartitions => VerifyReassignPartitionsRequest::arbitrary(version)
+                .prop_map(AdminRequest::VerifyReassignPartitions)
+                .boxed(),
+            ApiKey::PreferredReplicaLeaderElection => {
+                PreferredReplicaLeaderElectionRequest::arbitrary(version)
+                    .prop_map(AdminRequest::PreferredReplicaLeaderElection)
+                    .boxed()
+            }
+            ApiKey::VerifyPreferredReplicaLeaderElection => {
+                VerifyPreferredReplicaLeaderElectionRequest::arbitrary(version)
+                    .prop_map(AdminRequest::VerifyPreferredReplicaLeaderElection)
+                    .boxed()
+            }
+        }
+    }
+}
+
+impl From<ClusterMetadataRequest> for AdminRequest {
+    fn from(m: ClusterMetadataRequest) -> Self {
+        AdminRequest::ClusterMetadata(m)
+    }
+}
+
+impl From<CreateTopicRequest> for AdminRequest {
+    fn from(m: CreateTopicRequest) -> Self {
+        AdminRequest::CreateTopic(m)
+    }
+}
+
+impl From<AlterTopicRequest> for AdminRequest {
+    fn from(m: AlterTopicRequest) -> Self {
+        AdminRequest::AlterTopic(m)
+    }
+}
+
+impl From<DeleteTopicRequest> for AdminRequest {
+    fn from(m: DeleteTopicRequest) -> Self {
+        AdminRequest::DeleteTopic(m)
+    }
+}
+
+impl From<DescribeTopicRequest> for AdminRequest {
+    fn from(m: DescribeTopicRequest) -> Self {
+        AdminRequest::DescribeTopic(m)
+    }
+}
+
+impl From<ListTopicsRequest> for AdminRequest {
+    fn from(m: ListTopicsRequest) -> Self {
+        AdminRequest::ListTopics(m)
+    }
+}
+
+impl From<ReassignPartitionsRequest> for AdminRequest {
+    fn from(m: ReassignPartitionsRequest) -> Self {
+        AdminRequest::ReassignPartitions(m)
+    }
+}
+
+impl From<VerifyReassignPartitionsRequest> for AdminRequest {
+    fn from(m: VerifyReassignPartitionsRequest) -> Self {
+        AdminRequest::VerifyReassignPartitions(m)
+    }
+}
+
+impl From<PreferredReplicaLeaderElectionRequest> for AdminRequest {
+    fn from(m: PreferredReplicaLeaderElectionRequest) -> Self {
+        AdminRequest::PreferredReplicaLeaderElection(m)
+    }
+}
+
+impl From<VerifyPreferredReplicaLeaderElectionRequest> for AdminRequest {
+    fn from(m: VerifyPreferredReplicaLeaderElectionRequest) -> Self {
+        AdminRequest::VerifyPreferredReplicaLeaderElection(m)
+    }
+}
+
+/// Any response of the extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminResponse {
+    ClusterMetadata(ClusterMetadataResponse),
+    CreateTopic(CreateTopicResponse),
+    AlterTopic(AlterTopicResponse),
+    DeleteTopic(DeleteTopicResponse),
+    DescribeTopic(DescribeTopicResponse),
+    ListTopics(ListTopicsResponse),
+    ReassignPartitions(ReassignPartitionsResponse),
+    VerifyReassignPartitions(VerifyReassignPartitionsResponse),
+    PreferredReplicaLeaderElection(PreferredReplicaLeaderElectionResponse),
+    VerifyPreferredReplicaLeaderElection(VerifyPreferredReplicaLeaderElectionResponse),
+}
+
+impl AdminResponse {
+    /// The API key of this response.
+    pub fn api_key(&self) -> ApiKey {
+        match self {
+            AdminResponse::ClusterMetadata(_) => ApiKey::ClusterMetadata,
+            AdminResponse::CreateTopic(_) => ApiKey::CreateTopic,
+            AdminResponse::AlterTopic(_) => ApiKey::AlterTopic,
+            AdminResponse::DeleteTopic(_) => ApiKey::DeleteTopic,
+            AdminResponse::DescribeTopic(_) => ApiKey::DescribeTopic,
+            AdminResponse::ListTopics(_) => ApiKey::ListTopics,
+            AdminResponse::ReassignPartitions(_) => ApiKey::ReassignPartitions,
+            AdminResponse::VerifyReassignPartitions(_) => ApiKey::VerifyReassignPartitions,
+            AdminResponse::PreferredReplicaLeaderElection(_) => {
+                ApiKey::PreferredReplicaLeaderElection
+            }
+            AdminResponse::VerifyPreferredReplicaLeaderElection(_) => {
+                ApiKey::VerifyPreferredReplicaLeaderElection
+            }
+        }
+    }
+
+    /// Encodes the body (no size, no header) in `version`.
+    pub fn encode(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
+        match self {
+            AdminResponse::ClusterMetadata(m) => m.encode(buf, version),
+            AdminResponse::CreateTopic(m) => m.encode(buf, version),
+            AdminResponse::AlterTopic(m) => m.encode(buf, version),
+            AdminResponse::DeleteTopic(m) => m.encode(buf, version),
+            AdminResponse::DescribeTopic(m) => m.encode(buf, version),
+            AdminResponse::ListTopics(m) => m.encode(buf, version),
+            AdminResponse::ReassignPartitions(m) => m.encode(buf, version),
+            AdminResponse::VerifyReassignPartitions(m) => m.encode(buf, version),
+            AdminResponse::PreferredReplicaLeaderElection(m) => m.encode(buf, version),
+            AdminResponse::VerifyPreferredReplicaLeaderElection(m) => m.encode(buf, version),
+        }
+    }
+
+    /// Decodes a whole body (no size, no header) of `api_key` in `version`.
+    pub fn decode(api_key: ApiKey, body: &[u8], version: i16) -> Result<Self, DecodeError> {
+        match api_key {
+            ApiKey::ClusterMetadata => {
+                ClusterMetadataResponse::decode(body, version).map(AdminResponse::ClusterMetadata)
+            }
+            ApiKey::CreateTopic => {
+                CreateTopicResponse::decode(body, version).map(AdminResponse::CreateTopic)
+            }
+            ApiKey::AlterTopic => {
+                AlterTopicResponse::decode(body, version).map(AdminResponse::AlterTopic)
+            }
+            ApiKey::DeleteTopic => {
+                DeleteTopicResponse::decode(body, version).map(AdminResponse::DeleteTopic)
+            }
+            ApiKey::DescribeTopic => {
+                DescribeTopicResponse::decode(body, version).map(AdminResponse::DescribeTopic)
+            }
+            ApiKey::ListTopics => {
+                ListTopicsResponse::decode(body, version).map(AdminResponse::ListTopics)
+            }
+            ApiKey::ReassignPartitions => ReassignPartitionsResponse::decode(body, version)
+                .map(AdminResponse::ReassignPartitions),
+            ApiKey::VerifyReassignPartitions => {
+                VerifyReassignPartitionsResponse::decode(body, version)
+                    .map(AdminResponse::VerifyReassignPartitions)
+            }
+            ApiKey::PreferredReplicaLeaderElection => {
+                PreferredReplicaLeaderElectionResponse::decode(body, version)
+                    .map(AdminResponse::PreferredReplicaLeaderElection)
+            }
+            ApiKey::VerifyPreferredReplicaLeaderElection => {
+                VerifyPreferredReplicaLeaderElectionResponse::decode(body, version)
+                    .map(AdminResponse::VerifyPreferredReplicaLeaderElection)
+            }
+        }
+    }
+
+    /// Decodes a body whose API key is a raw number, as read off the wire.
+    pub fn decode_raw(api_key: i16, body: &[u8], version: i16) -> Result<Self, DecodeError> {
+        let key = ApiKey::from_i16(api_key)
+            .ok_or_else(|| DecodeError::new(DecodeErrorKind::UnknownApiKey(api_key)))?;
+        Self::decode(key, body, version)
+    }
+
+    /// Any response of `api_key` that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(api_key: ApiKey, version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::strategy::Strategy;
+        match api_key {
+            ApiKey::ClusterMetadata => ClusterMetadataResponse::arbitrary(version)
+                .prop_map(AdminResponse::ClusterMetadata)
+                .boxed(),
+            ApiKey::CreateTopic => {
+                CreateTopicResponse::arbitrary(version).prop_map(AdminResponse::CreateTopic).boxed()
+            }
+            ApiKey::AlterTopic => {
+                AlterTopicResponse::arbitrary(version).prop_map(AdminResponse::AlterTopic).boxed()
+            }
+            ApiKey::DeleteTopic => {
+                DeleteTopicResponse::arbitrary(version).prop_map(AdminResponse::DeleteTopic).boxed()
+            }
+            ApiKey::DescribeTopic => DescribeTopicResponse::arbitrary(version)
+                .prop_map(AdminResponse::DescribeTopic)
+                .boxed(),
+            ApiKey::ListTopics => {
+                ListTopicsResponse::arbitrary(version).prop_map(AdminResponse::ListTopics).boxed()
+            }
+            ApiKey::ReassignPartitions => ReassignPartitionsResponse::arbitrary(version)
+                .prop_map(AdminResponse::ReassignPartitions)
+                .boxed(),
+            ApiKey::VerifyReassignPartitions => {
+                VerifyReassignPartitionsResponse::arbitrary(version)
+                    .prop_map(AdminResponse::VerifyReassignPartitions)
+                    .boxed()
+            }
+            ApiKey::PreferredReplicaLeaderElection => {
+                PreferredReplicaLeaderElectionResponse::arbitrary(version)
+                    .prop_map(AdminResponse::PreferredReplicaLeaderElection)
+                    .boxed()
+            }
+            ApiKey::VerifyPreferredReplicaLeaderElection => {
+                VerifyPreferredReplicaLeaderElectionResponse::arbitrary(version)
+                    .prop_map(AdminResponse::VerifyPreferredReplicaLeaderElection)
+                    .boxed()
+            }
+        }
+    }
+}
+
+impl From<ClusterMetadataResponse> for AdminResponse {
+    fn from(m: ClusterMetadataResponse) -> Self {
+        AdminResponse::ClusterMetadata(m)
+    }
+}
+
+impl From<CreateTopicResponse> for AdminResponse {
+    fn from(m: CreateTopicResponse) -> Self {
+        AdminResponse::CreateTopic(m)
+    }
+}
+
+impl From<AlterTopicResponse> for AdminResponse {
+    fn from(m: AlterTopicResponse) -> Self {
+        AdminResponse::AlterTopic(m)
+    }
+}
+
+impl From<DeleteTopicResponse> for AdminResponse {
+    fn from(m: DeleteTopicResponse) -> Self {
+        AdminResponse::DeleteTopic(m)
+    }
+}
+
+impl From<DescribeTopicResponse> for AdminResponse {
+    fn from(m: DescribeTopicResponse) -> Self {
+        AdminResponse::DescribeTopic(m)
+    }
+}
+
+impl From<ListTopicsResponse> for AdminResponse {
+    fn from(m: ListTopicsResponse) -> Self {
+        AdminResponse::ListTopics(m)
+    }
+}
+
+impl From<ReassignPartitionsResponse> for AdminResponse {
+    fn from(m: ReassignPartitionsResponse) -> Self {
+        AdminResponse::ReassignPartitions(m)
+    }
+}
+
+impl From<VerifyReassignPartitionsResponse> for AdminResponse {
+    fn from(m: VerifyReassignPartitionsResponse) -> Self {
+        AdminResponse::VerifyReassignPartitions(m)
+    }
+}
+
+impl From<PreferredReplicaLeaderElectionResponse> for AdminResponse {
+    fn from(m: PreferredReplicaLeaderElectionResponse) -> Self {
+        AdminResponse::PreferredReplicaLeaderElection(m)
+    }
+}
+
+impl From<VerifyPreferredReplicaLeaderElectionResponse> for AdminResponse {
+    fn from(m: VerifyPreferredReplicaLeaderElectionResponse) -> Self {
+        AdminResponse::VerifyPreferredReplicaLeaderElection(m)
+    }
+}

@@ -1,0 +1,433 @@
+//! The Kafka wire primitives the generated messages are made of: fixed-width integers, booleans,
+//! classic and compact strings and arrays, nullable structs and tagged fields.
+//!
+//! Decoders are nom parsers over `&[u8]`. Every length read off the wire is checked against the
+//! bytes actually remaining before anything is allocated for it, so a hostile length costs an
+//! error, never memory.
+
+use std::collections::BTreeMap;
+
+use bytes::{BufMut, BytesMut};
+use nom::IResult;
+use nom::number::complete::{be_i8, be_i16, be_i32, be_i64, be_u8};
+
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+
+/// The result of a parser: the rest of the input and the value, or why it failed.
+pub type PResult<'a, T> = IResult<&'a [u8], T, DecodeError>;
+
+/// Tagged fields a decoder did not know, kept by tag so that re-encoding preserves them.
+pub type UnknownTaggedFields = BTreeMap<u32, Vec<u8>>;
+
+/// The longest string a classic (int16) length prefix can carry.
+pub const MAX_CLASSIC_STRING: usize = i16::MAX as usize;
+/// The longest string or array a compact (varint) or int32 length prefix can carry here.
+pub const MAX_LONG_LENGTH: usize = i32::MAX as usize - 1;
+
+/// Room reserved up front for an array, whatever its declared length: the rest grows only as
+/// elements really decode, so a large declared count cannot reserve memory the input lacks.
+const MAX_PREALLOCATED_BYTES: usize = 64 * 1024;
+
+fn fail<T>(kind: DecodeErrorKind) -> Result<T, nom::Err<DecodeError>> {
+    Err(nom::Err::Failure(DecodeError::new(kind)))
+}
+
+/// Runs a parser for `field`, adding the field's name to any error it returns.
+pub fn in_field<'a, T>(field: &'static str, result: PResult<'a, T>) -> PResult<'a, T> {
+    result.map_err(|e| e.map(|e| e.in_field(field)))
+}
+
+/// Adds `field` to an encode error's path.
+pub fn encode_field(
+    field: &'static str,
+    result: Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    result.map_err(|e| e.in_field(field))
+}
+
+// ---- decoding ----
+
+pub fn int8(input: &[u8]) -> PResult<'_, i8> {
+    be_i8(input)
+}
+
+pub fn int16(input: &[u8]) -> PResult<'_, i16> {
+    be_i16(input)
+}
+
+pub fn int32(input: &[u8]) -> PResult<'_, i32> {
+    be_i32(input)
+}
+
+pub fn int64(input: &[u8]) -> PResult<'_, i64> {
+    be_i64(input)
+}
+
+/// A boolean: 0 or 1; any other byte is an error so that decoding and re-encoding agree.
+pub fn boolean(input: &[u8]) -> PResult<'_, bool> {
+    let (rest, byte) = be_u8(input)?;
+    match byte {
+        0 => Ok((rest, false)),
+        1 => Ok((rest, true)),
+        other => fail(DecodeErrorKind::InvalidBool(other)),
+    }
+}
+
+/// An unsigned LEB128 varint of at most five bytes (a u32).
+pub fn unsigned_varint(input: &[u8]) -> PResult<'_, u32> {
+    let mut value: u32 = 0;
+    for (i, &byte) in input.iter().enumerate().take(5) {
+        let bits = u32::from(byte & 0x7f);
+        if i == 4 && bits > 0x0f {
+            return fail(DecodeErrorKind::VarintOverflow);
+        }
+        value |= bits << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((&input[i + 1..], value));
+        }
+    }
+    if input.len() >= 5 {
+        fail(DecodeErrorKind::VarintOverflow)
+    } else {
+        fail(DecodeErrorKind::Truncated { remaining: input.len() })
+    }
+}
+
+/// The length of a string or array: `None` for null. Classic strings carry an int16, classic
+/// arrays an int32, compact ones an unsigned varint holding length + 1.
+fn length(input: &[u8], flexible: bool, classic_int16: bool) -> PResult<'_, Option<usize>> {
+    let (rest, raw): (&[u8], i64) = if flexible {
+        let (rest, n) = unsigned_varint(input)?;
+        (rest, i64::from(n) - 1)
+    } else if classic_int16 {
+        let (rest, n) = int16(input)?;
+        (rest, i64::from(n))
+    } else {
+        let (rest, n) = int32(input)?;
+        (rest, i64::from(n))
+    };
+    match raw {
+        -1 => Ok((rest, None)),
+        n if n < -1 => fail(DecodeErrorKind::NegativeLength(n)),
+        // Every string byte and every array element takes at least one byte, so a length beyond
+        // the input is wrong however the elements are encoded.
+        n if n as u64 > rest.len() as u64 => {
+            fail(DecodeErrorKind::LengthExceedsInput { length: n as u64, remaining: rest.len() })
+        }
+        n => Ok((rest, Some(n as usize))),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, nom::Err<DecodeError>> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(_) => fail(DecodeErrorKind::InvalidUtf8),
+    }
+}
+
+pub fn nullable_string(flexible: bool) -> impl Fn(&[u8]) -> PResult<'_, Option<String>> {
+    move |input| match length(input, flexible, true)? {
+        (rest, None) => Ok((rest, None)),
+        (rest, Some(n)) => Ok((&rest[n..], Some(utf8(&rest[..n])?))),
+    }
+}
+
+pub fn string(flexible: bool) -> impl Fn(&[u8]) -> PResult<'_, String> {
+    move |input| match nullable_string(flexible)(input)? {
+        (rest, Some(s)) => Ok((rest, s)),
+        (_, None) => fail(DecodeErrorKind::NullNotAllowed),
+    }
+}
+
+pub fn nullable_array<'a, T>(
+    flexible: bool,
+    element: impl Fn(&'a [u8]) -> PResult<'a, T>,
+) -> impl Fn(&'a [u8]) -> PResult<'a, Option<Vec<T>>> {
+    move |input| {
+        let (mut rest, count) = match length(input, flexible, false)? {
+            (rest, None) => return Ok((rest, None)),
+            (rest, Some(n)) => (rest, n),
+        };
+        let cap = count.min(MAX_PREALLOCATED_BYTES / std::mem::size_of::<T>().max(1));
+        let mut items = Vec::with_capacity(cap);
+        for _ in 0..count {
+            let (next, item) = element(rest)?;
+            items.push(item);
+            rest = next;
+        }
+        Ok((rest, Some(items)))
+    }
+}
+
+pub fn array<'a, T>(
+    flexible: bool,
+    element: impl Fn(&'a [u8]) -> PResult<'a, T>,
+) -> impl Fn(&'a [u8]) -> PResult<'a, Vec<T>> {
+    let nullable = nullable_array(flexible, element);
+    move |input| match nullable(input)? {
+        (rest, Some(items)) => Ok((rest, items)),
+        (_, None) => fail(DecodeErrorKind::NullNotAllowed),
+    }
+}
+
+/// A nullable struct: a presence byte (-1 null, 1 present) before the struct.
+pub fn nullable_struct<'a, T>(
+    element: impl Fn(&'a [u8]) -> PResult<'a, T>,
+) -> impl Fn(&'a [u8]) -> PResult<'a, Option<T>> {
+    move |input| {
+        let (rest, presence) = int8(input)?;
+        match presence {
+            -1 => Ok((rest, None)),
+            1 => {
+                let (rest, value) = element(rest)?;
+                Ok((rest, Some(value)))
+            }
+            other => fail(DecodeErrorKind::InvalidPresence(other)),
+        }
+    }
+}
+
+/// The tagged-field section of a flexible struct. `known` decodes the value of a tag the struct
+/// knows in this version and returns `false` for one it does not; those are kept verbatim.
+pub fn tagged_fields<'a>(
+    input: &'a [u8],
+    mut known: impl FnMut(u32, &'a [u8]) -> Result<bool, nom::Err<DecodeError>>,
+) -> PResult<'a, UnknownTaggedFields> {
+    let (mut rest, count) = unsigned_varint(input)?;
+    if count as usize > rest.len() {
+        return fail(DecodeErrorKind::LengthExceedsInput {
+            length: u64::from(count),
+            remaining: rest.len(),
+        });
+    }
+    let mut unknown = UnknownTaggedFields::new();
+    let mut previous: Option<u32> = None;
+    for _ in 0..count {
+        let (after_tag, tag) = in_field("_tagged_fields", unsigned_varint(rest))?;
+        if previous.is_some_and(|p| tag <= p) {
+            return fail(DecodeErrorKind::TagOutOfOrder { tag });
+        }
+        previous = Some(tag);
+        let (after_size, size) = in_field("_tagged_fields", unsigned_varint(after_tag))?;
+        let size = size as usize;
+        if size > after_size.len() {
+            return fail(DecodeErrorKind::LengthExceedsInput {
+                length: size as u64,
+                remaining: after_size.len(),
+            });
+        }
+        let (value, next) = after_size.split_at(size);
+        if !known(tag, value)? {
+            unknown.insert(tag, value.to_vec());
+        }
+        rest = next;
+    }
+    Ok((rest, unknown))
+}
+
+/// Decodes a known tagged field's value, which must fill exactly the bytes it declared.
+pub fn tagged_value<'a, T>(
+    tag: u32,
+    value: &'a [u8],
+    parser: impl Fn(&'a [u8]) -> PResult<'a, T>,
+) -> Result<T, nom::Err<DecodeError>> {
+    let (rest, decoded) = parser(value)?;
+    if rest.is_empty() {
+        Ok(decoded)
+    } else {
+        fail(DecodeErrorKind::TaggedFieldSize {
+            tag,
+            declared: value.len(),
+            used: value.len() - rest.len(),
+        })
+    }
+}
+
+// ---- encoding ----
+
+pub fn put_int8(buf: &mut BytesMut, v: i8) {
+    buf.put_i8(v);
+}
+
+pub fn put_int16(buf: &mut BytesMut, v: i16) {
+    buf.put_i16(v);
+}
+
+pub fn put_int32(buf: &mut BytesMut, v: i32) {
+    buf.put_i32(v);
+}
+
+pub fn put_int64(buf: &mut BytesMut, v: i64) {
+    buf.put_i64(v);
+}
+
+pub fn put_bool(buf: &mut BytesMut, v: bool) {
+    buf.put_u8(u8::from(v));
+}
+
+pub fn put_unsigned_varint(buf: &mut BytesMut, mut v: u32) {
+    while v >= 0x80 {
+        buf.put_u8((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    buf.put_u8(v as u8);
+}
+
+fn put_length(
+    buf: &mut BytesMut,
+    len: Option<usize>,
+    flexible: bool,
+    classic_max: usize,
+    too_long: impl Fn(usize, usize) -> EncodeErrorKind,
+) -> Result<(), EncodeError> {
+    let max = if flexible { MAX_LONG_LENGTH } else { classic_max };
+    match len {
+        Some(n) if n > max => Err(EncodeError::new(too_long(n, max))),
+        Some(n) if flexible => {
+            put_unsigned_varint(buf, n as u32 + 1);
+            Ok(())
+        }
+        None if flexible => {
+            put_unsigned_varint(buf, 0);
+            Ok(())
+        }
+        Some(n) if classic_max == MAX_CLASSIC_STRING => {
+            buf.put_i16(n as i16);
+            Ok(())
+        }
+        Some(n) => {
+            buf.put_i32(n as i32);
+            Ok(())
+        }
+        None if classic_max == MAX_CLASSIC_STRING => {
+            buf.put_i16(-1);
+            Ok(())
+        }
+        None => {
+            buf.put_i32(-1);
+            Ok(())
+        }
+    }
+}
+
+pub fn put_nullable_string(
+    buf: &mut BytesMut,
+    v: Option<&str>,
+    flexible: bool,
+) -> Result<(), EncodeError> {
+    put_length(buf, v.map(str::len), flexible, MAX_CLASSIC_STRING, |len, max| {
+        EncodeErrorKind::StringTooLong { len, max }
+    })?;
+    if let Some(s) = v {
+        buf.put_slice(s.as_bytes());
+    }
+    Ok(())
+}
+
+pub fn put_string(buf: &mut BytesMut, v: &str, flexible: bool) -> Result<(), EncodeError> {
+    put_nullable_string(buf, Some(v), flexible)
+}
+
+pub fn put_nullable_array<T>(
+    buf: &mut BytesMut,
+    items: Option<&[T]>,
+    flexible: bool,
+    mut element: impl FnMut(&mut BytesMut, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    put_length(buf, items.map(<[T]>::len), flexible, MAX_LONG_LENGTH, |len, max| {
+        EncodeErrorKind::ArrayTooLong { len, max }
+    })?;
+    for item in items.unwrap_or_default() {
+        element(buf, item)?;
+    }
+    Ok(())
+}
+
+pub fn put_array<T>(
+    buf: &mut BytesMut,
+    items: &[T],
+    flexible: bool,
+    element: impl FnMut(&mut BytesMut, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    put_nullable_array(buf, Some(items), flexible, element)
+}
+
+pub fn put_nullable_struct<T>(
+    buf: &mut BytesMut,
+    value: Option<&T>,
+    element: impl FnOnce(&mut BytesMut, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    match value {
+        None => {
+            buf.put_i8(-1);
+            Ok(())
+        }
+        Some(v) => {
+            buf.put_i8(1);
+            element(buf, v)
+        }
+    }
+}
+
+/// One tagged field ready to write: its tag and its encoded value.
+pub type TaggedField = (u32, Vec<u8>);
+
+/// Encodes a known tagged field's value on its own, so that its size can precede it.
+pub fn tagged(
+    tag: u32,
+    encode: impl FnOnce(&mut BytesMut) -> Result<(), EncodeError>,
+) -> Result<TaggedField, EncodeError> {
+    let mut value = BytesMut::new();
+    encode(&mut value)?;
+    Ok((tag, value.to_vec()))
+}
+
+/// Writes the tagged-field section: the known fields set in this version and the unknown ones
+/// kept from decoding, merged in ascending tag order.
+pub fn put_tagged_fields(
+    buf: &mut BytesMut,
+    known: Vec<TaggedField>,
+    unknown: &UnknownTaggedFields,
+) {
+    let mut all: Vec<(u32, &[u8])> = known
+        .iter()
+        .map(|(t, v)| (*t, v.as_slice()))
+        .chain(unknown.iter().map(|(t, v)| (*t, v.as_slice())))
+        .collect();
+    all.sort_by_key(|(tag, _)| *tag);
+    put_unsigned_varint(buf, all.len() as u32);
+    for (tag, value) in all {
+        put_unsigned_varint(buf, tag);
+        put_unsigned_varint(buf, value.len() as u32);
+        buf.put_slice(value);
+    }
+}
+
+/// The error for a field set to a non-default value in a version that lacks it.
+pub fn not_in_version(field: &'static str, version: i16) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::FieldNotInVersion(version)).in_field(field)
+}
+
+/// The error for null on a field that is not nullable in this version.
+pub fn null_not_allowed(field: &'static str, version: i16) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::NullNotAllowed(version)).in_field(field)
+}
+
+/// Wraps a nullable parser for a field that may be null only in some versions.
+pub fn non_null_unless<'a, T>(
+    nullable: bool,
+    parser: impl Fn(&'a [u8]) -> PResult<'a, Option<T>>,
+) -> impl Fn(&'a [u8]) -> PResult<'a, Option<T>> {
+    move |input| match parser(input)? {
+        (_, None) if !nullable => fail(DecodeErrorKind::NullNotAllowed),
+        ok => Ok(ok),
+    }
+}
+
+/// Adds a tagged field's name to an error from its value.
+pub fn in_tagged_field<T>(
+    field: &'static str,
+    result: Result<T, nom::Err<DecodeError>>,
+) -> Result<T, nom::Err<DecodeError>> {
+    result.map_err(|e| e.map(|e| e.in_field(field)))
+}
