@@ -4,6 +4,7 @@
 //! `cargo run -p adminwire-codegen` rewrites `crates/adminwire-protocol/src/generated/`; a test
 //! fails when the committed files differ from what the specs generate.
 
+mod docs;
 mod emit;
 mod spec;
 
@@ -61,6 +62,21 @@ pub fn read_errors(specs_dir: &Path) -> Result<ErrorsFile, String> {
     let path = specs_dir.join("errors.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The path of the protocol reference whose generated sections this crate maintains.
+pub fn protocol_doc_path(root: &Path) -> PathBuf {
+    root.join("docs/protocol.md")
+}
+
+/// `docs/protocol.md` with its generated sections (message schemas, error codes) brought up to
+/// date from the specs.
+pub fn generate_protocol_doc(root: &Path) -> Result<String, String> {
+    let specs_dir = root.join("protocol-specs");
+    let path = protocol_doc_path(root);
+    let doc = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc = docs::splice(&doc, docs::MESSAGES_BEGIN, docs::MESSAGES_END, &docs::messages_section(&read_specs(&specs_dir)?))?;
+    docs::splice(&doc, docs::ERRORS_BEGIN, docs::ERRORS_END, &docs::errors_section(&read_errors(&specs_dir)?))
 }
 
 /// Every generated file, by name, formatted with rustfmt.

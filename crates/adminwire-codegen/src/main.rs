@@ -24,5 +24,16 @@ fn main() -> ExitCode {
         std::fs::write(out.join(name), code).expect("write generated file");
     }
     println!("wrote {} files to {}", files.len(), out.display());
+    match adminwire_codegen::generate_protocol_doc(&root) {
+        Ok(doc) => {
+            let path = adminwire_codegen::protocol_doc_path(&root);
+            std::fs::write(&path, doc).expect("write docs/protocol.md");
+            println!("updated {}", path.display());
+        }
+        Err(e) => {
+            eprintln!("adminwire-codegen: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     ExitCode::SUCCESS
 }
