@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use crate::spec::{ErrorsFile, FieldSpec, MessageSpec, Type};
 
-pub const MESSAGES_BEGIN: &str = "<!-- BEGIN GENERATED: messages (cargo run -p adminwire-codegen) -->";
+pub const MESSAGES_BEGIN: &str =
+    "<!-- BEGIN GENERATED: messages (cargo run -p adminwire-codegen) -->";
 pub const MESSAGES_END: &str = "<!-- END GENERATED: messages -->";
 pub const ERRORS_BEGIN: &str = "<!-- BEGIN GENERATED: errors (cargo run -p adminwire-codegen) -->";
 pub const ERRORS_END: &str = "<!-- END GENERATED: errors -->";
@@ -25,7 +26,11 @@ fn wire_type(field: &FieldSpec, version: i16, flexible: bool) -> String {
         Type::Array(inner) => match **inner {
             Type::Struct(_) => format!("{compact}{null}ARRAY of struct"),
             ref t => {
-                let element = FieldSpec { ty: t.clone(), nullable_versions: Default::default(), ..clone_field(field) };
+                let element = FieldSpec {
+                    ty: t.clone(),
+                    nullable_versions: Default::default(),
+                    ..clone_field(field)
+                };
                 format!("{compact}{null}ARRAY of {}", wire_type(&element, version, flexible))
             }
         },
@@ -58,10 +63,9 @@ fn struct_fields<'a>(spec: &'a MessageSpec, field: &'a FieldSpec) -> Option<&'a 
         },
         _ => return None,
     };
-    field
-        .fields
-        .as_deref()
-        .or_else(|| spec.common_structs.iter().find(|c| &c.name == name).map(|c| c.fields.as_slice()))
+    field.fields.as_deref().or_else(|| {
+        spec.common_structs.iter().find(|c| &c.name == name).map(|c| c.fields.as_slice())
+    })
 }
 
 fn field_label(f: &FieldSpec) -> String {
@@ -83,8 +87,11 @@ fn describe(
     rows: &mut String,
 ) {
     let present: Vec<&FieldSpec> = fields.iter().filter(|f| f.versions.contains(version)).collect();
-    let regular: Vec<String> =
-        present.iter().filter(|f| !f.tagged_versions.contains(version)).map(|f| field_label(f)).collect();
+    let regular: Vec<String> = present
+        .iter()
+        .filter(|f| !f.tagged_versions.contains(version))
+        .map(|f| field_label(f))
+        .collect();
     let mut line = format!("{}{owner} =>", "  ".repeat(depth));
     for label in &regular {
         write!(line, " {label}").unwrap();
@@ -106,12 +113,22 @@ fn describe(
         }
         if let Some(d) = &f.default {
             if d != "null" && !matches!(f.ty, Type::Array(_)) {
-                notes.push(format!("default {}", if d.is_empty() { "\"\"".into() } else { d.clone() }));
+                notes.push(format!(
+                    "default {}",
+                    if d.is_empty() { "\"\"".into() } else { d.clone() }
+                ));
             }
         }
-        let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
-        writeln!(rows, "| {}{} | {ty} | {}{notes} |", "&nbsp;&nbsp;".repeat(depth), f.name, f.about.replace('|', "\\|"))
-            .unwrap();
+        let notes =
+            if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+        writeln!(
+            rows,
+            "| {}{} | {ty} | {}{notes} |",
+            "&nbsp;&nbsp;".repeat(depth),
+            f.name,
+            f.about.replace('|', "\\|")
+        )
+        .unwrap();
         if let Some(inner) = struct_fields(spec, f) {
             describe(spec, inner, version, flexible, depth + 1, &f.name, grammar, rows);
         }
@@ -128,8 +145,22 @@ pub fn messages_section(specs: &[MessageSpec]) -> String {
             let flexible = spec.flexible_versions.contains(version);
             let mut grammar = String::new();
             let mut rows = String::new();
-            describe(spec, &spec.fields, version, flexible, 0, &format!("{} v{version}", spec.name), &mut grammar, &mut rows);
-            writeln!(out, "**Version {version}** ({}):\n", if flexible { "flexible" } else { "classic" }).unwrap();
+            describe(
+                spec,
+                &spec.fields,
+                version,
+                flexible,
+                0,
+                &format!("{} v{version}", spec.name),
+                &mut grammar,
+                &mut rows,
+            );
+            writeln!(
+                out,
+                "**Version {version}** ({}):\n",
+                if flexible { "flexible" } else { "classic" }
+            )
+            .unwrap();
             writeln!(out, "```\n{grammar}```\n").unwrap();
             if !rows.is_empty() {
                 writeln!(out, "| Field | Type | Meaning |\n|---|---|---|\n{rows}").unwrap();
@@ -140,11 +171,21 @@ pub fn messages_section(specs: &[MessageSpec]) -> String {
 }
 
 pub fn errors_section(errors: &ErrorsFile) -> String {
-    let mut out = String::from("\n| Code | Name | Retriable | Meaning | Returned by |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "\n| Code | Name | Retriable | Meaning | Returned by |\n|---|---|---|---|---|\n",
+    );
     for e in errors.extension.iter().chain(&errors.kafka) {
-        let by = if e.requests.is_empty() { "any request".to_owned() } else { e.requests.join(", ") };
-        writeln!(out, "| {} | {} | {} | {} | {by} |", e.code, e.name, if e.retriable { "yes" } else { "no" }, e.message)
-            .unwrap();
+        let by =
+            if e.requests.is_empty() { "any request".to_owned() } else { e.requests.join(", ") };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {by} |",
+            e.code,
+            e.name,
+            if e.retriable { "yes" } else { "no" },
+            e.message
+        )
+        .unwrap();
     }
     out.push('\n');
     out
@@ -152,7 +193,11 @@ pub fn errors_section(errors: &ErrorsFile) -> String {
 
 /// Replaces what stands between `begin` and `end` in `doc` with `content`.
 pub fn splice(doc: &str, begin: &str, end: &str, content: &str) -> Result<String, String> {
-    let start = doc.find(begin).ok_or_else(|| format!("docs/protocol.md lacks the marker {begin}"))? + begin.len();
-    let stop = doc[start..].find(end).ok_or_else(|| format!("docs/protocol.md lacks the marker {end}"))? + start;
+    let start =
+        doc.find(begin).ok_or_else(|| format!("docs/protocol.md lacks the marker {begin}"))?
+            + begin.len();
+    let stop =
+        doc[start..].find(end).ok_or_else(|| format!("docs/protocol.md lacks the marker {end}"))?
+            + start;
     Ok(format!("{}{content}{}", &doc[..start], &doc[stop..]))
 }

@@ -75,8 +75,18 @@ pub fn generate_protocol_doc(root: &Path) -> Result<String, String> {
     let specs_dir = root.join("protocol-specs");
     let path = protocol_doc_path(root);
     let doc = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc = docs::splice(&doc, docs::MESSAGES_BEGIN, docs::MESSAGES_END, &docs::messages_section(&read_specs(&specs_dir)?))?;
-    docs::splice(&doc, docs::ERRORS_BEGIN, docs::ERRORS_END, &docs::errors_section(&read_errors(&specs_dir)?))
+    let doc = docs::splice(
+        &doc,
+        docs::MESSAGES_BEGIN,
+        docs::MESSAGES_END,
+        &docs::messages_section(&read_specs(&specs_dir)?),
+    )?;
+    docs::splice(
+        &doc,
+        docs::ERRORS_BEGIN,
+        docs::ERRORS_END,
+        &docs::errors_section(&read_errors(&specs_dir)?),
+    )
 }
 
 /// Every generated file, by name, formatted with rustfmt.

@@ -30,5 +30,8 @@ fn protocol_doc_matches_the_specs() {
     let root = adminwire_codegen::repo_root();
     let expected = adminwire_codegen::generate_protocol_doc(&root).expect("doc generates");
     let committed = std::fs::read_to_string(adminwire_codegen::protocol_doc_path(&root)).unwrap();
-    assert!(committed == expected, "docs/protocol.md's generated sections are stale: run `cargo run -p adminwire-codegen`");
+    assert!(
+        committed == expected,
+        "docs/protocol.md's generated sections are stale: run `cargo run -p adminwire-codegen`"
+    );
 }
