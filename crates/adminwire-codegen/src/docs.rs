@@ -12,11 +12,10 @@ pub const MESSAGES_END: &str = "<!-- END GENERATED: messages -->";
 pub const ERRORS_BEGIN: &str = "<!-- BEGIN GENERATED: errors (cargo run -p adminwire-codegen) -->";
 pub const ERRORS_END: &str = "<!-- END GENERATED: errors -->";
 
-fn wire_type(field: &FieldSpec, version: i16, flexible: bool) -> String {
-    let nullable = field.nullable_versions.contains(version);
+fn wire_type(ty: &Type, nullable: bool, flexible: bool) -> String {
     let compact = if flexible { "COMPACT_" } else { "" };
     let null = if nullable { "NULLABLE_" } else { "" };
-    match &field.ty {
+    match ty {
         Type::Bool => "BOOLEAN".into(),
         Type::Int8 => "INT8".into(),
         Type::Int16 => "INT16".into(),
@@ -25,32 +24,12 @@ fn wire_type(field: &FieldSpec, version: i16, flexible: bool) -> String {
         Type::String => format!("{compact}{null}STRING"),
         Type::Array(inner) => match **inner {
             Type::Struct(_) => format!("{compact}{null}ARRAY of struct"),
-            ref t => {
-                let element = FieldSpec {
-                    ty: t.clone(),
-                    nullable_versions: Default::default(),
-                    ..clone_field(field)
-                };
-                format!("{compact}{null}ARRAY of {}", wire_type(&element, version, flexible))
+            ref element => {
+                format!("{compact}{null}ARRAY of {}", wire_type(element, false, flexible))
             }
         },
         Type::Struct(_) if nullable => "NULLABLE struct (INT8 presence: -1 null, 1 present)".into(),
         Type::Struct(_) => "struct".into(),
-    }
-}
-
-fn clone_field(f: &FieldSpec) -> FieldSpec {
-    FieldSpec {
-        name: f.name.clone(),
-        ty: f.ty.clone(),
-        versions: f.versions,
-        nullable_versions: f.nullable_versions,
-        default: f.default.clone(),
-        about: f.about.clone(),
-        fields: None,
-        tag: f.tag,
-        tagged_versions: f.tagged_versions,
-        ignorable: f.ignorable,
     }
 }
 
@@ -75,17 +54,25 @@ fn field_label(f: &FieldSpec) -> String {
     }
 }
 
-/// The `Name => A [B] C` grammar lines and the table rows of a struct, recursively.
+/// What is being written for one version of one message.
+struct Description {
+    version: i16,
+    flexible: bool,
+    /// The `Name => A [B] C` grammar lines.
+    grammar: String,
+    /// The field table's rows.
+    rows: String,
+}
+
+/// Adds a struct's grammar line and table rows, and its inner structs', to `out`.
 fn describe(
     spec: &MessageSpec,
     fields: &[FieldSpec],
-    version: i16,
-    flexible: bool,
     depth: usize,
     owner: &str,
-    grammar: &mut String,
-    rows: &mut String,
+    out: &mut Description,
 ) {
+    let (version, flexible) = (out.version, out.flexible);
     let present: Vec<&FieldSpec> = fields.iter().filter(|f| f.versions.contains(version)).collect();
     let regular: Vec<String> = present
         .iter()
@@ -99,11 +86,11 @@ fn describe(
     if flexible {
         line.push_str(" _tagged_fields");
     }
-    grammar.push_str(line.trim_end());
-    grammar.push('\n');
+    out.grammar.push_str(line.trim_end());
+    out.grammar.push('\n');
     for f in &present {
         let tagged = f.tagged_versions.contains(version);
-        let ty = wire_type(f, version, flexible || tagged);
+        let ty = wire_type(&f.ty, f.nullable_versions.contains(version), flexible || tagged);
         let mut notes = Vec::new();
         if tagged {
             notes.push(format!("tagged field, tag {}", f.tag.unwrap_or_default()));
@@ -111,18 +98,16 @@ fn describe(
         if f.ignorable {
             notes.push("ignorable".to_owned());
         }
-        if let Some(d) = &f.default {
-            if d != "null" && !matches!(f.ty, Type::Array(_)) {
-                notes.push(format!(
-                    "default {}",
-                    if d.is_empty() { "\"\"".into() } else { d.clone() }
-                ));
-            }
+        if let Some(d) = &f.default
+            && d != "null"
+            && !matches!(f.ty, Type::Array(_))
+        {
+            notes.push(format!("default {}", if d.is_empty() { "\"\"".into() } else { d.clone() }));
         }
         let notes =
             if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
         writeln!(
-            rows,
+            out.rows,
             "| {}{} | {ty} | {}{notes} |",
             "&nbsp;&nbsp;".repeat(depth),
             f.name,
@@ -130,7 +115,7 @@ fn describe(
         )
         .unwrap();
         if let Some(inner) = struct_fields(spec, f) {
-            describe(spec, inner, version, flexible, depth + 1, &f.name, grammar, rows);
+            describe(spec, inner, depth + 1, &f.name, out);
         }
     }
 }
@@ -143,27 +128,14 @@ pub fn messages_section(specs: &[MessageSpec]) -> String {
         writeln!(out, "### {} (key {})\n\n{}\n", spec.name, spec.api_key, spec.about).unwrap();
         for version in lo..=hi {
             let flexible = spec.flexible_versions.contains(version);
-            let mut grammar = String::new();
-            let mut rows = String::new();
-            describe(
-                spec,
-                &spec.fields,
-                version,
-                flexible,
-                0,
-                &format!("{} v{version}", spec.name),
-                &mut grammar,
-                &mut rows,
-            );
-            writeln!(
-                out,
-                "**Version {version}** ({}):\n",
-                if flexible { "flexible" } else { "classic" }
-            )
-            .unwrap();
-            writeln!(out, "```\n{grammar}```\n").unwrap();
-            if !rows.is_empty() {
-                writeln!(out, "| Field | Type | Meaning |\n|---|---|---|\n{rows}").unwrap();
+            let mut d =
+                Description { version, flexible, grammar: String::new(), rows: String::new() };
+            describe(spec, &spec.fields, 0, &format!("{} v{version}", spec.name), &mut d);
+            let encoding = if flexible { "flexible" } else { "classic" };
+            writeln!(out, "**Version {version}** ({encoding}):\n\n```\n{}```\n", d.grammar)
+                .unwrap();
+            if !d.rows.is_empty() {
+                writeln!(out, "| Field | Type | Meaning |\n|---|---|---|\n{}", d.rows).unwrap();
             }
         }
     }
