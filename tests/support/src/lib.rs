@@ -273,6 +273,25 @@ impl Cluster {
         cmd
     }
 
+    /// Waits until every node's metadata shows `topic` with `partitions` partitions, each with a
+    /// leader. Creating a topic returns once the controller has committed it; brokers learn of it
+    /// a moment later, and a client that asks one of them first sees no partitions at all.
+    pub fn wait_for_topic(&self, user: Option<&str>, topic: &str, partitions: usize) {
+        let nodes = self.node_ids();
+        wait_until(Duration::from_secs(30), &format!("{topic} known to every node"), || {
+            for &n in &nodes {
+                let md = self.kcat_metadata(user, &self.node_address(n), topic)?;
+                let parts = md["topics"][0]["partitions"].as_array().cloned().unwrap_or_default();
+                let led = parts.iter().filter(|p| p["leader"].as_i64().unwrap_or(-1) >= 0).count();
+                if parts.len() != partitions || led != partitions {
+                    return Err(format!("node {n}: {}", md["topics"]));
+                }
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
     /// Whether `scripts/kafka` sees the node's process running.
     pub fn node_running(&self, node: i32) -> bool {
         let out = self.script(&["status"]);

@@ -10,13 +10,14 @@ use adminwire_test_support::{
 };
 
 fn create_topic(cluster: &Cluster, topic: &str, partitions: u32) {
-    let partitions = partitions.to_string();
+    let count = partitions.to_string();
     let out = cluster.topic_command(
         "admin",
-        &["--create", "--topic", topic, "--partitions", &partitions, "--replication-factor", "3"],
+        &["--create", "--topic", topic, "--partitions", &count, "--replication-factor", "3"],
     );
     let stdout = out.expect_success("TopicCommand --create");
     assert!(stdout.contains(&format!("Created topic {topic}.")), "{}", out.combined());
+    cluster.wait_for_topic(None, topic, partitions as usize);
 }
 
 #[test]
