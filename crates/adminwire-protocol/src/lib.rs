@@ -29,6 +29,8 @@
 mod codec;
 pub mod error;
 pub mod frame;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod generated;
 pub mod header;
 mod message;
