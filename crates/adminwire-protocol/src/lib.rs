@@ -28,6 +28,7 @@
 
 mod codec;
 pub mod error;
+mod error_response;
 pub mod frame;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;

@@ -1,0 +1,266 @@
+//! The sidecar's answer to ApiVersions: the broker's ranges, narrowed to what the sidecar has
+//! reviewed and can pass safely, plus the extension's keys.
+//!
+//! Every API of Kafka that the `kafka-protocol` crate knows was reviewed, version by version, for
+//! broker addresses in its responses (see [`REVIEWED`]). A newer broker or crate may bring versions
+//! nobody reviewed; they are not offered until someone does (a test fails on a crate upgrade that
+//! brings them).
+
+use bytes::{BufMut, Bytes, BytesMut};
+use kafka_protocol::messages::api_versions_response::ApiVersion;
+use kafka_protocol::messages::{ApiKey, ApiVersionsResponse, ResponseHeader};
+use kafka_protocol::protocol::{Decodable, Encodable};
+
+/// What the sidecar does with an API's requests and responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Forwarded as bytes both ways: the responses carry no broker address.
+    Forward,
+    /// Forwarded, and the responses' broker addresses rewritten (see `rewrite`).
+    Rewrite,
+    /// Offered only up to this version: later ones carry addresses the sidecar does not rewrite.
+    UpTo(i16),
+    /// Not offered: its responses carry addresses the sidecar does not rewrite.
+    Withhold,
+}
+
+/// Each Kafka API, the highest version reviewed, and what the sidecar does with it.
+pub const REVIEWED: &[(ApiKey, i16, Policy)] = &[
+    (ApiKey::Produce, 13, Policy::Rewrite),
+    (ApiKey::Fetch, 18, Policy::Rewrite),
+    (ApiKey::ListOffsets, 10, Policy::Forward),
+    (ApiKey::Metadata, 13, Policy::Rewrite),
+    (ApiKey::OffsetCommit, 10, Policy::Forward),
+    (ApiKey::OffsetFetch, 10, Policy::Forward),
+    (ApiKey::FindCoordinator, 6, Policy::Rewrite),
+    (ApiKey::JoinGroup, 9, Policy::Forward),
+    (ApiKey::Heartbeat, 4, Policy::Forward),
+    (ApiKey::LeaveGroup, 5, Policy::Forward),
+    (ApiKey::SyncGroup, 5, Policy::Forward),
+    (ApiKey::DescribeGroups, 6, Policy::Forward),
+    (ApiKey::ListGroups, 5, Policy::Forward),
+    (ApiKey::SaslHandshake, 1, Policy::Forward),
+    (ApiKey::ApiVersions, 4, Policy::Forward),
+    (ApiKey::CreateTopics, 7, Policy::Forward),
+    (ApiKey::DeleteTopics, 6, Policy::Forward),
+    (ApiKey::DeleteRecords, 2, Policy::Forward),
+    (ApiKey::InitProducerId, 6, Policy::Forward),
+    (ApiKey::OffsetForLeaderEpoch, 4, Policy::Forward),
+    (ApiKey::AddPartitionsToTxn, 5, Policy::Forward),
+    (ApiKey::AddOffsetsToTxn, 4, Policy::Forward),
+    (ApiKey::EndTxn, 5, Policy::Forward),
+    (ApiKey::WriteTxnMarkers, 1, Policy::Forward),
+    (ApiKey::TxnOffsetCommit, 5, Policy::Forward),
+    (ApiKey::DescribeAcls, 3, Policy::Forward),
+    (ApiKey::CreateAcls, 3, Policy::Forward),
+    (ApiKey::DeleteAcls, 3, Policy::Forward),
+    (ApiKey::DescribeConfigs, 4, Policy::Forward),
+    (ApiKey::AlterConfigs, 2, Policy::Forward),
+    (ApiKey::AlterReplicaLogDirs, 2, Policy::Forward),
+    (ApiKey::DescribeLogDirs, 4, Policy::Forward),
+    (ApiKey::SaslAuthenticate, 2, Policy::Forward),
+    (ApiKey::CreatePartitions, 3, Policy::Forward),
+    (ApiKey::CreateDelegationToken, 3, Policy::Forward),
+    (ApiKey::RenewDelegationToken, 2, Policy::Forward),
+    (ApiKey::ExpireDelegationToken, 2, Policy::Forward),
+    (ApiKey::DescribeDelegationToken, 3, Policy::Forward),
+    (ApiKey::DeleteGroups, 2, Policy::Forward),
+    (ApiKey::ElectLeaders, 2, Policy::Forward),
+    (ApiKey::IncrementalAlterConfigs, 1, Policy::Forward),
+    (ApiKey::AlterPartitionReassignments, 1, Policy::Forward),
+    (ApiKey::ListPartitionReassignments, 0, Policy::Forward),
+    (ApiKey::OffsetDelete, 0, Policy::Forward),
+    (ApiKey::DescribeClientQuotas, 1, Policy::Forward),
+    (ApiKey::AlterClientQuotas, 1, Policy::Forward),
+    (ApiKey::DescribeUserScramCredentials, 0, Policy::Forward),
+    (ApiKey::AlterUserScramCredentials, 0, Policy::Forward),
+    (ApiKey::Vote, 2, Policy::Forward),
+    (ApiKey::BeginQuorumEpoch, 1, Policy::Forward),
+    (ApiKey::EndQuorumEpoch, 1, Policy::Forward),
+    (ApiKey::DescribeQuorum, 2, Policy::UpTo(1)),
+    (ApiKey::AlterPartition, 3, Policy::Forward),
+    (ApiKey::UpdateFeatures, 2, Policy::Forward),
+    (ApiKey::Envelope, 0, Policy::Forward),
+    (ApiKey::FetchSnapshot, 1, Policy::Forward),
+    (ApiKey::DescribeCluster, 2, Policy::Rewrite),
+    (ApiKey::DescribeProducers, 0, Policy::Forward),
+    (ApiKey::BrokerRegistration, 4, Policy::Forward),
+    (ApiKey::BrokerHeartbeat, 1, Policy::Forward),
+    (ApiKey::UnregisterBroker, 0, Policy::Forward),
+    (ApiKey::DescribeTransactions, 0, Policy::Forward),
+    (ApiKey::ListTransactions, 2, Policy::Forward),
+    (ApiKey::AllocateProducerIds, 0, Policy::Forward),
+    (ApiKey::ConsumerGroupHeartbeat, 1, Policy::Forward),
+    (ApiKey::ConsumerGroupDescribe, 1, Policy::Forward),
+    (ApiKey::ControllerRegistration, 0, Policy::Forward),
+    (ApiKey::GetTelemetrySubscriptions, 0, Policy::Forward),
+    (ApiKey::PushTelemetry, 0, Policy::Forward),
+    (ApiKey::AssignReplicasToDirs, 0, Policy::Forward),
+    (ApiKey::ListConfigResources, 1, Policy::Forward),
+    (ApiKey::DescribeTopicPartitions, 0, Policy::Forward),
+    (ApiKey::ShareGroupHeartbeat, 1, Policy::Forward),
+    (ApiKey::ShareGroupDescribe, 1, Policy::Forward),
+    (ApiKey::ShareFetch, 1, Policy::Withhold),
+    (ApiKey::ShareAcknowledge, 1, Policy::Withhold),
+    (ApiKey::AddRaftVoter, 0, Policy::Forward),
+    (ApiKey::RemoveRaftVoter, 0, Policy::Forward),
+    (ApiKey::UpdateRaftVoter, 0, Policy::Forward),
+    (ApiKey::InitializeShareGroupState, 0, Policy::Forward),
+    (ApiKey::ReadShareGroupState, 0, Policy::Forward),
+    (ApiKey::WriteShareGroupState, 0, Policy::Forward),
+    (ApiKey::DeleteShareGroupState, 0, Policy::Forward),
+    (ApiKey::ReadShareGroupStateSummary, 0, Policy::Forward),
+    (ApiKey::DescribeShareGroupOffsets, 0, Policy::Forward),
+    (ApiKey::AlterShareGroupOffsets, 0, Policy::Forward),
+    (ApiKey::DeleteShareGroupOffsets, 0, Policy::Forward),
+];
+
+/// The reviewed entry for an API key, if any.
+pub fn reviewed(api_key: i16) -> Option<(ApiKey, i16, Policy)> {
+    let api = ApiKey::try_from(api_key).ok()?;
+    REVIEWED.iter().copied().find(|(a, _, _)| *a == api)
+}
+
+/// The broker's ranges narrowed to what the sidecar passes safely, plus the extension's keys.
+pub fn narrow(broker: &[ApiVersion]) -> Vec<ApiVersion> {
+    let mut offered: Vec<ApiVersion> = broker
+        .iter()
+        .filter_map(|v| {
+            let (api, reviewed_max, policy) = reviewed(v.api_key)?;
+            let max = match policy {
+                Policy::Withhold => return None,
+                Policy::UpTo(cap) => v.max_version.min(reviewed_max).min(cap),
+                Policy::Forward | Policy::Rewrite => v.max_version.min(reviewed_max),
+            };
+            // SaslHandshake v0 is followed by raw, unframed SASL tokens; v1 frames them in
+            // SaslAuthenticate, which a frame-by-frame proxy can pass.
+            let min =
+                if api == ApiKey::SaslHandshake { v.min_version.max(1) } else { v.min_version };
+            (min <= max).then(|| {
+                ApiVersion::default()
+                    .with_api_key(v.api_key)
+                    .with_min_version(min)
+                    .with_max_version(max)
+            })
+        })
+        .collect();
+    for key in adminwire_protocol::ApiKey::ALL {
+        let (min, max) = key.versions();
+        offered.push(
+            ApiVersion::default()
+                .with_api_key(*key as i16)
+                .with_min_version(min)
+                .with_max_version(max),
+        );
+    }
+    offered
+}
+
+/// The highest ApiVersions version the sidecar can read and write.
+pub fn max_version() -> i16 {
+    ApiKey::ApiVersions.valid_versions().max
+}
+
+/// Rewrites the broker's ApiVersions response frame (size prefix included) for the client.
+pub fn rewrite_response(version: i16, frame: &Bytes) -> anyhow::Result<BytesMut> {
+    // ApiVersions responses always use response header v0, and a broker that does not support the
+    // request's version answers in version 0 with UNSUPPORTED_VERSION (35), so that any client can
+    // read it and retry lower.
+    let error_code = frame.get(8..10).map(|b| i16::from_be_bytes([b[0], b[1]]));
+    let version = if error_code == Some(35) { 0 } else { version };
+    let mut input = frame.slice(4..);
+    let header = ResponseHeader::decode(&mut input, 0)?;
+    let mut body = ApiVersionsResponse::decode(&mut input, version)?;
+    anyhow::ensure!(input.is_empty(), "{} trailing bytes in ApiVersions response", input.len());
+    body.api_keys = narrow(&body.api_keys);
+    encode(&header, &body, version)
+}
+
+/// The answer to an ApiVersions request newer than the sidecar knows: version 0 with
+/// UNSUPPORTED_VERSION and the ApiVersions range, as a broker answers it, so the client retries lower.
+pub fn unsupported_version_response(correlation_id: i32) -> BytesMut {
+    let body = ApiVersionsResponse::default().with_error_code(35).with_api_keys(vec![
+        ApiVersion::default()
+            .with_api_key(ApiKey::ApiVersions as i16)
+            .with_min_version(0)
+            .with_max_version(max_version()),
+    ]);
+    let header = ResponseHeader::default().with_correlation_id(correlation_id);
+    encode(&header, &body, 0).expect("a version 0 ApiVersions response always encodes")
+}
+
+fn encode(
+    header: &ResponseHeader,
+    body: &ApiVersionsResponse,
+    version: i16,
+) -> anyhow::Result<BytesMut> {
+    let size = header.compute_size(0)? + body.compute_size(version)?;
+    let mut out = BytesMut::with_capacity(4 + size);
+    out.put_i32(i32::try_from(size)?);
+    header.encode(&mut out, 0)?;
+    body.encode(&mut out, version)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails when a `kafka-protocol` upgrade brings an API or version nobody has reviewed for broker
+    /// addresses: review it (does its response carry host/port? then rewrite it or withhold it) and
+    /// update [`REVIEWED`].
+    #[test]
+    fn every_api_the_crate_knows_has_been_reviewed_up_to_its_latest_version() {
+        let mut unreviewed = Vec::new();
+        for api in ApiKey::iter() {
+            let latest = api.valid_versions().max;
+            match REVIEWED.iter().find(|(a, _, _)| *a == api) {
+                Some((_, reviewed, _)) if *reviewed == latest => {}
+                Some((_, reviewed, _)) => unreviewed
+                    .push(format!("{api:?}: reviewed up to v{reviewed}, crate has v{latest}")),
+                None => unreviewed.push(format!("{api:?} (key {}): never reviewed", api as i16)),
+            }
+        }
+        assert!(
+            unreviewed.is_empty(),
+            "review these for broker addresses:\n{}",
+            unreviewed.join("\n")
+        );
+        assert_eq!(REVIEWED.len(), ApiKey::iter().count());
+    }
+
+    #[test]
+    fn every_rewritten_api_is_marked_rewrite() {
+        for (api, from) in crate::rewrite::REWRITTEN {
+            let (_, _, policy) = reviewed(*api as i16).unwrap();
+            assert_eq!(policy, Policy::Rewrite, "{api:?} (from v{from})");
+        }
+    }
+
+    fn range(api: i16, min: i16, max: i16) -> ApiVersion {
+        ApiVersion::default().with_api_key(api).with_min_version(min).with_max_version(max)
+    }
+
+    #[test]
+    fn narrowing_caps_withholds_and_adds_the_extension() {
+        let broker = vec![
+            range(ApiKey::Metadata as i16, 0, 99),
+            range(ApiKey::SaslHandshake as i16, 0, 1),
+            range(ApiKey::DescribeQuorum as i16, 0, 2),
+            range(ApiKey::ShareFetch as i16, 1, 1),
+            range(4242, 0, 3),
+        ];
+        let offered = narrow(&broker);
+        let find = |k: i16| {
+            offered.iter().find(|v| v.api_key == k).map(|v| (v.min_version, v.max_version))
+        };
+        assert_eq!(find(ApiKey::Metadata as i16), Some((0, 13)));
+        assert_eq!(find(ApiKey::SaslHandshake as i16), Some((1, 1)));
+        assert_eq!(find(ApiKey::DescribeQuorum as i16), Some((0, 1)));
+        assert_eq!(find(ApiKey::ShareFetch as i16), None);
+        assert_eq!(find(4242), None, "an API nobody reviewed is not offered");
+        for key in 30000..=30009 {
+            assert_eq!(find(key), Some((0, 1)));
+        }
+    }
+}

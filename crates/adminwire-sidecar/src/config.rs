@@ -1,0 +1,351 @@
+//! The sidecar's configuration: a TOML file, each setting overridable by a flag or an environment
+//! variable. `adminwire-sidecar --bootstrap-server 127.0.0.1:9092` needs nothing else.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use serde::Deserialize;
+
+/// Command-line flags; every one is optional and overrides the file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "adminwire-sidecar",
+    version,
+    about = "A Kafka proxy serving adminwire's admin extension"
+)]
+pub struct Flags {
+    /// A TOML configuration file (see docs/operations.md).
+    #[arg(long, env = "ADMINWIRE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The cluster's bootstrap servers, host:port[,host:port…].
+    #[arg(long, env = "ADMINWIRE_BOOTSTRAP_SERVER", value_delimiter = ',')]
+    pub bootstrap_server: Option<Vec<String>>,
+    /// The address the listeners bind to.
+    #[arg(long, env = "ADMINWIRE_LISTEN_HOST")]
+    pub listen_host: Option<String>,
+    /// The host clients are told to connect to (defaults to the listen host, or 127.0.0.1 when
+    /// that is a wildcard).
+    #[arg(long, env = "ADMINWIRE_ADVERTISED_HOST")]
+    pub advertised_host: Option<String>,
+    /// The port of the bootstrap listener.
+    #[arg(long, env = "ADMINWIRE_BOOTSTRAP_PORT")]
+    pub bootstrap_port: Option<u16>,
+    /// Broker N gets the listener on port BASE + N.
+    #[arg(long, env = "ADMINWIRE_BROKER_PORT_BASE")]
+    pub broker_port_base: Option<u16>,
+    /// Broker N is advertised on port BASE + N (defaults to the broker port base).
+    #[arg(long, env = "ADMINWIRE_ADVERTISED_PORT_BASE")]
+    pub advertised_port_base: Option<u16>,
+    /// The address of the HTTP endpoint serving /metrics and /health.
+    #[arg(long, env = "ADMINWIRE_ADMIN_LISTEN")]
+    pub admin_listen: Option<SocketAddr>,
+    /// The largest request or response frame accepted, in bytes.
+    #[arg(long, env = "ADMINWIRE_MAX_FRAME_BYTES")]
+    pub max_frame_bytes: Option<usize>,
+    /// The most requests a connection may have outstanding before the sidecar stops reading it.
+    #[arg(long, env = "ADMINWIRE_MAX_IN_FLIGHT")]
+    pub max_in_flight: Option<usize>,
+    /// The most client connections at once.
+    #[arg(long, env = "ADMINWIRE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Close a connection with nothing outstanding after this long without a request.
+    #[arg(long, env = "ADMINWIRE_IDLE_TIMEOUT_MS")]
+    pub idle_timeout_ms: Option<u64>,
+}
+
+/// The whole configuration, as the file spells it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub upstream: Upstream,
+    pub listen: Listen,
+    pub limits: Limits,
+    pub admin: Admin,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Upstream {
+    /// The cluster's bootstrap servers.
+    pub bootstrap_servers: Vec<String>,
+    pub connect_timeout_ms: u64,
+    /// How often the sidecar asks the cluster for its brokers itself (0: never; it still learns
+    /// them from the Metadata responses clients receive through it).
+    pub metadata_refresh_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Listen {
+    pub host: String,
+    pub advertised_host: Option<String>,
+    pub bootstrap_port: u16,
+    pub broker_port_base: u16,
+    pub advertised_port_base: Option<u16>,
+    /// Explicit listeners for some brokers, by node id, instead of the port arithmetic.
+    pub brokers: BTreeMap<i32, BrokerListener>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerListener {
+    /// The address to bind.
+    pub bind: SocketAddr,
+    /// The host:port clients are told.
+    pub advertised: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub max_frame_bytes: usize,
+    pub max_in_flight_per_connection: usize,
+    pub max_connections: usize,
+    pub idle_timeout_ms: u64,
+    pub shutdown_drain_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Admin {
+    /// Where /metrics and /health are served; none if unset.
+    pub listen: Option<SocketAddr>,
+}
+
+impl Default for Upstream {
+    fn default() -> Self {
+        Self {
+            bootstrap_servers: Vec::new(),
+            connect_timeout_ms: 5_000,
+            metadata_refresh_ms: 30_000,
+        }
+    }
+}
+
+impl Default for Listen {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            advertised_host: None,
+            bootstrap_port: 9092,
+            broker_port_base: 9100,
+            advertised_port_base: None,
+            brokers: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_frame_bytes: adminwire_protocol::DEFAULT_MAX_FRAME_SIZE,
+            max_in_flight_per_connection: 64,
+            max_connections: 10_000,
+            // Kafka brokers close idle connections after connections.max.idle.ms = 10 minutes.
+            idle_timeout_ms: 600_000,
+            shutdown_drain_ms: 10_000,
+        }
+    }
+}
+
+impl Default for Admin {
+    fn default() -> Self {
+        Self { listen: Some(SocketAddr::from(([127, 0, 0, 1], 9644))) }
+    }
+}
+
+impl Config {
+    /// The file's settings (or the defaults), then the flags over them; checked.
+    pub fn load(flags: &Flags) -> anyhow::Result<Self> {
+        let mut config = match &flags.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply(flags);
+        config.check()?;
+        Ok(config)
+    }
+
+    fn apply(&mut self, flags: &Flags) {
+        if let Some(servers) = &flags.bootstrap_server {
+            self.upstream.bootstrap_servers =
+                servers.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        }
+        let listen = &mut self.listen;
+        set(&mut listen.host, flags.listen_host.clone());
+        if flags.advertised_host.is_some() {
+            listen.advertised_host = flags.advertised_host.clone();
+        }
+        set(&mut listen.bootstrap_port, flags.bootstrap_port);
+        set(&mut listen.broker_port_base, flags.broker_port_base);
+        if flags.advertised_port_base.is_some() {
+            listen.advertised_port_base = flags.advertised_port_base;
+        }
+        if flags.admin_listen.is_some() {
+            self.admin.listen = flags.admin_listen;
+        }
+        let limits = &mut self.limits;
+        set(&mut limits.max_frame_bytes, flags.max_frame_bytes);
+        set(&mut limits.max_in_flight_per_connection, flags.max_in_flight);
+        set(&mut limits.max_connections, flags.max_connections);
+        set(&mut limits.idle_timeout_ms, flags.idle_timeout_ms);
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.upstream.bootstrap_servers.is_empty() {
+            bail!(
+                "no bootstrap servers: give --bootstrap-server host:port or upstream.bootstrap_servers"
+            );
+        }
+        for server in &self.upstream.bootstrap_servers {
+            if server.rsplit_once(':').and_then(|(_, port)| port.parse::<u16>().ok()).is_none() {
+                bail!("bootstrap server {server:?} is not host:port");
+            }
+        }
+        if self.limits.max_in_flight_per_connection == 0 || self.limits.max_connections == 0 {
+            bail!(
+                "limits.max_in_flight_per_connection and limits.max_connections must be at least 1"
+            );
+        }
+        if self.limits.max_frame_bytes > i32::MAX as usize {
+            bail!("limits.max_frame_bytes cannot exceed {}", i32::MAX);
+        }
+        Ok(())
+    }
+
+    /// The host clients are told, for listeners without an explicit address.
+    pub fn advertised_host(&self) -> String {
+        match &self.listen.advertised_host {
+            Some(host) => host.clone(),
+            None if matches!(self.listen.host.as_str(), "0.0.0.0" | "::" | "[::]") => {
+                "127.0.0.1".into()
+            }
+            None => self.listen.host.clone(),
+        }
+    }
+
+    /// Where the listener of broker `node_id` binds and what it advertises, or `None` when the
+    /// port arithmetic does not fit a port.
+    pub fn broker_listener(&self, node_id: i32) -> Option<(String, String, u16)> {
+        if let Some(explicit) = self.listen.brokers.get(&node_id) {
+            let (host, port) = explicit.advertised.rsplit_once(':')?;
+            return Some((explicit.bind.to_string(), host.to_owned(), port.parse().ok()?));
+        }
+        let bind_port =
+            u16::try_from(i64::from(self.listen.broker_port_base) + i64::from(node_id)).ok()?;
+        let advertised_base =
+            self.listen.advertised_port_base.unwrap_or(self.listen.broker_port_base);
+        let advertised_port =
+            u16::try_from(i64::from(advertised_base) + i64::from(node_id)).ok()?;
+        Some((
+            join_host_port(&self.listen.host, bind_port),
+            self.advertised_host(),
+            advertised_port,
+        ))
+    }
+
+    pub fn bootstrap_bind(&self) -> String {
+        join_host_port(&self.listen.host, self.listen.bootstrap_port)
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.upstream.connect_timeout_ms)
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_millis(self.limits.idle_timeout_ms)
+    }
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
+}
+
+fn join_host_port(host: &str, port: u16) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(args: &[&str]) -> Flags {
+        Flags::parse_from(std::iter::once("adminwire-sidecar").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn a_bootstrap_server_is_enough() {
+        let config = Config::load(&flags(&["--bootstrap-server", "127.0.0.1:9092"])).unwrap();
+        assert_eq!(config.upstream.bootstrap_servers, vec!["127.0.0.1:9092"]);
+        assert_eq!(config.bootstrap_bind(), "127.0.0.1:9092");
+        assert_eq!(
+            config.broker_listener(3),
+            Some(("127.0.0.1:9103".into(), "127.0.0.1".into(), 9103))
+        );
+    }
+
+    #[test]
+    fn flags_override_the_file_and_explicit_brokers_override_arithmetic() {
+        let dir = std::env::temp_dir().join(format!("adminwire-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sidecar.toml");
+        std::fs::write(
+            &file,
+            r#"
+[upstream]
+bootstrap_servers = ["10.0.0.1:9092"]
+[listen]
+host = "0.0.0.0"
+broker_port_base = 7000
+advertised_port_base = 8000
+[listen.brokers.2]
+bind = "0.0.0.0:7777"
+advertised = "kafka-2.example:443"
+[limits]
+max_in_flight_per_connection = 8
+"#,
+        )
+        .unwrap();
+        let config = Config::load(&flags(&[
+            "--config",
+            file.to_str().unwrap(),
+            "--bootstrap-server",
+            "a:1,b:2",
+        ]))
+        .unwrap();
+        assert_eq!(config.upstream.bootstrap_servers, vec!["a:1", "b:2"]);
+        assert_eq!(config.limits.max_in_flight_per_connection, 8);
+        assert_eq!(
+            config.broker_listener(1),
+            Some(("0.0.0.0:7001".into(), "127.0.0.1".into(), 8001))
+        );
+        assert_eq!(
+            config.broker_listener(2),
+            Some(("0.0.0.0:7777".into(), "kafka-2.example".into(), 443))
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_reason() {
+        let err = Config::load(&flags(&[])).unwrap_err().to_string();
+        assert!(err.contains("no bootstrap servers"), "{err}");
+        let err =
+            Config::load(&flags(&["--bootstrap-server", "nohostport"])).unwrap_err().to_string();
+        assert!(err.contains("not host:port"), "{err}");
+    }
+}

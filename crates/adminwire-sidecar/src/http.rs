@@ -1,0 +1,65 @@
+//! The operations endpoint: `/metrics` (Prometheus) and `/health`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tracing::info;
+
+use crate::server::Shared;
+
+pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| anyhow::anyhow!("binding the admin endpoint {address}: {e}"))?;
+    let bound = listener.local_addr()?;
+    let shutdown = shared.shutdown.clone();
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/health", get(health))
+        .with_state(shared);
+    info!(address = %bound, "serving /metrics and /health");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await;
+    });
+    Ok(bound)
+}
+
+async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        shared.metrics.encode(),
+    )
+}
+
+/// 200 while serving, 503 once stopping; the body lists the brokers fronted.
+async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let mut brokers: Vec<String> = shared
+        .brokers
+        .iter()
+        .map(|b| {
+            format!(
+                "{{\"node_id\":{},\"advertised\":\"{}:{}\",\"listening\":{}}}",
+                b.key(),
+                b.advertised.0,
+                b.advertised.1,
+                b.listening
+            )
+        })
+        .collect();
+    brokers.sort();
+    let stopping = shared.shutdown.is_cancelled();
+    let status = if stopping { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let body = format!(
+        "{{\"status\":\"{}\",\"brokers\":[{}]}}\n",
+        if stopping { "stopping" } else { "ok" },
+        brokers.join(",")
+    );
+    (status, [(header::CONTENT_TYPE, "application/json")], body)
+}

@@ -1,0 +1,21 @@
+//! adminwire's sidecar: a Kafka proxy in front of a cluster's brokers. It passes the Kafka
+//! protocol through as bytes, rewriting only the broker addresses in the responses that carry
+//! them so that clients only ever connect through it, and answers the admin extension's requests
+//! (API keys 30000-30009) itself.
+//!
+//! Each client connection gets its own connection to the broker its listener fronts, so the
+//! broker authenticates and authorizes every client as if it had connected directly.
+
+pub mod api_versions;
+mod cluster;
+pub mod config;
+mod extension;
+mod http;
+pub mod metrics;
+mod peek;
+pub mod proxy;
+pub mod rewrite;
+pub mod server;
+
+pub use config::{Config, Flags};
+pub use server::{Running, start};

@@ -1,0 +1,166 @@
+//! Prometheus metrics: connections, requests and their latency by API, bytes each way, upstream
+//! errors.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ApiLabel {
+    api: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DirectionLabel {
+    direction: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabel {
+    kind: &'static str,
+}
+
+fn new_histogram() -> Histogram {
+    // 50 µs to about 13 s.
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 19))
+}
+
+/// The sidecar's metrics and their registry.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    connections_active: Gauge,
+    connections_total: Counter,
+    connections_refused: Counter,
+    requests: Family<ApiLabel, Counter>,
+    latency: Family<ApiLabel, Histogram, fn() -> Histogram>,
+    bytes: Family<DirectionLabel, Counter>,
+    upstream_errors: Family<KindLabel, Counter>,
+    brokers: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("adminwire");
+        let m = Self {
+            connections_active: Gauge::default(),
+            connections_total: Counter::default(),
+            connections_refused: Counter::default(),
+            requests: Family::default(),
+            latency: Family::new_with_constructor(new_histogram),
+            bytes: Family::default(),
+            upstream_errors: Family::default(),
+            brokers: Gauge::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "connections_active",
+            "Client connections open now",
+            m.connections_active.clone(),
+        );
+        registry.register(
+            "connections",
+            "Client connections accepted",
+            m.connections_total.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Client connections refused at the connection limit",
+            m.connections_refused.clone(),
+        );
+        registry.register("requests", "Requests received, by API", m.requests.clone());
+        registry.register(
+            "request_duration_seconds",
+            "From a request's arrival to its response's write, by API",
+            m.latency.clone(),
+        );
+        registry.register("bytes", "Bytes forwarded, by direction", m.bytes.clone());
+        registry.register(
+            "upstream_errors",
+            "Failures talking to brokers, by kind",
+            m.upstream_errors.clone(),
+        );
+        registry.register("brokers", "Brokers the sidecar fronts", m.brokers.clone());
+        Self { registry, ..m }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)
+            .expect("writing to a String cannot fail");
+        out
+    }
+
+    pub fn connection_opened(&self) {
+        self.connections_total.inc();
+        self.connections_active.inc();
+    }
+
+    pub fn connection_closed(&self) {
+        self.connections_active.dec();
+    }
+
+    pub fn connection_refused(&self) {
+        self.connections_refused.inc();
+    }
+
+    pub fn request(&self, api_key: i16, bytes: usize) {
+        self.requests.get_or_create(&ApiLabel { api: self.api_name(api_key) }).inc();
+        self.bytes
+            .get_or_create(&DirectionLabel { direction: "client_to_sidecar" })
+            .inc_by(bytes as u64);
+    }
+
+    pub fn response(&self, api_key: i16, elapsed: Duration) {
+        self.latency
+            .get_or_create(&ApiLabel { api: self.api_name(api_key) })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    pub fn bytes_to_broker(&self, bytes: usize) {
+        self.bytes
+            .get_or_create(&DirectionLabel { direction: "sidecar_to_broker" })
+            .inc_by(bytes as u64);
+    }
+
+    pub fn bytes_to_client(&self, bytes: usize) {
+        self.bytes
+            .get_or_create(&DirectionLabel { direction: "broker_to_client" })
+            .inc_by(bytes as u64);
+    }
+
+    pub fn upstream_error(&self, kind: &'static str) {
+        self.upstream_errors.get_or_create(&KindLabel { kind }).inc();
+    }
+
+    pub fn set_brokers(&self, count: usize) {
+        self.brokers.set(count as i64);
+    }
+
+    /// The API's name for labels and logs: Kafka's (`Metadata`), the extension's (`CreateTopic`),
+    /// or `unknown`.
+    pub fn api_name(&self, api_key: i16) -> &'static str {
+        static NAMES: OnceLock<HashMap<i16, &'static str>> = OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            let kafka = kafka_protocol::messages::ApiKey::iter()
+                .map(|k| (k as i16, &*Box::leak(format!("{k:?}").into_boxed_str())));
+            let extension = adminwire_protocol::ApiKey::ALL.iter().map(|k| (*k as i16, k.name()));
+            kafka.chain(extension).collect()
+        });
+        names.get(&api_key).copied().unwrap_or("unknown")
+    }
+}

@@ -1,0 +1,343 @@
+//! One client connection: its own upstream connection to the broker its listener fronts, and the
+//! frames between them.
+//!
+//! Three loops run side by side on the connection's task:
+//! - `read_client` splits the client's bytes into frames, peeking only at each header. A frame
+//!   for the broker is forwarded as it is (several at once when they arrive together); each
+//!   request that expects an answer gets a *slot* in the client's response order and, if it went
+//!   upstream, a *route* saying where its response goes.
+//! - `read_upstream` takes the broker's responses, which come in request order, pairs each with
+//!   its route (checking the correlation id), rewrites broker addresses where the response
+//!   carries any, and fills the slot.
+//! - `write_client` writes slots back in request order.
+//!
+//! The slot queue is bounded: a client with that many requests outstanding — or one that stops
+//! reading its responses — is not read from until it catches up, so its memory stays bounded.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use adminwire_protocol::{FrameError, RequestFrame};
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::ApiKey;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tracing::{Instrument, debug, debug_span, info, warn};
+
+use crate::api_versions::{self, Policy};
+use crate::server::{Advertiser, Shared, Target};
+use crate::{extension, peek, rewrite};
+
+/// Why a connection was closed early.
+#[derive(Debug, thiserror::Error)]
+pub enum CloseReason {
+    #[error("cannot reach the broker: {0}")]
+    Connect(std::io::Error),
+    #[error("client sent a bad frame: {0}")]
+    BadFrame(#[from] FrameError),
+    #[error("client sent {api} v{version}, which the sidecar does not offer")]
+    NotOffered { api: String, version: i16 },
+    #[error("client i/o: {0}")]
+    Client(std::io::Error),
+    #[error("broker i/o: {0}")]
+    Upstream(std::io::Error),
+    #[error("broker sent a bad frame: {0}")]
+    UpstreamFrame(FrameError),
+    #[error("broker closed the connection")]
+    UpstreamClosed,
+    #[error("broker answered correlation id {got}, expected {expected}")]
+    OutOfOrder { expected: i32, got: i32 },
+    #[error("broker sent a response to no request")]
+    Unsolicited,
+    #[error("{0}")]
+    Rewrite(String),
+}
+
+/// A response the client is owed, in request order.
+struct Slot {
+    response: oneshot::Receiver<Result<Bytes, CloseReason>>,
+    api_key: i16,
+    started: Instant,
+}
+
+/// Where a broker response goes.
+struct Route {
+    correlation_id: i32,
+    api_key: i16,
+    version: i16,
+    to: oneshot::Sender<Result<Bytes, CloseReason>>,
+}
+
+/// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
+pub async fn serve(
+    client: TcpStream,
+    peer: SocketAddr,
+    target: Target,
+    shared: Arc<Shared>,
+    _permit: OwnedSemaphorePermit,
+) {
+    let span = tracing::info_span!("connection", %peer, listener = %target);
+    async move {
+        shared.metrics.connection_opened();
+        debug!("accepted");
+        match proxy(client, target, &shared).await {
+            Ok(()) => debug!("closed"),
+            Err(reason @ (CloseReason::BadFrame(_) | CloseReason::NotOffered { .. })) => {
+                warn!(%reason, "closing connection")
+            }
+            Err(reason) => info!(%reason, "connection closed"),
+        }
+        shared.metrics.connection_closed();
+    }
+    .instrument(span)
+    .await
+}
+
+async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Result<(), CloseReason> {
+    let upstream = shared.connect_upstream(target).await.map_err(CloseReason::Connect)?;
+    // Kafka requests are small and latency-bound; don't let Nagle hold them back.
+    let _ = client.set_nodelay(true);
+    let _ = upstream.set_nodelay(true);
+    let (client_read, client_write) = client.into_split();
+    // The write half stays here, not in `read_client`: a broker that saw it close would drop the
+    // responses still owed when the client stops sending (or the sidecar stops reading).
+    let (upstream_read, mut upstream_write) = upstream.into_split();
+    let (slots, slots_rx) = mpsc::channel(shared.config.limits.max_in_flight_per_connection);
+    let (routes, routes_rx) = mpsc::unbounded_channel();
+    tokio::try_join!(
+        read_client(client_read, &mut upstream_write, slots, routes, shared),
+        read_upstream(upstream_read, routes_rx, shared),
+        write_client(client_write, slots_rx, shared),
+    )?;
+    Ok(())
+}
+
+/// What to do with one request frame.
+enum Handling {
+    /// Forward it; `respond` is false only for Produce with acks=0, which gets no response.
+    Forward { respond: bool },
+    /// Answer it here with these bytes.
+    Answer(BytesMut),
+}
+
+fn handle(frame: &RequestFrame, shared: &Shared) -> Result<Handling, CloseReason> {
+    let header = frame.header;
+    if adminwire_protocol::ApiKey::from_i16(header.api_key).is_some() {
+        return extension::answer(frame).map(Handling::Answer);
+    }
+    if header.api_key == ApiKey::ApiVersions as i16
+        && header.api_version > api_versions::max_version()
+    {
+        return Ok(Handling::Answer(api_versions::unsupported_version_response(
+            header.correlation_id,
+        )));
+    }
+    let not_offered = || CloseReason::NotOffered {
+        api: shared.metrics.api_name(header.api_key).to_owned(),
+        version: header.api_version,
+    };
+    let (api, reviewed_max, policy) =
+        api_versions::reviewed(header.api_key).ok_or_else(not_offered)?;
+    let max = match policy {
+        Policy::Withhold => return Err(not_offered()),
+        Policy::UpTo(cap) => cap.min(reviewed_max),
+        Policy::Forward | Policy::Rewrite => reviewed_max,
+    };
+    if header.api_version > max || header.api_version < 0 {
+        return Err(not_offered());
+    }
+    let respond = api != ApiKey::Produce
+        || peek::produce_acks(frame.payload(), header.api_version) != Some(0);
+    Ok(Handling::Forward { respond })
+}
+
+async fn read_client(
+    mut client: OwnedReadHalf,
+    upstream: &mut OwnedWriteHalf,
+    slots: mpsc::Sender<Slot>,
+    routes: mpsc::UnboundedSender<Route>,
+    shared: &Arc<Shared>,
+) -> Result<(), CloseReason> {
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    // Frames for the broker not yet written; consecutive frames of `buf` rejoin without copying.
+    let mut outgoing = BytesMut::new();
+    loop {
+        while let Some(frame) = shared.frames.next_request(&mut buf)? {
+            let header = frame.header;
+            let span = debug_span!(
+                "request",
+                api_key = header.api_key,
+                version = header.api_version,
+                correlation_id = header.correlation_id
+            );
+            let handling = span.in_scope(|| {
+                shared.metrics.request(header.api_key, frame.bytes.len());
+                debug!("received");
+                handle(&frame, shared)
+            })?;
+            if let Handling::Forward { respond: false } = handling {
+                outgoing.unsplit(frame.bytes);
+                continue;
+            }
+            // Reserve the slot before anything is sent: if the client already has the most
+            // requests outstanding, first send what is pending (its answers free slots), then wait.
+            let permit = match slots.try_reserve() {
+                Ok(permit) => permit,
+                Err(_) => {
+                    flush(upstream, &mut outgoing, shared).await?;
+                    slots
+                        .reserve()
+                        .await
+                        .map_err(|_| CloseReason::Client(std::io::ErrorKind::BrokenPipe.into()))?
+                }
+            };
+            let (to, response) = oneshot::channel();
+            permit.send(Slot { response, api_key: header.api_key, started: Instant::now() });
+            match handling {
+                Handling::Answer(bytes) => {
+                    let _ = to.send(Ok(bytes.freeze()));
+                }
+                Handling::Forward { .. } => {
+                    let route = Route {
+                        correlation_id: header.correlation_id,
+                        api_key: header.api_key,
+                        version: header.api_version,
+                        to,
+                    };
+                    // The route is queued before the request leaves, so the response always finds it.
+                    let _ = routes.send(route);
+                    outgoing.unsplit(frame.bytes);
+                }
+            }
+        }
+        flush(upstream, &mut outgoing, shared).await?;
+
+        let read = tokio::select! {
+            _ = shared.shutdown.cancelled() => return Ok(()),
+            read = tokio::time::timeout(shared.config.idle_timeout(), client.read_buf(&mut buf)) => read,
+        };
+        match read {
+            Ok(Ok(0)) if buf.is_empty() => return Ok(()),
+            Ok(Ok(0)) => return Err(CloseReason::Client(std::io::ErrorKind::UnexpectedEof.into())),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(CloseReason::Client(e)),
+            Err(_idle) if slots.capacity() == slots.max_capacity() => {
+                debug!("idle; closing");
+                return Ok(());
+            }
+            Err(_idle) => {}
+        }
+        // A frame too big for the buffer: make room for the rest of it, which the reader already
+        // checked against the frame limit.
+        if let Some(size) = shared.frames.frame_size(&buf)? {
+            buf.reserve((size + 4).saturating_sub(buf.len()));
+        }
+    }
+}
+
+async fn flush(
+    upstream: &mut OwnedWriteHalf,
+    outgoing: &mut BytesMut,
+    shared: &Shared,
+) -> Result<(), CloseReason> {
+    if outgoing.is_empty() {
+        return Ok(());
+    }
+    upstream.write_all(outgoing).await.map_err(CloseReason::Upstream)?;
+    shared.metrics.bytes_to_broker(outgoing.len());
+    outgoing.clear();
+    Ok(())
+}
+
+async fn read_upstream(
+    mut upstream: OwnedReadHalf,
+    mut routes: mpsc::UnboundedReceiver<Route>,
+    shared: &Arc<Shared>,
+) -> Result<(), CloseReason> {
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut pending = std::collections::VecDeque::new();
+    let mut client_done = false;
+    loop {
+        while let Some(frame) =
+            shared.frames.next_response(&mut buf).map_err(CloseReason::UpstreamFrame)?
+        {
+            while let Ok(route) = routes.try_recv() {
+                pending.push_back(route);
+            }
+            let route: Route = pending.pop_front().ok_or(CloseReason::Unsolicited)?;
+            if frame.correlation_id != route.correlation_id {
+                return Err(CloseReason::OutOfOrder {
+                    expected: route.correlation_id,
+                    got: frame.correlation_id,
+                });
+            }
+            shared.metrics.bytes_to_client(frame.bytes.len());
+            let response = answer_for_client(&route, frame.bytes.freeze(), shared);
+            let _ = route.to.send(response);
+        }
+        if client_done && pending.is_empty() {
+            return Ok(());
+        }
+        tokio::select! {
+            route = routes.recv(), if !client_done => match route {
+                Some(route) => pending.push_back(route),
+                None => client_done = true,
+            },
+            read = upstream.read_buf(&mut buf) => match read {
+                Ok(0) if pending.is_empty() && client_done => return Ok(()),
+                Ok(0) => return Err(CloseReason::UpstreamClosed),
+                Ok(_) => {
+                    if let Some(size) = shared.frames.frame_size(&buf).map_err(CloseReason::UpstreamFrame)? {
+                        buf.reserve((size + 4).saturating_sub(buf.len()));
+                    }
+                }
+                Err(e) => return Err(CloseReason::Upstream(e)),
+            },
+        }
+    }
+}
+
+/// The bytes the client gets for a broker response: as they came, or with addresses rewritten.
+fn answer_for_client(
+    route: &Route,
+    frame: Bytes,
+    shared: &Arc<Shared>,
+) -> Result<Bytes, CloseReason> {
+    let Ok(api) = ApiKey::try_from(route.api_key) else { return Ok(frame) };
+    if api == ApiKey::ApiVersions {
+        return api_versions::rewrite_response(route.version, &frame)
+            .map(BytesMut::freeze)
+            .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")));
+    }
+    match rewrite::rewrite_response(api, route.version, &frame, &Advertiser(Arc::clone(shared))) {
+        Ok(None) => Ok(frame),
+        Ok(Some(rewritten)) => Ok(rewritten.freeze()),
+        Err(e) => {
+            shared.metrics.upstream_error("rewrite");
+            Err(CloseReason::Rewrite(e.to_string()))
+        }
+    }
+}
+
+async fn write_client(
+    client: OwnedWriteHalf,
+    mut slots: mpsc::Receiver<Slot>,
+    shared: &Arc<Shared>,
+) -> Result<(), CloseReason> {
+    let mut client = BufWriter::with_capacity(64 * 1024, client);
+    while let Some(slot) = slots.recv().await {
+        // A dropped route means the upstream side ended; its error is what try_join reports.
+        let bytes = slot.response.await.map_err(|_| CloseReason::UpstreamClosed)??;
+        client.write_all(&bytes).await.map_err(CloseReason::Client)?;
+        shared.metrics.response(slot.api_key, slot.started.elapsed());
+        if slots.is_empty() {
+            client.flush().await.map_err(CloseReason::Client)?;
+        }
+    }
+    client.flush().await.map_err(CloseReason::Client)?;
+    let _ = client.shutdown().await;
+    Ok(())
+}
