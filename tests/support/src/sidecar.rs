@@ -1,0 +1,141 @@
+//! A real adminwire sidecar, in this test process, in front of a real cluster.
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
+
+use adminwire_sidecar::config::BrokerListener;
+use adminwire_sidecar::{Config, Running};
+
+use crate::{Cluster, wait_until};
+
+/// A sidecar serving on free loopback ports; stopped (gracefully) when dropped.
+#[derive(Debug)]
+pub struct TestSidecar {
+    // Declared before the runtime so it is dropped (shut down) first.
+    running: Running,
+    runtime: tokio::runtime::Runtime,
+    broker_ports: Vec<(i32, u16)>,
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Logs of the sidecar go to the test's output (shown for failing tests); `RUST_LOG` filters.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .try_init();
+}
+
+impl TestSidecar {
+    /// A sidecar with the default settings in front of `cluster`.
+    pub fn start(cluster: &Cluster) -> Self {
+        Self::start_with(cluster, |_| {})
+    }
+
+    /// A sidecar in front of `cluster`, with `tweak` applied to its configuration.
+    pub fn start_with(cluster: &Cluster, tweak: impl FnOnce(&mut Config)) -> Self {
+        init_logging();
+        let mut config = Config::default();
+        config.upstream.bootstrap_servers =
+            cluster.bootstrap().split(',').map(str::to_owned).collect();
+        config.listen.bootstrap_port = free_port();
+        let mut broker_ports = Vec::new();
+        for node in cluster.node_ids() {
+            let port = free_port();
+            broker_ports.push((node, port));
+            config.listen.brokers.insert(
+                node,
+                BrokerListener {
+                    bind: SocketAddr::from(([127, 0, 0, 1], port)),
+                    advertised: format!("127.0.0.1:{port}"),
+                },
+            );
+        }
+        config.admin.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+        config.limits.shutdown_drain_ms = 5_000;
+        tweak(&mut config);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("test-sidecar")
+            .build()
+            .expect("a tokio runtime");
+        let running =
+            runtime.block_on(adminwire_sidecar::start(config)).expect("the sidecar starts");
+        Self { running, runtime, broker_ports }
+    }
+
+    /// The bootstrap address clients use.
+    pub fn bootstrap(&self) -> String {
+        self.running.bootstrap.to_string()
+    }
+
+    /// Every address this sidecar serves on: bootstrap and broker listeners.
+    pub fn addresses(&self) -> Vec<String> {
+        let mut all = vec![self.bootstrap()];
+        all.extend(self.broker_ports.iter().map(|(_, port)| format!("127.0.0.1:{port}")));
+        all
+    }
+
+    /// The listener address of broker `node`.
+    pub fn broker_address(&self, node: i32) -> String {
+        let port = self.broker_ports.iter().find(|(n, _)| *n == node).expect("a known node").1;
+        format!("127.0.0.1:{port}")
+    }
+
+    /// The sidecar's shared state, for assertions on what it learned.
+    pub fn running(&self) -> &Running {
+        &self.running
+    }
+
+    /// Waits until the sidecar fronts `count` brokers (learned from the cluster).
+    pub fn wait_for_brokers(&self, count: usize) {
+        wait_until(Duration::from_secs(30), "the sidecar to learn the brokers", || {
+            let known = self.running.shared.brokers.len();
+            if known >= count { Ok(()) } else { Err(format!("{known} known")) }
+        })
+        .unwrap();
+    }
+
+    /// GETs `path` from the admin endpoint; returns status code and body.
+    pub fn http_get(&self, path: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let address = self.running.admin.expect("the admin endpoint is on");
+        let mut stream =
+            std::net::TcpStream::connect(address).expect("connect to the admin endpoint");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read the HTTP response");
+        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+        (status, body)
+    }
+
+    /// The value of a Prometheus sample, e.g. `adminwire_requests_total{api="Metadata"}`.
+    pub fn metric(&self, sample: &str) -> Option<f64> {
+        let (_, body) = self.http_get("/metrics");
+        body.lines().find_map(|line| line.strip_prefix(sample)?.trim().parse().ok())
+    }
+
+    /// Stops the sidecar the way SIGTERM does: stop accepting, drain, close.
+    pub fn shutdown(&self) {
+        self.runtime.block_on(self.running.shutdown());
+    }
+}
+
+impl Drop for TestSidecar {
+    fn drop(&mut self) {
+        self.runtime.block_on(self.running.shutdown());
+    }
+}
