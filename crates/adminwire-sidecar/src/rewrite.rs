@@ -75,7 +75,7 @@ pub fn rewrite_response(
         ApiKey::FindCoordinator => {
             rewrite(api, version, frame, |r: &mut FindCoordinatorResponse| {
                 // Versions 0-3 name one coordinator, 4+ a list; -1 means none was found.
-                if r.node_id.0 >= 0 {
+                if version < 4 && r.node_id.0 >= 0 {
                     (r.host, r.port) = advertised(advertise, r.node_id.0, &r.host, r.port)?;
                 }
                 for c in r.coordinators.iter_mut().filter(|c| c.node_id.0 >= 0) {
@@ -155,4 +155,300 @@ fn rewrite<R: Decodable + Encodable>(
     header.encode(&mut out, header_version).map_err(encode_err)?;
     body.encode(&mut out, version).map_err(encode_err)?;
     Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
+    use kafka_protocol::messages::fetch_response::{
+        FetchableTopicResponse, NodeEndpoint, PartitionData,
+    };
+    use kafka_protocol::messages::find_coordinator_response::Coordinator;
+    use kafka_protocol::messages::metadata_response::MetadataResponseBroker;
+    use kafka_protocol::messages::produce_response;
+    use kafka_protocol::messages::{BrokerId, TopicName};
+
+    use super::*;
+
+    /// Advertises broker N as sidecar:9100+N and remembers what it was told.
+    #[derive(Default)]
+    struct Recorder(RefCell<Vec<(i32, String, i32)>>);
+
+    impl Advertise for Recorder {
+        fn advertise(&self, node_id: i32, host: &str, port: i32) -> Option<(String, i32)> {
+            self.0.borrow_mut().push((node_id, host.to_owned(), port));
+            Some(("sidecar".to_owned(), 9100 + node_id))
+        }
+    }
+
+    fn frame<R: Encodable>(api: ApiKey, version: i16, body: &R) -> Bytes {
+        let header_version = api.response_header_version(version);
+        let mut buf = BytesMut::new();
+        buf.put_i32(0);
+        ResponseHeader::default().with_correlation_id(77).encode(&mut buf, header_version).unwrap();
+        body.encode(&mut buf, version).unwrap();
+        let size = (buf.len() - 4) as i32;
+        buf[..4].copy_from_slice(&size.to_be_bytes());
+        buf.freeze()
+    }
+
+    fn decode<R: Decodable>(api: ApiKey, version: i16, frame: &[u8]) -> R {
+        let mut input = Bytes::copy_from_slice(&frame[4..]);
+        let header =
+            ResponseHeader::decode(&mut input, api.response_header_version(version)).unwrap();
+        assert_eq!(header.correlation_id, 77, "the correlation id is kept");
+        let size = i32::from_be_bytes(frame[..4].try_into().unwrap()) as usize;
+        assert_eq!(size, frame.len() - 4, "the size prefix matches");
+        R::decode(&mut input, version).unwrap()
+    }
+
+    fn host(s: &str) -> StrBytes {
+        StrBytes::from_string(s.to_owned())
+    }
+
+    #[test]
+    fn metadata_brokers_are_replaced_in_every_version() {
+        for version in 0..=ApiKey::Metadata.valid_versions().max {
+            let response = MetadataResponse::default().with_brokers(vec![
+                MetadataResponseBroker::default()
+                    .with_node_id(BrokerId(1))
+                    .with_host(host("kafka-1"))
+                    .with_port(9092),
+                MetadataResponseBroker::default()
+                    .with_node_id(BrokerId(2))
+                    .with_host(host("kafka-2"))
+                    .with_port(9093),
+            ]);
+            let recorder = Recorder::default();
+            let out = rewrite_response(
+                ApiKey::Metadata,
+                version,
+                &frame(ApiKey::Metadata, version, &response),
+                &recorder,
+            )
+            .unwrap()
+            .expect("rewritten");
+            let rewritten: MetadataResponse = decode(ApiKey::Metadata, version, &out);
+            let addresses: Vec<_> =
+                rewritten.brokers.iter().map(|b| (b.host.to_string(), b.port)).collect();
+            assert_eq!(
+                addresses,
+                vec![("sidecar".into(), 9101), ("sidecar".into(), 9102)],
+                "v{version}"
+            );
+            assert_eq!(
+                *recorder.0.borrow(),
+                vec![(1, "kafka-1".into(), 9092), (2, "kafka-2".into(), 9093)]
+            );
+        }
+    }
+
+    #[test]
+    fn find_coordinator_single_and_list_forms() {
+        let single = FindCoordinatorResponse::default()
+            .with_node_id(BrokerId(3))
+            .with_host(host("kafka-3"))
+            .with_port(9094);
+        let out = rewrite_response(
+            ApiKey::FindCoordinator,
+            3,
+            &frame(ApiKey::FindCoordinator, 3, &single),
+            &Recorder::default(),
+        )
+        .unwrap()
+        .unwrap();
+        let r: FindCoordinatorResponse = decode(ApiKey::FindCoordinator, 3, &out);
+        assert_eq!((r.host.to_string(), r.port), ("sidecar".into(), 9103));
+
+        let list = FindCoordinatorResponse::default().with_coordinators(vec![
+            Coordinator::default()
+                .with_key(host("group-a"))
+                .with_node_id(BrokerId(2))
+                .with_host(host("kafka-2"))
+                .with_port(9093),
+            // Not found: -1 and no address, left alone.
+            Coordinator::default()
+                .with_key(host("group-b"))
+                .with_node_id(BrokerId(-1))
+                .with_error_code(15),
+        ]);
+        let out = rewrite_response(
+            ApiKey::FindCoordinator,
+            6,
+            &frame(ApiKey::FindCoordinator, 6, &list),
+            &Recorder::default(),
+        )
+        .unwrap()
+        .unwrap();
+        let r: FindCoordinatorResponse = decode(ApiKey::FindCoordinator, 6, &out);
+        assert_eq!(
+            (r.coordinators[0].host.to_string(), r.coordinators[0].port),
+            ("sidecar".into(), 9102)
+        );
+        assert_eq!((r.coordinators[1].host.to_string(), r.coordinators[1].port), ("".into(), 0));
+    }
+
+    #[test]
+    fn describe_cluster_brokers_are_replaced() {
+        let response = DescribeClusterResponse::default().with_brokers(vec![
+            DescribeClusterBroker::default()
+                .with_broker_id(BrokerId(1))
+                .with_host(host("kafka-1"))
+                .with_port(9092),
+        ]);
+        let out = rewrite_response(
+            ApiKey::DescribeCluster,
+            1,
+            &frame(ApiKey::DescribeCluster, 1, &response),
+            &Recorder::default(),
+        )
+        .unwrap()
+        .unwrap();
+        let r: DescribeClusterResponse = decode(ApiKey::DescribeCluster, 1, &out);
+        assert_eq!((r.brokers[0].host.to_string(), r.brokers[0].port), ("sidecar".into(), 9101));
+    }
+
+    fn fetch_response(endpoints: Vec<NodeEndpoint>) -> FetchResponse {
+        let records = Bytes::from_static(b"opaque record batch bytes, never decoded");
+        FetchResponse::default()
+            .with_responses(vec![
+                FetchableTopicResponse::default().with_topic(TopicName(host("t"))).with_partitions(
+                    vec![
+                        PartitionData::default()
+                            .with_partition_index(0)
+                            .with_records(Some(records)),
+                    ],
+                ),
+            ])
+            .with_node_endpoints(endpoints)
+    }
+
+    #[test]
+    fn fetch_without_endpoints_is_forwarded_untouched_and_with_them_rewritten() {
+        let version = 17;
+        let plain = frame(ApiKey::Fetch, version, &fetch_response(vec![]));
+        assert!(
+            rewrite_response(ApiKey::Fetch, version, &plain, &Recorder::default())
+                .unwrap()
+                .is_none()
+        );
+        // Versions before 16 carry no endpoints: not even decoded.
+        assert!(
+            rewrite_response(
+                ApiKey::Fetch,
+                12,
+                &Bytes::from_static(b"not decoded at all"),
+                &Recorder::default()
+            )
+            .unwrap()
+            .is_none()
+        );
+
+        let moved = fetch_response(vec![
+            NodeEndpoint::default()
+                .with_node_id(BrokerId(2))
+                .with_host(host("kafka-2"))
+                .with_port(9093),
+        ]);
+        let out = rewrite_response(
+            ApiKey::Fetch,
+            version,
+            &frame(ApiKey::Fetch, version, &moved),
+            &Recorder::default(),
+        )
+        .unwrap()
+        .expect("rewritten");
+        let r: FetchResponse = decode(ApiKey::Fetch, version, &out);
+        assert_eq!(
+            (r.node_endpoints[0].host.to_string(), r.node_endpoints[0].port),
+            ("sidecar".into(), 9102)
+        );
+        assert_eq!(
+            r.responses[0].partitions[0].records, moved.responses[0].partitions[0].records,
+            "records unchanged"
+        );
+    }
+
+    #[test]
+    fn produce_endpoints_are_rewritten_only_when_present() {
+        let version = 11;
+        let without = ProduceResponse::default();
+        assert!(
+            rewrite_response(
+                ApiKey::Produce,
+                version,
+                &frame(ApiKey::Produce, version, &without),
+                &Recorder::default()
+            )
+            .unwrap()
+            .is_none()
+        );
+        let with = ProduceResponse::default().with_node_endpoints(vec![
+            produce_response::NodeEndpoint::default()
+                .with_node_id(BrokerId(3))
+                .with_host(host("kafka-3"))
+                .with_port(9094),
+        ]);
+        let out = rewrite_response(
+            ApiKey::Produce,
+            version,
+            &frame(ApiKey::Produce, version, &with),
+            &Recorder::default(),
+        )
+        .unwrap()
+        .unwrap();
+        let r: ProduceResponse = decode(ApiKey::Produce, version, &out);
+        assert_eq!(
+            (r.node_endpoints[0].host.to_string(), r.node_endpoints[0].port),
+            ("sidecar".into(), 9103)
+        );
+    }
+
+    #[test]
+    fn a_broker_that_cannot_be_fronted_fails_the_rewrite_rather_than_leak_its_address() {
+        struct Refuse;
+        impl Advertise for Refuse {
+            fn advertise(&self, _: i32, _: &str, _: i32) -> Option<(String, i32)> {
+                None
+            }
+        }
+        let response = MetadataResponse::default().with_brokers(vec![
+            MetadataResponseBroker::default()
+                .with_node_id(BrokerId(1))
+                .with_host(host("kafka-1"))
+                .with_port(9092),
+        ]);
+        let err = rewrite_response(
+            ApiKey::Metadata,
+            12,
+            &frame(ApiKey::Metadata, 12, &response),
+            &Refuse,
+        )
+        .unwrap_err();
+        assert!(matches!(err, RewriteError::NoListener(1)), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_response_is_an_error_not_a_panic() {
+        let full = frame(
+            ApiKey::Metadata,
+            12,
+            &MetadataResponse::default().with_brokers(vec![MetadataResponseBroker::default()]),
+        );
+        for cut in 4..full.len() {
+            let _ =
+                rewrite_response(ApiKey::Metadata, 12, &full.slice(..cut), &Recorder::default());
+        }
+        assert!(
+            rewrite_response(
+                ApiKey::Metadata,
+                12,
+                &full.slice(..full.len() - 1),
+                &Recorder::default()
+            )
+            .is_err()
+        );
+    }
 }
