@@ -306,8 +306,9 @@ mod tests {
         for (name, target) in TARGETS {
             let corpus = files(&fuzz_dir().join("corpus").join(name));
             let replayed = replay(name, target, &corpus);
-            // Not vacuous: the seeds alone are a few hundred inputs per target.
-            assert!(replayed >= 100, "only {replayed} corpus files for {name}: is fuzz/ there?");
+            // Not vacuous: the minimized corpora hold 73 (frame_reader), 559 (decode_request) and
+            // 887 (decode_response) files.
+            assert!(replayed >= 50, "only {replayed} corpus files for {name}: is fuzz/ there?");
             let regressions = files(&fuzz_dir().join("regressions").join(name));
             replay(name, target, &regressions);
         }
