@@ -97,6 +97,12 @@ impl TestSidecar {
         &self.running
     }
 
+    /// Runs `f` inside the sidecar's runtime, for calls into it that spawn tasks or bind sockets.
+    pub fn in_runtime<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _entered = self.runtime.enter();
+        f()
+    }
+
     /// Waits until the sidecar fronts `count` brokers (learned from the cluster).
     pub fn wait_for_brokers(&self, count: usize) {
         wait_until(Duration::from_secs(30), "the sidecar to learn the brokers", || {
