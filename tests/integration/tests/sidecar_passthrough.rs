@@ -59,6 +59,51 @@ fn clients_learn_only_the_sidecars_addresses() {
 }
 
 #[test]
+fn kcat_json_metadata_maps_every_broker_and_leader_to_its_sidecar_listener() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let topic = unique_topic("kcat-json");
+    cluster
+        .topic_command(
+            "admin",
+            &["--create", "--topic", &topic, "--partitions", "3", "--replication-factor", "3"],
+        )
+        .expect_success("create topic");
+    cluster.wait_for_topic(None, &topic, 3);
+    let through = cluster.kcat_metadata(None, &sidecar.bootstrap(), &topic).unwrap();
+    let brokers = through["brokers"].as_array().expect("brokers");
+    assert_eq!(brokers.len(), 3, "{through}");
+    for b in brokers {
+        let node = i32::try_from(b["id"].as_i64().expect("broker id")).unwrap();
+        assert_eq!(b["name"].as_str(), Some(sidecar.broker_address(node).as_str()), "{through}");
+    }
+    // The same leaders the cluster reports directly, each reached at its sidecar listener.
+    let direct = cluster.kcat_metadata(None, &cluster.node_address(1), &topic).unwrap();
+    let leaders = |md: &serde_json::Value| -> Vec<(i64, i64)> {
+        let mut v: Vec<_> = md["topics"][0]["partitions"]
+            .as_array()
+            .expect("partitions")
+            .iter()
+            .map(|p| (p["partition"].as_i64().unwrap(), p["leader"].as_i64().unwrap()))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(leaders(&through), leaders(&direct), "through: {through}\ndirect: {direct}");
+    for (partition, leader) in leaders(&through) {
+        let listener = sidecar.broker_address(i32::try_from(leader).unwrap());
+        let name = brokers.iter().find(|b| b["id"] == leader).map(|b| b["name"].clone());
+        assert_eq!(name, Some(listener.clone().into()), "partition {partition}: {through}");
+        // Asking that listener reaches a live broker that agrees on the leader.
+        let via_leader = cluster.kcat_metadata(None, &listener, &topic).unwrap();
+        assert_eq!(leaders(&via_leader), leaders(&direct), "{via_leader}");
+    }
+    for node in cluster.node_ids() {
+        assert!(!through.to_string().contains(&cluster.node_address(node)), "{through}");
+    }
+}
+
+#[test]
 fn records_go_through_and_come_back() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
