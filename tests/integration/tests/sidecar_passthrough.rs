@@ -385,3 +385,66 @@ fn health_and_metrics_are_served() {
         assert!(metrics.contains(name), "{name} missing from:\n{metrics}");
     }
 }
+
+#[test]
+fn acks_0_produce_expects_no_response_and_later_requests_still_match() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let topic = unique_topic("acks0");
+    cluster
+        .topic_command(
+            "admin",
+            &["--create", "--topic", &topic, "--partitions", "1", "--replication-factor", "3"],
+        )
+        .expect_success("create topic");
+    cluster.wait_for_topic(None, &topic, 1);
+    let records: String = (0..500).map(|i| format!("fire-and-forget-{i}\n")).collect();
+    run_with_input(
+        std::process::Command::new("kcat").args([
+            "-b",
+            &sidecar.bootstrap(),
+            "-P",
+            "-t",
+            &topic,
+            "-X",
+            "acks=0",
+        ]),
+        records.as_bytes(),
+        TOOL_TIMEOUT,
+    )
+    .unwrap()
+    .expect_success("kcat -P acks=0 through the sidecar");
+    // acks=0 gives no guarantee, so wait until the records are there rather than assume it.
+    adminwire_test_support::wait_until(
+        Duration::from_secs(30),
+        "all acks=0 records readable",
+        || {
+            let out = run(
+                std::process::Command::new("kcat").args([
+                    "-b",
+                    &sidecar.bootstrap(),
+                    "-C",
+                    "-t",
+                    &topic,
+                    "-e",
+                    "-q",
+                ]),
+                TOOL_TIMEOUT,
+            )
+            .map_err(|e| e.to_string())?;
+            let n = out.expect_success("kcat -C").lines().count();
+            if n == 500 { Ok(()) } else { Err(format!("{n} of 500")) }
+        },
+    )
+    .unwrap();
+    // On one connection: an acks=0 Produce (no response will come), then a Metadata request, whose
+    // response must be paired with the Metadata request and not taken for the Produce's.
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let produce =
+        kafka_protocol::messages::ProduceRequest::default().with_acks(0).with_timeout_ms(1_000);
+    connection.send(ApiKey::Produce, 9, 1, &produce);
+    connection.send(ApiKey::Metadata, 12, 2, &MetadataRequest::default().with_topics(Some(vec![])));
+    let (correlation_id, metadata): (i32, MetadataResponse) =
+        connection.receive(ApiKey::Metadata, 12);
+    assert_eq!((correlation_id, metadata.brokers.len()), (2, 3));
+}
