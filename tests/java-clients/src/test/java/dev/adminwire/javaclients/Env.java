@@ -1,0 +1,168 @@
+package dev.adminwire.javaclients;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.Node;
+
+/**
+ * What the Rust test that runs this module hands over as system properties. A missing property
+ * fails the test (never a silent skip):
+ *
+ * <ul>
+ *   <li>{@code adminwire.bootstrap}: the sidecar's bootstrap address, the only address clients get
+ *   <li>{@code adminwire.brokers}: the sidecar's broker listeners, {@code 1=127.0.0.1:P,2=...}
+ *   <li>{@code adminwire.direct}: the cluster's own bootstrap, used only to verify outcomes
+ *   <li>{@code adminwire.clients}: (secured cluster) the folder with {@code USER.properties}
+ * </ul>
+ */
+final class Env {
+  private static final AtomicLong COUNTER = new AtomicLong();
+
+  private Env() {}
+
+  static String require(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("system property " + name + " is not set");
+    }
+    return value;
+  }
+
+  /** The sidecar's bootstrap address. */
+  static String sidecar() {
+    return require("adminwire.bootstrap");
+  }
+
+  /** The cluster's own bootstrap address (verification only). */
+  static String direct() {
+    return require("adminwire.direct");
+  }
+
+  /** The sidecar's broker listeners by node id. */
+  static Map<Integer, String> sidecarBrokers() {
+    Map<Integer, String> brokers = new TreeMap<>();
+    for (String entry : require("adminwire.brokers").split(",")) {
+      String[] kv = entry.split("=", 2);
+      brokers.put(Integer.parseInt(kv[0].trim()), kv[1].trim());
+    }
+    return brokers;
+  }
+
+  /** Every address the sidecar serves on. */
+  static Set<String> sidecarAddresses() {
+    Set<String> all = new LinkedHashSet<>();
+    all.add(sidecar());
+    all.addAll(sidecarBrokers().values());
+    return all;
+  }
+
+  /** The addresses of a bootstrap list. */
+  static Set<String> addressesOf(String bootstrap) {
+    return Arrays.stream(bootstrap.split(",")).map(String::trim).collect(Collectors.toSet());
+  }
+
+  static String address(Node node) {
+    return node.host() + ":" + node.port();
+  }
+
+  /** A name no other test or run uses. */
+  static String unique(String prefix) {
+    return prefix
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + COUNTER.incrementAndGet()
+        + "-"
+        + Long.toHexString(System.nanoTime() & 0xffffffL);
+  }
+
+  /** Client settings for {@code bootstrap}, with short timeouts so that a failure is quick. */
+  static Properties client(String bootstrap) {
+    Properties p = new Properties();
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG, "use_all_dns_ips");
+    p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+    p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+    return p;
+  }
+
+  /** Client settings for {@code bootstrap} as {@code user} (the cluster's USER.properties). */
+  static Properties client(String bootstrap, String user) {
+    Properties p = client(bootstrap);
+    Path file = Path.of(require("adminwire.clients"), user + ".properties");
+    try (Reader reader = Files.newBufferedReader(file)) {
+      p.load(reader);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+    return p;
+  }
+
+  /** A check that is not satisfied yet: returns null, or throws. */
+  @FunctionalInterface
+  interface Check<T> {
+    T get() throws Exception;
+  }
+
+  /**
+   * Polls {@code check} until it returns non-null or {@code timeout} passes; then fails saying what
+   * it waited for and what it last saw.
+   */
+  static <T> T waitFor(String what, Duration timeout, Check<T> check) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "nothing";
+    while (true) {
+      try {
+        T value = check.get();
+        if (value != null) {
+          return value;
+        }
+        last = "not yet";
+      } catch (ExecutionException e) {
+        last = String.valueOf(e.getCause());
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        last = String.valueOf(e);
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last: " + last);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** A last-seen description for {@link #waitFor}: returns {@code value} if {@code ok}. */
+  static <T> T when(boolean ok, T value, String lastSeen) throws NotYet {
+    if (!ok) {
+      throw new NotYet(lastSeen);
+    }
+    return value;
+  }
+
+  /** "Not yet, and this is what was seen." */
+  static final class NotYet extends Exception {
+    NotYet(String seen) {
+      super(seen, null, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+}
