@@ -79,7 +79,16 @@ impl Shared {
                 let servers = &self.config.upstream.bootstrap_servers;
                 // Start each connection at the next server, so load and failures spread.
                 let start = self.bootstrap_cursor.fetch_add(1, Ordering::Relaxed);
-                (0..servers.len()).map(|i| servers[(start + i) % servers.len()].clone()).collect()
+                let mut candidates: Vec<String> = (0..servers.len())
+                    .map(|i| servers[(start + i) % servers.len()].clone())
+                    .collect();
+                // When every configured server is down, any broker learned since can bootstrap.
+                for broker in self.brokers.iter() {
+                    if !candidates.contains(&broker.upstream) {
+                        candidates.push(broker.upstream.clone());
+                    }
+                }
+                candidates
             }
         };
         let mut last_error = None;

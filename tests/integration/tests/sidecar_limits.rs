@@ -152,3 +152,24 @@ fn a_new_broker_gets_a_listener_and_a_moved_one_is_re_pointed() {
     let mut back = RawConnection::connect(&listener);
     assert_eq!(metadata(&mut back, Some(vec![])).brokers.len(), 3);
 }
+
+#[test]
+fn with_every_bootstrap_server_down_the_learned_brokers_bootstrap() {
+    use adminwire_sidecar::rewrite::Advertise;
+    use adminwire_sidecar::server::Advertiser;
+
+    let cluster = Cluster::plain();
+    // The only configured bootstrap server is dead (nothing listens on port 1).
+    let sidecar = TestSidecar::start_with(cluster, |c| {
+        c.upstream.bootstrap_servers = vec!["127.0.0.1:1".into()]
+    });
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    assert!(connection.is_closed_by_peer(), "nothing to bootstrap through yet");
+    // A broker learned from a response (as a client's Metadata would teach it) is used instead.
+    let shared = sidecar.running().shared.clone();
+    let real = cluster.node_address(2);
+    let (host, port) = real.rsplit_once(':').unwrap();
+    sidecar.in_runtime(|| Advertiser(shared).advertise(2, host, port.parse().unwrap()));
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    assert_eq!(metadata(&mut connection, Some(vec![])).brokers.len(), 3);
+}
