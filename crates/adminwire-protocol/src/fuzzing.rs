@@ -250,15 +250,77 @@ pub fn decode_response(data: &[u8]) {
 
 /// The stable side of the fuzz targets: replays the committed corpora (and any regressions) on
 /// every `cargo test`, and writes the seed corpora on request.
+// ---- seeds ----
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+
+use crate::{AdminRequest, AdminResponse};
+
+/// Requests and responses of every key and version: the default value, then values drawn
+/// from the property-test strategies (deterministically).
+fn messages(per_version: usize) -> Vec<(i16, AdminRequest, AdminResponse)> {
+    let mut runner = TestRunner::deterministic();
+    let mut out = Vec::new();
+    for &key in ApiKey::ALL {
+        let (lo, hi) = key.versions();
+        for version in lo..=hi {
+            for _ in 0..per_version {
+                let request = AdminRequest::arbitrary(key, version)
+                    .new_tree(&mut runner)
+                    .expect("a request")
+                    .current();
+                let response = AdminResponse::arbitrary(key, version)
+                    .new_tree(&mut runner)
+                    .expect("a response")
+                    .current();
+                out.push((version, request, response));
+            }
+        }
+    }
+    out
+}
+
+/// Seed inputs for each target (target, name, bytes), built from real encoded messages of every
+/// key and version; `examples/write_fuzz_seeds.rs` writes them into `fuzz/corpus/`.
+pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
+    let mut seeds = Vec::new();
+    for (i, (version, request, response)) in messages(8).into_iter().enumerate() {
+        let key = request.api_key();
+        let tag = format!("{}-v{version}-{i:03}", key.name());
+        let client_id = ["adminwire", "", "c"][i % 3];
+        let client_id = (i % 5 != 4).then_some(client_id);
+        let mut request_frame = BytesMut::new();
+        encode_request(&request, version, i as i32, client_id, &mut request_frame).unwrap();
+        let mut response_frame = BytesMut::new();
+        encode_response(&response, version, i as i32, &mut response_frame).unwrap();
+
+        seeds.push(("decode_request", tag.clone(), request_frame[4..].to_vec()));
+
+        let index = ApiKey::ALL.iter().position(|k| *k == key).unwrap() as u8;
+        let mut input = vec![index];
+        input.extend_from_slice(&version.to_be_bytes());
+        input.extend_from_slice(&response_frame[4..]);
+        seeds.push(("decode_response", tag.clone(), input));
+
+        // A request and its response back to back, read each way, chunked or whole, with a
+        // small maximum that some of them exceed.
+        let mode = (i % 4) as u8;
+        let small_max = [16u8, 63][i % 2] << 2;
+        let chunking = [0u8, 1, 7, 13][(i / 4) % 4];
+        let mut input = vec![mode | small_max, chunking];
+        input.extend_from_slice(&request_frame);
+        input.extend_from_slice(&response_frame);
+        seeds.push(("frame_reader", tag, input));
+    }
+    seeds
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use bytes::BytesMut;
-    use proptest::strategy::{Strategy, ValueTree};
-    use proptest::test_runner::TestRunner;
-
-    use crate::{AdminRequest, AdminResponse, ApiKey, encode_request, encode_response};
+    use super::seeds;
+    use crate::ApiKey;
 
     type Target = fn(&[u8]);
 
@@ -311,80 +373,6 @@ mod tests {
             assert!(replayed >= 50, "only {replayed} corpus files for {name}: is fuzz/ there?");
             let regressions = files(&fuzz_dir().join("regressions").join(name));
             replay(name, target, &regressions);
-        }
-    }
-
-    /// Requests and responses of every key and version: the default value, then values drawn
-    /// from the property-test strategies (deterministically).
-    fn messages(per_version: usize) -> Vec<(i16, AdminRequest, AdminResponse)> {
-        let mut runner = TestRunner::deterministic();
-        let mut out = Vec::new();
-        for &key in ApiKey::ALL {
-            let (lo, hi) = key.versions();
-            for version in lo..=hi {
-                for _ in 0..per_version {
-                    let request = AdminRequest::arbitrary(key, version)
-                        .new_tree(&mut runner)
-                        .expect("a request")
-                        .current();
-                    let response = AdminResponse::arbitrary(key, version)
-                        .new_tree(&mut runner)
-                        .expect("a response")
-                        .current();
-                    out.push((version, request, response));
-                }
-            }
-        }
-        out
-    }
-
-    /// Seed inputs for each target, built from real encoded messages.
-    fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
-        let mut seeds = Vec::new();
-        for (i, (version, request, response)) in messages(8).into_iter().enumerate() {
-            let key = request.api_key();
-            let tag = format!("{}-v{version}-{i:03}", key.name());
-            let client_id = ["adminwire", "", "c"][i % 3];
-            let client_id = (i % 5 != 4).then_some(client_id);
-            let mut request_frame = BytesMut::new();
-            encode_request(&request, version, i as i32, client_id, &mut request_frame).unwrap();
-            let mut response_frame = BytesMut::new();
-            encode_response(&response, version, i as i32, &mut response_frame).unwrap();
-
-            seeds.push(("decode_request", tag.clone(), request_frame[4..].to_vec()));
-
-            let index = ApiKey::ALL.iter().position(|k| *k == key).unwrap() as u8;
-            let mut input = vec![index];
-            input.extend_from_slice(&version.to_be_bytes());
-            input.extend_from_slice(&response_frame[4..]);
-            seeds.push(("decode_response", tag.clone(), input));
-
-            // A request and its response back to back, read each way, chunked or whole, with a
-            // small maximum that some of them exceed.
-            let mode = (i % 4) as u8;
-            let small_max = [16u8, 63][i % 2] << 2;
-            let chunking = [0u8, 1, 7, 13][(i / 4) % 4];
-            let mut input = vec![mode | small_max, chunking];
-            input.extend_from_slice(&request_frame);
-            input.extend_from_slice(&response_frame);
-            seeds.push(("frame_reader", tag, input));
-        }
-        seeds
-    }
-
-    /// Writes the seed corpora into `fuzz/corpus/<target>/` (or `$ADMINWIRE_SEED_DIR/<target>/`).
-    /// Run by hand before fuzzing: `cargo test -p adminwire-protocol --lib write_fuzz_seeds --
-    /// --ignored`.
-    #[test]
-    #[ignore = "writes files; run by hand to (re)seed the fuzz corpora"]
-    fn write_fuzz_seeds() {
-        let root = std::env::var_os("ADMINWIRE_SEED_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| fuzz_dir().join("corpus"));
-        for (target, name, bytes) in seeds() {
-            let dir = root.join(target);
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(dir.join(format!("seed-{name}")), bytes).unwrap();
         }
     }
 
