@@ -95,13 +95,7 @@ fn a_leader_killed_and_restarted_under_a_running_producer() {
     let sidecar = TestSidecar::start(cluster);
     sidecar.wait_for_brokers(3);
     let topic = unique_topic("sidecar-faults");
-    cluster
-        .topic_command(
-            "admin",
-            &["--create", "--topic", &topic, "--partitions", "3", "--replication-factor", "3"],
-        )
-        .expect_success("TopicCommand --create");
-    cluster.wait_for_topic(None, &topic, 3);
+    cluster.create_topic(&topic, 3);
     let all: BTreeSet<i64> = cluster.node_ids().into_iter().map(i64::from).collect();
     let (_, partitions) =
         wait_until(Duration::from_secs(30), "all three nodes in every ISR", || {

@@ -68,13 +68,7 @@ fn a_stop_lets_an_in_flight_long_poll_finish_then_refuses_new_connections() {
     let sidecar = TestSidecar::start(cluster);
     sidecar.wait_for_brokers(3);
     let topic = unique_topic("drain");
-    cluster
-        .topic_command(
-            "admin",
-            &["--create", "--topic", &topic, "--partitions", "1", "--replication-factor", "3"],
-        )
-        .expect_success("create topic");
-    cluster.wait_for_topic(None, &topic, 1);
+    cluster.create_topic(&topic, 1);
     let mut bootstrap = RawConnection::connect(&sidecar.bootstrap());
     let leader =
         metadata(&mut bootstrap, Some(vec![topic.clone()])).topics[0].partitions[0].leader_id.0;

@@ -63,13 +63,7 @@ fn kcat_json_metadata_maps_every_broker_and_leader_to_its_sidecar_listener() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
     let topic = unique_topic("kcat-json");
-    cluster
-        .topic_command(
-            "admin",
-            &["--create", "--topic", &topic, "--partitions", "3", "--replication-factor", "3"],
-        )
-        .expect_success("create topic");
-    cluster.wait_for_topic(None, &topic, 3);
+    cluster.create_topic(&topic, 3);
     let through = cluster.kcat_metadata(None, &sidecar.bootstrap(), &topic).unwrap();
     let brokers = through["brokers"].as_array().expect("brokers");
     assert_eq!(brokers.len(), 3, "{through}");
@@ -108,13 +102,7 @@ fn records_go_through_and_come_back() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
     let topic = unique_topic("passthrough");
-    cluster
-        .topic_command(
-            "admin",
-            &["--create", "--topic", &topic, "--partitions", "3", "--replication-factor", "3"],
-        )
-        .expect_success("create topic");
-    cluster.wait_for_topic(None, &topic, 3);
+    cluster.create_topic(&topic, 3);
     let records: String = (0..1000).map(|i| format!("record-{i}\n")).collect();
     let out = run_with_input(
         std::process::Command::new("kcat").args([
@@ -391,13 +379,7 @@ fn acks_0_produce_expects_no_response_and_later_requests_still_match() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
     let topic = unique_topic("acks0");
-    cluster
-        .topic_command(
-            "admin",
-            &["--create", "--topic", &topic, "--partitions", "1", "--replication-factor", "3"],
-        )
-        .expect_success("create topic");
-    cluster.wait_for_topic(None, &topic, 1);
+    cluster.create_topic(&topic, 1);
     let records: String = (0..500).map(|i| format!("fire-and-forget-{i}\n")).collect();
     run_with_input(
         std::process::Command::new("kcat").args([

@@ -245,6 +245,18 @@ impl Cluster {
         self.kafka_tool("org.apache.kafka.tools.TopicCommand", &all)
     }
 
+    /// Creates `topic` with `partitions` partitions and replication factor 3 (as `admin`, with
+    /// Kafka's own `TopicCommand`), and waits until every broker knows it.
+    pub fn create_topic(&self, topic: &str, partitions: usize) {
+        let count = partitions.to_string();
+        self.topic_command(
+            "admin",
+            &["--create", "--topic", topic, "--partitions", &count, "--replication-factor", "3"],
+        )
+        .expect_success(&format!("creating topic {topic}"));
+        self.wait_for_topic(None, topic, partitions);
+    }
+
     /// Metadata for one topic as kcat sees it when it asks `via` (`-L -J`), as JSON: `brokers`
     /// and `topics[0].partitions[].{partition,leader,isrs[].id}`.
     pub fn kcat_metadata(
