@@ -73,6 +73,8 @@ pub struct Upstream {
     /// The cluster's bootstrap servers.
     pub bootstrap_servers: Vec<String>,
     pub connect_timeout_ms: u64,
+    /// The deadline of each request an admin command sends to the cluster.
+    pub request_timeout_ms: u64,
     /// How often the sidecar asks the cluster for its brokers itself (0: never; it still learns
     /// them from the Metadata responses clients receive through it).
     pub metadata_refresh_ms: u64,
@@ -121,6 +123,7 @@ impl Default for Upstream {
         Self {
             bootstrap_servers: Vec::new(),
             connect_timeout_ms: 5_000,
+            request_timeout_ms: 30_000,
             metadata_refresh_ms: 30_000,
         }
     }
@@ -258,6 +261,10 @@ impl Config {
 
     pub fn connect_timeout(&self) -> Duration {
         Duration::from_millis(self.upstream.connect_timeout_ms)
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.upstream.request_timeout_ms)
     }
 
     pub fn idle_timeout(&self) -> Duration {

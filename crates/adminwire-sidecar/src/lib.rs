@@ -6,10 +6,10 @@
 //! Each client connection gets its own connection to the broker its listener fronts, so the
 //! broker authenticates and authorizes every client as if it had connected directly.
 
+mod admin;
 pub mod api_versions;
 mod cluster;
 pub mod config;
-mod extension;
 mod http;
 pub mod metrics;
 mod peek;

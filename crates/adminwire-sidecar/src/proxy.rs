@@ -19,8 +19,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use adminwire_protocol::{FrameError, RequestFrame};
-use bytes::{Bytes, BytesMut};
-use kafka_protocol::messages::ApiKey;
+use bytes::{BufMut, Bytes, BytesMut};
+use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
+use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -29,7 +30,7 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::api_versions::{self, Policy};
 use crate::server::{Advertiser, Shared, Target};
-use crate::{extension, peek, rewrite};
+use crate::{admin, peek, rewrite};
 
 /// Why a connection was closed early.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +58,7 @@ pub enum CloseReason {
 }
 
 /// A response the client is owed, in request order.
+#[derive(Debug)]
 struct Slot {
     response: oneshot::Receiver<Result<Bytes, CloseReason>>,
     api_key: i16,
@@ -64,10 +66,14 @@ struct Slot {
 }
 
 /// Where a broker response goes.
+#[derive(Debug)]
 struct Route {
     correlation_id: i32,
     api_key: i16,
     version: i16,
+    /// A request the sidecar sent itself on the client's connection (an admin command's): its
+    /// response goes back to the command as it came, for no client ever reads it.
+    internal: bool,
     to: oneshot::Sender<Result<Bytes, CloseReason>>,
 }
 
@@ -121,12 +127,14 @@ enum Handling {
     Forward { respond: bool },
     /// Answer it here with these bytes.
     Answer(BytesMut),
+    /// An admin request of the extension: run it, on this connection, and answer it.
+    Admin,
 }
 
 fn handle(frame: &RequestFrame, shared: &Shared) -> Result<Handling, CloseReason> {
     let header = frame.header;
     if adminwire_protocol::ApiKey::from_i16(header.api_key).is_some() {
-        return extension::answer(frame).map(Handling::Answer);
+        return Ok(Handling::Admin);
     }
     if header.api_key == ApiKey::ApiVersions as i16
         && header.api_version > api_versions::max_version()
@@ -164,6 +172,8 @@ async fn read_client(
     let mut buf = BytesMut::with_capacity(64 * 1024);
     // Frames for the broker not yet written; consecutive frames of `buf` rejoin without copying.
     let mut outgoing = BytesMut::new();
+    // Correlation ids of the requests admin commands send on this connection.
+    let mut internal_correlation_id = 0;
     loop {
         while let Some(frame) = shared.frames.next_request(&mut buf)? {
             let header = frame.header;
@@ -200,11 +210,24 @@ async fn read_client(
                 Handling::Answer(bytes) => {
                     let _ = to.send(Ok(bytes.freeze()));
                 }
+                Handling::Admin => {
+                    // The command's own requests follow everything the client sent before it.
+                    flush(upstream, &mut outgoing, shared).await?;
+                    let mut connection = Upstream {
+                        writer: upstream,
+                        routes: &routes,
+                        next_correlation_id: &mut internal_correlation_id,
+                        shared,
+                    };
+                    let answer = admin::answer(&frame, &mut connection).await?;
+                    let _ = to.send(Ok(answer.freeze()));
+                }
                 Handling::Forward { .. } => {
                     let route = Route {
                         correlation_id: header.correlation_id,
                         api_key: header.api_key,
                         version: header.api_version,
+                        internal: false,
                         to,
                     };
                     // The route is queued before the request leaves, so the response always finds it.
@@ -275,7 +298,11 @@ async fn read_upstream(
                 });
             }
             shared.metrics.bytes_to_client(frame.bytes.len());
-            let response = answer_for_client(&route, frame.bytes.freeze(), shared);
+            let response = if route.internal {
+                Ok(frame.bytes.freeze())
+            } else {
+                answer_for_client(&route, frame.bytes.freeze(), shared)
+            };
             let _ = route.to.send(response);
         }
         if client_done && pending.is_empty() {
@@ -340,4 +367,82 @@ async fn write_client(
     client.flush().await.map_err(CloseReason::Client)?;
     let _ = client.shutdown().await;
     Ok(())
+}
+
+/// The client's own connection to its broker, as an admin command uses it: requests the command
+/// sends go after what the client sent before, run with the client's identity (after its SASL
+/// passthrough), and their responses come back to the command in order.
+#[derive(Debug)]
+pub struct Upstream<'a> {
+    writer: &'a mut OwnedWriteHalf,
+    routes: &'a mpsc::UnboundedSender<Route>,
+    next_correlation_id: &'a mut i32,
+    pub shared: &'a Arc<Shared>,
+}
+
+/// Why a request an admin command sent got no response.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("the broker did not answer {api:?} within the deadline")]
+    Timeout { api: ApiKey },
+    #[error("cannot encode {api:?} v{version}: {reason}")]
+    Encode { api: ApiKey, version: i16, reason: String },
+    #[error("cannot decode the {api:?} v{version} response: {reason}")]
+    Decode { api: ApiKey, version: i16, reason: String },
+    #[error("the connection to the broker ended: {0}")]
+    Closed(CloseReason),
+}
+
+impl Upstream<'_> {
+    /// Sends `request` of `api` at `version` and waits until `deadline` for its response.
+    pub async fn call<Req: Encodable, Resp: Decodable>(
+        &mut self,
+        api: ApiKey,
+        version: i16,
+        request: &Req,
+        deadline: tokio::time::Instant,
+    ) -> Result<Resp, CallError> {
+        let correlation_id = *self.next_correlation_id;
+        *self.next_correlation_id = correlation_id.wrapping_add(1);
+        let header = RequestHeader::default()
+            .with_request_api_key(api as i16)
+            .with_request_api_version(version)
+            .with_correlation_id(correlation_id)
+            .with_client_id(Some(StrBytes::from_static_str("adminwire-sidecar")));
+        let encode_error =
+            |e: anyhow::Error| CallError::Encode { api, version, reason: e.to_string() };
+        let mut frame = BytesMut::new();
+        frame.put_i32(0);
+        header.encode(&mut frame, api.request_header_version(version)).map_err(encode_error)?;
+        request.encode(&mut frame, version).map_err(encode_error)?;
+        let size = i32::try_from(frame.len() - 4).map_err(|e| encode_error(e.into()))?;
+        frame[..4].copy_from_slice(&size.to_be_bytes());
+
+        let (to, response) = oneshot::channel();
+        let _ = self.routes.send(Route {
+            correlation_id,
+            api_key: api as i16,
+            version,
+            internal: true,
+            to,
+        });
+        self.writer
+            .write_all(&frame)
+            .await
+            .map_err(|e| CallError::Closed(CloseReason::Upstream(e)))?;
+        self.shared.metrics.bytes_to_broker(frame.len());
+        // A response that comes after the deadline still arrives in order and is dropped then.
+        let frame = match tokio::time::timeout_at(deadline, response).await {
+            Err(_) => return Err(CallError::Timeout { api }),
+            Ok(Err(_)) => return Err(CallError::Closed(CloseReason::UpstreamClosed)),
+            Ok(Ok(Err(reason))) => return Err(CallError::Closed(reason)),
+            Ok(Ok(Ok(frame))) => frame,
+        };
+        let decode_error =
+            |e: anyhow::Error| CallError::Decode { api, version, reason: e.to_string() };
+        let mut input = frame.slice(4..);
+        ResponseHeader::decode(&mut input, api.response_header_version(version))
+            .map_err(decode_error)?;
+        Resp::decode(&mut input, version).map_err(decode_error)
+    }
 }

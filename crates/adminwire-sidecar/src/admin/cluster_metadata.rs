@@ -1,0 +1,45 @@
+//! ClusterMetadata → Kafka's Metadata (no topics): the brokers, as the sidecar advertises them,
+//! and the node the cluster reports as controller.
+
+use std::sync::Arc;
+
+use adminwire_protocol::ClusterMetadataResponse;
+use adminwire_protocol::generated::cluster_metadata_response::Broker;
+use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse};
+use tokio::time::Instant;
+
+use super::Failure;
+use crate::proxy::Upstream;
+use crate::rewrite::Advertise;
+use crate::server::Advertiser;
+
+pub async fn run(
+    version: i16,
+    upstream: &mut Upstream<'_>,
+    deadline: Instant,
+) -> Result<ClusterMetadataResponse, Failure> {
+    let request = MetadataRequest::default().with_topics(Some(Vec::new()));
+    let metadata: MetadataResponse =
+        upstream.call(ApiKey::Metadata, 12, &request, deadline).await?;
+    let advertiser = Advertiser(Arc::clone(upstream.shared));
+    let mut brokers = Vec::with_capacity(metadata.brokers.len());
+    for b in &metadata.brokers {
+        let node_id = b.node_id.0;
+        let (host, port) = advertiser.advertise(node_id, &b.host, b.port).ok_or_else(|| {
+            Failure::Respond(
+                adminwire_protocol::ErrorCode::UNKNOWN_SERVER_ERROR,
+                format!("broker {node_id} cannot be fronted: no listener port for it"),
+            )
+        })?;
+        let rack = if version >= 1 { b.rack.as_ref().map(|r| r.to_string()) } else { None };
+        brokers.push(Broker { node_id, host, port, rack, ..Default::default() });
+    }
+    brokers.sort_by_key(|b| b.node_id);
+    let controller = brokers.iter().find(|b| b.node_id == metadata.controller_id.0).cloned();
+    Ok(ClusterMetadataResponse {
+        brokers,
+        controller,
+        cluster_id: if version >= 1 { metadata.cluster_id.map(|c| c.to_string()) } else { None },
+        ..Default::default()
+    })
+}

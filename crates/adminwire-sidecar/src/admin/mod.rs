@@ -1,0 +1,103 @@
+//! Requests of the admin extension (keys 30000-30009): answered by the sidecar, never passed to a
+//! broker (which would close the connection on a key it does not know).
+//!
+//! Each command runs as Kafka admin requests on the client's own connection to its broker, so the
+//! broker authenticates and authorizes it as that client: the sidecar holds no credentials of its
+//! own. One module per command translates it.
+
+mod cluster_metadata;
+mod list_topics;
+
+use adminwire_protocol::{
+    AdminRequest, AdminResponse, ApiKey, DecodeError, ErrorCode, RequestFrame, decode_request,
+    encode_response,
+};
+use bytes::BytesMut;
+use tokio::time::Instant;
+
+use crate::proxy::{CallError, CloseReason, Upstream};
+
+/// How a command can fail.
+#[derive(Debug)]
+pub enum Failure {
+    /// Answer with this error.
+    Respond(ErrorCode, String),
+    /// The connection to the broker is gone; close the client's too.
+    Close(CloseReason),
+}
+
+impl From<CallError> for Failure {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Timeout { .. } => {
+                Failure::Respond(ErrorCode::REQUEST_TIMED_OUT, e.to_string())
+            }
+            CallError::Encode { .. } | CallError::Decode { .. } => {
+                Failure::Respond(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
+            }
+            CallError::Closed(reason) => Failure::Close(reason),
+        }
+    }
+}
+
+/// Runs an extension request and returns its whole response frame. A version the extension does
+/// not have closes the connection, as a broker does for a version it does not support.
+pub async fn answer(
+    frame: &RequestFrame,
+    upstream: &mut Upstream<'_>,
+) -> Result<BytesMut, CloseReason> {
+    let header = frame.header;
+    let api_key =
+        ApiKey::from_i16(header.api_key).expect("answer is only called for extension keys");
+    let version = header.api_version;
+    let (lo, hi) = api_key.versions();
+    if !(lo..=hi).contains(&version) {
+        return Err(CloseReason::NotOffered { api: api_key.name().to_owned(), version });
+    }
+    let response = match decode_request(frame.payload()) {
+        Err(e) => malformed(api_key, version, &e),
+        Ok((_, request)) => match run(request, version, upstream).await {
+            Ok(response) => response,
+            Err(Failure::Respond(code, message)) => {
+                AdminResponse::error(api_key, version, code, message)
+            }
+            Err(Failure::Close(reason)) => return Err(reason),
+        },
+    };
+    let mut out = BytesMut::new();
+    encode_response(&response, version, header.correlation_id, &mut out)
+        .expect("responses built from the version's own fields encode in it");
+    Ok(out)
+}
+
+async fn run(
+    request: AdminRequest,
+    version: i16,
+    upstream: &mut Upstream<'_>,
+) -> Result<AdminResponse, Failure> {
+    let deadline = Instant::now() + upstream.shared.config.request_timeout();
+    match request {
+        AdminRequest::ClusterMetadata(_) => {
+            cluster_metadata::run(version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::ListTopics(r) => {
+            list_topics::run(&r, upstream, deadline).await.map(Into::into)
+        }
+        other => Err(Failure::Respond(
+            ErrorCode::UNKNOWN_SERVER_ERROR,
+            format!(
+                "this adminwire-sidecar does not execute {} requests yet",
+                other.api_key().name()
+            ),
+        )),
+    }
+}
+
+fn malformed(api_key: ApiKey, version: i16, error: &DecodeError) -> AdminResponse {
+    AdminResponse::error(
+        api_key,
+        version,
+        ErrorCode::INVALID_REQUEST,
+        format!("malformed {} v{version} request: {error}", api_key.name()),
+    )
+}

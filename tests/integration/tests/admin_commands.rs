@@ -1,0 +1,144 @@
+//! The extension's admin commands, run by the sidecar against the real cluster (issue 5; the
+//! commands not yet executed answer UNKNOWN_SERVER_ERROR and are not tested here).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use adminwire_protocol::generated::cluster_metadata_response::Broker;
+use adminwire_protocol::{
+    AdminRequest, AdminResponse, ClusterMetadataRequest, ListTopicsRequest, decode_response,
+    encode_request,
+};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
+use bytes::BytesMut;
+use kafka_protocol::messages::{ApiKey, FindCoordinatorRequest, FindCoordinatorResponse};
+use kafka_protocol::protocol::StrBytes;
+
+/// Sends one extension request and returns its response.
+fn admin(connection: &mut RawConnection, request: AdminRequest, version: i16) -> AdminResponse {
+    let key = request.api_key();
+    let mut frame = BytesMut::new();
+    encode_request(&request, version, 4242, Some("admin-test"), &mut frame).unwrap();
+    connection.send_bytes(&frame).unwrap();
+    let payload = connection.read_frame().expect("a response");
+    let (header, response) = decode_response(key, version, &payload).unwrap();
+    assert_eq!(header.correlation_id, 4242);
+    response
+}
+
+fn list_topics(
+    connection: &mut RawConnection,
+    version: i16,
+    exclude_internal: bool,
+) -> Vec<String> {
+    let request = ListTopicsRequest { exclude_internal, ..Default::default() };
+    let AdminResponse::ListTopics(response) = admin(connection, request.into(), version) else {
+        unreachable!()
+    };
+    assert_eq!(response.error_code, 0, "{:?}", response.error_message);
+    response.topics.expect("a list")
+}
+
+#[test]
+fn cluster_metadata_lists_the_sidecars_brokers_and_the_controller() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    for version in 0..=1 {
+        let mut connection = RawConnection::connect(&sidecar.bootstrap());
+        let AdminResponse::ClusterMetadata(response) =
+            admin(&mut connection, ClusterMetadataRequest::default().into(), version)
+        else {
+            unreachable!()
+        };
+        assert_eq!(response.error_code, 0);
+        let addresses: Vec<(i32, String)> = response
+            .brokers
+            .iter()
+            .map(|b| (b.node_id, format!("{}:{}", b.host, b.port)))
+            .collect();
+        let expected: Vec<(i32, String)> =
+            cluster.node_ids().into_iter().map(|n| (n, sidecar.broker_address(n))).collect();
+        assert_eq!(addresses, expected, "v{version}: brokers at the sidecar's listeners");
+        let controller: &Broker = response.controller.as_ref().expect("a controller");
+        assert!(response.brokers.contains(controller), "the controller is one of the brokers");
+        if version >= 1 {
+            let racks: Vec<Option<String>> =
+                response.brokers.iter().map(|b| b.rack.clone()).collect();
+            let expected: Vec<Option<String>> = cluster
+                .node_ids()
+                .into_iter()
+                .map(|n| Some(cluster.node_rack(n).to_owned()))
+                .collect();
+            assert_eq!(racks, expected);
+            assert_eq!(response.cluster_id.as_deref(), cluster.state("CLUSTER_ID"));
+        } else {
+            assert!(response.brokers.iter().all(|b| b.rack.is_none()), "v0 has no racks");
+        }
+    }
+}
+
+#[test]
+fn list_topics_lists_what_the_cluster_has_and_can_leave_out_internal_topics() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let topic = unique_topic("listed");
+    cluster.create_topic(&topic, 1);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    // Asking for a group's coordinator makes the cluster create __consumer_offsets.
+    connection.send(
+        ApiKey::FindCoordinator,
+        4,
+        1,
+        &FindCoordinatorRequest::default()
+            .with_coordinator_keys(vec![StrBytes::from_static_str("admin-commands")]),
+    );
+    let _: (i32, FindCoordinatorResponse) = connection.receive(ApiKey::FindCoordinator, 4);
+    wait_until(Duration::from_secs(60), "__consumer_offsets listed", || {
+        let all = list_topics(&mut connection, 0, false);
+        if all.iter().any(|t| t == "__consumer_offsets") { Ok(()) } else { Err(format!("{all:?}")) }
+    })
+    .unwrap();
+    for version in 0..=1 {
+        let all = list_topics(&mut connection, version, false);
+        assert!(all.contains(&topic), "v{version}: {all:?}");
+        assert!(all.windows(2).all(|w| w[0] < w[1]), "sorted and distinct: {all:?}");
+    }
+    let without_internal = list_topics(&mut connection, 1, true);
+    assert!(without_internal.contains(&topic));
+    assert!(!without_internal.iter().any(|t| t == "__consumer_offsets"), "{without_internal:?}");
+}
+
+#[test]
+fn commands_run_as_the_client_so_the_brokers_acls_decide() {
+    let cluster = Cluster::secure();
+    let sidecar = TestSidecar::start(cluster);
+    let topic = unique_topic("alice-admin");
+    cluster
+        .topic_command(
+            "admin",
+            &["--create", "--topic", &topic, "--partitions", "1", "--replication-factor", "3"],
+        )
+        .expect_success("create topic as admin");
+    cluster.wait_for_topic(Some("admin"), &topic, 1);
+
+    let topics_of = |user: &str| -> BTreeSet<String> {
+        let mut connection = RawConnection::connect(&sidecar.bootstrap());
+        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0, "{user} authenticates");
+        list_topics(&mut connection, 1, false).into_iter().collect()
+    };
+    assert!(topics_of("admin").contains(&topic), "the super user sees it");
+    assert!(topics_of("alice").contains(&topic), "alice may describe alice-* topics");
+    assert!(
+        !topics_of("bob").contains(&topic),
+        "bob has no ACL for it and must not see it through the sidecar"
+    );
+
+    // Without authenticating, the broker refuses the command's request: the connection ends.
+    let mut anonymous = RawConnection::connect(&sidecar.bootstrap());
+    let mut frame = BytesMut::new();
+    encode_request(&ListTopicsRequest::default().into(), 1, 1, None, &mut frame).unwrap();
+    anonymous.send_bytes(&frame).unwrap();
+    assert!(anonymous.read_frame().is_err(), "no answer for an unauthenticated client");
+}
