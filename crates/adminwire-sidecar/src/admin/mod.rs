@@ -6,6 +6,7 @@
 //! own. One module per command translates it.
 
 mod cluster_metadata;
+mod describe_topic;
 mod list_topics;
 
 use adminwire_protocol::{
@@ -82,6 +83,9 @@ async fn run(
         }
         AdminRequest::ListTopics(r) => {
             list_topics::run(&r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::DescribeTopic(r) => {
+            describe_topic::run(&r, version, upstream, deadline).await.map(Into::into)
         }
         other => Err(Failure::Respond(
             ErrorCode::UNKNOWN_SERVER_ERROR,
