@@ -335,12 +335,18 @@ fn a_batch_answers_each_topic_in_request_order() {
         }
     }
 
-    // A name given twice is answered twice; an empty name is not a topic.
-    let response = describe_v1(&mut connection, &[&existing, "", &existing]);
+    // A name given twice is answered twice; an empty name is not a topic (the sidecar says so),
+    // and neither is one with a slash (the broker says so, with the same code).
+    let response = describe_v1(&mut connection, &[&existing, "", &existing, "no/such topic"]);
     let codes: Vec<i16> = response.topics.iter().map(|t| t.error_code).collect();
-    assert_eq!(codes, [0, ErrorCode::INVALID_TOPIC_EXCEPTION.0, 0], "{response:?}");
+    let invalid = ErrorCode::INVALID_TOPIC_EXCEPTION.0;
+    assert_eq!(codes, [0, invalid, 0, invalid], "{response:?}");
     assert_eq!(response.topics[0].topic_description, response.topics[2].topic_description);
+    assert!(response.topics[0].topic_description.is_some());
     assert_eq!(response.topics[1].topic_description, None);
+    assert_eq!(response.topics[3].topic_description, None);
+    let message = response.topics[3].error_message.as_deref().unwrap_or_default();
+    assert!(message.contains("no/such topic"), "names the topic: {message}");
 }
 
 #[test]
