@@ -80,3 +80,29 @@ impl RawConnection {
         }
     }
 }
+
+impl RawConnection {
+    /// Sends one request of the admin extension at `version` and returns its response.
+    pub fn admin(
+        &mut self,
+        request: adminwire_protocol::AdminRequest,
+        version: i16,
+    ) -> adminwire_protocol::AdminResponse {
+        let key = request.api_key();
+        let mut frame = BytesMut::new();
+        adminwire_protocol::encode_request(
+            &request,
+            version,
+            4242,
+            Some("adminwire-test"),
+            &mut frame,
+        )
+        .expect("the request encodes in that version");
+        self.send_bytes(&frame).unwrap();
+        let payload = self.read_frame().expect("a response");
+        let (header, response) = adminwire_protocol::decode_response(key, version, &payload)
+            .unwrap_or_else(|e| panic!("a {key:?} v{version} response: {e}"));
+        assert_eq!(header.correlation_id, 4242);
+        response
+    }
+}

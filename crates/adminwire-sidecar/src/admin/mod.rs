@@ -5,9 +5,13 @@
 //! broker authenticates and authorizes it as that client: the sidecar holds no credentials of its
 //! own. One module per command translates it.
 
+mod assignment;
 mod cluster_metadata;
+mod create_topic;
+mod delete_topic;
 mod describe_topic;
 mod list_topics;
+mod outcome;
 
 use adminwire_protocol::{
     AdminRequest, AdminResponse, ApiKey, DecodeError, ErrorCode, RequestFrame, decode_request,
@@ -86,6 +90,12 @@ async fn run(
         }
         AdminRequest::DescribeTopic(r) => {
             describe_topic::run(&r, version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::CreateTopic(r) => {
+            create_topic::run(&r, version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::DeleteTopic(r) => {
+            delete_topic::run(&r, version, upstream, deadline).await.map(Into::into)
         }
         other => Err(Failure::Respond(
             ErrorCode::UNKNOWN_SERVER_ERROR,

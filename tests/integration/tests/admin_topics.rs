@@ -1,0 +1,266 @@
+//! CreateTopic and DeleteTopic through the sidecar against the real cluster, each extension code
+//! they can answer provoked for real.
+
+use std::time::Duration;
+
+use adminwire_protocol::generated::create_topic_request::{ConfigEntry, CreatableTopic};
+use adminwire_protocol::{
+    AdminResponse, CreateTopicRequest, CreateTopicResponse, DeleteTopicRequest,
+    DeleteTopicResponse, ErrorCode,
+};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
+
+fn topic(name: &str, partitions: i32, replication_factor: i32) -> CreatableTopic {
+    CreatableTopic { name: name.into(), partitions, replication_factor, ..Default::default() }
+}
+
+fn assigned(name: &str, assignment: &str) -> CreatableTopic {
+    CreatableTopic {
+        name: name.into(),
+        replica_assignment: assignment.into(),
+        ..Default::default()
+    }
+}
+
+fn create(
+    connection: &mut RawConnection,
+    version: i16,
+    topics: Vec<CreatableTopic>,
+) -> CreateTopicResponse {
+    let AdminResponse::CreateTopic(response) =
+        connection.admin(CreateTopicRequest { topics, ..Default::default() }.into(), version)
+    else {
+        unreachable!()
+    };
+    response
+}
+
+fn delete(connection: &mut RawConnection, version: i16, names: &[&str]) -> DeleteTopicResponse {
+    let request = if version == 0 {
+        DeleteTopicRequest { topic_name: names[0].into(), ..Default::default() }
+    } else {
+        DeleteTopicRequest {
+            topic_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            ..Default::default()
+        }
+    };
+    let AdminResponse::DeleteTopic(response) = connection.admin(request.into(), version) else {
+        unreachable!()
+    };
+    response
+}
+
+/// `TopicCommand --describe` of one topic: the summary line and one line per partition.
+fn described(cluster: &Cluster, topic: &str) -> String {
+    cluster
+        .topic_command("admin", &["--describe", "--topic", topic])
+        .expect_success("describe")
+        .to_owned()
+}
+
+#[test]
+fn create_from_partitions_and_replication_factor_with_configs() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("created");
+    let mut t = topic(&name, 3, 3);
+    t.configs = vec![ConfigEntry {
+        key: "cleanup.policy".into(),
+        value: "compact".into(),
+        ..Default::default()
+    }];
+    let response = create(&mut connection, 0, vec![t]);
+    assert_eq!((response.error_code, response.error_message), (0, None));
+    let description = described(cluster, &name);
+    assert!(
+        description.contains("PartitionCount: 3") && description.contains("ReplicationFactor: 3"),
+        "{description}"
+    );
+    assert!(description.contains("cleanup.policy=compact"), "{description}");
+    // Again: it exists (1002), in both versions.
+    assert_eq!(
+        create(&mut connection, 0, vec![topic(&name, 3, 3)]).error_code,
+        ErrorCode::TOPIC_ALREADY_EXISTS.0
+    );
+    let again = create(&mut connection, 1, vec![topic(&name, 3, 3)]);
+    assert_eq!(again.topics[0].error_code, ErrorCode::TOPIC_ALREADY_EXISTS.0);
+}
+
+#[test]
+fn create_from_a_replica_assignment_places_the_replicas_as_asked() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("assigned");
+    let response = create(&mut connection, 1, vec![assigned(&name, "1:2,2:3,3:1")]);
+    assert_eq!(response.topics[0].error_code, 0, "{:?}", response.topics[0].error_message);
+    cluster.wait_for_topic(None, &name, 3);
+    let description = described(cluster, &name);
+    for (partition, replicas) in [(0, "1,2"), (1, "2,3"), (2, "3,1")] {
+        let line = description
+            .lines()
+            .find(|l| l.contains(&format!("Partition: {partition}\t")))
+            .unwrap_or_else(|| panic!("partition {partition} in {description}"));
+        assert!(line.contains(&format!("Replicas: {replicas}\t")), "{line}");
+    }
+}
+
+#[test]
+fn what_the_seed_has_the_server_validate_gets_the_extensions_codes() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let n = |s: &str| unique_topic(s);
+    let mut bad_config = topic(&n("badcfg"), 1, 1);
+    bad_config.configs = vec![ConfigEntry {
+        key: "cleanup.policy".into(),
+        value: "sometimes".into(),
+        ..Default::default()
+    }];
+    let mut unknown_config = topic(&n("unkcfg"), 1, 1);
+    unknown_config.configs =
+        vec![ConfigEntry { key: "no.such.config".into(), value: "1".into(), ..Default::default() }];
+    let mut repeated_config = topic(&n("repcfg"), 1, 1);
+    repeated_config.configs = vec![
+        ConfigEntry { key: "retention.ms".into(), value: "1000".into(), ..Default::default() },
+        ConfigEntry { key: "retention.ms".into(), value: "2000".into(), ..Default::default() },
+    ];
+    let cases: Vec<(CreatableTopic, ErrorCode, &str)> = vec![
+        (topic(&n("rf-only"), -1, 3), ErrorCode::INVALID_ARGUMENT_PARTITIONS, "without partitions"),
+        (
+            topic(&n("p-only"), 3, -1),
+            ErrorCode::INVALID_ARGUMENT_REPLICATION_FACTOR,
+            "without a replication factor",
+        ),
+        (topic(&n("zero"), 0, 1), ErrorCode::INVALID_ARGUMENT_PARTITIONS, "at least 1"),
+        (topic(&n("negrf"), 1, -5), ErrorCode::INVALID_ARGUMENT_REPLICATION_FACTOR, "between 1"),
+        // More replicas than brokers: the cluster refuses it (38), mapped to 1005.
+        (topic(&n("toomany"), 1, 4), ErrorCode::INVALID_ARGUMENT_REPLICATION_FACTOR, ""),
+        (assigned(&n("dup"), "1:1"), ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, "twice"),
+        (
+            assigned(&n("ragged"), "1:2,3"),
+            ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
+            "same number",
+        ),
+        // A broker the cluster does not have: the cluster refuses it (39), mapped to 1006.
+        (assigned(&n("nobroker"), "1:99"), ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, ""),
+        (bad_config, ErrorCode::INVALID_TOPIC_CONFIG, ""),
+        (unknown_config, ErrorCode::INVALID_TOPIC_CONFIG, ""),
+        (repeated_config, ErrorCode::INVALID_TOPIC_CONFIG, "twice"),
+    ];
+    for (t, code, says) in cases {
+        let name = t.name.clone();
+        let response = create(&mut connection, 0, vec![t]);
+        assert_eq!(response.error_code, code.0, "{name}: {:?}", response.error_message);
+        let message = response.error_message.unwrap_or_default();
+        assert!(message.starts_with(&format!("{name}: ")) && message.contains(says), "{message}");
+        assert!(!described_exists(cluster, &name), "{name} must not have been created");
+    }
+}
+
+/// Whether the cluster has `name`, as kcat (librdkafka) sees it asking a broker directly. The
+/// cluster does not create topics on demand, so asking cannot create it.
+fn described_exists(cluster: &Cluster, name: &str) -> bool {
+    let out = adminwire_test_support::run(
+        cluster.kcat(None).args(["-L", "-t", name]),
+        adminwire_test_support::TOOL_TIMEOUT,
+    )
+    .expect("kcat runs");
+    let listing = out.expect_success("kcat -L -t");
+    listing.contains(&format!("topic \"{name}\" with")) && !listing.contains("Unknown topic")
+}
+
+#[test]
+fn a_batch_answers_per_topic_in_v1_and_with_the_first_failure_in_v0() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let existing = unique_topic("exists");
+    cluster.create_topic(&existing, 1);
+    let (fresh_v1, fresh_v0) = (unique_topic("fresh1"), unique_topic("fresh0"));
+    let batch = |fresh: &str| {
+        vec![topic(fresh, 1, 3), topic(&existing, 1, 3), topic(&unique_topic("bad"), -1, 3)]
+    };
+
+    let v1 = create(&mut connection, 1, batch(&fresh_v1));
+    let codes: Vec<i16> = v1.topics.iter().map(|t| t.error_code).collect();
+    assert_eq!(codes, vec![0, 1002, 1003]);
+    assert_eq!(v1.topics[0].name, fresh_v1);
+
+    let v0 = create(&mut connection, 0, batch(&fresh_v0));
+    assert_eq!(v0.error_code, 1002, "the first failure in request order");
+    assert!(v0.error_message.unwrap().starts_with(&existing));
+    assert!(
+        described_exists(cluster, &fresh_v0),
+        "v0's batch is not atomic: the good topic was created"
+    );
+
+    let twice = create(&mut connection, 1, vec![topic(&fresh_v1, 1, 3), topic(&fresh_v1, 1, 3)]);
+    assert!(twice.topics.iter().all(|t| t.error_code == ErrorCode::INVALID_REQUEST.0), "{twice:?}");
+}
+
+#[test]
+fn validate_only_checks_but_creates_nothing() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("dryrun");
+    let request = CreateTopicRequest {
+        topics: vec![topic(&name, 2, 3)],
+        validate_only: true,
+        ..Default::default()
+    };
+    let AdminResponse::CreateTopic(response) = connection.admin(request.into(), 1) else {
+        unreachable!()
+    };
+    assert_eq!(response.topics[0].error_code, 0);
+    assert!(!described_exists(cluster, &name));
+}
+
+#[test]
+fn delete_removes_topics_and_reports_unknown_ones() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let (a, b, missing) = (unique_topic("del-a"), unique_topic("del-b"), unique_topic("never"));
+    cluster.create_topic(&a, 1);
+    cluster.create_topic(&b, 1);
+    assert_eq!(delete(&mut connection, 0, &[&a]).error_code, 0);
+    let v1 = delete(&mut connection, 1, &[&b, &missing]);
+    let codes: Vec<i16> = v1.topics.iter().map(|t| t.error_code).collect();
+    assert_eq!(codes, vec![0, ErrorCode::UNKNOWN_TOPIC_OR_PARTITION.0]);
+    assert_eq!(delete(&mut connection, 0, &[&missing]).error_code, 3);
+    wait_until(Duration::from_secs(30), "deleted topics gone", || {
+        let (gone_a, gone_b) = (!described_exists(cluster, &a), !described_exists(cluster, &b));
+        if gone_a && gone_b {
+            Ok(())
+        } else {
+            Err(format!("{a} gone: {gone_a}, {b} gone: {gone_b}"))
+        }
+    })
+    .unwrap();
+}
+
+#[test]
+fn on_the_secured_cluster_the_brokers_acls_decide() {
+    let cluster = Cluster::secure();
+    let sidecar = TestSidecar::start(cluster);
+    let as_user = |user: &str| {
+        let mut connection = RawConnection::connect(&sidecar.bootstrap());
+        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
+        connection
+    };
+    let name = unique_topic("alice-made");
+    let mut bob = as_user("bob");
+    assert_eq!(
+        create(&mut bob, 0, vec![topic(&name, 1, 3)]).error_code,
+        ErrorCode::TOPIC_AUTHORIZATION_FAILED.0
+    );
+    let mut alice = as_user("alice");
+    assert_eq!(create(&mut alice, 0, vec![topic(&name, 1, 3)]).error_code, 0);
+    assert_eq!(delete(&mut bob, 0, &[&name]).error_code, ErrorCode::TOPIC_AUTHORIZATION_FAILED.0);
+    assert_eq!(delete(&mut alice, 0, &[&name]).error_code, 0);
+}
