@@ -5,6 +5,7 @@
 //! broker authenticates and authorizes it as that client: the sidecar holds no credentials of its
 //! own. One module per command translates it.
 
+mod alter_topic;
 mod assignment;
 mod cluster_metadata;
 mod create_topic;
@@ -96,6 +97,9 @@ async fn run(
         }
         AdminRequest::DeleteTopic(r) => {
             delete_topic::run(&r, version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::AlterTopic(r) => {
+            alter_topic::run(&r, version, upstream, deadline).await.map(Into::into)
         }
         other => Err(Failure::Respond(
             ErrorCode::UNKNOWN_SERVER_ERROR,

@@ -1,0 +1,289 @@
+//! AlterTopic → Kafka's CreatePartitions (more partitions, optionally placed by hand) and
+//! IncrementalAlterConfigs (added configs SET, deleted configs DELETE). Kafka cannot take
+//! partitions away: asking for fewer is 1004 DecreasePartitionsNotAllowed.
+
+use std::collections::HashSet;
+
+use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
+use adminwire_protocol::generated::alter_topic_response::TopicResult;
+use adminwire_protocol::{AlterTopicRequest, AlterTopicResponse, ErrorCode};
+use kafka_protocol::messages::create_partitions_request::{
+    CreatePartitionsAssignment, CreatePartitionsTopic,
+};
+use kafka_protocol::messages::incremental_alter_configs_request::{
+    AlterConfigsResource, AlterableConfig,
+};
+use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+use kafka_protocol::messages::{
+    ApiKey, BrokerId, CreatePartitionsRequest, CreatePartitionsResponse,
+    IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, MetadataRequest,
+    MetadataResponse, TopicName,
+};
+use kafka_protocol::protocol::StrBytes;
+use tokio::time::{Duration, Instant};
+
+use super::outcome::{self, Outcome};
+use super::{Failure, assignment};
+use crate::proxy::Upstream;
+
+/// Kafka's resource type for topics, and its config operations.
+const TOPIC: i8 = 2;
+const SET: i8 = 0;
+const DELETE: i8 = 1;
+
+pub async fn run(
+    request: &AlterTopicRequest,
+    version: i16,
+    upstream: &mut Upstream<'_>,
+    deadline: Instant,
+) -> Result<AlterTopicResponse, Failure> {
+    // Version 0 alters one topic with the same fields version 1 gives each topic of a batch.
+    let topics = if version == 0 {
+        vec![AlterableTopic {
+            name: request.topic_name.clone(),
+            partitions: request.partitions,
+            replica_assignment: request.replica_assignment.clone(),
+            added_configs: request.added_configs.clone(),
+            deleted_configs: request.deleted_configs.clone(),
+            ..Default::default()
+        }]
+    } else {
+        request.topics.clone()
+    };
+    if topics.is_empty() {
+        return Err(Failure::Respond(ErrorCode::INVALID_REQUEST, "no topics to alter".into()));
+    }
+    let timeout_ms = if version >= 1 {
+        request.timeout_ms
+    } else {
+        upstream.shared.config.upstream.request_timeout_ms as i32
+    };
+    let deadline =
+        deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+    let validate_only = version >= 1 && request.validate_only;
+
+    let repeated = outcome::repeated(topics.iter().map(|t| t.name.as_str()));
+    let mut outcomes: Vec<Option<Outcome>> = topics
+        .iter()
+        .map(|t| {
+            if repeated.contains(t.name.as_str()) {
+                Some(Outcome::failed(&t.name, ErrorCode::INVALID_REQUEST, "listed more than once"))
+            } else {
+                check(t).err().map(|(code, message)| Outcome::failed(&t.name, code, message))
+            }
+        })
+        .collect();
+
+    // More partitions: compare with the current count first, so a decrease is 1004.
+    let growing: Vec<usize> = (0..topics.len())
+        .filter(|&i| outcomes[i].is_none() && topics[i].partitions != -1)
+        .collect();
+    if !growing.is_empty() {
+        let names = growing.iter().map(|&i| {
+            MetadataRequestTopic::default()
+                .with_name(Some(TopicName(StrBytes::from_string(topics[i].name.clone()))))
+        });
+        let metadata: MetadataResponse = upstream
+            .call(
+                ApiKey::Metadata,
+                12,
+                &MetadataRequest::default().with_topics(Some(names.collect())),
+                deadline,
+            )
+            .await?;
+        let mut create = Vec::new();
+        for &i in &growing {
+            let topic = &topics[i];
+            let Some(current) = metadata
+                .topics
+                .iter()
+                .find(|t| t.name.as_ref().is_some_and(|n| n.0.as_str() == topic.name))
+            else {
+                outcomes[i] = Some(Outcome::failed(
+                    &topic.name,
+                    ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                    "the cluster did not describe it",
+                ));
+                continue;
+            };
+            if current.error_code != 0 {
+                outcomes[i] = Some(outcome::from_kafka(&topic.name, current.error_code, None));
+                continue;
+            }
+            let now = current.partitions.len() as i32;
+            if topic.partitions < now {
+                outcomes[i] = Some(Outcome::failed(
+                    &topic.name,
+                    ErrorCode::DECREASE_PARTITIONS_NOT_ALLOWED,
+                    format!(
+                        "it has {now} partitions; partitions cannot be taken away (asked for {})",
+                        topic.partitions
+                    ),
+                ));
+                continue;
+            }
+            let assignments = match topic.replica_assignment.as_deref().filter(|a| !a.is_empty()) {
+                None => None,
+                Some(text) => {
+                    let parsed = assignment::parse(text).expect("checked above");
+                    if parsed.len() as i32 != topic.partitions - now {
+                        outcomes[i] = Some(Outcome::failed(
+                            &topic.name,
+                            ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
+                            format!(
+                                "the assignment places {} partitions but going from {now} to {} adds {}",
+                                parsed.len(),
+                                topic.partitions,
+                                topic.partitions - now
+                            ),
+                        ));
+                        continue;
+                    }
+                    Some(
+                        parsed
+                            .into_iter()
+                            .map(|r| {
+                                CreatePartitionsAssignment::default()
+                                    .with_broker_ids(r.into_iter().map(BrokerId).collect())
+                            })
+                            .collect(),
+                    )
+                }
+            };
+            create.push(
+                CreatePartitionsTopic::default()
+                    .with_name(TopicName(StrBytes::from_string(topic.name.clone())))
+                    .with_count(topic.partitions)
+                    .with_assignments(assignments),
+            );
+        }
+        if !create.is_empty() {
+            let kafka = CreatePartitionsRequest::default()
+                .with_topics(create)
+                .with_timeout_ms(timeout_ms)
+                .with_validate_only(validate_only);
+            let response: CreatePartitionsResponse =
+                upstream.call(ApiKey::CreatePartitions, 3, &kafka, deadline).await?;
+            for result in &response.results {
+                if result.error_code != 0
+                    && let Some(i) = topics.iter().position(|t| t.name == result.name.0.as_str())
+                {
+                    outcomes[i] = Some(outcome::from_kafka(
+                        &topics[i].name,
+                        result.error_code,
+                        result.error_message.as_deref(),
+                    ));
+                }
+            }
+        }
+    }
+
+    // Configs, for the topics nothing has failed for yet.
+    let configuring: Vec<usize> = (0..topics.len())
+        .filter(|&i| {
+            outcomes[i].is_none()
+                && (!topics[i].added_configs.is_empty() || !topics[i].deleted_configs.is_empty())
+        })
+        .collect();
+    if !configuring.is_empty() {
+        let resources = configuring.iter().map(|&i| {
+            let topic = &topics[i];
+            let set = topic.added_configs.iter().map(|c| {
+                AlterableConfig::default()
+                    .with_name(StrBytes::from_string(c.key.clone()))
+                    .with_config_operation(SET)
+                    .with_value(Some(StrBytes::from_string(c.value.clone())))
+            });
+            let delete = topic.deleted_configs.iter().map(|k| {
+                AlterableConfig::default()
+                    .with_name(StrBytes::from_string(k.clone()))
+                    .with_config_operation(DELETE)
+            });
+            AlterConfigsResource::default()
+                .with_resource_type(TOPIC)
+                .with_resource_name(StrBytes::from_string(topic.name.clone()))
+                .with_configs(set.chain(delete).collect())
+        });
+        let kafka = IncrementalAlterConfigsRequest::default()
+            .with_resources(resources.collect())
+            .with_validate_only(validate_only);
+        let response: IncrementalAlterConfigsResponse =
+            upstream.call(ApiKey::IncrementalAlterConfigs, 1, &kafka, deadline).await?;
+        for result in &response.responses {
+            if result.error_code != 0
+                && let Some(i) = topics.iter().position(|t| t.name == result.resource_name.as_str())
+            {
+                outcomes[i] = Some(outcome::from_kafka(
+                    &topics[i].name,
+                    result.error_code,
+                    result.error_message.as_deref(),
+                ));
+            }
+        }
+    }
+
+    let outcomes: Vec<Outcome> = topics
+        .iter()
+        .zip(outcomes)
+        .map(|(t, o)| o.unwrap_or_else(|| Outcome::ok(&t.name)))
+        .collect();
+    if version == 0 {
+        let (error_code, error_message) = outcome::first_failure(&outcomes);
+        return Ok(AlterTopicResponse { error_code, error_message, ..Default::default() });
+    }
+    let topics = outcomes
+        .into_iter()
+        .map(|o| TopicResult {
+            name: o.name,
+            error_code: o.code.0,
+            error_message: o.message,
+            ..Default::default()
+        })
+        .collect();
+    Ok(AlterTopicResponse { topics, ..Default::default() })
+}
+
+/// What the draft has the server check before anything is sent.
+fn check(topic: &AlterableTopic) -> Result<(), (ErrorCode, String)> {
+    let assignment = topic.replica_assignment.as_deref().filter(|a| !a.is_empty());
+    match topic.partitions {
+        -1 if assignment.is_some() => {
+            return Err((
+                ErrorCode::INVALID_ARGUMENT_PARTITIONS,
+                "a replica assignment places new partitions: give the new partition count too"
+                    .into(),
+            ));
+        }
+        -1 => {}
+        p if p < 1 => {
+            return Err((
+                ErrorCode::INVALID_ARGUMENT_PARTITIONS,
+                format!("partitions must be at least 1, not {p}"),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(text) = assignment {
+        assignment::parse(text).map_err(|e| (ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
+    }
+    let mut added = HashSet::new();
+    for ConfigEntry { key, .. } in &topic.added_configs {
+        if !added.insert(key.as_str()) {
+            return Err((ErrorCode::INVALID_TOPIC_CONFIG, format!("config {key} is added twice")));
+        }
+    }
+    if let Some(both) = topic.deleted_configs.iter().find(|k| added.contains(k.as_str())) {
+        return Err((
+            ErrorCode::INVALID_TOPIC_CONFIG,
+            format!("config {both} is both added and deleted"),
+        ));
+    }
+    if topic.partitions == -1 && topic.added_configs.is_empty() && topic.deleted_configs.is_empty()
+    {
+        return Err((
+            ErrorCode::INVALID_REQUEST,
+            "nothing to change: give partitions or configs".into(),
+        ));
+    }
+    Ok(())
+}

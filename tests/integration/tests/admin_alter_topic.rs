@@ -1,0 +1,187 @@
+//! AlterTopic through the sidecar against the real cluster: more partitions (placed by the
+//! cluster or by hand), configs set and removed, and each refusal with its code.
+
+use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
+use adminwire_protocol::{AdminResponse, AlterTopicRequest, AlterTopicResponse, ErrorCode};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, unique_topic};
+
+fn alter_v0(connection: &mut RawConnection, topic: AlterableTopic) -> AlterTopicResponse {
+    let request = AlterTopicRequest {
+        topic_name: topic.name,
+        partitions: topic.partitions,
+        replica_assignment: topic.replica_assignment,
+        added_configs: topic.added_configs,
+        deleted_configs: topic.deleted_configs,
+        ..Default::default()
+    };
+    let AdminResponse::AlterTopic(response) = connection.admin(request.into(), 0) else {
+        unreachable!()
+    };
+    response
+}
+
+fn alter_v1(connection: &mut RawConnection, topics: Vec<AlterableTopic>) -> AlterTopicResponse {
+    let AdminResponse::AlterTopic(response) =
+        connection.admin(AlterTopicRequest { topics, ..Default::default() }.into(), 1)
+    else {
+        unreachable!()
+    };
+    response
+}
+
+fn partitions(name: &str, count: i32) -> AlterableTopic {
+    AlterableTopic { name: name.into(), partitions: count, ..Default::default() }
+}
+
+fn config(key: &str, value: &str) -> ConfigEntry {
+    ConfigEntry { key: key.into(), value: value.into(), ..Default::default() }
+}
+
+fn described(cluster: &Cluster, topic: &str) -> String {
+    cluster
+        .topic_command("admin", &["--describe", "--topic", topic])
+        .expect_success("describe")
+        .to_owned()
+}
+
+#[test]
+fn partitions_grow_and_never_shrink() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("grow");
+    cluster.create_topic(&name, 3);
+    assert_eq!(alter_v0(&mut connection, partitions(&name, 5)).error_code, 0);
+    assert!(described(cluster, &name).contains("PartitionCount: 5"));
+    let shrink = alter_v0(&mut connection, partitions(&name, 2));
+    assert_eq!(
+        shrink.error_code,
+        ErrorCode::DECREASE_PARTITIONS_NOT_ALLOWED.0,
+        "{:?}",
+        shrink.error_message
+    );
+    assert!(shrink.error_message.unwrap().contains("has 5 partitions"));
+    // The same count: the cluster refuses it (37), mapped to 1003.
+    assert_eq!(
+        alter_v0(&mut connection, partitions(&name, 5)).error_code,
+        ErrorCode::INVALID_ARGUMENT_PARTITIONS.0
+    );
+    assert!(described(cluster, &name).contains("PartitionCount: 5"), "nothing changed");
+}
+
+#[test]
+fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let (placed, configured) = (unique_topic("placed"), unique_topic("configured"));
+    cluster.create_topic(&placed, 1);
+    cluster.create_topic(&configured, 1);
+    let set = alter_v1(
+        &mut connection,
+        vec![
+            AlterableTopic { replica_assignment: Some("2:3:1,3:1:2".into()), ..partitions(&placed, 3) },
+            AlterableTopic {
+                name: configured.clone(),
+                added_configs: vec![
+                    config("cleanup.policy", "compact"),
+                    config("retention.ms", "3600000"),
+                ],
+                ..Default::default()
+            },
+        ],
+    );
+    let codes: Vec<i16> = set.topics.iter().map(|t| t.error_code).collect();
+    assert_eq!(codes, vec![0, 0], "{set:?}");
+    cluster.wait_for_topic(None, &placed, 3);
+    let description = described(cluster, &placed);
+    for (partition, replicas) in [(1, "2,3,1"), (2, "3,1,2")] {
+        let line =
+            description.lines().find(|l| l.contains(&format!("Partition: {partition}\t"))).unwrap();
+        assert!(line.contains(&format!("Replicas: {replicas}\t")), "{line}");
+    }
+    let description = described(cluster, &configured);
+    assert!(
+        description.contains("cleanup.policy=compact")
+            && description.contains("retention.ms=3600000"),
+        "{description}"
+    );
+
+    let removed = alter_v1(
+        &mut connection,
+        vec![AlterableTopic {
+            name: configured.clone(),
+            deleted_configs: vec!["cleanup.policy".into()],
+            ..Default::default()
+        }],
+    );
+    assert_eq!(removed.topics[0].error_code, 0);
+    let description = described(cluster, &configured);
+    assert!(
+        !description.contains("cleanup.policy=compact")
+            && description.contains("retention.ms=3600000"),
+        "{description}"
+    );
+}
+
+#[test]
+fn refusals_get_the_extensions_codes() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("refused");
+    cluster.create_topic(&name, 2);
+    let cases: Vec<(AlterableTopic, ErrorCode, &str)> = vec![
+        (partitions(&name, 0), ErrorCode::INVALID_ARGUMENT_PARTITIONS, "at least 1"),
+        (
+            AlterableTopic { replica_assignment: Some("1:2".into()), ..partitions(&name, -1) },
+            ErrorCode::INVALID_ARGUMENT_PARTITIONS,
+            "new partition count",
+        ),
+        (
+            AlterableTopic { replica_assignment: Some("1:2".into()), ..partitions(&name, 4) },
+            ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
+            "adds 2",
+        ),
+        (
+            AlterableTopic { replica_assignment: Some("1:1".into()), ..partitions(&name, 3) },
+            ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
+            "twice",
+        ),
+        (
+            AlterableTopic {
+                name: name.clone(),
+                added_configs: vec![config("cleanup.policy", "sometimes")],
+                ..Default::default()
+            },
+            ErrorCode::INVALID_TOPIC_CONFIG,
+            "",
+        ),
+        (
+            AlterableTopic {
+                name: name.clone(),
+                added_configs: vec![config("retention.ms", "1")],
+                deleted_configs: vec!["retention.ms".into()],
+                ..Default::default()
+            },
+            ErrorCode::INVALID_TOPIC_CONFIG,
+            "both added and deleted",
+        ),
+        (partitions(&unique_topic("missing"), 3), ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, ""),
+    ];
+    for (topic, code, says) in cases {
+        let response = alter_v0(&mut connection, topic);
+        assert_eq!(response.error_code, code.0, "{:?}", response.error_message);
+        assert!(
+            response.error_message.as_deref().unwrap_or_default().contains(says),
+            "{:?}",
+            response.error_message
+        );
+    }
+    assert!(
+        described(cluster, &name).contains("PartitionCount: 2"),
+        "nothing was changed by a refused request"
+    );
+}
