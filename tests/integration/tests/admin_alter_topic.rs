@@ -82,7 +82,10 @@ fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch
     let set = alter_v1(
         &mut connection,
         vec![
-            AlterableTopic { replica_assignment: Some("2:3:1,3:1:2".into()), ..partitions(&placed, 3) },
+            AlterableTopic {
+                replica_assignment: Some("2:3:1,3:1:2".into()),
+                ..partitions(&placed, 3)
+            },
             AlterableTopic {
                 name: configured.clone(),
                 added_configs: vec![
