@@ -13,6 +13,9 @@ mod delete_topic;
 mod describe_topic;
 mod list_topics;
 mod outcome;
+mod plan;
+mod reassign_partitions;
+mod verify_reassign_partitions;
 
 use adminwire_protocol::{
     AdminRequest, AdminResponse, ApiKey, DecodeError, ErrorCode, RequestFrame, decode_request,
@@ -100,6 +103,12 @@ async fn run(
         }
         AdminRequest::AlterTopic(r) => {
             alter_topic::run(&r, version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::ReassignPartitions(r) => {
+            reassign_partitions::run(&r, version, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::VerifyReassignPartitions(r) => {
+            verify_reassign_partitions::run(&r, upstream, deadline).await.map(Into::into)
         }
         other => Err(Failure::Respond(
             ErrorCode::UNKNOWN_SERVER_ERROR,
