@@ -40,6 +40,9 @@ pub struct Flags {
     /// Broker N is advertised on port BASE + N (defaults to the broker port base).
     #[arg(long, env = "ADMINWIRE_ADVERTISED_PORT_BASE")]
     pub advertised_port_base: Option<u16>,
+    /// Answer admin requests only on the controller's listener (1001 elsewhere).
+    #[arg(long, env = "ADMINWIRE_REQUIRE_CONTROLLER")]
+    pub require_controller: bool,
     /// The address of the HTTP endpoint serving /metrics and /health.
     #[arg(long, env = "ADMINWIRE_ADMIN_LISTEN")]
     pub admin_listen: Option<SocketAddr>,
@@ -90,6 +93,10 @@ pub struct Listen {
     pub advertised_port_base: Option<u16>,
     /// Explicit listeners for some brokers, by node id, instead of the port arithmetic.
     pub brokers: BTreeMap<i32, BrokerListener>,
+    /// Admin requests only on the listener of the broker the cluster reports as controller; the
+    /// others answer 1001 NotControllerReceivedAdminRequest (KIP-4's model). ClusterMetadata, which
+    /// tells clients where the controller is, is answered everywhere.
+    pub require_controller: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -138,6 +145,7 @@ impl Default for Listen {
             broker_port_base: 9100,
             advertised_port_base: None,
             brokers: BTreeMap::new(),
+            require_controller: false,
         }
     }
 }
@@ -191,6 +199,9 @@ impl Config {
         set(&mut listen.broker_port_base, flags.broker_port_base);
         if flags.advertised_port_base.is_some() {
             listen.advertised_port_base = flags.advertised_port_base;
+        }
+        if flags.require_controller {
+            listen.require_controller = true;
         }
         if flags.admin_listen.is_some() {
             self.admin.listen = flags.admin_listen;

@@ -114,7 +114,7 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
     let (slots, slots_rx) = mpsc::channel(shared.config.limits.max_in_flight_per_connection);
     let (routes, routes_rx) = mpsc::unbounded_channel();
     tokio::try_join!(
-        read_client(client_read, &mut upstream_write, slots, routes, shared),
+        read_client(client_read, &mut upstream_write, slots, routes, target, shared),
         read_upstream(upstream_read, routes_rx, shared),
         write_client(client_write, slots_rx, shared),
     )?;
@@ -167,6 +167,7 @@ async fn read_client(
     upstream: &mut OwnedWriteHalf,
     slots: mpsc::Sender<Slot>,
     routes: mpsc::UnboundedSender<Route>,
+    target: Target,
     shared: &Arc<Shared>,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
@@ -217,6 +218,7 @@ async fn read_client(
                         writer: upstream,
                         routes: &routes,
                         next_correlation_id: &mut internal_correlation_id,
+                        target,
                         shared,
                     };
                     let answer = admin::answer(&frame, &mut connection).await?;
@@ -377,6 +379,8 @@ pub struct Upstream<'a> {
     writer: &'a mut OwnedWriteHalf,
     routes: &'a mpsc::UnboundedSender<Route>,
     next_correlation_id: &'a mut i32,
+    /// The broker (or bootstrap servers) the client's listener fronts.
+    pub target: Target,
     pub shared: &'a Arc<Shared>,
 }
 

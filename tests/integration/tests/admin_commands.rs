@@ -142,3 +142,47 @@ fn commands_run_as_the_client_so_the_brokers_acls_decide() {
     anonymous.send_bytes(&frame).unwrap();
     assert!(anonymous.read_frame().is_err(), "no answer for an unauthenticated client");
 }
+
+#[test]
+fn with_require_controller_only_the_controllers_listener_takes_admin_requests() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start_with(cluster, |c| c.listen.require_controller = true);
+    let mut bootstrap = RawConnection::connect(&sidecar.bootstrap());
+    // ClusterMetadata is answered anywhere: it is how a client finds the controller.
+    let AdminResponse::ClusterMetadata(metadata) =
+        admin(&mut bootstrap, ClusterMetadataRequest::default().into(), 1)
+    else {
+        unreachable!()
+    };
+    let controller = metadata.controller.expect("a controller");
+    let controller_address = format!("{}:{}", controller.host, controller.port);
+    assert_eq!(controller_address, sidecar.broker_address(controller.node_id));
+
+    let refused = |connection: &mut RawConnection| {
+        let AdminResponse::ListTopics(response) =
+            admin(connection, ListTopicsRequest::default().into(), 1)
+        else {
+            unreachable!()
+        };
+        (response.error_code, response.error_message.unwrap_or_default())
+    };
+    let (code, message) = refused(&mut bootstrap);
+    assert_eq!(code, 1001, "the bootstrap listener fronts no particular broker");
+    assert!(message.contains(&controller_address), "names where to go: {message}");
+    for node in cluster.node_ids().into_iter().filter(|n| *n != controller.node_id) {
+        let mut other = RawConnection::connect(&sidecar.broker_address(node));
+        assert_eq!(refused(&mut other).0, 1001, "broker {node}'s listener");
+    }
+    let mut at_controller = RawConnection::connect(&controller_address);
+    assert!(!list_topics(&mut at_controller, 1, false).is_empty());
+}
+
+#[test]
+fn by_default_every_listener_takes_admin_requests() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    for address in sidecar.addresses() {
+        let mut connection = RawConnection::connect(&address);
+        list_topics(&mut connection, 1, false);
+    }
+}

@@ -1,11 +1,10 @@
-//! ClusterMetadata → Kafka's Metadata (no topics): the brokers, as the sidecar advertises them,
-//! and the node the cluster reports as controller.
+//! ClusterMetadata → Kafka's Metadata (no topics) and DescribeQuorum: the brokers, as the sidecar
+//! advertises them, and the controller (see `controller`).
 
 use std::sync::Arc;
 
 use adminwire_protocol::ClusterMetadataResponse;
 use adminwire_protocol::generated::cluster_metadata_response::Broker;
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse};
 use tokio::time::Instant;
 
 use super::Failure;
@@ -18,9 +17,7 @@ pub async fn run(
     upstream: &mut Upstream<'_>,
     deadline: Instant,
 ) -> Result<ClusterMetadataResponse, Failure> {
-    let request = MetadataRequest::default().with_topics(Some(Vec::new()));
-    let metadata: MetadataResponse =
-        upstream.call(ApiKey::Metadata, 12, &request, deadline).await?;
+    let (metadata, controller) = super::controller::find(upstream, deadline).await?;
     let advertiser = Advertiser(Arc::clone(upstream.shared));
     let mut brokers = Vec::with_capacity(metadata.brokers.len());
     for b in &metadata.brokers {
@@ -35,7 +32,7 @@ pub async fn run(
         brokers.push(Broker { node_id, host, port, rack, ..Default::default() });
     }
     brokers.sort_by_key(|b| b.node_id);
-    let controller = brokers.iter().find(|b| b.node_id == metadata.controller_id.0).cloned();
+    let controller = brokers.iter().find(|b| Some(b.node_id) == controller).cloned();
     Ok(ClusterMetadataResponse {
         brokers,
         controller,

@@ -8,6 +8,7 @@
 mod alter_topic;
 mod assignment;
 mod cluster_metadata;
+mod controller;
 mod create_topic;
 mod delete_topic;
 mod describe_topic;
@@ -85,6 +86,9 @@ async fn run(
     upstream: &mut Upstream<'_>,
 ) -> Result<AdminResponse, Failure> {
     let deadline = Instant::now() + upstream.shared.config.request_timeout();
+    if !matches!(request, AdminRequest::ClusterMetadata(_)) {
+        controller::require(upstream, deadline).await?;
+    }
     match request {
         AdminRequest::ClusterMetadata(_) => {
             cluster_metadata::run(version, upstream, deadline).await.map(Into::into)
