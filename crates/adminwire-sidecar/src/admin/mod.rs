@@ -12,10 +12,13 @@ mod controller;
 mod create_topic;
 mod delete_topic;
 mod describe_topic;
+mod election;
 mod list_topics;
 mod outcome;
 mod plan;
+mod preferred_replica_leader_election;
 mod reassign_partitions;
+mod verify_preferred_replica_leader_election;
 mod verify_reassign_partitions;
 
 use adminwire_protocol::{
@@ -113,6 +116,16 @@ async fn run(
         }
         AdminRequest::VerifyReassignPartitions(r) => {
             verify_reassign_partitions::run(&r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::PreferredReplicaLeaderElection(r) => {
+            preferred_replica_leader_election::run(&r, version, upstream, deadline)
+                .await
+                .map(Into::into)
+        }
+        AdminRequest::VerifyPreferredReplicaLeaderElection(r) => {
+            verify_preferred_replica_leader_election::run(&r, version, upstream, deadline)
+                .await
+                .map(Into::into)
         }
         other => Err(Failure::Respond(
             ErrorCode::UNKNOWN_SERVER_ERROR,
