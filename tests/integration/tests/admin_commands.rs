@@ -186,3 +186,29 @@ fn by_default_every_listener_takes_admin_requests() {
         list_topics(&mut connection, 1, false);
     }
 }
+
+#[test]
+fn a_command_past_its_deadline_answers_request_timed_out_and_the_connection_stays_in_step() {
+    let cluster = Cluster::plain();
+    // Every request a command sends is already past its deadline.
+    let sidecar = TestSidecar::start_with(cluster, |c| c.upstream.request_timeout_ms = 0);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let AdminResponse::ListTopics(response) =
+        admin(&mut connection, ListTopicsRequest::default().into(), 1)
+    else {
+        unreachable!()
+    };
+    assert_eq!(response.error_code, 7, "REQUEST_TIMED_OUT: {:?}", response.error_message);
+    assert!(response.topics.is_none());
+    // The broker's late answer to the command is consumed in order and dropped: the client's own
+    // next request still gets its own response.
+    connection.send(
+        kafka_protocol::messages::ApiKey::Metadata,
+        12,
+        77,
+        &kafka_protocol::messages::MetadataRequest::default().with_topics(Some(vec![])),
+    );
+    let (correlation_id, metadata): (i32, kafka_protocol::messages::MetadataResponse) =
+        connection.receive(kafka_protocol::messages::ApiKey::Metadata, 12);
+    assert_eq!((correlation_id, metadata.brokers.len()), (77, 3));
+}
