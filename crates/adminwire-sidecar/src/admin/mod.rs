@@ -127,13 +127,6 @@ async fn run(
                 .await
                 .map(Into::into)
         }
-        other => Err(Failure::Respond(
-            ErrorCode::UNKNOWN_SERVER_ERROR,
-            format!(
-                "this adminwire-sidecar does not execute {} requests yet",
-                other.api_key().name()
-            ),
-        )),
     }
 }
 
