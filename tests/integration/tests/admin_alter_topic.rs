@@ -188,3 +188,45 @@ fn refusals_get_the_extensions_codes() {
         "nothing was changed by a refused request"
     );
 }
+
+#[test]
+fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
+    let cluster = Cluster::secure();
+    let sidecar = TestSidecar::start(cluster);
+    let name = unique_topic("alice-altered");
+    cluster
+        .topic_command(
+            "admin",
+            &["--create", "--topic", &name, "--partitions", "1", "--replication-factor", "3"],
+        )
+        .expect_success("create as admin");
+    cluster.wait_for_topic(Some("admin"), &name, 1);
+    let as_user = |user: &str| {
+        let mut connection = RawConnection::connect(&sidecar.bootstrap());
+        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
+        connection
+    };
+    let change = |connection: &mut RawConnection, count: i32| {
+        let topic = AlterableTopic {
+            added_configs: vec![config("retention.ms", "7200000")],
+            ..partitions(&name, count)
+        };
+        alter_v0(connection, topic)
+    };
+    let refused = change(&mut as_user("bob"), 2);
+    assert_eq!(
+        refused.error_code,
+        ErrorCode::TOPIC_AUTHORIZATION_FAILED.0,
+        "{:?}",
+        refused.error_message
+    );
+    assert_eq!(change(&mut as_user("admin"), 2).error_code, 0);
+    let description = cluster
+        .topic_command("admin", &["--describe", "--topic", &name])
+        .expect_success("describe as admin")
+        .to_owned();
+    assert!(
+        description.contains("PartitionCount: 2") && description.contains("retention.ms=7200000"),
+        "{description}"
+    );
+}
