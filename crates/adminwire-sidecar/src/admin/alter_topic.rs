@@ -20,7 +20,7 @@ use kafka_protocol::messages::{
     MetadataResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
-use tokio::time::{Duration, Instant};
+use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
 use super::{Failure, assignment};
@@ -53,13 +53,8 @@ pub async fn run(
     if topics.is_empty() {
         return Err(Failure::Respond(ErrorCode::INVALID_REQUEST, "no topics to alter".into()));
     }
-    let timeout_ms = if version >= 1 {
-        request.timeout_ms
-    } else {
-        upstream.shared.config.upstream.request_timeout_ms as i32
-    };
-    let deadline =
-        deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+    let (timeout_ms, deadline) =
+        super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
     let validate_only = version >= 1 && request.validate_only;
 
     let repeated = outcome::repeated(topics.iter().map(|t| t.name.as_str()));

@@ -15,7 +15,7 @@ use kafka_protocol::messages::{
     ApiKey, BrokerId, CreateTopicsRequest, CreateTopicsResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
-use tokio::time::{Duration, Instant};
+use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
 use super::{Failure, assignment};
@@ -54,14 +54,8 @@ pub async fn run(
     }
 
     if !to_create.is_empty() {
-        // Version 1 carries the cluster's deadline; version 0 takes the sidecar's.
-        let timeout_ms = if version >= 1 {
-            request.timeout_ms
-        } else {
-            upstream.shared.config.upstream.request_timeout_ms as i32
-        };
-        let deadline =
-            deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+        let (timeout_ms, deadline) =
+            super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
         let kafka = CreateTopicsRequest::default()
             .with_topics(to_create)
             .with_timeout_ms(timeout_ms)

@@ -6,7 +6,7 @@ use adminwire_protocol::{DeleteTopicRequest, DeleteTopicResponse, ErrorCode};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{ApiKey, DeleteTopicsRequest, DeleteTopicsResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
-use tokio::time::{Duration, Instant};
+use tokio::time::Instant;
 
 use super::Failure;
 use super::outcome::{self, Outcome};
@@ -30,13 +30,8 @@ pub async fn run(
     let to_delete: Vec<&str> = names.iter().copied().filter(|n| !repeated.contains(n)).collect();
     let mut results = Vec::new();
     if !to_delete.is_empty() {
-        let timeout_ms = if version >= 1 {
-            request.timeout_ms
-        } else {
-            upstream.shared.config.upstream.request_timeout_ms as i32
-        };
-        let deadline =
-            deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+        let (timeout_ms, deadline) =
+            super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
         let kafka = DeleteTopicsRequest::default().with_timeout_ms(timeout_ms).with_topics(
             to_delete
                 .iter()

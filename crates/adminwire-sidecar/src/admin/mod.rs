@@ -130,6 +130,24 @@ async fn run(
     }
 }
 
+/// The timeout a command gives the cluster — the request's own `TimeoutMs` in version 1, the
+/// sidecar's request timeout in version 0 — and a deadline that leaves the cluster that long to
+/// answer.
+fn cluster_timeout(
+    version: i16,
+    timeout_ms: i32,
+    upstream: &Upstream<'_>,
+    deadline: Instant,
+) -> (i32, Instant) {
+    let timeout_ms = if version >= 1 {
+        timeout_ms
+    } else {
+        i32::try_from(upstream.shared.config.upstream.request_timeout_ms).unwrap_or(i32::MAX)
+    };
+    let leave = std::time::Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0) + 5_000);
+    (timeout_ms, deadline.max(Instant::now() + leave))
+}
+
 fn malformed(api_key: ApiKey, version: i16, error: &DecodeError) -> AdminResponse {
     AdminResponse::error(
         api_key,

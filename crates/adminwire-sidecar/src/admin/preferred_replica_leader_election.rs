@@ -16,7 +16,7 @@ use adminwire_protocol::{
 use kafka_protocol::messages::elect_leaders_request::TopicPartitions;
 use kafka_protocol::messages::{ApiKey, ElectLeadersRequest, ElectLeadersResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
-use tokio::time::{Duration, Instant};
+use tokio::time::Instant;
 
 use super::Failure;
 use super::election::{self, Partitions, TopicPartition};
@@ -35,13 +35,8 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<PreferredReplicaLeaderElectionResponse, Failure> {
     let partitions = election::parse(&request.partitions_serialized)?;
-    let timeout_ms = if version >= 1 {
-        request.timeout_ms
-    } else {
-        upstream.shared.config.upstream.request_timeout_ms as i32
-    };
-    let deadline =
-        deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+    let (timeout_ms, deadline) =
+        super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
     let topic_partitions = match &partitions {
         Partitions::All => None,
         Partitions::Listed(listed) => Some(by_topic(listed)),

@@ -22,7 +22,7 @@ use kafka_protocol::messages::{
     ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
-use tokio::time::{Duration, Instant};
+use tokio::time::Instant;
 
 use super::Failure;
 use super::outcome::{self, Outcome};
@@ -37,14 +37,8 @@ pub async fn run(
 ) -> Result<ReassignPartitionsResponse, Failure> {
     let moves = plan::parse(&request.manual_assignment)
         .map_err(|e| Failure::Respond(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
-    // Version 1 carries the cluster's deadline; version 0 takes the sidecar's.
-    let timeout_ms = if version >= 1 {
-        request.timeout_ms
-    } else {
-        upstream.shared.config.upstream.request_timeout_ms as i32
-    };
-    let deadline =
-        deadline.max(Instant::now() + Duration::from_millis(timeout_ms.max(0) as u64 + 5_000));
+    let (timeout_ms, deadline) =
+        super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
 
     let moving = ongoing(&moves, timeout_ms, upstream, deadline).await?;
     if !moving.is_empty() {
