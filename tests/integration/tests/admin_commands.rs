@@ -181,6 +181,8 @@ fn with_require_controller_only_the_controllers_listener_takes_admin_requests() 
 fn by_default_every_listener_takes_admin_requests() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
+    // Broker listeners open once the sidecar has learned the brokers, just after it starts.
+    sidecar.wait_for_brokers(cluster.node_ids().len());
     for address in sidecar.addresses() {
         let mut connection = RawConnection::connect(&address);
         list_topics(&mut connection, 1, false);
