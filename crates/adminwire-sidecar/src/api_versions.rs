@@ -6,10 +6,12 @@
 //! nobody reviewed; they are not offered until someone does (a test fails on a crate upgrade that
 //! brings them).
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::{ApiKey, ApiVersionsResponse, ResponseHeader};
-use kafka_protocol::protocol::{Decodable, Encodable};
+use kafka_protocol::protocol::Decodable;
+
+use crate::kafka_frame;
 
 /// What the sidecar does with an API's requests and responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +175,7 @@ pub fn rewrite_response(version: i16, frame: &Bytes) -> anyhow::Result<BytesMut>
     let mut body = ApiVersionsResponse::decode(&mut input, version)?;
     anyhow::ensure!(input.is_empty(), "{} trailing bytes in ApiVersions response", input.len());
     body.api_keys = narrow(&body.api_keys);
-    encode(&header, &body, version)
+    kafka_frame::response(&header, 0, &body, version)
 }
 
 /// The answer to an ApiVersions request newer than the sidecar knows: version 0 with
@@ -186,20 +188,8 @@ pub fn unsupported_version_response(correlation_id: i32) -> BytesMut {
             .with_max_version(max_version()),
     ]);
     let header = ResponseHeader::default().with_correlation_id(correlation_id);
-    encode(&header, &body, 0).expect("a version 0 ApiVersions response always encodes")
-}
-
-fn encode(
-    header: &ResponseHeader,
-    body: &ApiVersionsResponse,
-    version: i16,
-) -> anyhow::Result<BytesMut> {
-    let size = header.compute_size(0)? + body.compute_size(version)?;
-    let mut out = BytesMut::with_capacity(4 + size);
-    out.put_i32(i32::try_from(size)?);
-    header.encode(&mut out, 0)?;
-    body.encode(&mut out, version)?;
-    Ok(out)
+    kafka_frame::response(&header, 0, &body, 0)
+        .expect("a version 0 ApiVersions response always encodes")
 }
 
 #[cfg(test)]

@@ -3,13 +3,11 @@
 
 use std::sync::Arc;
 
-use bytes::{BufMut, BytesMut};
-use kafka_protocol::messages::{
-    ApiKey, MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
-};
-use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse, ResponseHeader};
+use kafka_protocol::protocol::Decodable;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::kafka_frame;
 use crate::server::{Shared, Target};
 
 const METADATA_VERSION: i16 = 12;
@@ -17,20 +15,9 @@ const METADATA_VERSION: i16 = 12;
 /// The brokers (node id, host, port) as a bootstrap server reports them.
 pub async fn fetch_brokers(shared: &Arc<Shared>) -> anyhow::Result<Vec<(i32, String, i32)>> {
     let mut stream = shared.connect_upstream(Target::Bootstrap).await?;
-    let header = RequestHeader::default()
-        .with_request_api_key(ApiKey::Metadata as i16)
-        .with_request_api_version(METADATA_VERSION)
-        .with_correlation_id(1)
-        .with_client_id(Some(StrBytes::from_static_str("adminwire-sidecar")));
     // No topics: only the brokers are wanted.
     let body = MetadataRequest::default().with_topics(Some(Vec::new()));
-    let header_version = ApiKey::Metadata.request_header_version(METADATA_VERSION);
-    let mut out = BytesMut::new();
-    out.put_i32(0);
-    header.encode(&mut out, header_version)?;
-    body.encode(&mut out, METADATA_VERSION)?;
-    let size = i32::try_from(out.len() - 4)?;
-    out[..4].copy_from_slice(&size.to_be_bytes());
+    let out = kafka_frame::request(ApiKey::Metadata, METADATA_VERSION, 1, &body)?;
 
     let exchange = async {
         stream.write_all(&out).await?;

@@ -11,6 +11,7 @@ pub mod api_versions;
 mod cluster;
 pub mod config;
 mod http;
+mod kafka_frame;
 pub mod metrics;
 mod peek;
 pub mod proxy;

@@ -19,9 +19,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use adminwire_protocol::{FrameError, RequestFrame};
-use bytes::{BufMut, Bytes, BytesMut};
-use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
-use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::{ApiKey, ResponseHeader};
+use kafka_protocol::protocol::{Decodable, Encodable};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -30,7 +30,7 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::api_versions::{self, Policy};
 use crate::server::{Advertiser, Shared, Target};
-use crate::{admin, peek, rewrite};
+use crate::{admin, kafka_frame, peek, rewrite};
 
 /// Why a connection was closed early.
 #[derive(Debug, thiserror::Error)]
@@ -336,6 +336,10 @@ fn answer_for_client(
     shared: &Arc<Shared>,
 ) -> Result<Bytes, CloseReason> {
     let Ok(api) = ApiKey::try_from(route.api_key) else { return Ok(frame) };
+    if !rewrite::needs_rewrite(api, route.version) && api != ApiKey::ApiVersions {
+        // The hot path: most responses carry no broker address and go back as they came.
+        return Ok(frame);
+    }
     if api == ApiKey::ApiVersions {
         return api_versions::rewrite_response(route.version, &frame)
             .map(BytesMut::freeze)
@@ -408,19 +412,8 @@ impl Upstream<'_> {
     ) -> Result<Resp, CallError> {
         let correlation_id = *self.next_correlation_id;
         *self.next_correlation_id = correlation_id.wrapping_add(1);
-        let header = RequestHeader::default()
-            .with_request_api_key(api as i16)
-            .with_request_api_version(version)
-            .with_correlation_id(correlation_id)
-            .with_client_id(Some(StrBytes::from_static_str("adminwire-sidecar")));
-        let encode_error =
-            |e: anyhow::Error| CallError::Encode { api, version, reason: e.to_string() };
-        let mut frame = BytesMut::new();
-        frame.put_i32(0);
-        header.encode(&mut frame, api.request_header_version(version)).map_err(encode_error)?;
-        request.encode(&mut frame, version).map_err(encode_error)?;
-        let size = i32::try_from(frame.len() - 4).map_err(|e| encode_error(e.into()))?;
-        frame[..4].copy_from_slice(&size.to_be_bytes());
+        let frame = kafka_frame::request(api, version, correlation_id, request)
+            .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
 
         let (to, response) = oneshot::channel();
         let _ = self.routes.send(Route {

@@ -7,12 +7,14 @@
 //! change — so their record data is otherwise forwarded as it came, undecoded and uncopied
 //! (the decoder slices records out of the frame's `Bytes` without copying them).
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::{
     ApiKey, DescribeClusterResponse, FetchResponse, FindCoordinatorResponse, MetadataResponse,
     ProduceResponse, ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+
+use crate::kafka_frame;
 
 /// Where the sidecar tells clients to find a broker. Implemented by the server, which also
 /// learns the broker's real address and opens a listener for it as a side effect.
@@ -144,17 +146,7 @@ fn rewrite<R: Decodable + Encodable>(
     if !change(&mut body)? {
         return Ok(None);
     }
-    let size = header.compute_size(header_version).map_err(encode_err)?
-        + body.compute_size(version).map_err(encode_err)?;
-    let mut out = BytesMut::with_capacity(4 + size);
-    out.put_i32(i32::try_from(size).map_err(|_| RewriteError::Encode {
-        api,
-        version,
-        reason: "too large".into(),
-    })?);
-    header.encode(&mut out, header_version).map_err(encode_err)?;
-    body.encode(&mut out, version).map_err(encode_err)?;
-    Ok(Some(out))
+    kafka_frame::response(&header, header_version, &body, version).map(Some).map_err(encode_err)
 }
 
 #[cfg(test)]
@@ -184,14 +176,10 @@ mod tests {
     }
 
     fn frame<R: Encodable>(api: ApiKey, version: i16, body: &R) -> Bytes {
-        let header_version = api.response_header_version(version);
-        let mut buf = BytesMut::new();
-        buf.put_i32(0);
-        ResponseHeader::default().with_correlation_id(77).encode(&mut buf, header_version).unwrap();
-        body.encode(&mut buf, version).unwrap();
-        let size = (buf.len() - 4) as i32;
-        buf[..4].copy_from_slice(&size.to_be_bytes());
-        buf.freeze()
+        let header = ResponseHeader::default().with_correlation_id(77);
+        kafka_frame::response(&header, api.response_header_version(version), body, version)
+            .unwrap()
+            .freeze()
     }
 
     fn decode<R: Decodable>(api: ApiKey, version: i16, frame: &[u8]) -> R {
