@@ -201,11 +201,7 @@ fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
         )
         .expect_success("create as admin");
     cluster.wait_for_topic(Some("admin"), &name, 1);
-    let as_user = |user: &str| {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
-        connection
-    };
+    let as_user = |user: &str| RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
     let change = |connection: &mut RawConnection, count: i32| {
         let topic = AlterableTopic {
             added_configs: vec![config("retention.ms", "7200000")],

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use adminwire_protocol::generated::cluster_metadata_response::Broker;
 use adminwire_protocol::{
-    AdminRequest, AdminResponse, ClusterMetadataRequest, ListTopicsRequest, decode_response,
-    encode_request,
+    AdminResponse, ClusterMetadataRequest, ListTopicsRequest, encode_request,
 };
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -16,25 +15,13 @@ use bytes::BytesMut;
 use kafka_protocol::messages::{ApiKey, FindCoordinatorRequest, FindCoordinatorResponse};
 use kafka_protocol::protocol::StrBytes;
 
-/// Sends one extension request and returns its response.
-fn admin(connection: &mut RawConnection, request: AdminRequest, version: i16) -> AdminResponse {
-    let key = request.api_key();
-    let mut frame = BytesMut::new();
-    encode_request(&request, version, 4242, Some("admin-test"), &mut frame).unwrap();
-    connection.send_bytes(&frame).unwrap();
-    let payload = connection.read_frame().expect("a response");
-    let (header, response) = decode_response(key, version, &payload).unwrap();
-    assert_eq!(header.correlation_id, 4242);
-    response
-}
-
 fn list_topics(
     connection: &mut RawConnection,
     version: i16,
     exclude_internal: bool,
 ) -> Vec<String> {
     let request = ListTopicsRequest { exclude_internal, ..Default::default() };
-    let AdminResponse::ListTopics(response) = admin(connection, request.into(), version) else {
+    let AdminResponse::ListTopics(response) = connection.admin(request.into(), version) else {
         unreachable!()
     };
     assert_eq!(response.error_code, 0, "{:?}", response.error_message);
@@ -48,7 +35,7 @@ fn cluster_metadata_lists_the_sidecars_brokers_and_the_controller() {
     for version in 0..=1 {
         let mut connection = RawConnection::connect(&sidecar.bootstrap());
         let AdminResponse::ClusterMetadata(response) =
-            admin(&mut connection, ClusterMetadataRequest::default().into(), version)
+            connection.admin(ClusterMetadataRequest::default().into(), version)
         else {
             unreachable!()
         };
@@ -124,8 +111,7 @@ fn commands_run_as_the_client_so_the_brokers_acls_decide() {
     cluster.wait_for_topic(Some("admin"), &topic, 1);
 
     let topics_of = |user: &str| -> BTreeSet<String> {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0, "{user} authenticates");
+        let mut connection = RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
         list_topics(&mut connection, 1, false).into_iter().collect()
     };
     assert!(topics_of("admin").contains(&topic), "the super user sees it");
@@ -150,7 +136,7 @@ fn with_require_controller_only_the_controllers_listener_takes_admin_requests() 
     let mut bootstrap = RawConnection::connect(&sidecar.bootstrap());
     // ClusterMetadata is answered anywhere: it is how a client finds the controller.
     let AdminResponse::ClusterMetadata(metadata) =
-        admin(&mut bootstrap, ClusterMetadataRequest::default().into(), 1)
+        bootstrap.admin(ClusterMetadataRequest::default().into(), 1)
     else {
         unreachable!()
     };
@@ -160,7 +146,7 @@ fn with_require_controller_only_the_controllers_listener_takes_admin_requests() 
 
     let refused = |connection: &mut RawConnection| {
         let AdminResponse::ListTopics(response) =
-            admin(connection, ListTopicsRequest::default().into(), 1)
+            connection.admin(ListTopicsRequest::default().into(), 1)
         else {
             unreachable!()
         };
@@ -196,7 +182,7 @@ fn a_command_past_its_deadline_answers_request_timed_out_and_the_connection_stay
     let sidecar = TestSidecar::start_with(cluster, |c| c.upstream.request_timeout_ms = 0);
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
     let AdminResponse::ListTopics(response) =
-        admin(&mut connection, ListTopicsRequest::default().into(), 1)
+        connection.admin(ListTopicsRequest::default().into(), 1)
     else {
         unreachable!()
     };

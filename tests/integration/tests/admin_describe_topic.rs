@@ -7,31 +7,15 @@ use std::time::Duration;
 use adminwire_protocol::generated::describe_topic_response::{
     ConfigEntry, TopicDescription, TopicPartitionDetails,
 };
-use adminwire_protocol::{
-    AdminRequest, AdminResponse, DescribeTopicRequest, DescribeTopicResponse, ErrorCode,
-    decode_response, encode_request,
-};
+use adminwire_protocol::{AdminResponse, DescribeTopicRequest, DescribeTopicResponse, ErrorCode};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, Variant, unique_topic, wait_until};
-use bytes::BytesMut;
-
-/// Sends one extension request and returns its response.
-fn admin(connection: &mut RawConnection, request: AdminRequest, version: i16) -> AdminResponse {
-    let key = request.api_key();
-    let mut frame = BytesMut::new();
-    encode_request(&request, version, 4242, Some("admin-test"), &mut frame).unwrap();
-    connection.send_bytes(&frame).unwrap();
-    let payload = connection.read_frame().expect("a response");
-    let (header, response) = decode_response(key, version, &payload).unwrap();
-    assert_eq!(header.correlation_id, 4242);
-    response
-}
 
 /// DescribeTopic v0 for one topic.
 fn describe_v0(connection: &mut RawConnection, topic: &str) -> DescribeTopicResponse {
     let request = DescribeTopicRequest { topic_name: topic.to_owned(), ..Default::default() };
-    let AdminResponse::DescribeTopic(response) = admin(connection, request.into(), 0) else {
+    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 0) else {
         unreachable!()
     };
     response
@@ -43,7 +27,7 @@ fn describe_v1(connection: &mut RawConnection, topics: &[&str]) -> DescribeTopic
         topic_names: topics.iter().map(|t| (*t).to_owned()).collect(),
         ..Default::default()
     };
-    let AdminResponse::DescribeTopic(response) = admin(connection, request.into(), 1) else {
+    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 1) else {
         unreachable!()
     };
     response
@@ -394,11 +378,7 @@ fn the_brokers_acls_decide_who_may_describe_a_topic() {
     let topic = unique_topic("alice-described");
     create_compacted_topic(cluster, "admin", &topic);
 
-    let connect_as = |user: &str| {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0, "{user} authenticates");
-        connection
-    };
+    let connect_as = |user: &str| RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
 
     // alice has ACLs on alice-* topics: the full description, as Kafka shows it to her.
     let mut alice = connect_as("alice");

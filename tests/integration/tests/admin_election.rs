@@ -337,11 +337,7 @@ fn leadership_moved_away_is_verified_elected_back_and_verified() {
 fn on_the_secured_cluster_the_brokers_acls_decide() {
     let cluster = Cluster::secure();
     let sidecar = TestSidecar::start(cluster);
-    let as_user = |user: &str| {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
-        connection
-    };
+    let as_user = |user: &str| RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
     let topic = unique_topic("election-secure");
     cluster
         .topic_command(

@@ -411,11 +411,7 @@ fn a_running_reassignment_is_not_replaced_1010() {
 fn on_the_secured_cluster_the_brokers_acls_decide() {
     let cluster = Cluster::secure();
     let sidecar = TestSidecar::start(cluster);
-    let as_user = |user: &str| {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
-        connection
-    };
+    let as_user = |user: &str| RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
     let topic = unique_topic("alice-reassign");
     create_placed(cluster, "admin", &topic, "1:2");
     let plan = plan(&[(&topic, 0, &[2, 3])]);

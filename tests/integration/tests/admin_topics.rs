@@ -248,11 +248,7 @@ fn delete_removes_topics_and_reports_unknown_ones() {
 fn on_the_secured_cluster_the_brokers_acls_decide() {
     let cluster = Cluster::secure();
     let sidecar = TestSidecar::start(cluster);
-    let as_user = |user: &str| {
-        let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0);
-        connection
-    };
+    let as_user = |user: &str| RawConnection::connect_as(&sidecar.bootstrap(), cluster, user);
     let name = unique_topic("alice-made");
     let mut bob = as_user("bob");
     assert_eq!(

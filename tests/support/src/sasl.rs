@@ -35,3 +35,13 @@ impl RawConnection {
         authenticated.error_code
     }
 }
+
+impl RawConnection {
+    /// A connection to `address` authenticated as `user` of `cluster` (SASL/PLAIN); panics if the
+    /// broker refuses the credentials.
+    pub fn connect_as(address: &str, cluster: &crate::Cluster, user: &str) -> Self {
+        let mut connection = Self::connect(address);
+        assert_eq!(connection.sasl_plain(user, cluster.password(user)), 0, "{user} authenticates");
+        connection
+    }
+}
