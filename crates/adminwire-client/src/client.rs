@@ -1,0 +1,1079 @@
+//! [`AdminClient`]: the seed's Admin Client, method for method, over the extension.
+//!
+//! Requests go to the cluster's controller once it is known, and to a bootstrap server until
+//! then. A server that requires admin requests on the controller's listener answers elsewhere
+//! with 1001 NotControllerReceivedAdminRequest; the client then asks ClusterMetadata where the
+//! controller is and sends the request there, up to `retries` times.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use adminwire_protocol::generated::alter_topic_request::{self, AlterableTopic};
+use adminwire_protocol::generated::create_topic_request::{self, CreatableTopic};
+use adminwire_protocol::generated::describe_topic_response;
+use adminwire_protocol::{
+    AdminRequest, AdminResponse, AlterTopicRequest, AlterTopicResponse, ApiKey,
+    ClusterMetadataRequest, ClusterMetadataResponse, CreateTopicRequest, CreateTopicResponse,
+    DeleteTopicRequest, DeleteTopicResponse, DescribeTopicRequest, DescribeTopicResponse,
+    ErrorCode, ListTopicsRequest, ListTopicsResponse, PreferredReplicaLeaderElectionRequest,
+    PreferredReplicaLeaderElectionResponse, ReassignPartitionsRequest, ReassignPartitionsResponse,
+    VerifyPreferredReplicaLeaderElectionRequest, VerifyPreferredReplicaLeaderElectionResponse,
+    VerifyReassignPartitionsRequest, VerifyReassignPartitionsResponse,
+};
+
+use crate::config::AdminClientConfig;
+use crate::connection::{Connection, Versions, server_timeout_ms};
+use crate::error::{Error, Result, ServerError};
+use crate::operation::{
+    Election, ElectionStatus, PartitionState, Reassignment, ReassignmentStatus,
+};
+use crate::plan::{ElectionScope, ReassignmentPlan};
+use crate::pool::Pool;
+use crate::types::{
+    BatchOptions, Broker, ClusterMetadata, NewTopic, PartitionDescription, PartitionResult,
+    TopicAlteration, TopicDescription, TopicLayout, TopicPartition, TopicResult,
+};
+
+/// A client for the admin extension, connected to one cluster through its adminwire sidecar.
+///
+/// Cheap to clone: clones share the connection pool and the cluster metadata cache, so one
+/// client can serve many tasks. [`close`](Self::close) closes it for all of them.
+///
+/// ```no_run
+/// use adminwire_client::{AdminClient, AdminClientConfig, NewTopic};
+///
+/// # async fn example() -> Result<(), adminwire_client::Error> {
+/// let client = AdminClient::connect(AdminClientConfig::new(["localhost:9092"])).await?;
+/// client.create_topic(&NewTopic::new("orders", 6, 3)).await?;
+/// let orders = client.describe_topic("orders").await?;
+/// println!("{} has {} partitions", orders.name, orders.partition_count);
+/// client.close();
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AdminClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: AdminClientConfig,
+    pool: Pool,
+    state: Mutex<State>,
+}
+
+/// What the client has learned about the cluster.
+#[derive(Debug, Default)]
+struct State {
+    metadata: Option<ClusterMetadata>,
+    /// The bootstrap server that answered last; tried first next time.
+    bootstrap_index: usize,
+    /// The versions the last server connected to offers (every listener of a sidecar offers
+    /// the same), to choose between a batch request and one request per topic.
+    versions: Option<Versions>,
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// The controller if it is known, else a bootstrap server.
+    Controller,
+    /// A bootstrap server: for ClusterMetadata, which every listener answers, and which must
+    /// work when the cached controller is gone.
+    Bootstrap,
+}
+
+/// A response, the version it was sent in and who sent it.
+struct Answer<R> {
+    version: i16,
+    address: String,
+    response: R,
+}
+
+/// A failed try, and whether the request may have reached the server (and so may have run).
+struct Failed {
+    error: Error,
+    maybe_sent: bool,
+}
+
+impl Failed {
+    /// Whether trying again is safe and may help: the connection failed, and the request either
+    /// never left or only reads.
+    fn is_retriable(&self, read_only: bool) -> bool {
+        matches!(self.error, Error::Connection { .. }) && (read_only || !self.maybe_sent)
+    }
+}
+
+impl AdminClient {
+    /// Connects to the first of the configured bootstrap servers that answers, and checks that
+    /// it offers the extension: [`Error::ExtensionNotOffered`] if it is a plain Kafka broker.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use adminwire_client::{AdminClient, AdminClientConfig};
+    ///
+    /// # async fn example() -> Result<(), adminwire_client::Error> {
+    /// let config = AdminClientConfig::new(["sidecar-1:9092", "sidecar-2:9092"])
+    ///     .client_id("ops")
+    ///     .request_timeout(Duration::from_secs(10));
+    /// let client = AdminClient::connect(config).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(config: AdminClientConfig) -> Result<Self> {
+        config.validate()?;
+        let client = AdminClient {
+            inner: Arc::new(Inner { config, pool: Pool::default(), state: Mutex::default() }),
+        };
+        let mut attempt = 0;
+        loop {
+            match client.bootstrap_connection().await {
+                Ok(connection) => {
+                    client.inner.pool.put(connection);
+                    return Ok(client);
+                }
+                Err(e @ (Error::Connection { .. } | Error::Timeout { .. }))
+                    if attempt < client.config().retries =>
+                {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "no bootstrap server answered; retrying");
+                    tokio::time::sleep(client.config().backoff(attempt)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The settings this client was connected with.
+    pub fn config(&self) -> &AdminClientConfig {
+        &self.inner.config
+    }
+
+    /// Closes every idle connection; calls made afterwards (from any clone) fail with
+    /// [`Error::Closed`]. Calls under way finish, and their connections are then closed.
+    pub fn close(&self) {
+        self.inner.pool.close();
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.pool.is_closed()
+    }
+
+    /// Asks a bootstrap server for the cluster's brokers and controller, and keeps the answer as
+    /// the metadata cache that routes admin requests.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// let metadata = client.cluster_metadata().await?;
+    /// if let Some(controller) = &metadata.controller {
+    ///     println!("Connected to Kafka Controller at {}.", controller.address());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn cluster_metadata(&self) -> Result<ClusterMetadata> {
+        let config = &self.inner.config;
+        let mut attempt = 0;
+        let answer = loop {
+            let build = |_| Ok(ClusterMetadataRequest::default().into());
+            match self.attempt::<ClusterMetadataResponse>(Route::Bootstrap, &build).await {
+                Ok(answer) => break answer,
+                Err(failed) if attempt < config.retries && failed.is_retriable(true) => {
+                    attempt += 1;
+                    tokio::time::sleep(config.backoff(attempt)).await;
+                }
+                Err(failed) => return Err(failed.error),
+            }
+        };
+        check(&answer.response)?;
+        let response = answer.response;
+        let broker = |b: adminwire_protocol::generated::cluster_metadata_response::Broker| {
+            let port = u16::try_from(b.port).map_err(|_| {
+                Error::protocol(
+                    &answer.address,
+                    format!("broker {} has port {}", b.node_id, b.port),
+                )
+            })?;
+            Ok(Broker { node_id: b.node_id, host: b.host, port, rack: b.rack })
+        };
+        let metadata = ClusterMetadata {
+            brokers: response.brokers.into_iter().map(broker).collect::<Result<_>>()?,
+            controller: response.controller.map(broker).transpose()?,
+            cluster_id: response.cluster_id,
+        };
+        self.state().metadata = Some(metadata.clone());
+        Ok(metadata)
+    }
+
+    /// The metadata last fetched, without asking the server.
+    pub fn cached_metadata(&self) -> Option<ClusterMetadata> {
+        self.state().metadata.clone()
+    }
+
+    /// Creates a topic (the seed's two `createTopic` forms: see [`NewTopic`]).
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use adminwire_client::{ErrorCode, NewTopic};
+    ///
+    /// match client.create_topic(&NewTopic::new("orders", 6, 3)).await {
+    ///     Ok(()) => println!("created"),
+    ///     Err(e) if e.code() == Some(ErrorCode::TOPIC_ALREADY_EXISTS) => println!("already there"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_topic(&self, topic: &NewTopic) -> Result<()> {
+        let creatable = creatable(topic)?;
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<CreateTopicResponse>(false, |_| {
+                Ok(CreateTopicRequest {
+                    topics: vec![creatable.clone()],
+                    timeout_ms,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        if answer.version == 0 {
+            return Ok(());
+        }
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        only_result(&answer.address, &topic.name, results)
+    }
+
+    /// Creates several topics, each independently, and says what became of each. Version 1
+    /// sends one request; a version 0 server gets one request per topic.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use adminwire_client::{BatchOptions, NewTopic};
+    ///
+    /// let topics = [NewTopic::new("a", 1, 3), NewTopic::new("b", 1, 3)];
+    /// for result in client.create_topics(&topics, BatchOptions::default()).await? {
+    ///     if let Err(e) = &result.result {
+    ///         eprintln!("{}: {e}", result.topic);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_topics(
+        &self,
+        topics: &[NewTopic],
+        options: BatchOptions,
+    ) -> Result<Vec<TopicResult<()>>> {
+        if topics.is_empty() {
+            return Ok(Vec::new());
+        }
+        let creatables = topics.iter().map(creatable).collect::<Result<Vec<_>>>()?;
+        if self.batches_unsupported(ApiKey::CreateTopic) && !options.validate_only {
+            return self.one_by_one(topics, |t| self.create_topic(t), |t| t.name.clone()).await;
+        }
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<CreateTopicResponse>(false, |version| {
+                needs_v1(version, "validate-only and per-topic results (CreateTopic version 1)")?;
+                Ok(CreateTopicRequest {
+                    topics: creatables.clone(),
+                    timeout_ms,
+                    validate_only: options.validate_only,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        topic_results(&answer.address, &names, results)
+    }
+
+    /// Alters a topic: grows its partitions (optionally placed), sets and removes configs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use adminwire_client::TopicAlteration;
+    ///
+    /// client.alter_topic(&TopicAlteration::new("orders").partitions(12)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn alter_topic(&self, alteration: &TopicAlteration) -> Result<()> {
+        let alterable = alterable(alteration)?;
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<AlterTopicResponse>(false, |version| {
+                Ok(if version == 0 {
+                    AlterTopicRequest {
+                        topic_name: alterable.name.clone(),
+                        partitions: alterable.partitions,
+                        replica_assignment: alterable.replica_assignment.clone(),
+                        added_configs: alterable.added_configs.clone(),
+                        deleted_configs: alterable.deleted_configs.clone(),
+                        ..Default::default()
+                    }
+                } else {
+                    AlterTopicRequest {
+                        topics: vec![alterable.clone()],
+                        timeout_ms,
+                        ..Default::default()
+                    }
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        if answer.version == 0 {
+            return Ok(());
+        }
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        only_result(&answer.address, &alteration.name, results)
+    }
+
+    /// Alters several topics, each independently (one request in version 1, one per topic in
+    /// version 0).
+    pub async fn alter_topics(
+        &self,
+        alterations: &[TopicAlteration],
+        options: BatchOptions,
+    ) -> Result<Vec<TopicResult<()>>> {
+        if alterations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let alterables = alterations.iter().map(alterable).collect::<Result<Vec<_>>>()?;
+        if self.batches_unsupported(ApiKey::AlterTopic) && !options.validate_only {
+            return self.one_by_one(alterations, |a| self.alter_topic(a), |a| a.name.clone()).await;
+        }
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<AlterTopicResponse>(false, |version| {
+                needs_v1(version, "validate-only and batches (AlterTopic version 1)")?;
+                Ok(AlterTopicRequest {
+                    topics: alterables.clone(),
+                    timeout_ms,
+                    validate_only: options.validate_only,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let names: Vec<&str> = alterations.iter().map(|a| a.name.as_str()).collect();
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        topic_results(&answer.address, &names, results)
+    }
+
+    /// Deletes a topic.
+    pub async fn delete_topic(&self, name: &str) -> Result<()> {
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<DeleteTopicResponse>(false, |version| {
+                Ok(if version == 0 {
+                    DeleteTopicRequest { topic_name: name.to_owned(), ..Default::default() }
+                } else {
+                    DeleteTopicRequest {
+                        topic_names: vec![name.to_owned()],
+                        timeout_ms,
+                        ..Default::default()
+                    }
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        if answer.version == 0 {
+            return Ok(());
+        }
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        only_result(&answer.address, name, results)
+    }
+
+    /// Deletes several topics, each independently (one request in version 1, one per topic in
+    /// version 0).
+    pub async fn delete_topics<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<TopicResult<()>>> {
+        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.batches_unsupported(ApiKey::DeleteTopic) {
+            return self.one_by_one(&names, |n| self.delete_topic(n), |n| (*n).to_owned()).await;
+        }
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<DeleteTopicResponse>(false, |version| {
+                needs_v1(version, "batches (DeleteTopic version 1)")?;
+                Ok(DeleteTopicRequest {
+                    topic_names: names.iter().map(|n| (*n).to_owned()).collect(),
+                    timeout_ms,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let results =
+            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
+        topic_results(&answer.address, &names, results)
+    }
+
+    /// The names of every topic of the cluster, internal ones included, sorted.
+    pub async fn list_topics(&self) -> Result<Vec<String>> {
+        self.list(false).await
+    }
+
+    /// The names of the cluster's topics without internal ones such as `__consumer_offsets`,
+    /// sorted (needs version 1).
+    pub async fn list_topics_excluding_internal(&self) -> Result<Vec<String>> {
+        self.list(true).await
+    }
+
+    async fn list(&self, exclude_internal: bool) -> Result<Vec<String>> {
+        let answer = self
+            .call::<ListTopicsResponse>(true, |version| {
+                if exclude_internal {
+                    needs_v1(version, "leaving out internal topics (ListTopics version 1)")?;
+                }
+                Ok(ListTopicsRequest { exclude_internal, ..Default::default() }.into())
+            })
+            .await?;
+        check(&answer.response)?;
+        answer
+            .response
+            .topics
+            .ok_or_else(|| Error::protocol(&answer.address, "ListTopics: no error and no topics"))
+    }
+
+    /// Describes a topic: partition count, replication factor, overridden configs, and each
+    /// partition's leader, replicas and in-sync replicas.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// let orders = client.describe_topic("orders").await?;
+    /// for p in &orders.partitions {
+    ///     println!("{}: leader {:?}, replicas {:?}, isr {:?}", p.partition, p.leader, p.replicas, p.isr);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn describe_topic(&self, name: &str) -> Result<TopicDescription> {
+        let answer = self
+            .call::<DescribeTopicResponse>(true, |version| {
+                Ok(if version == 0 {
+                    DescribeTopicRequest { topic_name: name.to_owned(), ..Default::default() }
+                } else {
+                    DescribeTopicRequest {
+                        topic_names: vec![name.to_owned()],
+                        ..Default::default()
+                    }
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let address = &answer.address;
+        let description = if answer.version == 0 {
+            answer.response.topic_description
+        } else {
+            let mut topics = answer.response.topics;
+            if topics.len() != 1 || topics[0].name != name {
+                return Err(Error::protocol(
+                    address,
+                    format!("DescribeTopic: not one result for {name}"),
+                ));
+            }
+            let topic = topics.remove(0);
+            if let Some(error) = ServerError::check(topic.error_code, topic.error_message) {
+                return Err(error.into());
+            }
+            topic.topic_description
+        };
+        let description = description.ok_or_else(|| {
+            Error::protocol(address, format!("DescribeTopic: no description of {name}"))
+        })?;
+        Ok(describe(description))
+    }
+
+    /// Describes several topics (one request in version 1, one per topic in version 0).
+    pub async fn describe_topics<S: AsRef<str>>(
+        &self,
+        names: &[S],
+    ) -> Result<Vec<TopicResult<TopicDescription>>> {
+        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.batches_unsupported(ApiKey::DescribeTopic) {
+            return self.one_by_one(&names, |n| self.describe_topic(n), |n| (*n).to_owned()).await;
+        }
+        let answer = self
+            .call::<DescribeTopicResponse>(true, |version| {
+                needs_v1(version, "batches (DescribeTopic version 1)")?;
+                Ok(DescribeTopicRequest {
+                    topic_names: names.iter().map(|n| (*n).to_owned()).collect(),
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let address = &answer.address;
+        let topics = answer.response.topics;
+        if topics.len() != names.len() || topics.iter().zip(&names).any(|(t, n)| t.name != *n) {
+            return Err(Error::protocol(
+                address,
+                "DescribeTopic: results do not match the topics asked for",
+            ));
+        }
+        topics
+            .into_iter()
+            .map(|t| {
+                let result = match ServerError::check(t.error_code, t.error_message) {
+                    Some(error) => Err(error),
+                    None => Ok(describe(t.topic_description.ok_or_else(|| {
+                        Error::protocol(
+                            address,
+                            format!("DescribeTopic: no description of {}", t.name),
+                        )
+                    })?)),
+                };
+                Ok(TopicResult { topic: t.name, result })
+            })
+            .collect()
+    }
+
+    /// Starts moving partitions as `plan` says and returns at once with a handle to follow the
+    /// move: [`Reassignment::wait`] polls VerifyReassignPartitions until every partition is
+    /// done, within a deadline.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use std::time::Duration;
+    /// use adminwire_client::ReassignmentPlan;
+    ///
+    /// let plan = ReassignmentPlan::from_json(&std::fs::read_to_string("plan.json").unwrap())?;
+    /// let reassignment = client.reassign_partitions(&plan).await?;
+    /// let done = reassignment
+    ///     .wait_with_progress(Duration::from_secs(600), |p| {
+    ///         println!("{}/{} partitions moved", p.completed.len(), p.total())
+    ///     })
+    ///     .await?;
+    /// assert!(done.failed.is_empty(), "not moved: {:?}", done.failed);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn reassign_partitions(&self, plan: &ReassignmentPlan) -> Result<Reassignment> {
+        let json = plan.to_json();
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<ReassignPartitionsResponse>(false, |_| {
+                Ok(ReassignPartitionsRequest {
+                    manual_assignment: json.clone(),
+                    timeout_ms,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let started = if answer.version == 0 {
+            plan.topic_partitions()
+                .into_iter()
+                .map(|p| PartitionResult { partition: p, error: None })
+                .collect()
+        } else {
+            partition_results(
+                answer
+                    .response
+                    .partitions
+                    .into_iter()
+                    .map(|p| (p.topic, p.partition, p.error_code, p.error_message)),
+            )
+        };
+        Ok(Reassignment::new(self.clone(), plan.clone(), started))
+    }
+
+    /// How far the reassignment of `plan` has come, per partition, in plan order.
+    pub async fn verify_reassign_partitions(
+        &self,
+        plan: &ReassignmentPlan,
+    ) -> Result<Vec<ReassignmentStatus>> {
+        let json = plan.to_json();
+        let answer = self
+            .call::<VerifyReassignPartitionsResponse>(true, |_| {
+                Ok(VerifyReassignPartitionsRequest {
+                    manual_assignment: json.clone(),
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let address = &answer.address;
+        answer
+            .response
+            .results
+            .into_iter()
+            .map(|r| {
+                let state = PartitionState::from_code(r.result_code).ok_or_else(|| {
+                    Error::protocol(
+                        address,
+                        format!("VerifyReassignPartitions: result code {}", r.result_code),
+                    )
+                })?;
+                Ok(ReassignmentStatus {
+                    partition: TopicPartition::new(r.topic, r.partition),
+                    state,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts electing the preferred replica (the first of each partition's replicas) as leader
+    /// and returns at once with a handle: [`Election::wait`] polls
+    /// VerifyPreferredReplicaLeaderElection until every partition is done, within a deadline.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use std::time::Duration;
+    /// use adminwire_client::{ElectionScope, TopicPartition};
+    ///
+    /// let scope = ElectionScope::Partitions(vec![TopicPartition::new("orders", 0)]);
+    /// let election = client.preferred_replica_leader_election(&scope).await?;
+    /// let done = election.wait(Duration::from_secs(60)).await?;
+    /// println!("{} partitions led by their preferred replica", done.completed.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn preferred_replica_leader_election(
+        &self,
+        scope: &ElectionScope,
+    ) -> Result<Election> {
+        let json = scope.to_json();
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<PreferredReplicaLeaderElectionResponse>(false, |_| {
+                Ok(PreferredReplicaLeaderElectionRequest {
+                    partitions_serialized: json.clone(),
+                    timeout_ms,
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let started = match (answer.version, scope) {
+            (0, ElectionScope::Partitions(partitions)) => partitions
+                .iter()
+                .map(|p| PartitionResult { partition: p.clone(), error: None })
+                .collect(),
+            // Version 0 does not say which partitions "every partition" was.
+            (0, ElectionScope::AllPartitions) => Vec::new(),
+            _ => partition_results(
+                answer
+                    .response
+                    .partitions
+                    .into_iter()
+                    .map(|p| (p.topic, p.partition, p.error_code, p.error_message)),
+            ),
+        };
+        Ok(Election::new(self.clone(), scope.clone(), started))
+    }
+
+    /// Whether each partition of `scope` is led by its preferred replica.
+    pub async fn verify_preferred_replica_leader_election(
+        &self,
+        scope: &ElectionScope,
+    ) -> Result<Vec<ElectionStatus>> {
+        let json = scope.to_json();
+        let answer = self
+            .call::<VerifyPreferredReplicaLeaderElectionResponse>(true, |_| {
+                Ok(VerifyPreferredReplicaLeaderElectionRequest {
+                    partitions_serialized: json.clone(),
+                    ..Default::default()
+                }
+                .into())
+            })
+            .await?;
+        check(&answer.response)?;
+        let address = &answer.address;
+        let known = |id: i32| (id >= 0).then_some(id);
+        answer
+            .response
+            .results
+            .into_iter()
+            .map(|r| {
+                let state = PartitionState::from_code(r.result_code).ok_or_else(|| {
+                    Error::protocol(
+                        address,
+                        format!(
+                            "VerifyPreferredReplicaLeaderElection: result code {}",
+                            r.result_code
+                        ),
+                    )
+                })?;
+                Ok(ElectionStatus {
+                    partition: TopicPartition::new(r.topic, r.partition),
+                    state,
+                    leader: known(r.leader),
+                    preferred_leader: known(r.preferred_leader),
+                })
+            })
+            .collect()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // Every change to the state is one assignment, so a panicking holder cannot leave it
+        // half-changed.
+        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn server_timeout_ms(&self) -> i32 {
+        server_timeout_ms(self.inner.config.request_timeout)
+    }
+
+    /// Whether the server is known to speak only version 0 of `key`, whose requests name one
+    /// topic (or, for CreateTopic, answer a batch with a single error code).
+    fn batches_unsupported(&self, key: ApiKey) -> bool {
+        self.state().versions.and_then(|v| v.get(key)) == Some(0)
+    }
+
+    /// A batch as one call per item, for version 0: each item's server error is its result;
+    /// any other failure ends the batch.
+    async fn one_by_one<'a, I, T, F>(
+        &self,
+        items: &'a [I],
+        call: impl Fn(&'a I) -> F,
+        name: impl Fn(&I) -> String,
+    ) -> Result<Vec<TopicResult<T>>>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let mut results = Vec::with_capacity(items.len());
+        for item in items {
+            let result = match call(item).await {
+                Ok(value) => Ok(value),
+                Err(Error::Server(error)) => Err(error),
+                Err(other) => return Err(other),
+            };
+            results.push(TopicResult { topic: name(item), result });
+        }
+        Ok(results)
+    }
+
+    /// Sends a request built for the negotiated version (`build` says `Err(what)` when that
+    /// version cannot carry it), retrying as the config allows: on 1001 at the controller after
+    /// refreshing the metadata, and on connection failures when the request cannot have run
+    /// twice (it never left, or it only reads).
+    async fn call<R: AdminCall>(
+        &self,
+        read_only: bool,
+        build: impl Fn(i16) -> std::result::Result<AdminRequest, String>,
+    ) -> Result<Answer<R>> {
+        let config = &self.inner.config;
+        let mut attempt = 0;
+        loop {
+            let not_controller = match self.attempt::<R>(Route::Controller, &build).await {
+                Ok(answer) => {
+                    let refused = answer.response.error_code()
+                        == ErrorCode::NOT_CONTROLLER_RECEIVED_ADMIN_REQUEST.0;
+                    if !refused || attempt >= config.retries {
+                        return Ok(answer);
+                    }
+                    tracing::debug!(
+                        address = answer.address,
+                        api = R::KEY.name(),
+                        "not the controller"
+                    );
+                    true
+                }
+                Err(failed) => {
+                    if !failed.is_retriable(read_only) || attempt >= config.retries {
+                        return Err(failed.error);
+                    }
+                    tracing::debug!(error = %failed.error, api = R::KEY.name(), "retrying");
+                    false
+                }
+            };
+            attempt += 1;
+            self.state().metadata = None;
+            if not_controller {
+                let metadata = self.cluster_metadata().await?;
+                // Straight to a newly named controller; wait first if it named none, or if this
+                // is not the first redirect (the controller may be moving).
+                if metadata.controller.is_some() && attempt == 1 {
+                    continue;
+                }
+            }
+            tokio::time::sleep(config.backoff(attempt)).await;
+        }
+    }
+
+    /// One try of a request, on a connection along `route`.
+    async fn attempt<R: AdminCall>(
+        &self,
+        route: Route,
+        build: &impl Fn(i16) -> std::result::Result<AdminRequest, String>,
+    ) -> std::result::Result<Answer<R>, Failed> {
+        let not_sent = |error| Failed { error, maybe_sent: false };
+        let mut connection = self.connection(route).await.map_err(not_sent)?;
+        let address = connection.address().to_owned();
+        self.state().versions = Some(connection.versions());
+        let unsupported =
+            |what: String| not_sent(Error::Unsupported { address: address.clone(), what });
+        let version = connection
+            .versions()
+            .get(R::KEY)
+            .ok_or_else(|| unsupported(format!("{} in version 0 or 1", R::KEY.name())))?;
+        let request = build(version).map_err(unsupported)?;
+        let (frame, correlation_id) =
+            connection.encode(&request, version, &self.inner.config.client_id).map_err(not_sent)?;
+        let timeout = self.inner.config.request_timeout;
+        let exchange = connection.exchange(R::KEY, version, &frame, correlation_id);
+        let response = match tokio::time::timeout(timeout, exchange).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => return Err(Failed { error, maybe_sent: true }),
+            Err(_) => {
+                let what = format!("{} at {address}", R::KEY.name());
+                return Err(Failed {
+                    error: Error::Timeout { what, after: timeout },
+                    maybe_sent: true,
+                });
+            }
+        };
+        // Only a complete exchange leaves the connection in step for the next request.
+        self.inner.pool.put(connection);
+        let response = R::from_response(response).ok_or_else(|| Failed {
+            error: Error::protocol(&address, format!("not a {} response", R::KEY.name())),
+            maybe_sent: true,
+        })?;
+        Ok(Answer { version, address, response })
+    }
+
+    /// A connection to the controller if it is known (else a bootstrap server), or to a
+    /// bootstrap server.
+    async fn connection(&self, route: Route) -> Result<Connection> {
+        let controller = match route {
+            Route::Controller => self
+                .state()
+                .metadata
+                .as_ref()
+                .and_then(|m| m.controller.as_ref())
+                .map(Broker::address),
+            Route::Bootstrap => None,
+        };
+        match controller {
+            Some(address) => self.inner.pool.take(&address, &self.inner.config).await,
+            None => self.bootstrap_connection().await,
+        }
+    }
+
+    /// A connection to a bootstrap server, starting with the one that answered last. If none
+    /// answers, the most telling error: that a server is not a sidecar, else the first failure.
+    async fn bootstrap_connection(&self) -> Result<Connection> {
+        let servers = &self.inner.config.bootstrap_servers;
+        let start = self.state().bootstrap_index;
+        let mut failure: Option<Error> = None;
+        for offset in 0..servers.len() {
+            let index = (start + offset) % servers.len();
+            match self.inner.pool.take(&servers[index], &self.inner.config).await {
+                Ok(connection) => {
+                    self.state().bootstrap_index = index;
+                    return Ok(connection);
+                }
+                Err(Error::Closed) => return Err(Error::Closed),
+                Err(error) => {
+                    tracing::debug!(server = servers[index], %error, "bootstrap server failed");
+                    let telling = matches!(error, Error::ExtensionNotOffered { .. });
+                    if failure.is_none() || telling {
+                        failure = Some(error);
+                    }
+                }
+            }
+        }
+        Err(failure.unwrap_or_else(|| Error::Config("no bootstrap servers".to_owned())))
+    }
+}
+
+/// A response type of the extension: its key, how to take it out of [`AdminResponse`], and its
+/// top-level error.
+trait AdminCall: Sized {
+    const KEY: ApiKey;
+    fn from_response(response: AdminResponse) -> Option<Self>;
+    fn error_code(&self) -> i16;
+    fn error_message(&self) -> Option<&str>;
+}
+
+macro_rules! admin_calls {
+    ($($response:ident => $variant:ident),* $(,)?) => {$(
+        impl AdminCall for $response {
+            const KEY: ApiKey = ApiKey::$variant;
+            fn from_response(response: AdminResponse) -> Option<Self> {
+                match response {
+                    AdminResponse::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+            fn error_code(&self) -> i16 {
+                self.error_code
+            }
+            fn error_message(&self) -> Option<&str> {
+                self.error_message.as_deref()
+            }
+        }
+    )*};
+}
+
+admin_calls! {
+    ClusterMetadataResponse => ClusterMetadata,
+    CreateTopicResponse => CreateTopic,
+    AlterTopicResponse => AlterTopic,
+    DeleteTopicResponse => DeleteTopic,
+    DescribeTopicResponse => DescribeTopic,
+    ListTopicsResponse => ListTopics,
+    ReassignPartitionsResponse => ReassignPartitions,
+    VerifyReassignPartitionsResponse => VerifyReassignPartitions,
+    PreferredReplicaLeaderElectionResponse => PreferredReplicaLeaderElection,
+    VerifyPreferredReplicaLeaderElectionResponse => VerifyPreferredReplicaLeaderElection,
+}
+
+/// The response's top-level error, if it has one.
+fn check(response: &impl AdminCall) -> Result<()> {
+    match ServerError::check(response.error_code(), response.error_message().map(str::to_owned)) {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
+}
+
+fn needs_v1(version: i16, what: &str) -> std::result::Result<(), String> {
+    if version >= 1 { Ok(()) } else { Err(what.to_owned()) }
+}
+
+/// Per-topic results, which must answer exactly the topics asked for, in request order.
+fn topic_results(
+    address: &str,
+    asked: &[&str],
+    results: impl ExactSizeIterator<Item = (String, i16, Option<String>)>,
+) -> Result<Vec<TopicResult<()>>> {
+    if results.len() != asked.len() {
+        return Err(Error::protocol(
+            address,
+            format!("{} topic results for {} topics", results.len(), asked.len()),
+        ));
+    }
+    results
+        .zip(asked)
+        .map(|((name, code, message), asked)| {
+            if name != *asked {
+                return Err(Error::protocol(
+                    address,
+                    format!("a result for {name}, expected {asked}"),
+                ));
+            }
+            let result = ServerError::check(code, message).map_or(Ok(()), Err);
+            Ok(TopicResult { topic: name, result })
+        })
+        .collect()
+}
+
+/// The one topic's result of a single-topic request in version 1, as the call's result.
+fn only_result(
+    address: &str,
+    name: &str,
+    results: impl ExactSizeIterator<Item = (String, i16, Option<String>)>,
+) -> Result<()> {
+    let mut results = topic_results(address, &[name], results)?;
+    results.remove(0).result.map_err(Error::from)
+}
+
+fn partition_results(
+    results: impl Iterator<Item = (String, i32, i16, Option<String>)>,
+) -> Vec<PartitionResult> {
+    results
+        .map(|(topic, partition, code, message)| PartitionResult {
+            partition: TopicPartition::new(topic, partition),
+            error: ServerError::check(code, message),
+        })
+        .collect()
+}
+
+fn partition_count(count: u32) -> Result<i32> {
+    i32::try_from(count).map_err(|_| {
+        Error::InvalidArgument(format!("{count} partitions is more than Kafka allows"))
+    })
+}
+
+fn creatable(topic: &NewTopic) -> Result<CreatableTopic> {
+    let (partitions, replication_factor, replica_assignment) = match &topic.layout {
+        TopicLayout::Sized { partitions, replication_factor } => {
+            (partition_count(*partitions)?, i32::from(*replication_factor), String::new())
+        }
+        TopicLayout::Assigned(assignment) => (-1, -1, assignment.to_string()),
+    };
+    Ok(CreatableTopic {
+        name: topic.name.clone(),
+        partitions,
+        replication_factor,
+        replica_assignment,
+        configs: topic
+            .configs
+            .iter()
+            .map(|(key, value)| create_topic_request::ConfigEntry {
+                key: key.clone(),
+                value: value.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    })
+}
+
+fn alterable(alteration: &TopicAlteration) -> Result<AlterableTopic> {
+    Ok(AlterableTopic {
+        name: alteration.name.clone(),
+        partitions: alteration.partitions.map(partition_count).transpose()?.unwrap_or(-1),
+        replica_assignment: alteration.assignment.as_ref().map(ToString::to_string),
+        added_configs: alteration
+            .set_configs
+            .iter()
+            .map(|(key, value)| alter_topic_request::ConfigEntry {
+                key: key.clone(),
+                value: value.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        deleted_configs: alteration.delete_configs.clone(),
+        ..Default::default()
+    })
+}
+
+fn describe(description: describe_topic_response::TopicDescription) -> TopicDescription {
+    let details = description.topic_config_details;
+    TopicDescription {
+        name: description.topic_name,
+        partition_count: details.partitions,
+        replication_factor: details.replication_factor,
+        configs: details.configs.into_iter().map(|c| (c.key, c.value)).collect::<BTreeMap<_, _>>(),
+        partitions: description
+            .topic_partition_details
+            .into_iter()
+            .map(|p| PartitionDescription {
+                partition: p.partition_id,
+                leader: (p.leader >= 0).then_some(p.leader),
+                replicas: p.replicas,
+                isr: p.isr,
+            })
+            .collect(),
+    }
+}
