@@ -11,9 +11,14 @@
 //!   carries any, and fills the slot.
 //! - `write_client` writes slots back in request order.
 //!
+//! When the broker connection breaks, `read_upstream` fails every response still owed and says
+//! so: an admin command waiting on the broker answers its client with an error, `read_client`
+//! stops taking requests, and `write_client` writes what is ready before the connection closes.
+//!
 //! The slot queue is bounded: a client with that many requests outstanding — or one that stops
 //! reading its responses — is not read from until it catches up, so its memory stays bounded.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +31,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::api_versions::{self, Policy};
@@ -49,6 +55,9 @@ pub enum CloseReason {
     UpstreamFrame(FrameError),
     #[error("broker closed the connection")]
     UpstreamClosed,
+    /// The broker connection broke with requests outstanding; each of them gets this.
+    #[error("{0}")]
+    UpstreamLost(String),
     #[error("broker answered correlation id {got}, expected {expected}")]
     OutOfOrder { expected: i32, got: i32 },
     #[error("broker sent a response to no request")]
@@ -113,9 +122,18 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
     let (upstream_read, mut upstream_write) = upstream.into_split();
     let (slots, slots_rx) = mpsc::channel(shared.config.limits.max_in_flight_per_connection);
     let (routes, routes_rx) = mpsc::unbounded_channel();
+    let upstream_lost = CancellationToken::new();
     tokio::try_join!(
-        read_client(client_read, &mut upstream_write, slots, routes, target, shared),
-        read_upstream(upstream_read, routes_rx, shared),
+        read_client(
+            client_read,
+            &mut upstream_write,
+            slots,
+            routes,
+            target,
+            shared,
+            &upstream_lost
+        ),
+        read_upstream(upstream_read, routes_rx, shared, &upstream_lost),
         write_client(client_write, slots_rx, shared),
     )?;
     Ok(())
@@ -169,6 +187,7 @@ async fn read_client(
     routes: mpsc::UnboundedSender<Route>,
     target: Target,
     shared: &Arc<Shared>,
+    upstream_lost: &CancellationToken,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     // Frames for the broker not yet written; consecutive frames of `buf` rejoin without copying.
@@ -177,6 +196,11 @@ async fn read_client(
     let mut internal_correlation_id = 0;
     loop {
         while let Some(frame) = shared.frames.next_request(&mut buf)? {
+            if upstream_lost.is_cancelled() {
+                // No request can reach the broker now; ending here lets the answers already
+                // owed (an admin command's error among them) reach the client before it closes.
+                return Ok(());
+            }
             let header = frame.header;
             let span = debug_span!(
                 "request",
@@ -242,6 +266,7 @@ async fn read_client(
 
         let read = tokio::select! {
             _ = shared.shutdown.cancelled() => return Ok(()),
+            _ = upstream_lost.cancelled() => return Ok(()),
             read = tokio::time::timeout(shared.config.idle_timeout(), client.read_buf(&mut buf)) => read,
         };
         match read {
@@ -277,13 +302,40 @@ async fn flush(
     Ok(())
 }
 
+/// Delivers the broker's responses. If the broker connection breaks, every response still owed —
+/// queued or yet to be routed here — fails with the reason, and the connection winds down (see
+/// the module's documentation) instead of being torn down at once.
 async fn read_upstream(
-    mut upstream: OwnedReadHalf,
+    upstream: OwnedReadHalf,
     mut routes: mpsc::UnboundedReceiver<Route>,
+    shared: &Arc<Shared>,
+    upstream_lost: &CancellationToken,
+) -> Result<(), CloseReason> {
+    let mut pending = VecDeque::new();
+    let Err(reason) = deliver_responses(upstream, &mut routes, &mut pending, shared).await else {
+        return Ok(());
+    };
+    info!(%reason, owed = pending.len(), "broker connection lost");
+    shared.metrics.upstream_error("lost");
+    upstream_lost.cancel();
+    routes.close();
+    while let Ok(route) = routes.try_recv() {
+        pending.push_back(route);
+    }
+    let reason = reason.to_string();
+    for route in pending {
+        let _ = route.to.send(Err(CloseReason::UpstreamLost(reason.clone())));
+    }
+    Ok(())
+}
+
+async fn deliver_responses(
+    mut upstream: OwnedReadHalf,
+    routes: &mut mpsc::UnboundedReceiver<Route>,
+    pending: &mut VecDeque<Route>,
     shared: &Arc<Shared>,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
-    let mut pending = std::collections::VecDeque::new();
     let mut client_done = false;
     loop {
         while let Some(frame) =
@@ -429,6 +481,11 @@ impl Upstream<'_> {
             .map_err(|e| CallError::Closed(CloseReason::Upstream(e)))?;
         self.shared.metrics.bytes_to_broker(frame.len());
         // A response that comes after the deadline still arrives in order and is dropped then.
+        // A deadline already past is checked here because the timer would only notice it on its
+        // next tick, which a quick broker can beat.
+        if tokio::time::Instant::now() >= deadline {
+            return Err(CallError::Timeout { api });
+        }
         let frame = match tokio::time::timeout_at(deadline, response).await {
             Err(_) => return Err(CallError::Timeout { api }),
             Ok(Err(_)) => return Err(CallError::Closed(CloseReason::UpstreamClosed)),

@@ -5,13 +5,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use adminwire_protocol::generated::cluster_metadata_response::Broker;
-use adminwire_protocol::{
-    AdminResponse, ClusterMetadataRequest, ListTopicsRequest, encode_request,
-};
+use adminwire_protocol::{AdminResponse, ClusterMetadataRequest, ListTopicsRequest};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
-use bytes::BytesMut;
 use kafka_protocol::messages::{ApiKey, FindCoordinatorRequest, FindCoordinatorResponse};
 use kafka_protocol::protocol::StrBytes;
 
@@ -121,12 +118,17 @@ fn commands_run_as_the_client_so_the_brokers_acls_decide() {
         "bob has no ACL for it and must not see it through the sidecar"
     );
 
-    // Without authenticating, the broker refuses the command's request: the connection ends.
+    // Without authenticating, the broker refuses the command's request by closing the
+    // connection: the client learns only that, and its connection ends too.
     let mut anonymous = RawConnection::connect(&sidecar.bootstrap());
-    let mut frame = BytesMut::new();
-    encode_request(&ListTopicsRequest::default().into(), 1, 1, None, &mut frame).unwrap();
-    anonymous.send_bytes(&frame).unwrap();
-    assert!(anonymous.read_frame().is_err(), "no answer for an unauthenticated client");
+    let AdminResponse::ListTopics(refused) =
+        anonymous.admin(ListTopicsRequest::default().into(), 1)
+    else {
+        unreachable!()
+    };
+    assert_eq!(refused.error_code, 8, "BROKER_NOT_AVAILABLE: {:?}", refused.error_message);
+    assert_eq!(refused.topics, None, "no topic reaches an unauthenticated client");
+    assert!(anonymous.is_closed_by_peer());
 }
 
 #[test]

@@ -320,6 +320,17 @@ impl Cluster {
         assert!(out.status.success(), "scripts/kafka kill {node} failed:\n{}", out.combined());
     }
 
+    /// SIGSTOPs one node: its sockets stay open but it answers nothing, as a hung broker does.
+    /// `kill_node` still ends it.
+    pub fn pause_node(&self, node: i32) {
+        let pid_file = self.dir.join(format!("node{node}/pid"));
+        let pid = std::fs::read_to_string(&pid_file)
+            .unwrap_or_else(|e| panic!("{}: {e}", pid_file.display()));
+        let out = run(Command::new("kill").args(["-STOP", pid.trim()]), Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("kill -STOP {pid}: {e}"));
+        assert!(out.status.success(), "kill -STOP node {node} failed:\n{}", out.combined());
+    }
+
     /// Starts a stopped node again and waits until it answers Metadata.
     pub fn restart_node(&self, node: i32) {
         let out = self.script(&["restart", &node.to_string()]);

@@ -30,13 +30,10 @@ use tokio::time::Instant;
 
 use crate::proxy::{CallError, CloseReason, Upstream};
 
-/// How a command can fail.
+/// How a command fails: the error its client is answered with.
 #[derive(Debug)]
 pub enum Failure {
-    /// Answer with this error.
     Respond(ErrorCode, String),
-    /// The connection to the broker is gone; close the client's too.
-    Close(CloseReason),
 }
 
 impl From<CallError> for Failure {
@@ -48,7 +45,14 @@ impl From<CallError> for Failure {
             CallError::Encode { .. } | CallError::Decode { .. } => {
                 Failure::Respond(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
             }
-            CallError::Closed(reason) => Failure::Close(reason),
+            // The client still gets an answer; the connection closes after it (see proxy.rs).
+            CallError::Closed(_) => Failure::Respond(
+                ErrorCode::BROKER_NOT_AVAILABLE,
+                format!(
+                    "{e}; the command may have been partly carried out, check the cluster before \
+                     retrying"
+                ),
+            ),
         }
     }
 }
@@ -74,7 +78,6 @@ pub async fn answer(
             Err(Failure::Respond(code, message)) => {
                 AdminResponse::error(api_key, version, code, message)
             }
-            Err(Failure::Close(reason)) => return Err(reason),
         },
     };
     let mut out = BytesMut::new();
