@@ -829,16 +829,28 @@ impl AdminClient {
         let not_sent = |error| Failed { error, maybe_sent: false };
         let mut connection = self.connection(route).await.map_err(not_sent)?;
         let address = connection.address().to_owned();
-        self.state().versions = Some(connection.versions());
-        let unsupported =
-            |what: String| not_sent(Error::Unsupported { address: address.clone(), what });
-        let version = connection
+        // Nothing is sent unless the request fits the version; the connection stays usable.
+        let prepared = connection
             .versions()
             .get(R::KEY)
-            .ok_or_else(|| unsupported(format!("{} in version 0 or 1", R::KEY.name())))?;
-        let request = build(version).map_err(unsupported)?;
-        let (frame, correlation_id) =
-            connection.encode(&request, version, &self.inner.config.client_id).map_err(not_sent)?;
+            .ok_or_else(|| Error::Unsupported {
+                address: address.clone(),
+                what: format!("{} in version 0 or 1", R::KEY.name()),
+            })
+            .and_then(|version| {
+                let request = build(version)
+                    .map_err(|what| Error::Unsupported { address: address.clone(), what })?;
+                let (frame, correlation_id) =
+                    connection.encode(&request, version, &self.inner.config.client_id)?;
+                Ok((version, frame, correlation_id))
+            });
+        let (version, frame, correlation_id) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                self.inner.pool.put(connection);
+                return Err(not_sent(error));
+            }
+        };
         let timeout = self.inner.config.request_timeout;
         let exchange = connection.exchange(R::KEY, version, &frame, correlation_id);
         let response = match tokio::time::timeout(timeout, exchange).await {
@@ -873,10 +885,12 @@ impl AdminClient {
                 .map(Broker::address),
             Route::Bootstrap => None,
         };
-        match controller {
-            Some(address) => self.inner.pool.take(&address, &self.inner.config).await,
-            None => self.bootstrap_connection().await,
-        }
+        let connection = match controller {
+            Some(address) => self.inner.pool.take(&address, &self.inner.config).await?,
+            None => self.bootstrap_connection().await?,
+        };
+        self.state().versions = Some(connection.versions());
+        Ok(connection)
     }
 
     /// A connection to a bootstrap server, starting with the one that answered last. If none
@@ -889,7 +903,9 @@ impl AdminClient {
             let index = (start + offset) % servers.len();
             match self.inner.pool.take(&servers[index], &self.inner.config).await {
                 Ok(connection) => {
-                    self.state().bootstrap_index = index;
+                    let mut state = self.state();
+                    state.bootstrap_index = index;
+                    state.versions = Some(connection.versions());
                     return Ok(connection);
                 }
                 Err(Error::Closed) => return Err(Error::Closed),
