@@ -99,10 +99,15 @@ struct Failed {
 }
 
 impl Failed {
-    /// Whether trying again is safe and may help: the connection failed, and the request either
-    /// never left or only reads.
+    /// Whether trying again is safe and may help: no connection could be made (refused, or not
+    /// within the connect timeout), or one broke under a request that only reads. A request that
+    /// changes the cluster and may have reached it is not sent twice.
     fn is_retriable(&self, read_only: bool) -> bool {
-        matches!(self.error, Error::Connection { .. }) && (read_only || !self.maybe_sent)
+        match self.error {
+            Error::Connection { .. } => read_only || !self.maybe_sent,
+            Error::Timeout { .. } => !self.maybe_sent,
+            _ => false,
+        }
     }
 }
 
