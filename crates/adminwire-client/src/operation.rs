@@ -156,7 +156,9 @@ impl Reassignment {
 
     /// Polls until no partition is in progress and returns the final [`Progress`] (check its
     /// `failed`), or [`Error::Timeout`] once `deadline` has passed. The reassignment itself
-    /// goes on either way: only the waiting ends.
+    /// goes on either way: only the waiting ends. A partition reported failed is polled once
+    /// more before the wait ends with it, since brokers learn of a finished move a moment after
+    /// the controller.
     pub async fn wait(&self, deadline: Duration) -> Result<Progress> {
         self.wait_with_progress(deadline, |_| {}).await
     }
@@ -243,12 +245,18 @@ where
 {
     let polling = async {
         let mut pause = POLL_FIRST;
+        let mut failed_before = false;
         loop {
             let progress = poll().await?;
             on_progress(&progress);
-            if progress.is_done() {
+            let failed = progress.is_done() && !progress.failed.is_empty();
+            if progress.is_success() || (failed && failed_before) {
                 return Ok(progress);
             }
+            // A failure ends the wait only when the next poll agrees: a broker learns that a
+            // reassignment finished a moment after the controller, and until then the partition
+            // looks neither moving nor moved.
+            failed_before = failed;
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(POLL_MAX);
         }
@@ -278,6 +286,39 @@ mod tests {
         assert!(progress.is_done());
         assert!(!progress.is_success());
         assert!(Progress::default().is_success(), "nothing to do is done");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_is_final_only_when_the_next_poll_agrees() {
+        let a0 = || TopicPartition::new("a", 0);
+        let polls = std::cell::Cell::new(0);
+        let flaky = poll_until_done(
+            "the test".into(),
+            Duration::from_secs(5),
+            |_| {},
+            || async {
+                polls.set(polls.get() + 1);
+                Ok(match polls.get() {
+                    1 => Progress { failed: vec![a0()], ..Default::default() },
+                    _ => Progress { completed: vec![a0()], ..Default::default() },
+                })
+            },
+        );
+        assert!(flaky.await.unwrap().is_success());
+        assert_eq!(polls.get(), 2);
+
+        polls.set(0);
+        let failing = poll_until_done(
+            "the test".into(),
+            Duration::from_secs(5),
+            |_| {},
+            || async {
+                polls.set(polls.get() + 1);
+                Ok(Progress { failed: vec![a0()], ..Default::default() })
+            },
+        );
+        assert_eq!(failing.await.unwrap().failed, [a0()]);
+        assert_eq!(polls.get(), 2);
     }
 
     #[tokio::test(start_paused = true)]

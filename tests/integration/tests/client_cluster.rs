@@ -169,11 +169,15 @@ fn a_preferred_replica_election_is_started_awaited_and_verified() {
         let reordered = client.reassign_partitions(&reorder).await.unwrap();
         assert!(reordered.wait(Duration::from_secs(60)).await.unwrap().is_success());
         let scope = ElectionScope::Partitions(vec![TopicPartition::new(&topic, 0)]);
-        let before = client.verify_preferred_replica_leader_election(&scope).await.unwrap();
-        assert_eq!(
-            (before[0].state, before[0].leader, before[0].preferred_leader),
-            (PartitionState::InProgress, Some(1), Some(2))
-        );
+        // Brokers learn the new order a moment after the controller; the verify asks one of them.
+        eventually(Duration::from_secs(30), "2 preferred, 1 leading", || async {
+            let before = client.verify_preferred_replica_leader_election(&scope).await;
+            let before = before.map_err(|e| e.to_string())?;
+            let seen = (before[0].state, before[0].leader, before[0].preferred_leader);
+            let expected = (PartitionState::InProgress, Some(1), Some(2));
+            if seen == expected { Ok(()) } else { Err(format!("{seen:?}")) }
+        })
+        .await;
 
         let election = client.preferred_replica_leader_election(&scope).await.unwrap();
         assert_eq!(election.started()[0].error, None);
@@ -198,13 +202,15 @@ fn a_preferred_replica_election_is_started_awaited_and_verified() {
 
         // Version 0, after moving the preference back to 1.
         let back = ReassignmentPlan::new().partition(&topic, 0, [1, 2]);
-        client
-            .reassign_partitions(&back)
-            .await
-            .unwrap()
-            .wait(Duration::from_secs(60))
-            .await
-            .unwrap();
+        let moved_back = client.reassign_partitions(&back).await.unwrap();
+        assert!(moved_back.wait(Duration::from_secs(60)).await.unwrap().is_success());
+        eventually(Duration::from_secs(30), "1 preferred again", || async {
+            let seen = client.verify_preferred_replica_leader_election(&scope).await;
+            let seen = seen.map_err(|e| e.to_string())?;
+            let preferred_waits = seen[0].state == PartitionState::InProgress;
+            if preferred_waits { Ok(()) } else { Err(format!("{seen:?}")) }
+        })
+        .await;
         let relay = version_0_relay(sidecar.bootstrap()).await;
         let old = connect(&relay).await;
         let election = old.preferred_replica_leader_election(&scope).await.unwrap();
