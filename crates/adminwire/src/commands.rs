@@ -1,0 +1,237 @@
+//! Runs the admin commands through the client library: one place for both modes, so that the
+//! shell does exactly what the command line does.
+
+use std::future::Future;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use adminwire_client::{
+    AdminClient, ElectionScope, Error, NewTopic, PartitionResult, Progress, ReassignmentPlan,
+    TopicAlteration,
+};
+
+use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs};
+use crate::progress::{self, Bar};
+use crate::report::{Failure, Finished, Operation, Report, Started};
+
+/// How long `--blocking` waits at most. A reassignment of much data takes hours; a day is past
+/// any sensible wait, and Ctrl-C ends it sooner.
+const BLOCKING_DEADLINE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Where a command was typed, for the hints that name another command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// `adminwire --... --broker-list LIST`: hints are full command lines.
+    CommandLine { broker_list: String },
+    /// The shell: hints are shell commands.
+    Shell,
+}
+
+/// A connected client and where its commands come from.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub client: AdminClient,
+    pub mode: Mode,
+}
+
+impl Session {
+    pub async fn execute(&self, command: AdminCommand) -> Result<Report, Failure> {
+        let client = &self.client;
+        match command {
+            AdminCommand::CreateTopic(args) => {
+                let topic = new_topic(args)?;
+                client.create_topic(&topic).await?;
+                Ok(Report::TopicCreated(topic.name))
+            }
+            AdminCommand::AlterTopic(args) => {
+                let alteration = alteration(args)?;
+                client.alter_topic(&alteration).await?;
+                Ok(Report::TopicChanged(alteration.name))
+            }
+            AdminCommand::DeleteTopic(args) => {
+                let topic = required_topic(args.topic)?;
+                client.delete_topic(&topic).await?;
+                Ok(Report::TopicDeleted(topic))
+            }
+            AdminCommand::ListTopics(args) => {
+                let topics = if args.exclude_internal {
+                    client.list_topics_excluding_internal().await?
+                } else {
+                    client.list_topics().await?
+                };
+                Ok(Report::Topics(topics))
+            }
+            AdminCommand::DescribeTopic(args) => {
+                let topic = required_topic(args.topic)?;
+                Ok(Report::Topic(client.describe_topic(&topic).await?))
+            }
+            AdminCommand::ClusterMetadata => Ok(Report::Cluster(client.cluster_metadata().await?)),
+            AdminCommand::ReassignPartitions(args) => {
+                let file = &args.plan.reassignment_json_file;
+                let plan = ReassignmentPlan::from_json(&read(file)?)?;
+                let hint =
+                    self.hint("verify-reassign-partitions", "--reassignment-json-file", file);
+                let reassignment = client.reassign_partitions(&plan).await?;
+                let started = reassignment.started().to_vec();
+                let finished = if args.blocking && any_accepted(&started) {
+                    let wait = |bar: Bar| {
+                        reassignment.wait_with_progress(BLOCKING_DEADLINE, move |p| bar.update(p))
+                    };
+                    Some(follow(Operation::Reassignment, "Reassigning", wait, &hint).await?)
+                } else {
+                    None
+                };
+                Ok(started_report(Operation::Reassignment, started, finished, hint))
+            }
+            AdminCommand::VerifyReassignPartitions(args) => {
+                let plan = ReassignmentPlan::from_json(&read(&args.reassignment_json_file)?)?;
+                Ok(Report::ReassignmentStatus(client.verify_reassign_partitions(&plan).await?))
+            }
+            AdminCommand::PreferredReplicaLeaderElection(args) => {
+                let file = args.file.preferred_replica_leader_election_json_file;
+                let scope = election_scope(file.as_deref())?;
+                let hint = match &file {
+                    Some(file) => self.hint(
+                        "verify-preferred-replica-leader-election",
+                        "--preferred-replica-leader-election-json-file",
+                        file,
+                    ),
+                    None => self.command_hint("verify-preferred-replica-leader-election"),
+                };
+                let election = client.preferred_replica_leader_election(&scope).await?;
+                let started = election.started().to_vec();
+                let finished = if args.blocking && any_accepted(&started) {
+                    let wait = |bar: Bar| {
+                        election.wait_with_progress(BLOCKING_DEADLINE, move |p| bar.update(p))
+                    };
+                    Some(follow(Operation::Election, "Electing", wait, &hint).await?)
+                } else {
+                    None
+                };
+                Ok(started_report(Operation::Election, started, finished, hint))
+            }
+            AdminCommand::VerifyPreferredReplicaLeaderElection(args) => {
+                let scope =
+                    election_scope(args.preferred_replica_leader_election_json_file.as_deref())?;
+                let statuses = client.verify_preferred_replica_leader_election(&scope).await?;
+                Ok(Report::ElectionStatus(statuses))
+            }
+        }
+    }
+
+    /// The command that checks on a long-running command later, e.g. `adminwire
+    /// --verify-reassign-partitions --reassignment-json-file plan.json --broker-list h:9092`.
+    fn hint(&self, command: &str, file_option: &str, file: &Path) -> String {
+        let file = file.to_string_lossy();
+        let file = shlex::try_quote(&file).map_or_else(|_| file.to_string(), |q| q.into_owned());
+        format!("{} {file_option} {file}{}", self.command_prefix(command), self.command_suffix())
+    }
+
+    fn command_hint(&self, command: &str) -> String {
+        format!("{}{}", self.command_prefix(command), self.command_suffix())
+    }
+
+    fn command_prefix(&self, command: &str) -> String {
+        match self.mode {
+            Mode::CommandLine { .. } => format!("adminwire --{command}"),
+            Mode::Shell => command.to_owned(),
+        }
+    }
+
+    fn command_suffix(&self) -> String {
+        match &self.mode {
+            Mode::CommandLine { broker_list } => format!(" --broker-list {broker_list}"),
+            Mode::Shell => String::new(),
+        }
+    }
+}
+
+/// Waits for a long-running command with a progress bar, until it is done or Ctrl-C.
+async fn follow<F>(
+    operation: Operation,
+    label: &str,
+    wait: impl FnOnce(Bar) -> F,
+    hint: &str,
+) -> Result<Finished, Failure>
+where
+    F: Future<Output = Result<Progress, Error>>,
+{
+    let bar = Bar::start(label);
+    let started = Instant::now();
+    let outcome = progress::unless_interrupted(wait(bar.clone())).await;
+    bar.clear();
+    match outcome {
+        Some(Ok(progress)) => Ok(Finished { progress, elapsed: started.elapsed() }),
+        Some(Err(error)) => Err(error.into()),
+        None => Err(Failure::Interrupted {
+            description: format!(
+                "stopped waiting after {:.1}s; {} goes on in the cluster. Check on it with: {hint}",
+                started.elapsed().as_secs_f64(),
+                operation.noun()
+            ),
+        }),
+    }
+}
+
+fn any_accepted(started: &[PartitionResult]) -> bool {
+    started.is_empty() || started.iter().any(|p| p.error.is_none())
+}
+
+fn started_report(
+    operation: Operation,
+    partitions: Vec<PartitionResult>,
+    finished: Option<Finished>,
+    verify_hint: String,
+) -> Report {
+    Report::Started(Started { operation, partitions, finished, verify_hint })
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|source| Failure::File { path: path.to_owned(), source })
+}
+
+fn election_scope(file: Option<&Path>) -> Result<ElectionScope, Failure> {
+    match file {
+        Some(file) => Ok(ElectionScope::from_json(&read(file)?)?),
+        None => Ok(ElectionScope::AllPartitions),
+    }
+}
+
+/// The topic, which clap (or the shell's topic context) has made sure of.
+fn required_topic(topic: Option<String>) -> Result<String, Failure> {
+    topic.ok_or_else(|| Error::InvalidArgument("--topic is required".to_owned()).into())
+}
+
+fn new_topic(args: CreateTopicArgs) -> Result<NewTopic, Failure> {
+    let name = required_topic(args.topic)?;
+    let mut topic = match (args.replica_assignment, args.partitions, args.replication_factor) {
+        (Some(assignment), _, _) => NewTopic::with_assignment(name, assignment),
+        (None, Some(partitions), Some(replication_factor)) => {
+            NewTopic::new(name, partitions, replication_factor)
+        }
+        _ => {
+            return Err(Error::InvalidArgument(
+                "--partitions and --replication-factor, or --replica-assignment, are required"
+                    .to_owned(),
+            )
+            .into());
+        }
+    };
+    for (key, value) in args.configs {
+        topic = topic.config(key, value);
+    }
+    Ok(topic)
+}
+
+fn alteration(args: AlterTopicArgs) -> Result<TopicAlteration, Failure> {
+    let mut alteration = TopicAlteration::new(required_topic(args.topic)?);
+    alteration.partitions = args.partitions;
+    alteration.assignment = args.replica_assignment;
+    for (key, value) in args.configs {
+        alteration = alteration.set_config(key, value);
+    }
+    for key in args.delete_configs {
+        alteration = alteration.delete_config(key);
+    }
+    Ok(alteration)
+}

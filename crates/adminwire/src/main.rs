@@ -1,0 +1,88 @@
+//! `adminwire`: the command line and interactive shell of section 4 of the KIP-4 draft, on top of
+//! the admin client library. `adminwire --help` lists the commands; docs/cli.md shows a session.
+
+mod cli;
+mod commands;
+mod progress;
+mod report;
+mod shell;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use adminwire_client::{AdminClient, AdminClientConfig};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, CliCommand, OutputFormat};
+use crate::commands::{Mode, Session};
+use crate::report::{Failure, Report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.broker_list.is_empty() {
+        // Not a required clap argument because it is global (given before or after the command),
+        // and clap does not allow required global arguments; the error reads the same.
+        Cli::command()
+            .error(
+                ErrorKind::MissingRequiredArgument,
+                "the following required arguments were not provided:\n  --broker-list <HOST:PORT[,HOST:PORT]>",
+            )
+            .exit();
+    }
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                eprintln!("error: cannot start the async runtime: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+    let broker_list = cli.broker_list.join(",");
+    let config = AdminClientConfig::new(cli.broker_list).client_id("adminwire-cli");
+    let client = match runtime.block_on(AdminClient::connect(config)) {
+        Ok(client) => client,
+        Err(error) => {
+            print_failure(&Failure::from(error), cli.output);
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match cli.command {
+        CliCommand::Shell => {
+            shell::run(&runtime, Session { client, mode: Mode::Shell }, cli.output)
+        }
+        CliCommand::Admin(command) => {
+            let session = Session { client, mode: Mode::CommandLine { broker_list } };
+            match runtime.block_on(session.execute(command)) {
+                Ok(report) => {
+                    print_report(&report, cli.output);
+                    match report.failure() {
+                        Some(failure) => {
+                            print_failure(&failure, cli.output);
+                            failure.exit_code()
+                        }
+                        None => 0,
+                    }
+                }
+                Err(failure) => {
+                    print_failure(&failure, cli.output);
+                    failure.exit_code()
+                }
+            }
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Prints a report on stdout. A closed stdout (`adminwire ... | head -1`) is not an error of the
+/// command, so it is not reported.
+pub(crate) fn print_report(report: &Report, format: OutputFormat) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", report.render(format));
+    let _ = out.flush();
+}
+
+/// Prints a failure on stderr.
+pub(crate) fn print_failure(failure: &Failure, format: OutputFormat) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", failure.render(format));
+}
