@@ -126,13 +126,19 @@ fn replicas_everywhere(cluster: &Cluster, topic: &str) -> Result<Vec<Vec<i64>>, 
         .collect()
 }
 
-/// Polls VerifyReassignPartitions until every partition of `plan` is completed (1).
+/// Polls VerifyReassignPartitions until every partition of `plan` is completed (1). A move
+/// under way is never reported failed (-1), not even at the moment it completes.
 fn verify_until_completed(connection: &mut RawConnection, version: i16, plan: &str, within: u64) {
     wait_until(Duration::from_secs(within), "the reassignment to complete", || {
         let response = verify(connection, version, plan);
         if response.error_code != 0 {
             return Err(format!("{:?} {:?}", response.error_code, response.error_message));
         }
+        assert!(
+            response.results.iter().all(|r| r.result_code != -1),
+            "a move under way reported failed: {:?}",
+            codes(&response.results)
+        );
         if response.results.iter().all(|r| r.result_code == 1) {
             Ok(())
         } else {

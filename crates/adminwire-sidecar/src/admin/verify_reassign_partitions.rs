@@ -10,6 +10,7 @@
 //! (TOPIC_AUTHORIZATION_FAILED) — is the response's error, since the state is then unknown.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use adminwire_protocol::generated::verify_reassign_partitions_response::ReassignmentResult;
 use adminwire_protocol::{
@@ -38,19 +39,53 @@ pub async fn run(
     let timeout_ms = upstream.shared.config.upstream.request_timeout_ms as i32;
     let moving = ongoing(&moves, timeout_ms, upstream, deadline).await?;
 
-    let topics = plan::by_topic(&moves);
+    let topics: Vec<&str> = plan::by_topic(&moves).into_iter().map(|(t, _)| t).collect();
+    let mut replicas = replicas_of(&topics, upstream, deadline).await?;
+    // The replicas come from the client's broker, whose metadata can trail the controller's by a
+    // moment: a move the controller has just finished may still show its old replicas there. A
+    // partition that looks neither moving nor moved is looked at again before it is called failed.
+    for _ in 0..CONFIRM_TRIES {
+        let looks_failed = moves.iter().any(|m| state(m, &moving, &replicas) == FAILED);
+        if !looks_failed || Instant::now() + CONFIRM_INTERVAL >= deadline {
+            break;
+        }
+        tokio::time::sleep(CONFIRM_INTERVAL).await;
+        replicas = replicas_of(&topics, upstream, deadline).await?;
+    }
+    let results = moves
+        .iter()
+        .map(|m| ReassignmentResult {
+            topic: m.topic.clone(),
+            partition: m.partition,
+            result_code: state(m, &moving, &replicas),
+            ..Default::default()
+        })
+        .collect();
+    Ok(VerifyReassignPartitionsResponse { results, ..Default::default() })
+}
+
+/// How often, and how far apart, a partition that looks failed is looked at again.
+const CONFIRM_TRIES: usize = 5;
+const CONFIRM_INTERVAL: Duration = Duration::from_millis(200);
+
+/// The replicas of each partition of `topics` the client's broker knows; unknown topics and
+/// partitions are simply absent.
+async fn replicas_of(
+    topics: &[&str],
+    upstream: &mut Upstream<'_>,
+    deadline: Instant,
+) -> Result<HashMap<(String, i32), Vec<i32>>, Failure> {
     // Never create a topic by verifying it, whatever the cluster's auto-creation setting.
     let metadata =
         MetadataRequest::default().with_allow_auto_topic_creation(false).with_topics(Some(
             topics
                 .iter()
-                .map(|(t, _)| MetadataRequestTopic::default().with_name(Some(topic_name(t))))
+                .map(|t| MetadataRequestTopic::default().with_name(Some(topic_name(t))))
                 .collect(),
         ));
     let metadata: MetadataResponse =
         upstream.call(ApiKey::Metadata, 12, &metadata, deadline).await?;
-    // Each known partition's replicas; unknown topics and partitions are simply absent.
-    let mut replicas: HashMap<(String, i32), Vec<i32>> = HashMap::new();
+    let mut replicas = HashMap::new();
     for topic in &metadata.topics {
         let Some(name) = &topic.name else { continue };
         match topic.error_code {
@@ -72,16 +107,7 @@ pub async fn run(
             }
         }
     }
-    let results = moves
-        .iter()
-        .map(|m| ReassignmentResult {
-            topic: m.topic.clone(),
-            partition: m.partition,
-            result_code: state(m, &moving, &replicas),
-            ..Default::default()
-        })
-        .collect();
-    Ok(VerifyReassignPartitionsResponse { results, ..Default::default() })
+    Ok(replicas)
 }
 
 fn state(
