@@ -331,9 +331,10 @@ struct TopicNames {
 impl TopicNames {
     fn fetch(&self) -> Vec<String> {
         // The line editor runs outside the runtime, so blocking on it here is allowed.
-        let answer = self
-            .runtime
-            .block_on(tokio::time::timeout(TOPIC_LIST_TIMEOUT, self.client.list_topics()));
+        // The timeout is made inside the runtime: its timer belongs to it.
+        let answer = self.runtime.block_on(async {
+            tokio::time::timeout(TOPIC_LIST_TIMEOUT, self.client.list_topics()).await
+        });
         let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Ok(Ok(topics)) = answer {
             *last = topics;

@@ -1,0 +1,72 @@
+//! What the pseudo-terminal tests share: `adminwire` run in a pty, driven by keystrokes.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Expect, Session};
+
+/// How long one expected text may take to appear (a command against the cluster is quick; a
+/// first tab completion asks the cluster for its topics).
+const EXPECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `adminwire ARGS` in a pseudo-terminal, as a person at a terminal runs it (without colors, so
+/// that clap's messages can be matched as text).
+#[derive(Debug)]
+pub struct Terminal {
+    session: OsSession,
+}
+
+impl Terminal {
+    /// Starts `adminwire ARGS` with its history in `history`.
+    pub fn start(args: &[&str], history: &Path) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_adminwire"));
+        command
+            .args(args)
+            .env("ADMINWIRE_HISTORY_FILE", history)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1");
+        let mut session = Session::spawn(command).expect("adminwire starts in a pty");
+        session.get_process_mut().set_window_size(160, 40).expect("a window size");
+        session.set_expect_timeout(Some(EXPECT_TIMEOUT));
+        Self { session }
+    }
+
+    /// Waits for `text` and returns everything printed before it (escape sequences included).
+    pub fn expect(&mut self, text: &str) -> String {
+        match self.session.expect(text) {
+            Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+            Err(error) => panic!("waiting for {text:?}: {error}"),
+        }
+    }
+
+    /// Types `keys` (control characters included) without pressing Enter.
+    pub fn type_keys(&mut self, keys: &str) {
+        self.session.send(keys).expect("send keys to the pty");
+    }
+
+    /// Types `line`, presses Enter, waits for `answer` and then for the prompt `prompt`; returns
+    /// what was printed between the line and the answer.
+    pub fn command(&mut self, line: &str, answer: &str, prompt: &str) -> String {
+        self.type_keys(&format!("{line}\r"));
+        let before = self.expect(answer);
+        self.expect(prompt);
+        before
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn exit_code(self) -> i32 {
+        let process = self.session.get_process();
+        for _ in 0..300 {
+            match process.status() {
+                Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(100)),
+                Ok(WaitStatus::Exited(_, code)) => return code,
+                other => panic!("adminwire did not exit normally: {other:?}"),
+            }
+        }
+        panic!("adminwire still runs after 30 s");
+    }
+}
