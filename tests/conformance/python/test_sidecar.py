@@ -163,7 +163,7 @@ def test_create_topic_v1_validate_only(admin, topics, direct):
 
 
 @pytest.mark.parametrize("version", [0, 1])
-def test_list_topics(admin, topics, direct, version):
+def test_list_topics(admin, topics, direct, env, version):
     value = admin("ListTopics", version, {"ExcludeInternal": True} if version else {})
     ok(value)
     listed = value["Topics"]
@@ -171,9 +171,12 @@ def test_list_topics(admin, topics, direct, version):
     mine = {topics[n] for n in "abcd"}
     assert mine <= set(listed)
     assert topics["e"] not in listed
-    # Exactly the cluster's topics (internal ones only in v0, when any exist).
+    # Of this suite's topics, exactly the cluster's (other tests may create topics meanwhile).
     cluster = set(direct.list_topics())
-    assert set(listed) == ({t for t in cluster if not t.startswith("__")} if version else cluster)
+    assert {t for t in listed if t.startswith(env.prefix)} == \
+        {t for t in cluster if t.startswith(env.prefix)}
+    internal = [t for t in listed if t.startswith("__")]
+    assert not internal if version else internal == [t for t in sorted(cluster) if t.startswith("__")]
 
 
 def _described(description: dict) -> dict:
@@ -280,7 +283,7 @@ def test_reassign_partitions_v0_and_verify(admin, topics, direct):
             v = admin("VerifyReassignPartitions", version, {"ManualAssignment": plan})
             ok(v)
             assert [(r["Topic"], r["Partition"]) for r in v["Results"]] == [(topics["b"], 0)]
-            assert v["Results"][0]["ResultCode"] in (0, 1), v
+            # -1 may show transiently: see test_verify_never_fails_a_completing_reassignment.
             if v["Results"][0]["ResultCode"] != 1:
                 return False
         return True
@@ -304,6 +307,26 @@ def test_reassign_partitions_v1_per_partition(admin, topics, direct):
     wait_for("the reassignment to complete", done)
     assert cluster_topic(direct, topics["b"])[1][1] == [3, 1]
     assert cluster_topic(direct, topics["c"])[0][1] == [3, 2, 1]
+
+
+@pytest.mark.xfail(reason="sidecar bug: VerifyReassignPartitions answers -1 (failed) for a "
+                   "reassignment that is completing, while broker metadata still shows the "
+                   "adding replicas (see tests/conformance/README.md)", strict=False)
+def test_verify_never_fails_a_completing_reassignment(admin, topics):
+    """docs/protocol.md: -1 is "failed: not moving, and not at the plan's replicas". A plan the
+    cluster accepted and completes must go 0... then 1, never -1 on the way."""
+    codes = []
+    for target in ([1, 3], [2, 1], [3, 2]):
+        plan = _plan([(topics["d"], 0, target)])
+        ok(admin("ReassignPartitions", 1, {"ManualAssignment": plan}))
+
+        def settled():
+            v = admin("VerifyReassignPartitions", 1, {"ManualAssignment": plan})
+            codes.append(v["Results"][0]["ResultCode"])
+            return codes[-1] == 1
+
+        wait_for("the reassignment to complete", settled, interval_s=0.01)
+    assert -1 not in codes, codes
 
 
 def test_verify_reassign_partitions_wrong_order_is_failed(admin, topics):

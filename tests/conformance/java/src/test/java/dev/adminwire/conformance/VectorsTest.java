@@ -1,0 +1,112 @@
+package dev.adminwire.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hand-written Java codec against every golden vector of protocol-specs/vectors: requests
+ * encode to exactly {@code frameHex} (and the body to {@code bodyHex}), responses decode from
+ * {@code frameHex} to exactly {@code value}.
+ */
+@Tag("conformance")
+class VectorsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    @SuppressWarnings("unchecked")
+    static Stream<Arguments> vectors() throws IOException {
+        List<Arguments> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Env.specs().resolve("vectors"))) {
+            for (Path file : files.sorted().toList()) {
+                Map<String, Object> doc = JSON.readValue(file.toFile(), Map.class);
+                List<Map<String, Object>> vectors = (List<Map<String, Object>>) doc.get("vectors");
+                for (int i = 0; i < vectors.size(); i++) {
+                    Map<String, Object> v = vectors.get(i);
+                    out.add(Arguments.of(doc.get("message") + "[" + i + "] v" + v.get("version"), doc, v));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @Test
+    void everyMessageAndVersionHasVectors() throws IOException {
+        List<Arguments> all = vectors().toList();
+        assertEquals(52, all.size(), "the vectors this suite was written against; update if vectors are added");
+        for (int key = 30000; key <= 30009; key++) {
+            for (int version = 0; version <= 1; version++) {
+                for (String type : List.of("request", "response")) {
+                    final int k = key;
+                    final int ver = version;
+                    assertTrue(all.stream().anyMatch(a -> {
+                        Map<?, ?> doc = (Map<?, ?>) a.get()[1];
+                        Map<?, ?> v = (Map<?, ?>) a.get()[2];
+                        return doc.get("apiKey").equals(k) && doc.get("type").equals(type) && v.get("version").equals(ver);
+                    }), "no " + type + " vector for " + key + " v" + version);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    @SuppressWarnings("unchecked")
+    void vector(String name, Map<String, Object> doc, Map<String, Object> vector) {
+        int apiKey = (Integer) doc.get("apiKey");
+        int version = (Integer) vector.get("version");
+        Map<String, Object> value = (Map<String, Object>) vector.get("value");
+        byte[] frame = HEX.parseHex((String) vector.get("frameHex"));
+        String bodyHex = (String) vector.get("bodyHex");
+        if ("request".equals(doc.get("type"))) {
+            byte[] encoded = Messages.requestFrame(apiKey, version, (Integer) vector.get("correlationId"),
+                    (String) vector.get("clientId"), value);
+            assertEquals(vector.get("frameHex"), HEX.formatHex(encoded), name);
+            assertEquals(bodyHex, HEX.formatHex(Messages.encodeRequest(apiKey, version, value)), name);
+        } else {
+            Wire.Reader r = new Wire.Reader(java.util.Arrays.copyOfRange(frame, 4, frame.length), false);
+            assertEquals(frame.length - 4, java.nio.ByteBuffer.wrap(frame).getInt(), "size prefix");
+            assertEquals(vector.get("correlationId"), Messages.responseCorrelationId(apiKey, version, r));
+            assertEquals(value, Messages.decodeResponse(apiKey, version, r.raw(r.remaining(), "body")), name);
+            assertEquals(value, Messages.decodeResponse(apiKey, version, HEX.parseHex(bodyHex)), name);
+            // Bounded decoding: no strict prefix of the body decodes.
+            byte[] body = HEX.parseHex(bodyHex);
+            for (int cut = 0; cut < body.length; cut++) {
+                byte[] prefix = java.util.Arrays.copyOf(body, cut);
+                assertThrows(Wire.CodecException.class, () -> Messages.decodeResponse(apiKey, version, prefix),
+                        name + " cut at " + cut);
+            }
+        }
+    }
+
+    @Test
+    void version0RefusesWhatItCannotCarry() {
+        Map<String, Object> topic = Map.of("Name", "t", "Partitions", 1, "ReplicationFactor", 1);
+        // TimeoutMs is ignorable: dropped in version 0.
+        assertEquals(HEX.formatHex(Messages.encodeRequest(30001, 0, Map.of("Topics", List.of(topic)))),
+                HEX.formatHex(Messages.encodeRequest(30001, 0, Map.of("Topics", List.of(topic), "TimeoutMs", 5))));
+        assertThrows(Wire.CodecException.class,
+                () -> Messages.encodeRequest(30001, 0, Map.of("Topics", List.of(topic), "ValidateOnly", true)));
+        assertThrows(Wire.CodecException.class,
+                () -> Messages.encodeRequest(30005, 0, Map.of("ExcludeInternal", true)));
+        assertThrows(Wire.CodecException.class,
+                () -> Messages.encodeRequest(30006, 0, Map.of("ManualAssignment", "x".repeat(40_000))));
+        assertEquals(40_000 + 3 + 4 + 1,
+                Messages.encodeRequest(30006, 1, Map.of("ManualAssignment", "x".repeat(40_000))).length);
+    }
+}
