@@ -84,8 +84,7 @@ fn python_generic_codec_against_the_vectors_and_the_sidecar() {
     let out = run(&mut pytest, SUITE_TIMEOUT).unwrap_or_else(|e| panic!("pytest: {e}"));
     let took = started.elapsed();
     let summary = out.stdout.lines().last().unwrap_or_default().to_owned();
-    // Exit status 0 means no failure; a skipped test would mean a missing variable. An xfail is a
-    // known sidecar bug (see tests/conformance/README.md), shown in the summary.
+    // Exit status 0 means no failure; a skipped test would mean a missing variable.
     assert!(
         out.status.success() && summary.contains(" passed") && !summary.contains("skipped"),
         "the Python conformance suite failed after {took:.1?}:\n{}",

@@ -36,9 +36,8 @@ import java.util.concurrent.TimeUnit;
  * {@code admin.protocol.version} (0 or 1; default: the highest both sides support, from
  * ApiVersions), {@code request.timeout.ms} (socket reads, default 60000),
  * {@code poll.interval.ms} (how often the long-running futures verify, default 200) and
- * {@code failure.grace.ms} (how long a verify's -1 must last before the future fails, default
- * 10000: a -1 can be transient while broker metadata catches up with the controller, see
- * tests/conformance/README.md).
+ * {@code failure.grace.ms} (how long a verify's -1 must last before the future fails; default 0,
+ * since docs/protocol.md makes a -1 the cluster's settled state).
  *
  * <p>As the draft has it, admin commands go to the controller: the client asks ClusterMetadata,
  * connects to the controller's address, and asks again if a server answers 1001.
@@ -67,7 +66,7 @@ public class AdminClient implements Closeable {
         this.clientId = properties.getProperty("client.id", "adminwire-conformance-java");
         this.readTimeoutMs = Integer.parseInt(properties.getProperty("request.timeout.ms", "60000"));
         this.pollMs = Long.parseLong(properties.getProperty("poll.interval.ms", "200"));
-        this.failureGraceMs = Long.parseLong(properties.getProperty("failure.grace.ms", "10000"));
+        this.failureGraceMs = Long.parseLong(properties.getProperty("failure.grace.ms", "0"));
         String version = properties.getProperty("admin.protocol.version");
         this.forcedVersion = version == null ? null : Integer.valueOf(version);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
