@@ -260,3 +260,45 @@ fn on_the_secured_cluster_the_brokers_acls_decide() {
     assert_eq!(delete(&mut bob, 0, &[&name]).error_code, ErrorCode::TOPIC_AUTHORIZATION_FAILED.0);
     assert_eq!(delete(&mut alice, 0, &[&name]).error_code, 0);
 }
+
+/// A change is visible to the client's very next command on its connection: the sidecar answers
+/// only once the client's broker shows it (the draft's shell session alters, then describes).
+/// Without that, a broker still applying the controller's change shows the old state now and then,
+/// so the sequence runs a few times.
+#[test]
+fn each_change_is_visible_to_the_clients_next_command() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let partitions_now = |connection: &mut RawConnection, name: &str| -> Option<usize> {
+        let request = adminwire_protocol::DescribeTopicRequest {
+            topic_name: name.into(),
+            ..Default::default()
+        };
+        let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 0) else {
+            unreachable!()
+        };
+        response.topic_description.map(|d| d.topic_partition_details.len())
+    };
+    for round in 0..5 {
+        let name = unique_topic(&format!("read-your-writes-{round}"));
+        let created = create(&mut connection, 1, vec![topic(&name, 2, 3)]);
+        assert_eq!(created.topics[0].error_code, 0, "{created:?}");
+        assert_eq!(partitions_now(&mut connection, &name), Some(2), "round {round}: created");
+
+        let alter = adminwire_protocol::AlterTopicRequest {
+            topic_name: name.clone(),
+            partitions: 5,
+            ..Default::default()
+        };
+        let AdminResponse::AlterTopic(altered) = connection.admin(alter.into(), 0) else {
+            unreachable!()
+        };
+        assert_eq!(altered.error_code, 0, "{altered:?}");
+        assert_eq!(partitions_now(&mut connection, &name), Some(5), "round {round}: grown");
+
+        let deleted = delete(&mut connection, 1, &[&name]);
+        assert_eq!(deleted.topics[0].error_code, 0, "{deleted:?}");
+        assert_eq!(partitions_now(&mut connection, &name), None, "round {round}: deleted");
+    }
+}

@@ -23,6 +23,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
+use super::settle::{self, Shape};
 use super::{Failure, assignment};
 use crate::proxy::Upstream;
 
@@ -159,6 +160,19 @@ pub async fn run(
                 .with_validate_only(validate_only);
             let response: CreatePartitionsResponse =
                 upstream.call(ApiKey::CreatePartitions, 3, &kafka, deadline).await?;
+            if !validate_only {
+                let grown: Vec<(String, Shape)> = response
+                    .results
+                    .iter()
+                    .filter(|r| r.error_code == 0)
+                    .filter_map(|r| topics.iter().find(|t| t.name == r.name.0.as_str()))
+                    .map(|t| {
+                        let partitions = usize::try_from(t.partitions).unwrap_or(0);
+                        (t.name.clone(), Shape::Partitions(partitions))
+                    })
+                    .collect();
+                settle::until_visible(&grown, upstream, deadline).await;
+            }
             for result in &response.results {
                 if result.error_code != 0
                     && let Some(i) = topics.iter().position(|t| t.name == result.name.0.as_str())

@@ -18,6 +18,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
+use super::settle::{self, Shape};
 use super::{Failure, assignment};
 use crate::proxy::Upstream;
 
@@ -60,8 +61,21 @@ pub async fn run(
             .with_topics(to_create)
             .with_timeout_ms(timeout_ms)
             .with_validate_only(version >= 1 && request.validate_only);
+        let validate_only = kafka.validate_only;
         let response: CreateTopicsResponse =
             upstream.call(ApiKey::CreateTopics, 7, &kafka, deadline).await?;
+        if !validate_only {
+            let created: Vec<(String, Shape)> = response
+                .topics
+                .iter()
+                .filter(|r| r.error_code == 0)
+                .map(|r| {
+                    let partitions = usize::try_from(r.num_partitions).unwrap_or(0);
+                    (r.name.0.to_string(), Shape::Partitions(partitions))
+                })
+                .collect();
+            settle::until_visible(&created, upstream, deadline).await;
+        }
         for result in &response.topics {
             let name = result.name.0.as_str();
             // Names sent are unique: a repeated name failed above and was not sent.

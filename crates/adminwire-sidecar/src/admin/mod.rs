@@ -18,6 +18,7 @@ mod outcome;
 mod plan;
 mod preferred_replica_leader_election;
 mod reassign_partitions;
+mod settle;
 mod verify_preferred_replica_leader_election;
 mod verify_reassign_partitions;
 
