@@ -39,7 +39,15 @@ impl Terminal {
     pub fn expect(&mut self, text: &str) -> String {
         match self.session.expect(text) {
             Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-            Err(error) => panic!("waiting for {text:?}: {error}"),
+            Err(error) => {
+                // What the terminal showed instead, so a failure says what went wrong.
+                let shown = self
+                    .session
+                    .check(expectrl::Regex("(?s).+"))
+                    .map(|found| String::from_utf8_lossy(&found[0]).into_owned())
+                    .unwrap_or_default();
+                panic!("waiting for {text:?}: {error}; the terminal showed:\n{shown}")
+            }
         }
     }
 
