@@ -36,17 +36,32 @@ impl Terminal {
     }
 
     /// Waits for `text` and returns everything printed before it (escape sequences included).
+    ///
+    /// Polls rather than calling expectrl's `expect`, which spins on a core while it waits: two
+    /// such tests at once would starve the tool, the sidecar and the cluster on a 2-core machine.
     pub fn expect(&mut self, text: &str) -> String {
-        match self.session.expect(text) {
-            Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-            Err(error) => {
-                // What the terminal showed instead, so a failure says what went wrong.
-                let shown = self
-                    .session
-                    .check(expectrl::Regex("(?s).+"))
-                    .map(|found| String::from_utf8_lossy(&found[0]).into_owned())
-                    .unwrap_or_default();
-                panic!("waiting for {text:?}: {error}; the terminal showed:\n{shown}")
+        let started = std::time::Instant::now();
+        loop {
+            match self.session.check(text) {
+                Ok(found) if !found.is_empty() => {
+                    return String::from_utf8_lossy(found.before()).into_owned();
+                }
+                Ok(_) if started.elapsed() < EXPECT_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                outcome => {
+                    // What the terminal showed instead, so a failure says what went wrong.
+                    let shown = self
+                        .session
+                        .check(expectrl::Regex("(?s).+"))
+                        .map(|found| String::from_utf8_lossy(&found[0]).into_owned())
+                        .unwrap_or_default();
+                    let why = match outcome {
+                        Err(error) => error.to_string(),
+                        Ok(_) => format!("not shown within {EXPECT_TIMEOUT:?}"),
+                    };
+                    panic!("waiting for {text:?}: {why}; the terminal showed:\n{shown}")
+                }
             }
         }
     }
