@@ -154,12 +154,11 @@ impl Failure {
                 Some(code) => format!("error: {} ({code}): {}", self.name(), self.description()),
                 None => format!("error: {}: {}", self.name(), self.description()),
             },
-            OutputFormat::Json => json!({"error": {
+            OutputFormat::Json => canonical(json!({"error": {
                 "code": self.code(),
                 "name": self.name(),
                 "description": self.description(),
-            }})
-            .to_string(),
+            }})),
         }
     }
 }
@@ -190,7 +189,7 @@ impl Report {
     pub fn render(&self, format: OutputFormat) -> String {
         match format {
             OutputFormat::Human => self.human(),
-            OutputFormat::Json => self.json().to_string(),
+            OutputFormat::Json => canonical(self.json()),
         }
     }
 
@@ -401,6 +400,13 @@ fn count(partitions: usize) -> String {
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// JSON output with every object's keys in alphabetical order, so scripts see the same text
+/// whatever order serde_json keeps keys in (which depends on features other crates turn on).
+fn canonical(mut value: Value) -> String {
+    value.sort_all_objects();
+    value.to_string()
 }
 
 #[cfg(test)]
