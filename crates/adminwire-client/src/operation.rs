@@ -255,7 +255,8 @@ where
             }
             // A failure ends the wait only when the next poll agrees: a broker learns that a
             // reassignment finished a moment after the controller, and until then the partition
-            // looks neither moving nor moved.
+            // looks neither moving nor moved. The adminwire sidecar confirms a -1 itself; another
+            // server may not.
             failed_before = failed;
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(POLL_MAX);
