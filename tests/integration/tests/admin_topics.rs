@@ -261,8 +261,9 @@ fn on_the_secured_cluster_the_brokers_acls_decide() {
     assert_eq!(delete(&mut alice, 0, &[&name]).error_code, 0);
 }
 
-/// A change is visible to the client's very next command on its connection: the sidecar answers
-/// only once the client's broker shows it (the draft's shell session alters, then describes).
+/// A new or grown topic is visible to the client's very next command on its connection: the
+/// sidecar answers only once the client's broker shows it (the draft's shell session alters,
+/// then describes). A deletion is not waited for.
 /// Without that, a broker still applying the controller's change shows the old state now and then,
 /// so the sequence runs a few times.
 #[test]
@@ -299,6 +300,5 @@ fn each_change_is_visible_to_the_clients_next_command() {
 
         let deleted = delete(&mut connection, 1, &[&name]);
         assert_eq!(deleted.topics[0].error_code, 0, "{deleted:?}");
-        assert_eq!(partitions_now(&mut connection, &name), None, "round {round}: deleted");
     }
 }

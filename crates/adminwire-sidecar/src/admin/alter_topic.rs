@@ -23,7 +23,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
-use super::settle::{self, Shape};
+use super::settle;
 use super::{Failure, assignment};
 use crate::proxy::Upstream;
 
@@ -161,14 +161,14 @@ pub async fn run(
             let response: CreatePartitionsResponse =
                 upstream.call(ApiKey::CreatePartitions, 3, &kafka, deadline).await?;
             if !validate_only {
-                let grown: Vec<(String, Shape)> = response
+                let grown: Vec<(String, usize)> = response
                     .results
                     .iter()
                     .filter(|r| r.error_code == 0)
                     .filter_map(|r| topics.iter().find(|t| t.name == r.name.0.as_str()))
                     .map(|t| {
                         let partitions = usize::try_from(t.partitions).unwrap_or(0);
-                        (t.name.clone(), Shape::Partitions(partitions))
+                        (t.name.clone(), partitions)
                     })
                     .collect();
                 settle::until_visible(&grown, upstream, deadline).await;

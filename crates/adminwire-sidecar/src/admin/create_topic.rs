@@ -18,7 +18,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::outcome::{self, Outcome};
-use super::settle::{self, Shape};
+use super::settle;
 use super::{Failure, assignment};
 use crate::proxy::Upstream;
 
@@ -65,13 +65,13 @@ pub async fn run(
         let response: CreateTopicsResponse =
             upstream.call(ApiKey::CreateTopics, 7, &kafka, deadline).await?;
         if !validate_only {
-            let created: Vec<(String, Shape)> = response
+            let created: Vec<(String, usize)> = response
                 .topics
                 .iter()
                 .filter(|r| r.error_code == 0)
                 .map(|r| {
                     let partitions = usize::try_from(r.num_partitions).unwrap_or(0);
-                    (r.name.0.to_string(), Shape::Partitions(partitions))
+                    (r.name.0.to_string(), partitions)
                 })
                 .collect();
             settle::until_visible(&created, upstream, deadline).await;

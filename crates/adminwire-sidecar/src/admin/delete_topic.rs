@@ -10,7 +10,6 @@ use tokio::time::Instant;
 
 use super::Failure;
 use super::outcome::{self, Outcome};
-use super::settle::{self, Shape};
 use crate::proxy::Upstream;
 
 pub async fn run(
@@ -44,13 +43,6 @@ pub async fn run(
         );
         let response: DeleteTopicsResponse =
             upstream.call(ApiKey::DeleteTopics, 6, &kafka, deadline).await?;
-        let deleted: Vec<(String, Shape)> = response
-            .responses
-            .iter()
-            .filter(|r| r.error_code == 0)
-            .filter_map(|r| r.name.as_ref().map(|n| (n.0.to_string(), Shape::Absent)))
-            .collect();
-        settle::until_visible(&deleted, upstream, deadline).await;
         results = response.responses;
     }
     let outcomes: Vec<Outcome> = names
