@@ -25,20 +25,6 @@ const PREFERRED: i32 = 1;
 /// Kafka's error when the preferred replica cannot be elected (it is down or out of sync).
 const PREFERRED_LEADER_NOT_AVAILABLE: i16 = 80;
 
-/// Restarts the node if the test fails while it is down, so later tests find three nodes.
-struct RestartOnDrop<'a> {
-    cluster: &'a Cluster,
-    node: i32,
-}
-
-impl Drop for RestartOnDrop<'_> {
-    fn drop(&mut self) {
-        if !self.cluster.node_running(self.node) {
-            self.cluster.restart_node(self.node);
-        }
-    }
-}
-
 fn partitions(list: &[(&str, i32)]) -> String {
     let entries: Vec<String> =
         list.iter().map(|(t, p)| format!(r#"{{"topic":"{t}","partition":{p}}}"#)).collect();
@@ -172,7 +158,7 @@ fn leadership_moved_away_is_verified_elected_back_and_verified() {
     drop(connection);
 
     {
-        let _guard = RestartOnDrop { cluster, node: PREFERRED };
+        let _guard = cluster.restart_on_drop(PREFERRED);
         cluster.kill_node(PREFERRED);
         let down_at = Instant::now();
         let mut connection = RawConnection::connect(&sidecar.broker_address(2));

@@ -20,20 +20,6 @@ use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, wait_until};
 use bytes::BytesMut;
 
-/// Restarts the node if the test fails while it is down, so later tests find three nodes.
-struct RestartOnDrop<'a> {
-    cluster: &'a Cluster,
-    node: i32,
-}
-
-impl Drop for RestartOnDrop<'_> {
-    fn drop(&mut self) {
-        if !self.cluster.node_running(self.node) {
-            self.cluster.restart_node(self.node);
-        }
-    }
-}
-
 fn list_topics(connection: &mut RawConnection) -> Result<Vec<String>, String> {
     let AdminResponse::ListTopics(response) =
         connection.admin(ListTopicsRequest::default().into(), 1)
@@ -69,7 +55,7 @@ fn a_broker_dying_mid_command_gets_its_client_an_error_response() {
     let mut connection = RawConnection::connect(&sidecar.broker_address(victim));
     list_topics(&mut connection).expect("the command works before the broker is touched");
 
-    let _restart = RestartOnDrop { cluster, node: victim };
+    let _restart = cluster.restart_on_drop(victim);
     cluster.pause_node(victim);
     let mut request = BytesMut::new();
     encode_request(&ListTopicsRequest::default().into(), 1, 77, Some("faults"), &mut request)

@@ -24,20 +24,6 @@ const RECORDS: u64 = 2_000;
 /// and started again while it still runs (about 12 s in, measured on 2 busy cores).
 const PRODUCE_SECONDS: u64 = 30;
 
-/// Restarts the node if the test fails while it is down, so later tests find three nodes.
-struct RestartOnDrop<'a> {
-    cluster: &'a Cluster,
-    node: i32,
-}
-
-impl Drop for RestartOnDrop<'_> {
-    fn drop(&mut self) {
-        if !self.cluster.node_running(self.node) {
-            self.cluster.restart_node(self.node);
-        }
-    }
-}
-
 /// Kills the producer if the test fails before it exits.
 struct KillOnDrop(Child);
 
@@ -165,7 +151,7 @@ fn a_leader_killed_and_restarted_under_a_running_producer() {
         })
         .unwrap();
 
-        let _guard = RestartOnDrop { cluster, node: victim };
+        let _guard = cluster.restart_on_drop(victim);
         cluster.kill_node(victim);
         let killed_at = (started.elapsed(), acked_now());
         eprintln!("killed node {victim} at {:.1?} with {} acked", killed_at.0, killed_at.1);

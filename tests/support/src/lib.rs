@@ -320,6 +320,12 @@ impl Cluster {
         assert!(out.status.success(), "scripts/kafka kill {node} failed:\n{}", out.combined());
     }
 
+    /// A guard that restarts `node` when dropped if it is not running, so that a test that fails
+    /// while the node is down leaves later tests the whole cluster.
+    pub fn restart_on_drop(&self, node: i32) -> RestartOnDrop<'_> {
+        RestartOnDrop { cluster: self, node }
+    }
+
     /// SIGSTOPs one node: its sockets stay open but it answers nothing, as a hung broker does.
     /// `kill_node` still ends it.
     pub fn pause_node(&self, node: i32) {
@@ -342,6 +348,22 @@ impl Cluster {
         cmd.args(args).env("ADMINWIRE_KAFKA_DIR", &self.dir);
         run(&mut cmd, Duration::from_secs(300))
             .unwrap_or_else(|e| panic!("scripts/kafka {args:?}: {e}"))
+    }
+}
+
+/// See [`Cluster::restart_on_drop`].
+#[derive(Debug)]
+#[must_use = "the node is restarted when the guard is dropped"]
+pub struct RestartOnDrop<'a> {
+    cluster: &'a Cluster,
+    node: i32,
+}
+
+impl Drop for RestartOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.cluster.node_running(self.node) {
+            self.cluster.restart_node(self.node);
+        }
     }
 }
 

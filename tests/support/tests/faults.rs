@@ -8,20 +8,6 @@ use adminwire_test_support::{
     Cluster, TOOL_TIMEOUT, run, run_with_input, unique_topic, wait_until,
 };
 
-/// Restarts the node if the test fails while it is down, so later tests find three nodes.
-struct RestartOnDrop<'a> {
-    cluster: &'a Cluster,
-    node: i32,
-}
-
-impl Drop for RestartOnDrop<'_> {
-    fn drop(&mut self) {
-        if !self.cluster.node_running(self.node) {
-            self.cluster.restart_node(self.node);
-        }
-    }
-}
-
 /// Live broker ids, and (leader, ISR) of each partition.
 type View = (BTreeSet<i64>, Vec<(i64, BTreeSet<i64>)>);
 
@@ -68,7 +54,7 @@ fn killed_node_leaves_the_isr_and_rejoins_after_restart() {
     })
     .unwrap();
 
-    let _guard = RestartOnDrop { cluster, node: victim };
+    let _guard = cluster.restart_on_drop(victim);
     cluster.kill_node(victim);
     assert!(!cluster.node_running(victim));
 
