@@ -39,13 +39,6 @@ fn config(key: &str, value: &str) -> ConfigEntry {
     ConfigEntry { key: key.into(), value: value.into(), ..Default::default() }
 }
 
-fn described(cluster: &Cluster, topic: &str) -> String {
-    cluster
-        .topic_command("admin", &["--describe", "--topic", topic])
-        .expect_success("describe")
-        .to_owned()
-}
-
 #[test]
 fn partitions_grow_and_never_shrink() {
     let cluster = Cluster::plain();
@@ -54,7 +47,7 @@ fn partitions_grow_and_never_shrink() {
     let name = unique_topic("grow");
     cluster.create_topic(&name, 3);
     assert_eq!(alter_v0(&mut connection, partitions(&name, 5)).error_code, 0);
-    assert!(described(cluster, &name).contains("PartitionCount: 5"));
+    assert!(cluster.describe_topic(&name).contains("PartitionCount: 5"));
     let shrink = alter_v0(&mut connection, partitions(&name, 2));
     assert_eq!(
         shrink.error_code,
@@ -68,7 +61,7 @@ fn partitions_grow_and_never_shrink() {
         alter_v0(&mut connection, partitions(&name, 5)).error_code,
         ErrorCode::INVALID_ARGUMENT_PARTITIONS.0
     );
-    assert!(described(cluster, &name).contains("PartitionCount: 5"), "nothing changed");
+    assert!(cluster.describe_topic(&name).contains("PartitionCount: 5"), "nothing changed");
 }
 
 #[test]
@@ -99,13 +92,13 @@ fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch
     let codes: Vec<i16> = set.topics.iter().map(|t| t.error_code).collect();
     assert_eq!(codes, vec![0, 0], "{set:?}");
     cluster.wait_for_topic(None, &placed, 3);
-    let description = described(cluster, &placed);
+    let description = cluster.describe_topic(&placed);
     for (partition, replicas) in [(1, "2,3,1"), (2, "3,1,2")] {
         let line =
             description.lines().find(|l| l.contains(&format!("Partition: {partition}\t"))).unwrap();
         assert!(line.contains(&format!("Replicas: {replicas}\t")), "{line}");
     }
-    let description = described(cluster, &configured);
+    let description = cluster.describe_topic(&configured);
     assert!(
         description.contains("cleanup.policy=compact")
             && description.contains("retention.ms=3600000"),
@@ -121,7 +114,7 @@ fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch
         }],
     );
     assert_eq!(removed.topics[0].error_code, 0);
-    let description = described(cluster, &configured);
+    let description = cluster.describe_topic(&configured);
     assert!(
         !description.contains("cleanup.policy=compact")
             && description.contains("retention.ms=3600000"),
@@ -184,7 +177,7 @@ fn refusals_get_the_extensions_codes() {
         );
     }
     assert!(
-        described(cluster, &name).contains("PartitionCount: 2"),
+        cluster.describe_topic(&name).contains("PartitionCount: 2"),
         "nothing was changed by a refused request"
     );
 }
@@ -217,10 +210,7 @@ fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
         refused.error_message
     );
     assert_eq!(change(&mut as_user("admin"), 2).error_code, 0);
-    let description = cluster
-        .topic_command("admin", &["--describe", "--topic", &name])
-        .expect_success("describe as admin")
-        .to_owned();
+    let description = cluster.describe_topic(&name);
     assert!(
         description.contains("PartitionCount: 2") && description.contains("retention.ms=7200000"),
         "{description}"

@@ -181,10 +181,7 @@ fn move_real_data(version: i16) {
         if seen == vec![vec![2, 3]; 3] { Ok(()) } else { Err(format!("{seen:?}")) }
     })
     .unwrap();
-    let described = cluster
-        .topic_command("admin", &["--describe", "--topic", &topic])
-        .expect_success("describe")
-        .to_owned();
+    let described = cluster.describe_topic(&topic);
     assert!(described.contains("Replicas: 2,3\t"), "{described}");
     // Every record is still there, in order.
     assert_eq!(consume(&sidecar, &topic), sent);

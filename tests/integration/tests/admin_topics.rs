@@ -52,14 +52,6 @@ fn delete(connection: &mut RawConnection, version: i16, names: &[&str]) -> Delet
     response
 }
 
-/// `TopicCommand --describe` of one topic: the summary line and one line per partition.
-fn described(cluster: &Cluster, topic: &str) -> String {
-    cluster
-        .topic_command("admin", &["--describe", "--topic", topic])
-        .expect_success("describe")
-        .to_owned()
-}
-
 #[test]
 fn create_from_partitions_and_replication_factor_with_configs() {
     let cluster = Cluster::plain();
@@ -74,7 +66,7 @@ fn create_from_partitions_and_replication_factor_with_configs() {
     }];
     let response = create(&mut connection, 0, vec![t]);
     assert_eq!((response.error_code, response.error_message), (0, None));
-    let description = described(cluster, &name);
+    let description = cluster.describe_topic(&name);
     assert!(
         description.contains("PartitionCount: 3") && description.contains("ReplicationFactor: 3"),
         "{description}"
@@ -98,7 +90,7 @@ fn create_from_a_replica_assignment_places_the_replicas_as_asked() {
     let response = create(&mut connection, 1, vec![assigned(&name, "1:2,2:3,3:1")]);
     assert_eq!(response.topics[0].error_code, 0, "{:?}", response.topics[0].error_message);
     cluster.wait_for_topic(None, &name, 3);
-    let description = described(cluster, &name);
+    let description = cluster.describe_topic(&name);
     for (partition, replicas) in [(0, "1,2"), (1, "2,3"), (2, "3,1")] {
         let line = description
             .lines()

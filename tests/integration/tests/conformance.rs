@@ -20,20 +20,6 @@ use adminwire_test_support::{Cluster, repo_root, run, unique_topic};
 /// Either suite takes seconds; a loaded machine and Maven's JVM start get generous room.
 const SUITE_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The extension's APIs, as the sidecar's metrics name them.
-const APIS: [&str; 10] = [
-    "ClusterMetadata",
-    "CreateTopic",
-    "AlterTopic",
-    "DeleteTopic",
-    "DescribeTopic",
-    "ListTopics",
-    "ReassignPartitions",
-    "VerifyReassignPartitions",
-    "PreferredReplicaLeaderElection",
-    "VerifyPreferredReplicaLeaderElection",
-];
-
 /// The variables both suites read: where the sidecar and the cluster are, and a topic prefix.
 fn suite_env(cmd: &mut Command, cluster: &Cluster, sidecar: &TestSidecar, prefix: &str) {
     let brokers: Vec<String> = cluster
@@ -48,6 +34,11 @@ fn suite_env(cmd: &mut Command, cluster: &Cluster, sidecar: &TestSidecar, prefix
         .env_remove("ADMINWIRE_CONFORMANCE_OFFLINE");
 }
 
+/// The extension's APIs, by the names the sidecar's metrics give them.
+fn extension_apis() -> impl Iterator<Item = &'static str> {
+    adminwire_protocol::ApiKey::ALL.iter().map(|key| key.name())
+}
+
 /// How many requests of `api` the sidecar has received.
 fn received(sidecar: &TestSidecar, api: &str) -> f64 {
     sidecar.metric(&format!("adminwire_requests_total{{api=\"{api}\"}}")).unwrap_or(0.0)
@@ -55,14 +46,14 @@ fn received(sidecar: &TestSidecar, api: &str) -> f64 {
 
 /// Every extension API reached the sidecar at least `times` more times than `before` counted.
 fn assert_received(sidecar: &TestSidecar, before: &[f64], times: f64, suite: &str) {
-    for (api, before) in APIS.iter().zip(before) {
+    for (api, before) in extension_apis().zip(before) {
         let now = received(sidecar, api);
         assert!(now - before >= times, "{suite}: {api} reached the sidecar {} times", now - before);
     }
 }
 
 fn counts(sidecar: &TestSidecar) -> Vec<f64> {
-    APIS.iter().map(|api| received(sidecar, api)).collect()
+    extension_apis().map(|api| received(sidecar, api)).collect()
 }
 
 #[test]

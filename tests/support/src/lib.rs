@@ -246,6 +246,14 @@ impl Cluster {
         self.kafka_tool("org.apache.kafka.tools.TopicCommand", &all)
     }
 
+    /// Kafka's own `TopicCommand --describe` of `topic`, run as `admin`: its summary line and a
+    /// line per partition.
+    pub fn describe_topic(&self, topic: &str) -> String {
+        self.topic_command("admin", &["--describe", "--topic", topic])
+            .expect_success("TopicCommand --describe")
+            .to_owned()
+    }
+
     /// Creates `topic` with `partitions` partitions and replication factor 3 (as `admin`, with
     /// Kafka's own `TopicCommand`), and waits until every broker knows it.
     pub fn create_topic(&self, topic: &str, partitions: usize) {

@@ -52,7 +52,7 @@ pub async fn run(
         request.topics.clone()
     };
     if topics.is_empty() {
-        return Err(Failure::Respond(ErrorCode::INVALID_REQUEST, "no topics to alter".into()));
+        return Err(Failure(ErrorCode::INVALID_REQUEST, "no topics to alter".into()));
     }
     let (timeout_ms, deadline) =
         super::cluster_timeout(version, request.timeout_ms, upstream, deadline);

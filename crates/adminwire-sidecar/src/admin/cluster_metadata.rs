@@ -23,7 +23,7 @@ pub async fn run(
     for b in &metadata.brokers {
         let node_id = b.node_id.0;
         let (host, port) = advertiser.advertise(node_id, &b.host, b.port).ok_or_else(|| {
-            Failure::Respond(
+            Failure(
                 adminwire_protocol::ErrorCode::UNKNOWN_SERVER_ERROR,
                 format!("broker {node_id} cannot be fronted: no listener port for it"),
             )

@@ -62,7 +62,7 @@ pub async fn require(upstream: &mut Upstream<'_>, deadline: Instant) -> Result<(
     }
     let (metadata, controller) = find(upstream, deadline).await?;
     let Some(controller) = controller else {
-        return Err(Failure::Respond(
+        return Err(Failure(
             ErrorCode::NOT_CONTROLLER_RECEIVED_ADMIN_REQUEST,
             "the cluster reports no brokers".into(),
         ));
@@ -79,7 +79,7 @@ pub async fn require(upstream: &mut Upstream<'_>, deadline: Instant) -> Result<(
         })
         .map(|(host, port)| format!(" at {host}:{port}"))
         .unwrap_or_default();
-    Err(Failure::Respond(
+    Err(Failure(
         ErrorCode::NOT_CONTROLLER_RECEIVED_ADMIN_REQUEST,
         format!(
             "this listener fronts {}; admin requests go to the controller, broker {controller}{address}",

@@ -29,7 +29,7 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<CreateTopicResponse, Failure> {
     if request.topics.is_empty() {
-        return Err(Failure::Respond(ErrorCode::INVALID_REQUEST, "no topics to create".into()));
+        return Err(Failure(ErrorCode::INVALID_REQUEST, "no topics to create".into()));
     }
     let repeated = outcome::repeated(request.topics.iter().map(|t| t.name.as_str()));
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(request.topics.len());

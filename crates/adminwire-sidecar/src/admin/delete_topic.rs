@@ -24,7 +24,7 @@ pub async fn run(
         request.topic_names.iter().map(String::as_str).collect()
     };
     if names.is_empty() {
-        return Err(Failure::Respond(ErrorCode::INVALID_REQUEST, "no topics to delete".into()));
+        return Err(Failure(ErrorCode::INVALID_REQUEST, "no topics to delete".into()));
     }
     let repeated = outcome::repeated(names.iter().copied());
     let to_delete: Vec<&str> = names.iter().copied().filter(|n| !repeated.contains(n)).collect();

@@ -55,7 +55,7 @@ pub async fn run(
         });
     }
     if request.topic_names.is_empty() {
-        return Err(Failure::Respond(
+        return Err(Failure(
             ErrorCode::INVALID_REQUEST,
             "DescribeTopic names no topic: TopicNames must list at least one".to_owned(),
         ));

@@ -40,7 +40,7 @@ pub fn parse(serialized: &str) -> Result<Partitions, Failure> {
         return Ok(Partitions::All);
     }
     parse_listed(serialized).map(Partitions::Listed).map_err(|why| {
-        Failure::Respond(
+        Failure(
             ErrorCode::INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA,
             format!("invalid election partitions: {why}"),
         )
@@ -121,7 +121,7 @@ mod tests {
 
     fn refused(serialized: &str) -> String {
         match parse(serialized) {
-            Err(Failure::Respond(code, message)) => {
+            Err(Failure(code, message)) => {
                 assert_eq!(code, ErrorCode::INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA);
                 message
             }

@@ -31,23 +31,19 @@ use tokio::time::Instant;
 
 use crate::proxy::{CallError, CloseReason, Upstream};
 
-/// How a command fails: the error its client is answered with.
+/// How a command fails: the error code and message its client is answered with.
 #[derive(Debug)]
-pub enum Failure {
-    Respond(ErrorCode, String),
-}
+pub struct Failure(pub ErrorCode, pub String);
 
 impl From<CallError> for Failure {
     fn from(e: CallError) -> Self {
         match e {
-            CallError::Timeout { .. } => {
-                Failure::Respond(ErrorCode::REQUEST_TIMED_OUT, e.to_string())
-            }
+            CallError::Timeout { .. } => Failure(ErrorCode::REQUEST_TIMED_OUT, e.to_string()),
             CallError::Encode { .. } | CallError::Decode { .. } => {
-                Failure::Respond(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
+                Failure(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
             }
             // The client still gets an answer; the connection closes after it (see proxy.rs).
-            CallError::Closed(_) => Failure::Respond(
+            CallError::Closed(_) => Failure(
                 ErrorCode::BROKER_NOT_AVAILABLE,
                 format!(
                     "{e}; the command may have been partly carried out, check the cluster before \
@@ -76,9 +72,7 @@ pub async fn answer(
         Err(e) => malformed(api_key, version, &e),
         Ok((_, request)) => match run(request, version, upstream).await {
             Ok(response) => response,
-            Err(Failure::Respond(code, message)) => {
-                AdminResponse::error(api_key, version, code, message)
-            }
+            Err(Failure(code, message)) => AdminResponse::error(api_key, version, code, message),
         },
     };
     let mut out = BytesMut::new();

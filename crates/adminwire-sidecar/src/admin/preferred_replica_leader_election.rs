@@ -49,7 +49,7 @@ pub async fn run(
         upstream.call(ApiKey::ElectLeaders, 2, &kafka, deadline).await?;
     if response.error_code != 0 {
         let failed = outcome::from_kafka("the election", response.error_code, None);
-        return Err(Failure::Respond(
+        return Err(Failure(
             failed.code,
             format!(
                 "the cluster refused the election: {}",

@@ -36,7 +36,7 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<ReassignPartitionsResponse, Failure> {
     let moves = plan::parse(&request.manual_assignment)
-        .map_err(|e| Failure::Respond(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
+        .map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
     let (timeout_ms, deadline) =
         super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
 
@@ -93,7 +93,7 @@ pub async fn run(
     if response.error_code != 0 {
         let failed =
             outcome::from_kafka("", response.error_code, response.error_message.as_deref());
-        return Err(Failure::Respond(failed.code, failed.message.unwrap_or_default()));
+        return Err(Failure(failed.code, failed.message.unwrap_or_default()));
     }
     let outcomes: Vec<Outcome> = moves
         .iter()
@@ -142,7 +142,7 @@ pub(super) async fn ongoing(
     if response.error_code != 0 {
         let failed =
             outcome::from_kafka("", response.error_code, response.error_message.as_deref());
-        return Err(Failure::Respond(
+        return Err(Failure(
             failed.code,
             format!(
                 "listing the reassignments in progress: {}",

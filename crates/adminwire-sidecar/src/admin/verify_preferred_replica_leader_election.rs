@@ -131,7 +131,7 @@ fn cannot_verify(tp: &TopicPartition, topic_error: Option<i16>) -> Failure {
         ),
         Some(code) => (code, format!("the broker answered {code} for topic '{}'", tp.topic)),
     };
-    Failure::Respond(code, format!("cannot verify {name}: {why}"))
+    Failure(code, format!("cannot verify {name}: {why}"))
 }
 
 #[cfg(test)]

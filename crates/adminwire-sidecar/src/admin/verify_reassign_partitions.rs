@@ -35,7 +35,7 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<VerifyReassignPartitionsResponse, Failure> {
     let moves = plan::parse(&request.manual_assignment)
-        .map_err(|e| Failure::Respond(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
+        .map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
     let timeout_ms = upstream.shared.config.upstream.request_timeout_ms as i32;
     let moving = ongoing(&moves, timeout_ms, upstream, deadline).await?;
 
@@ -100,7 +100,7 @@ async fn replicas_of(
             3 => {}
             code => {
                 let failed = outcome::from_kafka(name.0.as_str(), code, None);
-                return Err(Failure::Respond(
+                return Err(Failure(
                     failed.code,
                     format!("topic {}: {}", name.0.as_str(), failed.message.unwrap_or_default()),
                 ));
