@@ -1,6 +1,7 @@
 //! A real adminwire sidecar, in this test process, in front of a real cluster.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
 use adminwire_sidecar::config::BrokerListener;
@@ -17,12 +18,23 @@ pub struct TestSidecar {
     broker_ports: Vec<(i32, u16)>,
 }
 
-/// A port nothing listens on right now.
+/// A port nothing listens on right now, handed out once per process. It comes from below the
+/// kernel's ephemeral range (32768 and up here), where the test clusters' ports are not either:
+/// a port from that range could be taken, before the test binds it, by a listener bound to port 0
+/// or by any outgoing connection.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    const FIRST: u16 = 20_000;
+    const SPAN: u16 = 5_000;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    // Test binaries running at once start at different places.
+    let start = (std::process::id() % u32::from(SPAN)) as u16;
+    for _ in 0..SPAN {
+        let port = FIRST + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % SPAN;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {FIRST}..{}", FIRST + SPAN)
 }
 
 /// Logs of the sidecar go to the test's output (shown for failing tests); `RUST_LOG` filters.
@@ -60,7 +72,7 @@ impl TestSidecar {
                 },
             );
         }
-        config.admin.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+        config.admin.listen = Some(SocketAddr::from(([127, 0, 0, 1], free_port())));
         config.limits.shutdown_drain_ms = 5_000;
         tweak(&mut config);
         let runtime = tokio::runtime::Builder::new_multi_thread()
