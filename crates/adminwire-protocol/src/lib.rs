@@ -45,7 +45,8 @@ pub use codec::{
 };
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub use frame::{
-    DEFAULT_MAX_FRAME_SIZE, FrameError, FrameReader, RequestFrame, RequestHeaderPeek, ResponseFrame,
+    DEFAULT_MAX_FRAME_SIZE, FrameError, FrameReader, RequestFrame, RequestHeaderPeek,
+    ResponseFrame, SIZE_PREFIX_LEN,
 };
 pub use generated::error_code::ErrorCode;
 pub use generated::*;

@@ -10,6 +10,7 @@ mod admin;
 pub mod api_versions;
 mod cluster;
 pub mod config;
+mod fetch_walk;
 mod http;
 mod kafka_frame;
 pub mod metrics;
@@ -17,6 +18,8 @@ mod peek;
 pub mod proxy;
 pub mod rewrite;
 pub mod server;
+mod splice;
+mod stream;
 
 pub use config::{Config, Flags};
 pub use server::{Running, start};

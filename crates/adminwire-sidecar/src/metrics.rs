@@ -43,6 +43,7 @@ pub struct Metrics {
     latency: Family<ApiLabel, Histogram, fn() -> Histogram>,
     bytes: Family<DirectionLabel, Counter>,
     upstream_errors: Family<KindLabel, Counter>,
+    streamed: Counter,
     brokers: Gauge,
 }
 
@@ -63,6 +64,7 @@ impl Metrics {
             latency: Family::new_with_constructor(new_histogram),
             bytes: Family::default(),
             upstream_errors: Family::default(),
+            streamed: Counter::default(),
             brokers: Gauge::default(),
             registry: Registry::default(),
         };
@@ -92,6 +94,11 @@ impl Metrics {
             "upstream_errors",
             "Failures talking to brokers, by kind",
             m.upstream_errors.clone(),
+        );
+        registry.register(
+            "responses_streamed",
+            "Large broker responses passed to the client as they arrived, not gathered first",
+            m.streamed.clone(),
         );
         registry.register("brokers", "Brokers the sidecar fronts", m.brokers.clone());
         Self { registry, ..m }
@@ -141,6 +148,10 @@ impl Metrics {
         self.bytes
             .get_or_create(&DirectionLabel { direction: "broker_to_client" })
             .inc_by(bytes as u64);
+    }
+
+    pub fn response_streamed(&self) {
+        self.streamed.inc();
     }
 
     pub fn upstream_error(&self, kind: &'static str) {

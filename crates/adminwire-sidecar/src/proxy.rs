@@ -11,6 +11,10 @@
 //!   carries any, and fills the slot.
 //! - `write_client` writes slots back in request order.
 //!
+//! A large response that can pass as it arrives (see `stream`) is not gathered: its slot is filled
+//! at once with a request for the client's writer, which `write_client` lends to `read_upstream`
+//! when that response's turn comes, and gets back once the response is through.
+//!
 //! When the broker connection breaks, `read_upstream` fails every response still owed and says
 //! so: an admin command waiting on the broker answers its client with an error, `read_client`
 //! stops taking requests, and `write_client` writes what is ready before the connection closes.
@@ -23,7 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use adminwire_protocol::{FrameError, RequestFrame};
+use adminwire_protocol::{FrameError, RequestFrame, SIZE_PREFIX_LEN};
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::{ApiKey, ResponseHeader};
 use kafka_protocol::protocol::{Decodable, Encodable};
@@ -36,7 +40,8 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::api_versions::{self, Policy};
 use crate::server::{Advertiser, Shared, Target};
-use crate::{admin, kafka_frame, peek, rewrite};
+use crate::stream::{self, Shape};
+use crate::{admin, fetch_walk, kafka_frame, peek, rewrite, splice};
 
 /// Why a connection was closed early.
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +74,7 @@ pub enum CloseReason {
 /// A response the client is owed, in request order.
 #[derive(Debug)]
 struct Slot {
-    response: oneshot::Receiver<Result<Bytes, CloseReason>>,
+    response: oneshot::Receiver<Result<Response, CloseReason>>,
     api_key: i16,
     started: Instant,
 }
@@ -83,8 +88,28 @@ struct Route {
     /// A request the sidecar sent itself on the client's connection (an admin command's): its
     /// response goes back to the command as it came, for no client ever reads it.
     internal: bool,
-    to: oneshot::Sender<Result<Bytes, CloseReason>>,
+    to: oneshot::Sender<Result<Response, CloseReason>>,
 }
+
+/// A response on its way to whoever is owed it.
+#[derive(Debug)]
+enum Response {
+    /// The whole response.
+    Whole(Bytes),
+    /// A large response the broker is still sending, passed through as it arrives: when its
+    /// turn comes, the client's writer is lent to `read_upstream`, which gives it back once the
+    /// response is through (or an error, after which the client's connection is unusable).
+    Streamed {
+        lend: oneshot::Sender<ClientWriter>,
+        give_back: oneshot::Receiver<Result<ClientWriter, CloseReason>>,
+    },
+}
+
+type ClientWriter = BufWriter<OwnedWriteHalf>;
+
+/// Responses this large, or larger, whose bytes pass through untouched are streamed rather than
+/// gathered first: the client starts receiving sooner, and the bytes skip user space.
+const STREAM_FROM: usize = 64 * 1024;
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
 pub async fn serve(
@@ -233,7 +258,7 @@ async fn read_client(
             permit.send(Slot { response, api_key: header.api_key, started: Instant::now() });
             match handling {
                 Handling::Answer(bytes) => {
-                    let _ = to.send(Ok(bytes.freeze()));
+                    let _ = to.send(Ok(Response::Whole(bytes.freeze())));
                 }
                 Handling::Admin => {
                     // The command's own requests follow everything the client sent before it.
@@ -246,7 +271,7 @@ async fn read_client(
                         shared,
                     };
                     let answer = admin::answer(&frame, &mut connection).await?;
-                    let _ = to.send(Ok(answer.freeze()));
+                    let _ = to.send(Ok(Response::Whole(answer.freeze())));
                 }
                 Handling::Forward { .. } => {
                     let route = Route {
@@ -315,6 +340,10 @@ async fn read_upstream(
     let Err(reason) = deliver_responses(upstream, &mut routes, &mut pending, shared).await else {
         return Ok(());
     };
+    if let CloseReason::Client(_) = reason {
+        // The client went away while a response streamed to it: nothing is owed to anyone.
+        return Err(reason);
+    }
     info!(%reason, owed = pending.len(), "broker connection lost");
     shared.metrics.upstream_error("lost");
     upstream_lost.cancel();
@@ -337,6 +366,8 @@ async fn deliver_responses(
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut client_done = false;
+    // Made on the first streamed response; a connection that never gets one never has it.
+    let mut pipe: Option<splice::Pipe> = None;
     loop {
         while let Some(frame) =
             shared.frames.next_response(&mut buf).map_err(CloseReason::UpstreamFrame)?
@@ -345,19 +376,37 @@ async fn deliver_responses(
                 pending.push_back(route);
             }
             let route: Route = pending.pop_front().ok_or(CloseReason::Unsolicited)?;
-            if frame.correlation_id != route.correlation_id {
-                return Err(CloseReason::OutOfOrder {
-                    expected: route.correlation_id,
-                    got: frame.correlation_id,
-                });
-            }
+            check_correlation_id(&route, frame.correlation_id)?;
             shared.metrics.bytes_to_client(frame.bytes.len());
             let response = if route.internal {
-                Ok(frame.bytes.freeze())
+                Ok(Response::Whole(frame.bytes.freeze()))
             } else {
-                answer_for_client(&route, frame.bytes.freeze(), shared)
+                answer_for_client(&route, frame.bytes.freeze(), shared).map(Response::Whole)
             };
             let _ = route.to.send(response);
+        }
+        // The start of a response that has not all arrived: stream it if it is large and can be,
+        // else make room for the rest of it (the reader checked its size against the limit).
+        if let Some(size) = shared.frames.frame_size(&buf).map_err(CloseReason::UpstreamFrame)? {
+            let frame_len = SIZE_PREFIX_LEN + size;
+            while let Ok(route) = routes.try_recv() {
+                pending.push_back(route);
+            }
+            if frame_len - buf.len() >= STREAM_FROM
+                && let Some(correlation_id) = buf.get(SIZE_PREFIX_LEN..SIZE_PREFIX_LEN + 4)
+                && let Some(shape) = pending.front().and_then(stream_shape)
+                && let Some(pipe) = pipe_for(&mut pipe)
+            {
+                let route = pending.pop_front().expect("checked above");
+                let correlation_id =
+                    i32::from_be_bytes(correlation_id.try_into().expect("4 bytes"));
+                check_correlation_id(&route, correlation_id)?;
+                shared.metrics.bytes_to_client(frame_len);
+                shared.metrics.response_streamed();
+                stream(&mut upstream, &mut buf, frame_len, (route, shape), pipe, shared).await?;
+                continue;
+            }
+            buf.reserve(frame_len - buf.len());
         }
         if client_done && pending.is_empty() {
             return Ok(());
@@ -370,13 +419,88 @@ async fn deliver_responses(
             read = upstream.read_buf(&mut buf) => match read {
                 Ok(0) if pending.is_empty() && client_done => return Ok(()),
                 Ok(0) => return Err(CloseReason::UpstreamClosed),
-                Ok(_) => {
-                    if let Some(size) = shared.frames.frame_size(&buf).map_err(CloseReason::UpstreamFrame)? {
-                        buf.reserve((size + 4).saturating_sub(buf.len()));
-                    }
-                }
+                Ok(_) => {}
                 Err(e) => return Err(CloseReason::Upstream(e)),
             },
+        }
+    }
+}
+
+fn check_correlation_id(route: &Route, got: i32) -> Result<(), CloseReason> {
+    if got == route.correlation_id {
+        Ok(())
+    } else {
+        Err(CloseReason::OutOfOrder { expected: route.correlation_id, got })
+    }
+}
+
+/// How the response for `route` can be streamed, if it can: the sidecar's own requests' responses
+/// go back whole to the command that sent them, and most responses that carry addresses must be
+/// whole to be rewritten.
+fn stream_shape(route: &Route) -> Option<Shape> {
+    let api = ApiKey::try_from(route.api_key).ok()?;
+    if route.internal || api == ApiKey::ApiVersions {
+        None
+    } else if !rewrite::needs_rewrite(api, route.version) {
+        Some(Shape::Untouched)
+    } else if api == ApiKey::Fetch && fetch_walk::VERSIONS.contains(&route.version) {
+        Some(Shape::Fetch(route.version))
+    } else {
+        None
+    }
+}
+
+/// The connection's pipe, made on first use; `None` if the kernel will not give one (out of file
+/// descriptors, say), and the response is then gathered as any other.
+fn pipe_for(pipe: &mut Option<splice::Pipe>) -> Option<&mut splice::Pipe> {
+    if pipe.is_none() {
+        match splice::Pipe::new() {
+            Ok(new) => *pipe = Some(new),
+            Err(e) => {
+                debug!(error = %e, "no pipe; gathering the response instead");
+                return None;
+            }
+        }
+    }
+    pipe.as_mut()
+}
+
+/// Passes a response of `frame_len` bytes, whose start is in `buf`, through to the client as the
+/// broker sends it, once the client's writer is lent to it.
+async fn stream(
+    upstream: &mut OwnedReadHalf,
+    buf: &mut BytesMut,
+    frame_len: usize,
+    (route, shape): (Route, Shape),
+    pipe: &mut splice::Pipe,
+    shared: &Arc<Shared>,
+) -> Result<(), CloseReason> {
+    let (lend, lent) = oneshot::channel();
+    let (give_back, given_back) = oneshot::channel();
+    let _ = route.to.send(Ok(Response::Streamed { lend, give_back: given_back }));
+    // The writer comes when every earlier response is written; none of those waits on this side.
+    let Ok(mut client) = lent.await else {
+        return Err(CloseReason::Client(std::io::ErrorKind::BrokenPipe.into()));
+    };
+    let advertiser = Advertiser(Arc::clone(shared));
+    let passed =
+        stream::pass_through(upstream, &mut client, pipe, buf, frame_len, shape, &advertiser).await;
+    match passed {
+        Ok(()) => {
+            let _ = give_back.send(Ok(client));
+            Ok(())
+        }
+        Err(e) => {
+            // Part of the response may be out: the client's connection cannot carry another.
+            let _ = give_back.send(Err(CloseReason::UpstreamLost(e.to_string())));
+            Err(match e {
+                stream::StreamError::Upstream(e) => CloseReason::Upstream(e),
+                stream::StreamError::Client(e) => CloseReason::Client(e),
+                other => {
+                    shared.metrics.upstream_error("rewrite");
+                    CloseReason::Rewrite(other.to_string())
+                }
+            })
         }
     }
 }
@@ -415,8 +539,16 @@ async fn write_client(
     let mut client = BufWriter::with_capacity(64 * 1024, client);
     while let Some(slot) = slots.recv().await {
         // A dropped route means the upstream side ended; its error is what try_join reports.
-        let bytes = slot.response.await.map_err(|_| CloseReason::UpstreamClosed)??;
-        client.write_all(&bytes).await.map_err(CloseReason::Client)?;
+        match slot.response.await.map_err(|_| CloseReason::UpstreamClosed)?? {
+            Response::Whole(bytes) => {
+                client.write_all(&bytes).await.map_err(CloseReason::Client)?;
+            }
+            Response::Streamed { lend, give_back } => {
+                client.flush().await.map_err(CloseReason::Client)?;
+                lend.send(client).map_err(|_| CloseReason::UpstreamClosed)?;
+                client = give_back.await.map_err(|_| CloseReason::UpstreamClosed)??;
+            }
+        }
         shared.metrics.response(slot.api_key, slot.started.elapsed());
         if slots.is_empty() {
             client.flush().await.map_err(CloseReason::Client)?;
@@ -490,7 +622,13 @@ impl Upstream<'_> {
             Err(_) => return Err(CallError::Timeout { api }),
             Ok(Err(_)) => return Err(CallError::Closed(CloseReason::UpstreamClosed)),
             Ok(Ok(Err(reason))) => return Err(CallError::Closed(reason)),
-            Ok(Ok(Ok(frame))) => frame,
+            Ok(Ok(Ok(Response::Whole(frame)))) => frame,
+            // `streams` never picks the sidecar's own requests; were it to, this says so.
+            Ok(Ok(Ok(Response::Streamed { .. }))) => {
+                return Err(CallError::Closed(CloseReason::Rewrite(
+                    "the response to the sidecar's own request was streamed".into(),
+                )));
+            }
         };
         let decode_error =
             |e: anyhow::Error| CallError::Decode { api, version, reason: e.to_string() };

@@ -7,7 +7,9 @@
 //! change — so their record data is otherwise forwarded as it came, undecoded and uncopied
 //! (the decoder slices records out of the frame's `Bytes` without copying them).
 
+use adminwire_protocol::wire::put_unsigned_varint;
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::fetch_response::NodeEndpoint;
 use kafka_protocol::messages::{
     ApiKey, DescribeClusterResponse, FetchResponse, FindCoordinatorResponse, MetadataResponse,
     ProduceResponse, ResponseHeader,
@@ -149,9 +151,120 @@ fn rewrite<R: Decodable + Encodable>(
     kafka_frame::response(&header, header_version, &body, version).map(Some).map_err(encode_err)
 }
 
+/// What became of the `NodeEndpoints` in a streamed Fetch response's tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TailOutcome {
+    /// There were none.
+    Untouched,
+    /// Rewritten to the sidecar's addresses.
+    Rewritten,
+    /// The rewritten endpoints would not fit in the bytes the broker's took, so they were
+    /// replaced by padding; the client finds the new leader through Metadata, as before KIP-951.
+    Dropped,
+}
+
+/// The tag of the padding that keeps a rewritten tail as long as the broker's. Fetch v16-18
+/// define only tag 0 among the response's tagged fields, and clients skip tags they do not know;
+/// 127 is the highest tag that fits in one byte, so padding needs as few bytes as possible.
+const PADDING_TAG: u32 = 127;
+
+/// Rewrites, in place and to the same length, the `NodeEndpoints` among the tagged fields that end
+/// a Fetch response (v16 and later): when the response is streamed, its size prefix has gone to
+/// the client before its tail arrives. Endpoints that come out shorter are followed by padding,
+/// an unknown tagged field; endpoints that would come out longer (an advertised host longer than
+/// the broker's) are replaced by padding as long as they were.
+pub fn rewrite_fetch_tail(
+    tail: &mut [u8],
+    version: i16,
+    advertise: &dyn Advertise,
+) -> Result<TailOutcome, RewriteError> {
+    let api = ApiKey::Fetch;
+    let decode_err = |reason: String| RewriteError::Decode { api, version, reason };
+    let (rest, mut fields) = adminwire_protocol::wire::tagged_fields(tail, |_, _| Ok(false))
+        .map_err(|e| match e {
+            nom::Err::Error(e) | nom::Err::Failure(e) => decode_err(e.to_string()),
+            nom::Err::Incomplete(_) => decode_err("the tagged fields end early".into()),
+        })?;
+    if !rest.is_empty() {
+        return Err(decode_err(format!("{} bytes after the tagged fields", rest.len())));
+    }
+    let Some(value) = fields.remove(&0) else { return Ok(TailOutcome::Untouched) };
+    if fields.keys().any(|&tag| tag >= PADDING_TAG) {
+        return Err(decode_err("a tagged field the sidecar cannot pad after".into()));
+    }
+    // A compact array: its length plus one, then the endpoints.
+    let (after_count, count) = adminwire_protocol::wire::unsigned_varint(&value)
+        .map_err(|_| decode_err("bad NodeEndpoints length".into()))?;
+    let mut input = Bytes::copy_from_slice(after_count);
+    let mut rewritten = BytesMut::new();
+    put_unsigned_varint(&mut rewritten, count);
+    for _ in 1..count {
+        let mut e =
+            NodeEndpoint::decode(&mut input, version).map_err(|e| decode_err(e.to_string()))?;
+        (e.host, e.port) = advertised(advertise, e.node_id.0, &e.host, e.port)?;
+        e.encode(&mut rewritten, version).map_err(|e| RewriteError::Encode {
+            api,
+            version,
+            reason: e.to_string(),
+        })?;
+    }
+    if count == 0 || !input.is_empty() {
+        return Err(decode_err("NodeEndpoints is null or has bytes after it".into()));
+    }
+
+    let with_endpoints = |padding| tail_fields(Some(&rewritten[..]), &fields, padding);
+    if let Some(new) = fitted(tail.len(), with_endpoints) {
+        tail.copy_from_slice(&new);
+        return Ok(TailOutcome::Rewritten);
+    }
+    let new = fitted(tail.len(), |padding| tail_fields(None, &fields, padding))
+        .ok_or_else(|| decode_err("no padding fits the tail".into()))?;
+    tail.copy_from_slice(&new);
+    Ok(TailOutcome::Dropped)
+}
+
+/// The tagged fields built by `build` (given a padding length, if any) that are exactly `len`
+/// bytes long, if some padding makes them so.
+fn fitted(len: usize, build: impl Fn(Option<usize>) -> BytesMut) -> Option<BytesMut> {
+    let bare = build(None);
+    if bare.len() == len {
+        return Some(bare);
+    }
+    // Padding costs its tag, its size (a varint of up to five bytes) and its bytes.
+    let room = len.checked_sub(bare.len())?;
+    (room.saturating_sub(7)..room)
+        .map(|padding| build(Some(padding)))
+        .find(|candidate| candidate.len() == len)
+}
+
+/// Tagged fields: `endpoints` as tag 0, the `others` the broker sent, then `padding` zero bytes.
+fn tail_fields(
+    endpoints: Option<&[u8]>,
+    others: &std::collections::BTreeMap<u32, Vec<u8>>,
+    padding: Option<usize>,
+) -> BytesMut {
+    let zeros = padding.map(|n| vec![0; n]);
+    let fields: Vec<(u32, &[u8])> = endpoints
+        .map(|e| (0, e))
+        .into_iter()
+        .chain(others.iter().map(|(&tag, value)| (tag, &value[..])))
+        .chain(zeros.as_deref().map(|z| (PADDING_TAG, z)))
+        .collect();
+    let mut out = BytesMut::new();
+    put_unsigned_varint(&mut out, fields.len() as u32);
+    for (tag, value) in fields {
+        put_unsigned_varint(&mut out, tag);
+        put_unsigned_varint(&mut out, value.len() as u32);
+        out.extend_from_slice(value);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;
+
+    use bytes::Buf;
 
     use kafka_protocol::messages::describe_cluster_response::DescribeClusterBroker;
     use kafka_protocol::messages::fetch_response::{
@@ -438,5 +551,104 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// Advertises every broker as `host`, port 9100 + its id.
+    struct Fixed(String);
+
+    impl Advertise for Fixed {
+        fn advertise(&self, node_id: i32, _: &str, _: i32) -> Option<(String, i32)> {
+            Some((self.0.clone(), 9100 + node_id))
+        }
+    }
+
+    /// A streamed Fetch frame's tail rewritten in place: the outcome and the whole frame after.
+    fn rewrite_streamed(frame: &[u8], version: i16, advertised: &str) -> (TailOutcome, Vec<u8>) {
+        let (_, tail) = crate::fetch_walk::tests::walk(frame, &[1 << 20]).unwrap();
+        let mut out = frame.to_vec();
+        let outcome =
+            rewrite_fetch_tail(&mut out[tail..], version, &Fixed(advertised.to_owned())).unwrap();
+        (outcome, out)
+    }
+
+    #[test]
+    fn a_streamed_fetch_tail_keeps_its_length_whatever_the_hosts() {
+        let records = Some(b"record batches".to_vec());
+        let topics = [vec![(records.clone(), None, true), (records, Some(1), false)]];
+        let long = "h".repeat(200);
+        // How often each way out was taken: exact fit, padded, dropped.
+        let mut seen = [0; 3];
+        for version in crate::fetch_walk::VERSIONS {
+            for broker_host in ["k", "kafka-1", "broker-1.kafka.internal.example.com"] {
+                for advertised in ["s", "sidecar", "kafka-1", "proxy.example.com", &long] {
+                    for count in 1..=3 {
+                        let endpoints: Vec<_> = (1..=count).map(|id| (id, broker_host)).collect();
+                        let response =
+                            crate::fetch_walk::tests::fetch_response(&topics, &endpoints);
+                        let frame = crate::fetch_walk::tests::frame(version, &response);
+                        let (outcome, out) = rewrite_streamed(&frame, version, advertised);
+                        let case = format!("v{version} {broker_host} -> {advertised} x{count}");
+
+                        let mut input = Bytes::from(out);
+                        let size = input.get_i32() as usize;
+                        assert_eq!(size, input.len(), "{case}: the size prefix still holds");
+                        ResponseHeader::decode(&mut input, 1).unwrap();
+                        let r = FetchResponse::decode(&mut input, version).unwrap();
+                        assert_eq!(r.responses, response.responses, "{case}: topics untouched");
+                        assert!(
+                            r.unknown_tagged_fields.keys().all(|&tag| tag as u32 == PADDING_TAG),
+                            "{case}"
+                        );
+
+                        let shrink =
+                            (broker_host.len() as i64 - advertised.len() as i64) * i64::from(count);
+                        match outcome {
+                            TailOutcome::Rewritten => {
+                                for e in &r.node_endpoints {
+                                    assert_eq!(e.host.as_str(), advertised, "{case}");
+                                    assert_eq!(e.port, 9100 + e.node_id.0, "{case}");
+                                    assert_eq!(e.rack.as_deref(), Some("rack-a"), "{case}");
+                                }
+                                assert_eq!(r.node_endpoints.len(), count as usize, "{case}");
+                                assert!(shrink >= 0, "{case}: grew yet fitted");
+                                seen[usize::from(shrink > 0)] += 1;
+                            }
+                            TailOutcome::Dropped => {
+                                assert!(r.node_endpoints.is_empty(), "{case}");
+                                assert!(shrink < 0 || shrink == 1, "{case}: would have fitted");
+                                seen[2] += 1;
+                            }
+                            TailOutcome::Untouched => panic!("{case}: endpoints were there"),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 0), "exact, padded, dropped: {seen:?}");
+    }
+
+    #[test]
+    fn a_streamed_fetch_tail_without_endpoints_is_left_alone() {
+        let topics = [vec![(Some(b"records".to_vec()), None, false)]];
+        let response = crate::fetch_walk::tests::fetch_response(&topics, &[]);
+        let frame = crate::fetch_walk::tests::frame(17, &response);
+        let (outcome, out) = rewrite_streamed(&frame, 17, "sidecar");
+        assert_eq!(outcome, TailOutcome::Untouched);
+        assert_eq!(out, frame);
+    }
+
+    #[test]
+    fn a_bad_streamed_fetch_tail_is_an_error_not_a_panic() {
+        let response = crate::fetch_walk::tests::fetch_response(&[], &[(1, "kafka-1")]);
+        let frame = crate::fetch_walk::tests::frame(17, &response);
+        let (_, tail) = crate::fetch_walk::tests::walk(&frame, &[1 << 20]).unwrap();
+        let advertise = Fixed("sidecar".into());
+        for cut in tail..frame.len() {
+            let mut short = frame[tail..cut].to_vec();
+            assert!(rewrite_fetch_tail(&mut short, 17, &advertise).is_err(), "cut at {cut}");
+        }
+        let mut longer = frame[tail..].to_vec();
+        longer.push(0);
+        assert!(rewrite_fetch_tail(&mut longer, 17, &advertise).is_err());
     }
 }

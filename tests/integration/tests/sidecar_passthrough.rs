@@ -143,6 +143,70 @@ fn records_go_through_and_come_back() {
     assert!(sidecar.metric("adminwire_requests_total{api=\"Fetch\"}").unwrap_or(0.0) >= 1.0);
 }
 
+/// Large Fetch responses are streamed through rather than gathered (and those of v16+ walked for
+/// their `NodeEndpoints`): whatever the client, every record comes back byte for byte.
+#[test]
+fn large_fetch_responses_stream_through_intact() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let topic = unique_topic("streamed");
+    cluster.create_topic(&topic, 3);
+    // About 10 MB: every fetch response holds hundreds of KiB of records.
+    let record = |i: usize| format!("record-{i:05}-{}", "0123456789abcdef".repeat(i % 64 * 8 + 64));
+    let records: String = (0..2000).map(|i| record(i) + "\n").collect();
+    run_with_input(
+        std::process::Command::new("kcat").args(["-b", cluster.bootstrap(), "-P", "-t", &topic]),
+        records.as_bytes(),
+        TOOL_TIMEOUT,
+    )
+    .unwrap()
+    .expect_success("kcat -P");
+    let mut want: Vec<String> = (0..2000).map(record).collect();
+    want.sort_unstable();
+
+    // Kafka's Java consumer fetches with v17, whose responses are walked for their tail.
+    let out = cluster.kafka_tool(
+        "org.apache.kafka.tools.consumer.ConsoleConsumer",
+        &[
+            "--bootstrap-server",
+            &sidecar.bootstrap(),
+            "--topic",
+            &topic,
+            "--from-beginning",
+            "--max-messages",
+            "2000",
+            "--timeout-ms",
+            "60000",
+        ],
+    );
+    let mut got: Vec<&str> =
+        out.expect_success("ConsoleConsumer through the sidecar").lines().collect();
+    got.sort_unstable();
+    assert!(got == want, "the Java consumer got {} records, not the 2000 sent", got.len());
+
+    let out = run(
+        std::process::Command::new("kcat").args([
+            "-b",
+            &sidecar.bootstrap(),
+            "-C",
+            "-t",
+            &topic,
+            "-e",
+            "-q",
+            "-f",
+            "%s\n",
+        ]),
+        TOOL_TIMEOUT,
+    )
+    .unwrap();
+    let mut got: Vec<&str> = out.expect_success("kcat -C through the sidecar").lines().collect();
+    got.sort_unstable();
+    assert!(got == want, "kcat got {} records, not the 2000 sent", got.len());
+
+    let streamed = sidecar.metric("adminwire_responses_streamed_total").unwrap_or(0.0);
+    assert!(streamed >= 2.0, "{streamed} responses streamed");
+}
+
 fn api_versions(connection: &mut RawConnection, version: i16) -> (i32, ApiVersionsResponse) {
     let request = ApiVersionsRequest::default()
         .with_client_software_name(StrBytes::from_static_str("adminwire-test"))
