@@ -163,9 +163,10 @@ pub enum TailOutcome {
     Dropped,
 }
 
-/// The tag of the padding that keeps a rewritten tail as long as the broker's. Fetch v16-18
-/// define only tag 0 among the response's tagged fields, and clients skip tags they do not know;
-/// 127 is the highest tag that fits in one byte, so padding needs as few bytes as possible.
+/// The tag of the padding that keeps a rewritten tail as long as the broker's (and 126 where it
+/// takes two fields). Fetch v16-18 define only tag 0 among the response's tagged fields, and
+/// clients skip tags they do not know; 127 is the highest tag that fits in one byte, so padding
+/// needs as few bytes as possible.
 const PADDING_TAG: u32 = 127;
 
 /// Rewrites, in place and to the same length, the `NodeEndpoints` among the tagged fields that end
@@ -189,7 +190,7 @@ pub fn rewrite_fetch_tail(
         return Err(decode_err(format!("{} bytes after the tagged fields", rest.len())));
     }
     let Some(value) = fields.remove(&0) else { return Ok(TailOutcome::Untouched) };
-    if fields.keys().any(|&tag| tag >= PADDING_TAG) {
+    if fields.keys().any(|&tag| tag >= PADDING_TAG - 1) {
         return Err(decode_err("a tagged field the sidecar cannot pad after".into()));
     }
     // A compact array: its length plus one, then the endpoints.
@@ -212,7 +213,7 @@ pub fn rewrite_fetch_tail(
         return Err(decode_err("NodeEndpoints is null or has bytes after it".into()));
     }
 
-    let with_endpoints = |padding| tail_fields(Some(&rewritten[..]), &fields, padding);
+    let with_endpoints = |padding: &[usize]| tail_fields(Some(&rewritten[..]), &fields, padding);
     if let Some(new) = fitted(tail.len(), with_endpoints) {
         tail.copy_from_slice(&new);
         return Ok(TailOutcome::Rewritten);
@@ -223,32 +224,39 @@ pub fn rewrite_fetch_tail(
     Ok(TailOutcome::Dropped)
 }
 
-/// The tagged fields built by `build` (given a padding length, if any) that are exactly `len`
-/// bytes long, if some padding makes them so.
-fn fitted(len: usize, build: impl Fn(Option<usize>) -> BytesMut) -> Option<BytesMut> {
-    let bare = build(None);
+/// The tagged fields built by `build` (given the lengths of its padding fields) that are exactly
+/// `len` bytes long, if some padding makes them so.
+fn fitted(len: usize, build: impl Fn(&[usize]) -> BytesMut) -> Option<BytesMut> {
+    let bare = build(&[]);
     if bare.len() == len {
         return Some(bare);
     }
-    // Padding costs its tag, its size (a varint of up to five bytes) and its bytes.
+    // A padding field costs its tag (one byte), its size (a varint of up to five bytes) and its
+    // bytes. One field reaches almost every length; the few it skips (where its size's varint
+    // grows a byte, as from 129 to 131) take a second field of up to 127 bytes in front.
     let room = len.checked_sub(bare.len())?;
-    (room.saturating_sub(7)..room)
-        .map(|padding| build(Some(padding)))
-        .find(|candidate| candidate.len() == len)
+    let one = (room.saturating_sub(7)..room).map(|padding| vec![padding]);
+    let two = (0..room.saturating_sub(2).min(128)).flat_map(|first| {
+        let rest = room - 2 - first;
+        (rest.saturating_sub(7)..rest).map(move |padding| vec![first, padding])
+    });
+    one.chain(two).map(|padding| build(&padding)).find(|candidate| candidate.len() == len)
 }
 
-/// Tagged fields: `endpoints` as tag 0, the `others` the broker sent, then `padding` zero bytes.
+/// Tagged fields: `endpoints` as tag 0, the `others` the broker sent, then a field of zero bytes
+/// for each `padding` length, tagged up to [`PADDING_TAG`].
 fn tail_fields(
     endpoints: Option<&[u8]>,
     others: &std::collections::BTreeMap<u32, Vec<u8>>,
-    padding: Option<usize>,
+    padding: &[usize],
 ) -> BytesMut {
-    let zeros = padding.map(|n| vec![0; n]);
+    let zeros: Vec<Vec<u8>> = padding.iter().map(|&n| vec![0; n]).collect();
+    let first_padding_tag = PADDING_TAG + 1 - padding.len() as u32;
     let fields: Vec<(u32, &[u8])> = endpoints
         .map(|e| (0, e))
         .into_iter()
         .chain(others.iter().map(|(&tag, value)| (tag, &value[..])))
-        .chain(zeros.as_deref().map(|z| (PADDING_TAG, z)))
+        .chain((first_padding_tag..).zip(zeros.iter().map(Vec::as_slice)))
         .collect();
     let mut out = BytesMut::new();
     put_unsigned_varint(&mut out, fields.len() as u32);
@@ -596,7 +604,9 @@ mod tests {
                         let r = FetchResponse::decode(&mut input, version).unwrap();
                         assert_eq!(r.responses, response.responses, "{case}: topics untouched");
                         assert!(
-                            r.unknown_tagged_fields.keys().all(|&tag| tag as u32 == PADDING_TAG),
+                            r.unknown_tagged_fields
+                                .keys()
+                                .all(|&tag| tag as u32 >= PADDING_TAG - 1),
                             "{case}"
                         );
 
@@ -625,6 +635,24 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&n| n > 0), "exact, padded, dropped: {seen:?}");
+    }
+
+    #[test]
+    fn a_shrink_one_padding_field_cannot_fill_takes_two() {
+        // Ten hosts 13 bytes shorter: 130 bytes to fill, which one field (129 or 131 bytes with
+        // its tag and size) cannot.
+        let endpoints: Vec<_> = (1..=10).map(|id| (id, "kafka-broker-0001")).collect();
+        let response = crate::fetch_walk::tests::fetch_response(&[], &endpoints);
+        let frame = crate::fetch_walk::tests::frame(17, &response);
+        let (outcome, out) = rewrite_streamed(&frame, 17, "kafk");
+        assert_eq!(outcome, TailOutcome::Rewritten);
+        let mut input = Bytes::from(out);
+        assert_eq!(input.get_i32() as usize, input.len());
+        ResponseHeader::decode(&mut input, 1).unwrap();
+        let r = FetchResponse::decode(&mut input, 17).unwrap();
+        assert!(r.node_endpoints.iter().all(|e| e.host.as_str() == "kafk"));
+        let padding: Vec<_> = r.unknown_tagged_fields.keys().copied().collect();
+        assert_eq!(padding, [126, 127]);
     }
 
     #[test]
