@@ -43,7 +43,7 @@ pub struct Metrics {
     latency: Family<ApiLabel, Histogram, fn() -> Histogram>,
     bytes: Family<DirectionLabel, Counter>,
     upstream_errors: Family<KindLabel, Counter>,
-    streamed: Counter,
+    streamed: Family<DirectionLabel, Counter>,
     brokers: Gauge,
 }
 
@@ -64,7 +64,7 @@ impl Metrics {
             latency: Family::new_with_constructor(new_histogram),
             bytes: Family::default(),
             upstream_errors: Family::default(),
-            streamed: Counter::default(),
+            streamed: Family::default(),
             brokers: Gauge::default(),
             registry: Registry::default(),
         };
@@ -96,8 +96,8 @@ impl Metrics {
             m.upstream_errors.clone(),
         );
         registry.register(
-            "responses_streamed",
-            "Large broker responses passed to the client as they arrived, not gathered first",
+            "streamed",
+            "Large frames passed on as they arrived rather than gathered first, by direction",
             m.streamed.clone(),
         );
         registry.register("brokers", "Brokers the sidecar fronts", m.brokers.clone());
@@ -150,8 +150,12 @@ impl Metrics {
             .inc_by(bytes as u64);
     }
 
+    pub fn request_streamed(&self) {
+        self.streamed.get_or_create(&DirectionLabel { direction: "client_to_broker" }).inc();
+    }
+
     pub fn response_streamed(&self) {
-        self.streamed.inc();
+        self.streamed.get_or_create(&DirectionLabel { direction: "broker_to_client" }).inc();
     }
 
     pub fn upstream_error(&self, kind: &'static str) {

@@ -27,7 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use adminwire_protocol::{FrameError, RequestFrame, SIZE_PREFIX_LEN};
+use adminwire_protocol::{FrameError, RequestHeaderPeek, SIZE_PREFIX_LEN};
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::{ApiKey, ResponseHeader};
 use kafka_protocol::protocol::{Decodable, Encodable};
@@ -89,6 +89,22 @@ struct Route {
     /// response goes back to the command as it came, for no client ever reads it.
     internal: bool,
     to: oneshot::Sender<Result<Response, CloseReason>>,
+}
+
+impl Route {
+    /// The route of a client's request forwarded to the broker.
+    fn to_client(
+        header: RequestHeaderPeek,
+        to: oneshot::Sender<Result<Response, CloseReason>>,
+    ) -> Self {
+        Self {
+            correlation_id: header.correlation_id,
+            api_key: header.api_key,
+            version: header.api_version,
+            internal: false,
+            to,
+        }
+    }
 }
 
 /// A response on its way to whoever is owed it.
@@ -174,8 +190,13 @@ enum Handling {
     Admin,
 }
 
-fn handle(frame: &RequestFrame, shared: &Shared) -> Result<Handling, CloseReason> {
-    let header = frame.header;
+/// How to handle a request with `header`, whose payload (header and body, no size prefix) starts
+/// with `payload`: all of it, or, for a request still arriving, enough to hold Produce's `acks`.
+fn handle(
+    header: RequestHeaderPeek,
+    payload: &[u8],
+    shared: &Shared,
+) -> Result<Handling, CloseReason> {
     if adminwire_protocol::ApiKey::from_i16(header.api_key).is_some() {
         return Ok(Handling::Admin);
     }
@@ -200,8 +221,8 @@ fn handle(frame: &RequestFrame, shared: &Shared) -> Result<Handling, CloseReason
     if header.api_version > max || header.api_version < 0 {
         return Err(not_offered());
     }
-    let respond = api != ApiKey::Produce
-        || peek::produce_acks(frame.payload(), header.api_version) != Some(0);
+    let respond =
+        api != ApiKey::Produce || peek::produce_acks(payload, header.api_version) != Some(0);
     Ok(Handling::Forward { respond })
 }
 
@@ -219,6 +240,8 @@ async fn read_client(
     let mut outgoing = BytesMut::new();
     // Correlation ids of the requests admin commands send on this connection.
     let mut internal_correlation_id = 0;
+    // Made on the first streamed request.
+    let mut pipe: Option<splice::Pipe> = None;
     loop {
         while let Some(frame) = shared.frames.next_request(&mut buf)? {
             if upstream_lost.is_cancelled() {
@@ -236,26 +259,13 @@ async fn read_client(
             let handling = span.in_scope(|| {
                 shared.metrics.request(header.api_key, frame.bytes.len());
                 debug!("received");
-                handle(&frame, shared)
+                handle(header, frame.payload(), shared)
             })?;
             if let Handling::Forward { respond: false } = handling {
                 outgoing.unsplit(frame.bytes);
                 continue;
             }
-            // Reserve the slot before anything is sent: if the client already has the most
-            // requests outstanding, first send what is pending (its answers free slots), then wait.
-            let permit = match slots.try_reserve() {
-                Ok(permit) => permit,
-                Err(_) => {
-                    flush(upstream, &mut outgoing, shared).await?;
-                    slots
-                        .reserve()
-                        .await
-                        .map_err(|_| CloseReason::Client(std::io::ErrorKind::BrokenPipe.into()))?
-                }
-            };
-            let (to, response) = oneshot::channel();
-            permit.send(Slot { response, api_key: header.api_key, started: Instant::now() });
+            let to = take_slot(&slots, header.api_key, upstream, &mut outgoing, shared).await?;
             match handling {
                 Handling::Answer(bytes) => {
                     let _ = to.send(Ok(Response::Whole(bytes.freeze())));
@@ -274,18 +284,27 @@ async fn read_client(
                     let _ = to.send(Ok(Response::Whole(answer.freeze())));
                 }
                 Handling::Forward { .. } => {
-                    let route = Route {
-                        correlation_id: header.correlation_id,
-                        api_key: header.api_key,
-                        version: header.api_version,
-                        internal: false,
-                        to,
-                    };
                     // The route is queued before the request leaves, so the response always finds it.
-                    let _ = routes.send(route);
+                    let _ = routes.send(Route::to_client(header, to));
                     outgoing.unsplit(frame.bytes);
                 }
             }
+        }
+        if !upstream_lost.is_cancelled()
+            && let Some((header, respond)) = streamable_request(&buf, shared)?
+            && let Some(pipe) = pipe_for(&mut pipe)
+        {
+            let to = if respond {
+                Some(take_slot(&slots, header.api_key, upstream, &mut outgoing, shared).await?)
+            } else {
+                None
+            };
+            flush(upstream, &mut outgoing, shared).await?;
+            if let Some(to) = to {
+                let _ = routes.send(Route::to_client(header, to));
+            }
+            stream_request(header, &mut client, upstream, &mut buf, pipe, shared).await?;
+            continue;
         }
         flush(upstream, &mut outgoing, shared).await?;
 
@@ -310,6 +329,89 @@ async fn read_client(
         if let Some(size) = shared.frames.frame_size(&buf)? {
             buf.reserve((size + 4).saturating_sub(buf.len()));
         }
+    }
+}
+
+/// Reserves a request's slot in the client's response order before anything of it is sent: if
+/// the client already has the most requests outstanding, first sends what is pending (its answers
+/// free slots), then waits. Returns where the response goes.
+async fn take_slot(
+    slots: &mpsc::Sender<Slot>,
+    api_key: i16,
+    upstream: &mut OwnedWriteHalf,
+    outgoing: &mut BytesMut,
+    shared: &Shared,
+) -> Result<oneshot::Sender<Result<Response, CloseReason>>, CloseReason> {
+    let permit = match slots.try_reserve() {
+        Ok(permit) => permit,
+        Err(_) => {
+            flush(upstream, outgoing, shared).await?;
+            slots
+                .reserve()
+                .await
+                .map_err(|_| CloseReason::Client(std::io::ErrorKind::BrokenPipe.into()))?
+        }
+    };
+    let (to, response) = oneshot::channel();
+    permit.send(Slot { response, api_key, started: Instant::now() });
+    Ok(to)
+}
+
+/// The header of the request `buf` starts with, and whether it expects a response, if it is a
+/// large one still arriving that goes to the broker as it is — and so can be streamed there. A
+/// Produce request waits until its `acks` has arrived, which says whether a response will come.
+fn streamable_request(
+    buf: &[u8],
+    shared: &Shared,
+) -> Result<Option<(RequestHeaderPeek, bool)>, CloseReason> {
+    let Some(size) = shared.frames.frame_size(buf)? else { return Ok(None) };
+    let payload = &buf[SIZE_PREFIX_LEN..];
+    if SIZE_PREFIX_LEN + size - buf.len() < STREAM_FROM {
+        return Ok(None);
+    }
+    let Ok(header) = adminwire_protocol::peek_request_header(payload) else { return Ok(None) };
+    if header.api_key == ApiKey::Produce as i16
+        && peek::produce_acks(payload, header.api_version).is_none()
+    {
+        return Ok(None);
+    }
+    match handle(header, payload, shared)? {
+        Handling::Forward { respond } => Ok(Some((header, respond))),
+        Handling::Answer(_) | Handling::Admin => Ok(None),
+    }
+}
+
+/// Passes the large request `buf` starts with on to the broker while the client is still sending
+/// it: what has arrived, then the rest socket to socket through the pipe.
+async fn stream_request(
+    header: RequestHeaderPeek,
+    client: &mut OwnedReadHalf,
+    upstream: &mut OwnedWriteHalf,
+    buf: &mut BytesMut,
+    pipe: &mut splice::Pipe,
+    shared: &Shared,
+) -> Result<(), CloseReason> {
+    let frame_len =
+        SIZE_PREFIX_LEN + shared.frames.frame_size(buf)?.expect("checked by the caller");
+    shared.metrics.request(header.api_key, frame_len);
+    shared.metrics.bytes_to_broker(frame_len);
+    shared.metrics.request_streamed();
+    debug!(
+        api_key = header.api_key,
+        version = header.api_version,
+        correlation_id = header.correlation_id,
+        "received; streaming it on"
+    );
+    upstream.write_all(buf).await.map_err(CloseReason::Upstream)?;
+    let rest = frame_len - buf.len();
+    buf.clear();
+    // A client that stalls mid-request is timed out as an idle one would be.
+    let forward = pipe.forward(client.as_ref(), upstream.as_ref(), rest);
+    match tokio::time::timeout(shared.config.idle_timeout(), forward).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(splice::SpliceError::From(e))) => Err(CloseReason::Client(e)),
+        Ok(Err(splice::SpliceError::To(e))) => Err(CloseReason::Upstream(e)),
+        Err(_) => Err(CloseReason::Client(std::io::ErrorKind::TimedOut.into())),
     }
 }
 

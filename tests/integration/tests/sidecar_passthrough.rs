@@ -143,8 +143,9 @@ fn records_go_through_and_come_back() {
     assert!(sidecar.metric("adminwire_requests_total{api=\"Fetch\"}").unwrap_or(0.0) >= 1.0);
 }
 
-/// Large Fetch responses are streamed through rather than gathered (and those of v16+ walked for
-/// their `NodeEndpoints`): whatever the client, every record comes back byte for byte.
+/// Large Produce requests and Fetch responses are streamed through rather than gathered (Fetch
+/// v16+ walked for its `NodeEndpoints`): whatever the client, every record comes back byte for
+/// byte.
 #[test]
 fn large_fetch_responses_stream_through_intact() {
     let cluster = Cluster::plain();
@@ -154,13 +155,17 @@ fn large_fetch_responses_stream_through_intact() {
     // About 10 MB: every fetch response holds hundreds of KiB of records.
     let record = |i: usize| format!("record-{i:05}-{}", "0123456789abcdef".repeat(i % 64 * 8 + 64));
     let records: String = (0..2000).map(|i| record(i) + "\n").collect();
+    // Produced through the sidecar too: kcat's requests of up to 1 MB stream to the broker.
     run_with_input(
-        std::process::Command::new("kcat").args(["-b", cluster.bootstrap(), "-P", "-t", &topic]),
+        std::process::Command::new("kcat").args(["-b", &sidecar.bootstrap(), "-P", "-t", &topic]),
         records.as_bytes(),
         TOOL_TIMEOUT,
     )
     .unwrap()
-    .expect_success("kcat -P");
+    .expect_success("kcat -P through the sidecar");
+    let requests =
+        sidecar.metric("adminwire_streamed_total{direction=\"client_to_broker\"}").unwrap_or(0.0);
+    assert!(requests >= 1.0, "{requests} requests streamed");
     let mut want: Vec<String> = (0..2000).map(record).collect();
     want.sort_unstable();
 
@@ -203,8 +208,11 @@ fn large_fetch_responses_stream_through_intact() {
     got.sort_unstable();
     assert!(got == want, "kcat got {} records, not the 2000 sent", got.len());
 
-    let streamed = sidecar.metric("adminwire_responses_streamed_total").unwrap_or(0.0);
-    assert!(streamed >= 2.0, "{streamed} responses streamed");
+    let streamed = |direction| {
+        sidecar.metric(&format!("adminwire_streamed_total{{direction=\"{direction}\"}}"))
+    };
+    let responses = streamed("broker_to_client").unwrap_or(0.0);
+    assert!(responses >= 2.0, "{responses} responses streamed");
 }
 
 fn api_versions(connection: &mut RawConnection, version: i16) -> (i32, ApiVersionsResponse) {
@@ -440,7 +448,9 @@ fn acks_0_produce_expects_no_response_and_later_requests_still_match() {
     let sidecar = TestSidecar::start(cluster);
     let topic = unique_topic("acks0");
     cluster.create_topic(&topic, 1);
-    let records: String = (0..500).map(|i| format!("fire-and-forget-{i}\n")).collect();
+    // About 500 KB, in requests large enough to be streamed to the broker.
+    let records: String =
+        (0..500).map(|i| format!("fire-and-forget-{i}-{}\n", "x".repeat(1000))).collect();
     run_with_input(
         std::process::Command::new("kcat").args([
             "-b",
