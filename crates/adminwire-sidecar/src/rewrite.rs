@@ -5,7 +5,9 @@
 //! FindCoordinator, DescribeCluster, and the KIP-951 `NodeEndpoints` of Produce (v10+) and Fetch
 //! (v16+). Produce and Fetch are re-encoded only when they carry endpoints — after a leader
 //! change — so their record data is otherwise forwarded as it came, undecoded and uncopied
-//! (the decoder slices records out of the frame's `Bytes` without copying them).
+//! (the decoder slices records out of the frame's `Bytes` without copying them). A large Fetch
+//! response is streamed instead (see `stream`), and only its tail, where `NodeEndpoints` sits,
+//! is decoded and rewritten, in place and to the same length ([`rewrite_fetch_tail`]).
 
 use adminwire_protocol::wire::put_unsigned_varint;
 use bytes::{Bytes, BytesMut};
