@@ -97,6 +97,20 @@ fn kcat_json_metadata_maps_every_broker_and_leader_to_its_sidecar_listener() {
     }
 }
 
+/// Every record of `topic`, read through `bootstrap` with kcat to the end of the log, sorted.
+fn kcat_read_all(bootstrap: &str, topic: &str) -> Vec<String> {
+    let out = run(
+        std::process::Command::new("kcat")
+            .args(["-b", bootstrap, "-C", "-t", topic, "-e", "-q", "-f", "%s\n"]),
+        TOOL_TIMEOUT,
+    )
+    .unwrap();
+    let mut records: Vec<String> =
+        out.expect_success("kcat -C through the sidecar").lines().map(str::to_owned).collect();
+    records.sort_unstable();
+    records
+}
+
 #[test]
 fn records_go_through_and_come_back() {
     let cluster = Cluster::plain();
@@ -119,26 +133,9 @@ fn records_go_through_and_come_back() {
     )
     .unwrap();
     out.expect_success("kcat -P through the sidecar");
-    let out = run(
-        std::process::Command::new("kcat").args([
-            "-b",
-            &sidecar.bootstrap(),
-            "-C",
-            "-t",
-            &topic,
-            "-e",
-            "-q",
-            "-f",
-            "%s\n",
-        ]),
-        TOOL_TIMEOUT,
-    )
-    .unwrap();
-    let mut got: Vec<&str> = out.expect_success("kcat -C through the sidecar").lines().collect();
-    got.sort_unstable();
     let mut want: Vec<String> = (0..1000).map(|i| format!("record-{i}")).collect();
     want.sort_unstable();
-    assert_eq!(got, want);
+    assert_eq!(kcat_read_all(&sidecar.bootstrap(), &topic), want);
     assert!(sidecar.metric("adminwire_requests_total{api=\"Produce\"}").unwrap_or(0.0) >= 1.0);
     assert!(sidecar.metric("adminwire_requests_total{api=\"Fetch\"}").unwrap_or(0.0) >= 1.0);
 }
@@ -189,23 +186,7 @@ fn large_fetch_responses_stream_through_intact() {
     got.sort_unstable();
     assert!(got == want, "the Java consumer got {} records, not the 2000 sent", got.len());
 
-    let out = run(
-        std::process::Command::new("kcat").args([
-            "-b",
-            &sidecar.bootstrap(),
-            "-C",
-            "-t",
-            &topic,
-            "-e",
-            "-q",
-            "-f",
-            "%s\n",
-        ]),
-        TOOL_TIMEOUT,
-    )
-    .unwrap();
-    let mut got: Vec<&str> = out.expect_success("kcat -C through the sidecar").lines().collect();
-    got.sort_unstable();
+    let got = kcat_read_all(&sidecar.bootstrap(), &topic);
     assert!(got == want, "kcat got {} records, not the 2000 sent", got.len());
 
     let streamed = |direction| {
