@@ -54,8 +54,31 @@ impl TestSidecar {
     }
 
     /// A sidecar in front of `cluster`, with `tweak` applied to its configuration.
-    pub fn start_with(cluster: &Cluster, tweak: impl FnOnce(&mut Config)) -> Self {
+    pub fn start_with(cluster: &Cluster, tweak: impl Fn(&mut Config)) -> Self {
         init_logging();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("test-sidecar")
+            .build()
+            .expect("a tokio runtime");
+        // A port found free can be taken before the sidecar binds it; then it tries other ports.
+        let mut attempts = 5;
+        loop {
+            let (config, broker_ports) = Self::config(cluster, &tweak);
+            match runtime.block_on(adminwire_sidecar::start(config)) {
+                Ok(running) => return Self { running, runtime, broker_ports },
+                Err(e) if attempts > 1 && e.to_string().contains("Address already in use") => {
+                    attempts -= 1;
+                }
+                Err(e) => panic!("the sidecar starts: {e:#}"),
+            }
+        }
+    }
+
+    /// A configuration for `cluster` on ports found free, with `tweak` applied, and the port of
+    /// each broker's listener.
+    fn config(cluster: &Cluster, tweak: &impl Fn(&mut Config)) -> (Config, Vec<(i32, u16)>) {
         let mut config = Config::default();
         config.upstream.bootstrap_servers =
             cluster.bootstrap().split(',').map(str::to_owned).collect();
@@ -75,15 +98,7 @@ impl TestSidecar {
         config.admin.listen = Some(SocketAddr::from(([127, 0, 0, 1], free_port())));
         config.limits.shutdown_drain_ms = 5_000;
         tweak(&mut config);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .thread_name("test-sidecar")
-            .build()
-            .expect("a tokio runtime");
-        let running =
-            runtime.block_on(adminwire_sidecar::start(config)).expect("the sidecar starts");
-        Self { running, runtime, broker_ports }
+        (config, broker_ports)
     }
 
     /// The bootstrap address clients use.
