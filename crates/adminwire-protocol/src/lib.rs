@@ -46,7 +46,7 @@ pub use codec::{
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub use frame::{
     DEFAULT_MAX_FRAME_SIZE, FrameError, FrameReader, RequestFrame, RequestHeaderPeek,
-    ResponseFrame, SIZE_PREFIX_LEN, peek_request_header,
+    ResponseFrame, SIZE_PREFIX_LEN, peek_correlation_id, peek_request_header,
 };
 pub use generated::error_code::ErrorCode;
 pub use generated::*;

@@ -225,6 +225,19 @@ pub fn tagged_fields<'a>(
     Ok((rest, unknown))
 }
 
+/// Skips a tagged-field section without keeping anything of it: for walking a message whose
+/// tagged fields do not matter to the walker.
+pub fn skip_tagged_fields(input: &[u8]) -> PResult<'_, ()> {
+    let (mut input, count) = unsigned_varint(input)?;
+    for _ in 0..count {
+        let (rest, _tag) = unsigned_varint(input)?;
+        let (rest, size) = unsigned_varint(rest)?;
+        let (rest, _value) = nom::bytes::complete::take(size)(rest)?;
+        input = rest;
+    }
+    Ok((input, ()))
+}
+
 /// Decodes a known tagged field's value, which must fill exactly the bytes it declared.
 pub fn tagged_value<'a, T>(
     tag: u32,

@@ -9,8 +9,9 @@
 
 use std::ops::RangeInclusive;
 
-use adminwire_protocol::wire::{PResult, int16, int32, int64, unsigned_varint};
+use adminwire_protocol::wire::{PResult, int16, int32, int64, skip_tagged_fields, unsigned_varint};
 use adminwire_protocol::{DecodeError, DecodeErrorKind};
+use nom::bytes::complete::take;
 
 /// The Fetch versions walked here: those with `NodeEndpoints`, up to the newest reviewed.
 pub const VERSIONS: RangeInclusive<i16> = 16..=18;
@@ -142,14 +143,14 @@ fn start(input: &[u8]) -> PResult<'_, u32> {
 
 /// The topic id and the partition count.
 fn topic_head(input: &[u8]) -> PResult<'_, u32> {
-    let (input, _topic_id) = take(input, 16)?;
+    let (input, _topic_id) = take(16usize)(input)?;
     array_length(input)
 }
 
 /// A partition's fields before its records, and the records' length (0 for null).
 fn partition_head(input: &[u8]) -> PResult<'_, usize> {
     // partition_index, error_code, high_watermark, last_stable_offset, log_start_offset
-    let (input, _) = take(input, 4 + 2 + 8 + 8 + 8)?;
+    let (input, _) = take(4usize + 2 + 8 + 8 + 8)(input)?;
     let (mut input, aborted) = unsigned_varint(input)?;
     // A nullable array: 0 is null, N + 1 is N transactions.
     for _ in 1..aborted {
@@ -170,27 +171,6 @@ fn array_length(input: &[u8]) -> PResult<'_, u32> {
         0 => Err(nom::Err::Failure(DecodeError::new(DecodeErrorKind::NullNotAllowed))),
         n => Ok((input, n - 1)),
     }
-}
-
-fn skip_tagged_fields(input: &[u8]) -> PResult<'_, ()> {
-    let (mut input, count) = unsigned_varint(input)?;
-    for _ in 0..count {
-        let (rest, _tag) = unsigned_varint(input)?;
-        let (rest, size) = unsigned_varint(rest)?;
-        let (rest, _) = take(rest, size as usize)?;
-        input = rest;
-    }
-    Ok((input, ()))
-}
-
-fn take(input: &[u8], n: usize) -> PResult<'_, &[u8]> {
-    if input.len() < n {
-        return Err(nom::Err::Error(DecodeError::new(DecodeErrorKind::Truncated {
-            remaining: input.len(),
-        })));
-    }
-    let (taken, rest) = input.split_at(n);
-    Ok((rest, taken))
 }
 
 #[cfg(test)]

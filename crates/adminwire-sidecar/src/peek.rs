@@ -1,7 +1,7 @@
 //! Reading one field of a Kafka request without decoding it: Produce's `acks`, which says whether
 //! a response will come at all.
 
-use adminwire_protocol::wire::unsigned_varint;
+use adminwire_protocol::wire::{skip_tagged_fields, unsigned_varint};
 
 /// The `acks` of a Produce request payload (header and body, no size prefix), or `None` if the
 /// bytes end early. Produce v9+ is flexible (request header v2, compact strings).
@@ -9,7 +9,7 @@ pub fn produce_acks(payload: &[u8], version: i16) -> Option<i16> {
     let flexible = version >= 9;
     // api_key, api_version, correlation_id, then client_id: always a classic nullable string.
     let rest = skip_classic_string(payload.get(8..)?)?;
-    let rest = if flexible { skip_tagged_fields(rest)? } else { rest };
+    let rest = if flexible { skip_tagged_fields(rest).ok()?.0 } else { rest };
     // transactional_id (v3+; the only versions Kafka 4 accepts).
     let rest = if flexible { skip_compact_string(rest)? } else { skip_classic_string(rest)? };
     let acks = rest.get(..2)?;
@@ -25,16 +25,6 @@ fn skip_classic_string(input: &[u8]) -> Option<&[u8]> {
 fn skip_compact_string(input: &[u8]) -> Option<&[u8]> {
     let (rest, len_plus_one) = unsigned_varint(input).ok()?;
     rest.get((len_plus_one as usize).saturating_sub(1)..)
-}
-
-fn skip_tagged_fields(input: &[u8]) -> Option<&[u8]> {
-    let (mut rest, count) = unsigned_varint(input).ok()?;
-    for _ in 0..count {
-        let (after_tag, _tag) = unsigned_varint(rest).ok()?;
-        let (after_size, size) = unsigned_varint(after_tag).ok()?;
-        rest = after_size.get(size as usize..)?;
-    }
-    Some(rest)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use adminwire_protocol::{FrameError, RequestHeaderPeek, SIZE_PREFIX_LEN};
+use adminwire_protocol::{FrameError, RequestHeaderPeek, SIZE_PREFIX_LEN, peek_correlation_id};
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::{ApiKey, ResponseHeader};
 use kafka_protocol::protocol::{Decodable, Encodable};
@@ -85,24 +85,51 @@ struct Route {
     correlation_id: i32,
     api_key: i16,
     version: i16,
-    /// A request the sidecar sent itself on the client's connection (an admin command's): its
-    /// response goes back to the command as it came, for no client ever reads it.
-    internal: bool,
-    to: oneshot::Sender<Result<Response, CloseReason>>,
+    to: Destination,
+}
+
+/// Who a broker response is for.
+#[derive(Debug)]
+enum Destination {
+    /// The client whose request it answers: rewritten where it carries addresses, or streamed.
+    Client(ToClient),
+    /// The sidecar, for a request it sent itself on the client's connection (an admin command's):
+    /// the response goes back to the command as it came, for no client ever reads it.
+    Sidecar(oneshot::Sender<Result<Bytes, CloseReason>>),
 }
 
 impl Route {
     /// The route of a client's request forwarded to the broker.
-    fn to_client(
-        header: RequestHeaderPeek,
-        to: oneshot::Sender<Result<Response, CloseReason>>,
-    ) -> Self {
+    fn to_client(header: RequestHeaderPeek, to: ToClient) -> Self {
         Self {
             correlation_id: header.correlation_id,
             api_key: header.api_key,
             version: header.api_version,
-            internal: false,
-            to,
+            to: Destination::Client(to),
+        }
+    }
+
+    /// Whether the response can be streamed to its client (see `stream_shape`).
+    fn streams(&self) -> bool {
+        matches!(self.to, Destination::Client(_))
+            && stream_shape(self.api_key, self.version).is_some()
+    }
+
+    /// The route's correlation id, where its client's response goes, and how it streams; or the
+    /// route back if it does not stream.
+    fn into_stream(self) -> Result<(i32, ToClient, Shape), Self> {
+        match (self.to, stream_shape(self.api_key, self.version)) {
+            (Destination::Client(to), Some(shape)) => Ok((self.correlation_id, to, shape)),
+            (to, _) => Err(Self { to, ..self }),
+        }
+    }
+
+    /// Tells whoever waits for the response that it will not come.
+    fn fail(self, reason: CloseReason) {
+        // A receiver that is gone no longer waits.
+        match self.to {
+            Destination::Client(to) => drop(to.send(Err(reason))),
+            Destination::Sidecar(to) => drop(to.send(Err(reason))),
         }
     }
 }
@@ -122,6 +149,9 @@ enum Response {
 }
 
 type ClientWriter = BufWriter<OwnedWriteHalf>;
+
+/// Where a client's response goes: to `write_client`, through the response's slot.
+type ToClient = oneshot::Sender<Result<Response, CloseReason>>;
 
 /// Responses this large, or larger, whose bytes pass through untouched are streamed rather than
 /// gathered first: the client starts receiving sooner, and the bytes skip user space.
@@ -291,7 +321,7 @@ async fn read_client(
             }
         }
         if !upstream_lost.is_cancelled()
-            && let Some((header, respond)) = streamable_request(&buf, shared)?
+            && let Some((header, frame_len, respond)) = streamable_request(&buf, shared)?
             && let Some(pipe) = pipe_for(&mut pipe)
         {
             let to = if respond {
@@ -303,8 +333,14 @@ async fn read_client(
             if let Some(to) = to {
                 let _ = routes.send(Route::to_client(header, to));
             }
-            stream_request(header, &mut client, upstream, &mut buf, pipe, shared).await?;
+            stream_request(header, frame_len, &mut client, upstream, &mut buf, pipe, shared)
+                .await?;
             continue;
+        }
+        // A frame too big for the buffer, and not streamed: make room for the rest of it, which
+        // the reader already checked against the frame limit.
+        if let Some(size) = shared.frames.frame_size(&buf)? {
+            buf.reserve((SIZE_PREFIX_LEN + size).saturating_sub(buf.len()));
         }
         flush(upstream, &mut outgoing, shared).await?;
 
@@ -324,11 +360,6 @@ async fn read_client(
             }
             Err(_idle) => {}
         }
-        // A frame too big for the buffer: make room for the rest of it, which the reader already
-        // checked against the frame limit.
-        if let Some(size) = shared.frames.frame_size(&buf)? {
-            buf.reserve((size + 4).saturating_sub(buf.len()));
-        }
     }
 }
 
@@ -341,7 +372,7 @@ async fn take_slot(
     upstream: &mut OwnedWriteHalf,
     outgoing: &mut BytesMut,
     shared: &Shared,
-) -> Result<oneshot::Sender<Result<Response, CloseReason>>, CloseReason> {
+) -> Result<ToClient, CloseReason> {
     let permit = match slots.try_reserve() {
         Ok(permit) => permit,
         Err(_) => {
@@ -357,16 +388,18 @@ async fn take_slot(
     Ok(to)
 }
 
-/// The header of the request `buf` starts with, and whether it expects a response, if it is a
-/// large one still arriving that goes to the broker as it is — and so can be streamed there. A
-/// Produce request waits until its `acks` has arrived, which says whether a response will come.
+/// The header and length of the request `buf` starts with, and whether it expects a response, if
+/// it is a large one still arriving that goes to the broker as it is — and so can be streamed
+/// there. A Produce request waits until its `acks` has arrived, which says whether a response
+/// will come.
 fn streamable_request(
     buf: &[u8],
     shared: &Shared,
-) -> Result<Option<(RequestHeaderPeek, bool)>, CloseReason> {
+) -> Result<Option<(RequestHeaderPeek, usize, bool)>, CloseReason> {
     let Some(size) = shared.frames.frame_size(buf)? else { return Ok(None) };
+    let frame_len = SIZE_PREFIX_LEN + size;
     let payload = &buf[SIZE_PREFIX_LEN..];
-    if SIZE_PREFIX_LEN + size - buf.len() < STREAM_FROM {
+    if frame_len - buf.len() < STREAM_FROM {
         return Ok(None);
     }
     let Ok(header) = adminwire_protocol::peek_request_header(payload) else { return Ok(None) };
@@ -376,23 +409,23 @@ fn streamable_request(
         return Ok(None);
     }
     match handle(header, payload, shared)? {
-        Handling::Forward { respond } => Ok(Some((header, respond))),
+        Handling::Forward { respond } => Ok(Some((header, frame_len, respond))),
         Handling::Answer(_) | Handling::Admin => Ok(None),
     }
 }
 
-/// Passes the large request `buf` starts with on to the broker while the client is still sending
-/// it: what has arrived, then the rest socket to socket through the pipe.
+/// Passes the large request of `frame_len` bytes that `buf` starts with on to the broker while
+/// the client is still sending it: what has arrived, then the rest socket to socket through the
+/// pipe.
 async fn stream_request(
     header: RequestHeaderPeek,
+    frame_len: usize,
     client: &mut OwnedReadHalf,
     upstream: &mut OwnedWriteHalf,
     buf: &mut BytesMut,
     pipe: &mut splice::Pipe,
     shared: &Shared,
 ) -> Result<(), CloseReason> {
-    let frame_len =
-        SIZE_PREFIX_LEN + shared.frames.frame_size(buf)?.expect("checked by the caller");
     shared.metrics.request(header.api_key, frame_len);
     shared.metrics.bytes_to_broker(frame_len);
     shared.metrics.request_streamed();
@@ -455,7 +488,7 @@ async fn read_upstream(
     }
     let reason = reason.to_string();
     for route in pending {
-        let _ = route.to.send(Err(CloseReason::UpstreamLost(reason.clone())));
+        route.fail(CloseReason::UpstreamLost(reason.clone()));
     }
     Ok(())
 }
@@ -478,14 +511,21 @@ async fn deliver_responses(
                 pending.push_back(route);
             }
             let route: Route = pending.pop_front().ok_or(CloseReason::Unsolicited)?;
-            check_correlation_id(&route, frame.correlation_id)?;
+            if frame.correlation_id != route.correlation_id {
+                return Err(CloseReason::OutOfOrder {
+                    expected: route.correlation_id,
+                    got: frame.correlation_id,
+                });
+            }
             shared.metrics.bytes_to_client(frame.bytes.len());
-            let response = if route.internal {
-                Ok(Response::Whole(frame.bytes.freeze()))
-            } else {
-                answer_for_client(&route, frame.bytes.freeze(), shared).map(Response::Whole)
-            };
-            let _ = route.to.send(response);
+            let frame = frame.bytes.freeze();
+            match route.to {
+                Destination::Sidecar(to) => drop(to.send(Ok(frame))),
+                Destination::Client(to) => {
+                    let answer = answer_for_client(route.api_key, route.version, frame, shared);
+                    drop(to.send(answer.map(Response::Whole)));
+                }
+            }
         }
         // The start of a response that has not all arrived: stream it if it is large and can be,
         // else make room for the rest of it (the reader checked its size against the limit).
@@ -495,18 +535,23 @@ async fn deliver_responses(
                 pending.push_back(route);
             }
             if frame_len - buf.len() >= STREAM_FROM
-                && let Some(correlation_id) = buf.get(SIZE_PREFIX_LEN..SIZE_PREFIX_LEN + 4)
-                && let Some(shape) = pending.front().and_then(stream_shape)
+                && let Ok(correlation_id) = peek_correlation_id(&buf[SIZE_PREFIX_LEN..])
+                && pending.front().is_some_and(Route::streams)
                 && let Some(pipe) = pipe_for(&mut pipe)
+                && let Some(route) = pending.pop_front()
             {
-                let route = pending.pop_front().expect("checked above");
-                let correlation_id =
-                    i32::from_be_bytes(correlation_id.try_into().expect("4 bytes"));
-                check_correlation_id(&route, correlation_id)?;
-                shared.metrics.bytes_to_client(frame_len);
-                shared.metrics.response_streamed();
-                stream(&mut upstream, &mut buf, frame_len, (route, shape), pipe, shared).await?;
-                continue;
+                match route.into_stream() {
+                    Ok((expected, to, shape)) => {
+                        if correlation_id != expected {
+                            return Err(CloseReason::OutOfOrder { expected, got: correlation_id });
+                        }
+                        shared.metrics.bytes_to_client(frame_len);
+                        shared.metrics.response_streamed();
+                        stream(&mut upstream, &mut buf, frame_len, to, shape, pipe, shared).await?;
+                        continue;
+                    }
+                    Err(route) => pending.push_front(route),
+                }
             }
             buf.reserve(frame_len - buf.len());
         }
@@ -528,25 +573,17 @@ async fn deliver_responses(
     }
 }
 
-fn check_correlation_id(route: &Route, got: i32) -> Result<(), CloseReason> {
-    if got == route.correlation_id {
-        Ok(())
-    } else {
-        Err(CloseReason::OutOfOrder { expected: route.correlation_id, got })
-    }
-}
-
-/// How the response for `route` can be streamed, if it can: the sidecar's own requests' responses
-/// go back whole to the command that sent them, and most responses that carry addresses must be
-/// whole to be rewritten.
-fn stream_shape(route: &Route) -> Option<Shape> {
-    let api = ApiKey::try_from(route.api_key).ok()?;
-    if route.internal || api == ApiKey::ApiVersions {
+/// How a client's response of `api_key` at `version` can be streamed, if it can: most responses
+/// that carry addresses must be whole to be rewritten. (The sidecar's own requests' responses go
+/// back whole to the command that sent them.)
+fn stream_shape(api_key: i16, version: i16) -> Option<Shape> {
+    let api = ApiKey::try_from(api_key).ok()?;
+    if api == ApiKey::ApiVersions {
         None
-    } else if !rewrite::needs_rewrite(api, route.version) {
+    } else if !rewrite::needs_rewrite(api, version) {
         Some(Shape::Untouched)
-    } else if api == ApiKey::Fetch && fetch_walk::VERSIONS.contains(&route.version) {
-        Some(Shape::Fetch(route.version))
+    } else if api == ApiKey::Fetch && fetch_walk::VERSIONS.contains(&version) {
+        Some(Shape::Fetch(version))
     } else {
         None
     }
@@ -573,13 +610,14 @@ async fn stream(
     upstream: &mut OwnedReadHalf,
     buf: &mut BytesMut,
     frame_len: usize,
-    (route, shape): (Route, Shape),
+    to: ToClient,
+    shape: Shape,
     pipe: &mut splice::Pipe,
     shared: &Arc<Shared>,
 ) -> Result<(), CloseReason> {
     let (lend, lent) = oneshot::channel();
     let (give_back, given_back) = oneshot::channel();
-    let _ = route.to.send(Ok(Response::Streamed { lend, give_back: given_back }));
+    let _ = to.send(Ok(Response::Streamed { lend, give_back: given_back }));
     // The writer comes when every earlier response is written; none of those waits on this side.
     let Ok(mut client) = lent.await else {
         return Err(CloseReason::Client(std::io::ErrorKind::BrokenPipe.into()));
@@ -609,21 +647,22 @@ async fn stream(
 
 /// The bytes the client gets for a broker response: as they came, or with addresses rewritten.
 fn answer_for_client(
-    route: &Route,
+    api_key: i16,
+    version: i16,
     frame: Bytes,
     shared: &Arc<Shared>,
 ) -> Result<Bytes, CloseReason> {
-    let Ok(api) = ApiKey::try_from(route.api_key) else { return Ok(frame) };
-    if !rewrite::needs_rewrite(api, route.version) && api != ApiKey::ApiVersions {
+    let Ok(api) = ApiKey::try_from(api_key) else { return Ok(frame) };
+    if !rewrite::needs_rewrite(api, version) && api != ApiKey::ApiVersions {
         // The hot path: most responses carry no broker address and go back as they came.
         return Ok(frame);
     }
     if api == ApiKey::ApiVersions {
-        return api_versions::rewrite_response(route.version, &frame)
+        return api_versions::rewrite_response(version, &frame)
             .map(BytesMut::freeze)
             .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")));
     }
-    match rewrite::rewrite_response(api, route.version, &frame, &Advertiser(Arc::clone(shared))) {
+    match rewrite::rewrite_response(api, version, &frame, &Advertiser(Arc::clone(shared))) {
         Ok(None) => Ok(frame),
         Ok(Some(rewritten)) => Ok(rewritten.freeze()),
         Err(e) => {
@@ -706,8 +745,7 @@ impl Upstream<'_> {
             correlation_id,
             api_key: api as i16,
             version,
-            internal: true,
-            to,
+            to: Destination::Sidecar(to),
         });
         self.writer
             .write_all(&frame)
@@ -724,13 +762,7 @@ impl Upstream<'_> {
             Err(_) => return Err(CallError::Timeout { api }),
             Ok(Err(_)) => return Err(CallError::Closed(CloseReason::UpstreamClosed)),
             Ok(Ok(Err(reason))) => return Err(CallError::Closed(reason)),
-            Ok(Ok(Ok(Response::Whole(frame)))) => frame,
-            // `streams` never picks the sidecar's own requests; were it to, this says so.
-            Ok(Ok(Ok(Response::Streamed { .. }))) => {
-                return Err(CallError::Closed(CloseReason::Rewrite(
-                    "the response to the sidecar's own request was streamed".into(),
-                )));
-            }
+            Ok(Ok(Ok(frame))) => frame,
         };
         let decode_error =
             |e: anyhow::Error| CallError::Decode { api, version, reason: e.to_string() };

@@ -324,10 +324,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_fetch_response_that_does_not_parse_is_refused() {
-        // A valid size prefix and correlation id, then a null topic array.
+        // A valid size prefix, then zeros: correlation id 0, no tags, and at offset 19, after
+        // throttle time, error code and session id, a null topic array.
         let mut frame = vec![0u8; 200_000];
         frame[..4].copy_from_slice(&(200_000 - 4i32).to_be_bytes());
-        frame[20] = 0;
         let (result, _, _) = pass(frame.clone(), frame.len(), 8, Shape::Fetch(17)).await;
         assert!(matches!(result, Err(StreamError::Malformed(_))), "{result:?}");
     }
