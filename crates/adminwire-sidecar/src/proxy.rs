@@ -109,18 +109,12 @@ impl Route {
         }
     }
 
-    /// Whether the response can be streamed to its client (see `stream_shape`).
-    fn streams(&self) -> bool {
-        matches!(self.to, Destination::Client(_))
-            && stream_shape(self.api_key, self.version).is_some()
-    }
-
-    /// The route's correlation id, where its client's response goes, and how it streams; or the
-    /// route back if it does not stream.
-    fn into_stream(self) -> Result<(i32, ToClient, Shape), Self> {
-        match (self.to, stream_shape(self.api_key, self.version)) {
-            (Destination::Client(to), Some(shape)) => Ok((self.correlation_id, to, shape)),
-            (to, _) => Err(Self { to, ..self }),
+    /// How the response can be streamed to its client, if it can (see `stream_shape`); the
+    /// sidecar's own requests' responses never are.
+    fn client_stream_shape(&self) -> Option<Shape> {
+        match self.to {
+            Destination::Client(_) => stream_shape(self.api_key, self.version),
+            Destination::Sidecar(_) => None,
         }
     }
 
@@ -536,22 +530,19 @@ async fn deliver_responses(
             }
             if frame_len - buf.len() >= STREAM_FROM
                 && let Ok(correlation_id) = peek_correlation_id(&buf[SIZE_PREFIX_LEN..])
-                && pending.front().is_some_and(Route::streams)
+                && let Some(shape) = pending.front().and_then(Route::client_stream_shape)
                 && let Some(pipe) = pipe_for(&mut pipe)
-                && let Some(route) = pending.pop_front()
+                // A client's route, as its shape says.
+                && let Some(Route { correlation_id: expected, to: Destination::Client(to), .. }) =
+                    pending.pop_front()
             {
-                match route.into_stream() {
-                    Ok((expected, to, shape)) => {
-                        if correlation_id != expected {
-                            return Err(CloseReason::OutOfOrder { expected, got: correlation_id });
-                        }
-                        shared.metrics.bytes_to_client(frame_len);
-                        shared.metrics.response_streamed();
-                        stream(&mut upstream, &mut buf, frame_len, to, shape, pipe, shared).await?;
-                        continue;
-                    }
-                    Err(route) => pending.push_front(route),
+                if correlation_id != expected {
+                    return Err(CloseReason::OutOfOrder { expected, got: correlation_id });
                 }
+                shared.metrics.bytes_to_client(frame_len);
+                shared.metrics.response_streamed();
+                stream(&mut upstream, &mut buf, frame_len, to, shape, pipe, shared).await?;
+                continue;
             }
             buf.reserve(frame_len - buf.len());
         }

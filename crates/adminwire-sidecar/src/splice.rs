@@ -1,5 +1,6 @@
-//! Moving bytes from the broker's socket to the client's without copying them through the
-//! sidecar: `splice(2)` into a pipe and out of it again, so the kernel hands the pages over.
+//! Moving bytes from one socket to another (broker to client for a large response, client to
+//! broker for a large request) without copying them through the sidecar: `splice(2)` into a pipe
+//! and out of it again, so the kernel hands the pages over.
 //!
 //! Copying record data in and out of user space was most of the sidecar's CPU when consumers
 //! fetch (the kernel's copy routines alone were about 40% of it); on a machine where the brokers
@@ -9,8 +10,8 @@
 //! the Rust runtime ignores SIGPIPE in every binary it starts, so the splice fails with EPIPE.
 //!
 //! The pipe is emptied before each refill, so neither splice ever waits on the pipe: a splice into
-//! it that would block means the broker's socket has nothing yet, and one out of it that would
-//! block means the client's socket is full. Only the sockets' readiness is awaited.
+//! it that would block means the source socket has nothing yet, and one out of it that would
+//! block means the destination socket is full. Only the sockets' readiness is awaited.
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -35,9 +36,9 @@ pub struct Pipe {
 /// Which side of a splice failed.
 #[derive(Debug)]
 pub enum SpliceError {
-    /// Reading the broker's socket failed, or it closed early.
+    /// Reading the source socket failed, or it closed early.
     From(io::Error),
-    /// Writing the client's socket failed.
+    /// Writing the destination socket failed.
     To(io::Error),
 }
 

@@ -128,11 +128,10 @@ impl Passage<'_> {
                 Some(Part::Tail) => {
                     self.read_exactly(self.frame_len - end).await?;
                     let tail = &mut self.buffered[walked - self.base..];
-                    match rewrite::rewrite_fetch_tail(tail, version, advertise)? {
-                        TailOutcome::Dropped => {
-                            debug!("NodeEndpoints did not fit once rewritten; dropped")
-                        }
-                        TailOutcome::Untouched | TailOutcome::Rewritten => {}
+                    if rewrite::rewrite_fetch_tail(tail, version, advertise)?
+                        == TailOutcome::Dropped
+                    {
+                        debug!("NodeEndpoints did not fit once rewritten; dropped");
                     }
                     return self.send(self.buffered.len()).await;
                 }
