@@ -11,6 +11,7 @@ use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::{ApiKey, ApiVersionsResponse, ResponseHeader};
 use kafka_protocol::protocol::Decodable;
 
+use crate::kafka_call::Versions;
 use crate::kafka_frame;
 
 /// What the sidecar does with an API's requests and responses.
@@ -123,21 +124,30 @@ pub fn reviewed(api_key: i16) -> Option<(ApiKey, i16, Policy)> {
     REVIEWED.iter().copied().find(|(a, _, _)| *a == api)
 }
 
+/// The versions of an API the sidecar passes, whatever the broker's: `None` for an API it never
+/// passes. The broker's own range narrows this further (see [`narrow`]); a request outside it
+/// the broker refuses itself, as it would directly.
+pub fn offered(api_key: i16) -> Option<(ApiKey, i16, i16)> {
+    let (api, reviewed_max, policy) = reviewed(api_key)?;
+    let max = match policy {
+        Policy::Withhold => return None,
+        Policy::UpTo(cap) => cap.min(reviewed_max),
+        Policy::Forward | Policy::Rewrite => reviewed_max,
+    };
+    // SaslHandshake v0 is followed by raw, unframed SASL tokens; v1 frames them in
+    // SaslAuthenticate, which a frame-by-frame proxy can pass. (Every version that needs a
+    // rewrite is one the crate decodes: a test checks it.)
+    let min = if api == ApiKey::SaslHandshake { 1 } else { 0 };
+    Some((api, min, max))
+}
+
 /// The broker's ranges narrowed to what the sidecar passes safely, plus the extension's keys.
 pub fn narrow(broker: &[ApiVersion]) -> Vec<ApiVersion> {
     let mut offered: Vec<ApiVersion> = broker
         .iter()
         .filter_map(|v| {
-            let (api, reviewed_max, policy) = reviewed(v.api_key)?;
-            let max = match policy {
-                Policy::Withhold => return None,
-                Policy::UpTo(cap) => v.max_version.min(reviewed_max).min(cap),
-                Policy::Forward | Policy::Rewrite => v.max_version.min(reviewed_max),
-            };
-            // SaslHandshake v0 is followed by raw, unframed SASL tokens; v1 frames them in
-            // SaslAuthenticate, which a frame-by-frame proxy can pass.
-            let min =
-                if api == ApiKey::SaslHandshake { v.min_version.max(1) } else { v.min_version };
+            let (_, min, max) = offered(v.api_key)?;
+            let (min, max) = (v.min_version.max(min), v.max_version.min(max));
             (min <= max).then(|| {
                 ApiVersion::default()
                     .with_api_key(v.api_key)
@@ -163,8 +173,13 @@ pub fn max_version() -> i16 {
     ApiKey::ApiVersions.valid_versions().max
 }
 
-/// Rewrites the broker's ApiVersions response frame (size prefix included) for the client.
-pub fn rewrite_response(version: i16, frame: &Bytes) -> anyhow::Result<BytesMut> {
+/// Rewrites the broker's ApiVersions response frame (size prefix included) for the client, and
+/// returns the broker's own ranges beside it (what the sidecar may send that broker itself), unless
+/// the broker answered with an error.
+pub fn rewrite_response(
+    version: i16,
+    frame: &Bytes,
+) -> anyhow::Result<(BytesMut, Option<Versions>)> {
     // ApiVersions responses always use response header v0, and a broker that does not support the
     // request's version answers in version 0 with UNSUPPORTED_VERSION (35), so that any client can
     // read it and retry lower.
@@ -174,8 +189,9 @@ pub fn rewrite_response(version: i16, frame: &Bytes) -> anyhow::Result<BytesMut>
     let header = ResponseHeader::decode(&mut input, 0)?;
     let mut body = ApiVersionsResponse::decode(&mut input, version)?;
     anyhow::ensure!(input.is_empty(), "{} trailing bytes in ApiVersions response", input.len());
+    let broker = (body.error_code == 0).then(|| Versions::from_response(&body));
     body.api_keys = narrow(&body.api_keys);
-    kafka_frame::response(&header, 0, &body, version)
+    Ok((kafka_frame::response(&header, 0, &body, version)?, broker))
 }
 
 /// The answer to an ApiVersions request newer than the sidecar knows: version 0 with
@@ -225,6 +241,22 @@ mod tests {
             let (_, _, policy) = reviewed(*api as i16).unwrap();
             assert_eq!(policy, Policy::Rewrite, "{api:?} (from v{from})");
         }
+    }
+
+    #[test]
+    fn every_version_that_needs_a_rewrite_can_be_decoded() {
+        for (api, from) in crate::rewrite::REWRITTEN {
+            assert!(*from >= api.valid_versions().min, "{api:?} is rewritten from v{from}");
+        }
+    }
+
+    #[test]
+    fn versions_outside_what_is_offered_are_not_passed() {
+        assert_eq!(offered(ApiKey::SaslHandshake as i16), Some((ApiKey::SaslHandshake, 1, 1)));
+        assert_eq!(offered(ApiKey::DescribeQuorum as i16), Some((ApiKey::DescribeQuorum, 0, 1)));
+        assert_eq!(offered(ApiKey::ShareFetch as i16), None);
+        assert_eq!(offered(4242), None);
+        assert_eq!(offered(ApiKey::Produce as i16), Some((ApiKey::Produce, 0, 13)));
     }
 
     fn range(api: i16, min: i16, max: i16) -> ApiVersion {

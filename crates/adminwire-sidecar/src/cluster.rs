@@ -3,34 +3,44 @@
 
 use std::sync::Arc;
 
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse, ResponseHeader};
-use kafka_protocol::protocol::Decodable;
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::MetadataRequest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
-use crate::kafka_frame;
+use crate::kafka_call;
 use crate::server::{Shared, Target};
-
-const METADATA_VERSION: i16 = 12;
 
 /// The brokers (node id, host, port) as a bootstrap server reports them.
 pub async fn fetch_brokers(shared: &Arc<Shared>) -> anyhow::Result<Vec<(i32, String, i32)>> {
     let mut stream = shared.connect_upstream(Target::Bootstrap).await?;
-    // No topics: only the brokers are wanted.
-    let body = MetadataRequest::default().with_topics(Some(Vec::new()));
-    let out = kafka_frame::request(ApiKey::Metadata, METADATA_VERSION, 1, &body)?;
-
-    let exchange = async {
-        stream.write_all(&out).await?;
-        let size = stream.read_i32().await?;
-        let size = usize::try_from(size).ok().filter(|s| *s <= shared.frames.max_frame_size());
-        let size = size.ok_or_else(|| anyhow::anyhow!("bad Metadata response size"))?;
-        let mut frame = vec![0; size];
-        stream.read_exact(&mut frame).await?;
-        anyhow::Ok(frame)
+    let ask = async {
+        let versions =
+            exchange(&mut stream, kafka_call::encode_api_versions(None)?, shared).await?;
+        let versions = kafka_call::decode_api_versions(&versions)?;
+        let version = versions.pick::<MetadataRequest>()?;
+        // No topics: only the brokers are wanted.
+        let body = MetadataRequest::default().with_topics(Some(Vec::new()));
+        let frame = kafka_call::encode(&body, version, 1, None)?;
+        let frame = exchange(&mut stream, frame, shared).await?;
+        kafka_call::decode::<MetadataRequest>(&frame, version)
     };
-    let frame = tokio::time::timeout(shared.config.connect_timeout() * 2, exchange).await??;
-    let mut input = bytes::Bytes::from(frame);
-    ResponseHeader::decode(&mut input, ApiKey::Metadata.response_header_version(METADATA_VERSION))?;
-    let response = MetadataResponse::decode(&mut input, METADATA_VERSION)?;
+    let response = tokio::time::timeout(shared.config.connect_timeout() * 2, ask).await??;
     Ok(response.brokers.into_iter().map(|b| (b.node_id.0, b.host.to_string(), b.port)).collect())
+}
+
+/// Sends one request frame and reads its response frame, size prefix included.
+async fn exchange(
+    stream: &mut TcpStream,
+    request: BytesMut,
+    shared: &Shared,
+) -> anyhow::Result<Bytes> {
+    stream.write_all(&request).await?;
+    let size = stream.read_i32().await?;
+    let size = usize::try_from(size).ok().filter(|s| *s <= shared.frames.max_frame_size());
+    let size = size.ok_or_else(|| anyhow::anyhow!("bad response size"))?;
+    let mut frame = vec![0; 4 + size];
+    frame[..4].copy_from_slice(&(size as i32).to_be_bytes());
+    stream.read_exact(&mut frame[4..]).await?;
+    Ok(Bytes::from(frame))
 }

@@ -58,6 +58,12 @@ pub struct Flags {
     /// Close a connection with nothing outstanding after this long without a request.
     #[arg(long, env = "ADMINWIRE_IDLE_TIMEOUT_MS")]
     pub idle_timeout_ms: Option<u64>,
+    /// The most connections from one client address at once (0: no limit).
+    #[arg(long, env = "ADMINWIRE_MAX_CONNECTIONS_PER_IP")]
+    pub max_connections_per_ip: Option<usize>,
+    /// Close a client that takes none of its responses' bytes for this long.
+    #[arg(long, env = "ADMINWIRE_WRITE_TIMEOUT_MS")]
+    pub write_timeout_ms: Option<u64>,
 }
 
 /// The whole configuration, as the file spells it.
@@ -114,8 +120,31 @@ pub struct Limits {
     pub max_frame_bytes: usize,
     pub max_in_flight_per_connection: usize,
     pub max_connections: usize,
+    /// The most connections from one client address at once (0: no limit). Brokers see every
+    /// client as the sidecar's address, so their own per-IP limits cannot tell clients apart.
+    pub max_connections_per_ip: usize,
     pub idle_timeout_ms: u64,
+    /// A client that takes no bytes of its responses for this long is closed.
+    pub write_timeout_ms: u64,
+    /// The most response bytes held for one client at once; past it the sidecar stops reading the
+    /// broker's responses for that client until it catches up.
+    pub max_queued_response_bytes: usize,
     pub shutdown_drain_ms: u64,
+    /// What one admin-extension request may ask for.
+    pub admin: AdminLimits,
+}
+
+/// Caps on one admin-extension request (keys 30000-30009): its bytes, and the topics, partitions
+/// and plan entries it names. A request past a cap is answered INVALID_REQUEST (42) naming the
+/// cap, without being run. They bound the work and memory one request costs the sidecar and the
+/// cluster.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminLimits {
+    pub max_request_bytes: usize,
+    pub max_topics: usize,
+    pub max_partitions: usize,
+    pub max_plan_entries: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -158,7 +187,22 @@ impl Default for Limits {
             max_connections: 10_000,
             // Kafka brokers close idle connections after connections.max.idle.ms = 10 minutes.
             idle_timeout_ms: 600_000,
+            max_connections_per_ip: 0,
+            write_timeout_ms: 30_000,
+            max_queued_response_bytes: 64 * 1024 * 1024,
             shutdown_drain_ms: 10_000,
+            admin: AdminLimits::default(),
+        }
+    }
+}
+
+impl Default for AdminLimits {
+    fn default() -> Self {
+        Self {
+            max_request_bytes: 1024 * 1024,
+            max_topics: 10_000,
+            max_partitions: 100_000,
+            max_plan_entries: 100_000,
         }
     }
 }
@@ -210,6 +254,8 @@ impl Config {
         set(&mut limits.max_frame_bytes, flags.max_frame_bytes);
         set(&mut limits.max_in_flight_per_connection, flags.max_in_flight);
         set(&mut limits.max_connections, flags.max_connections);
+        set(&mut limits.max_connections_per_ip, flags.max_connections_per_ip);
+        set(&mut limits.write_timeout_ms, flags.write_timeout_ms);
         set(&mut limits.idle_timeout_ms, flags.idle_timeout_ms);
     }
 
@@ -228,6 +274,19 @@ impl Config {
             bail!(
                 "limits.max_in_flight_per_connection and limits.max_connections must be at least 1"
             );
+        }
+        if self.limits.write_timeout_ms == 0 || self.limits.max_queued_response_bytes == 0 {
+            bail!(
+                "limits.write_timeout_ms and limits.max_queued_response_bytes must be at least 1"
+            );
+        }
+        let admin = &self.limits.admin;
+        if admin.max_request_bytes == 0
+            || admin.max_topics == 0
+            || admin.max_partitions == 0
+            || admin.max_plan_entries == 0
+        {
+            bail!("every limits.admin cap must be at least 1");
         }
         if self.limits.max_frame_bytes > i32::MAX as usize {
             bail!("limits.max_frame_bytes cannot exceed {}", i32::MAX);
@@ -276,6 +335,10 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.upstream.request_timeout_ms)
+    }
+
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_millis(self.limits.write_timeout_ms)
     }
 
     pub fn idle_timeout(&self) -> Duration {

@@ -5,21 +5,25 @@ use bytes::{BufMut, BytesMut};
 use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
 use kafka_protocol::protocol::{Encodable, StrBytes};
 
-/// The client id of the requests the sidecar sends, as brokers log them.
-const CLIENT_ID: &str = "adminwire-sidecar";
+/// The client id of the requests the sidecar sends on its own behalf, as brokers log them.
+pub const SIDECAR_CLIENT_ID: &str = "adminwire-sidecar";
 
-/// A request of `api` at `version`, with the header that version takes.
+/// A request of `api` at `version`, with the header that version takes. `client_id` is the client
+/// the request is sent for — so broker quotas and audit logs see who asked — or none for the
+/// sidecar's own.
 pub fn request<R: Encodable>(
     api: ApiKey,
     version: i16,
     correlation_id: i32,
+    client_id: Option<&str>,
     body: &R,
 ) -> anyhow::Result<BytesMut> {
+    let client_id = client_id.unwrap_or(SIDECAR_CLIENT_ID);
     let header = RequestHeader::default()
         .with_request_api_key(api as i16)
         .with_request_api_version(version)
         .with_correlation_id(correlation_id)
-        .with_client_id(Some(StrBytes::from_static_str(CLIENT_ID)));
+        .with_client_id(Some(StrBytes::from_string(client_id.to_owned())));
     framed(&header, api.request_header_version(version), body, version)
 }
 

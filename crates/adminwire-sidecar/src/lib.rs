@@ -12,6 +12,7 @@ mod cluster;
 pub mod config;
 mod fetch_walk;
 mod http;
+mod kafka_call;
 mod kafka_frame;
 pub mod metrics;
 mod peek;

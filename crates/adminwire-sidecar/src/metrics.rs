@@ -32,6 +32,17 @@ fn new_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_05, 2.0, 19))
 }
 
+/// An open client connection, as `adminwire_connections_active` counts it.
+#[derive(Debug)]
+#[must_use = "the connection counts as open only while this lives"]
+pub struct OpenConnection(Gauge);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 /// The sidecar's metrics and their registry.
 #[derive(Debug)]
 pub struct Metrics {
@@ -112,13 +123,12 @@ impl Metrics {
         out
     }
 
-    pub fn connection_opened(&self) {
+    /// Counts a connection as open until the guard drops — also when the connection's task
+    /// ends in a panic, so the gauge never drifts.
+    pub fn connection_opened(&self) -> OpenConnection {
         self.connections_total.inc();
         self.connections_active.inc();
-    }
-
-    pub fn connection_closed(&self) {
-        self.connections_active.dec();
+        OpenConnection(self.connections_active.clone())
     }
 
     pub fn connection_refused(&self) {

@@ -4,14 +4,18 @@
 use adminwire_protocol::wire::{skip_tagged_fields, unsigned_varint};
 
 /// The `acks` of a Produce request payload (header and body, no size prefix), or `None` if the
-/// bytes end early. Produce v9+ is flexible (request header v2, compact strings).
+/// bytes end early. Produce v9+ is flexible (request header v2, compact strings); v0-2 have no
+/// transactional id before `acks`.
 pub fn produce_acks(payload: &[u8], version: i16) -> Option<i16> {
     let flexible = version >= 9;
     // api_key, api_version, correlation_id, then client_id: always a classic nullable string.
     let rest = skip_classic_string(payload.get(8..)?)?;
     let rest = if flexible { skip_tagged_fields(rest).ok()?.0 } else { rest };
-    // transactional_id (v3+; the only versions Kafka 4 accepts).
-    let rest = if flexible { skip_compact_string(rest)? } else { skip_classic_string(rest)? };
+    let rest = match version {
+        ..=2 => rest,
+        3..=8 => skip_classic_string(rest)?,
+        _ => skip_compact_string(rest)?,
+    };
     let acks = rest.get(..2)?;
     Some(i16::from_be_bytes([acks[0], acks[1]]))
 }
@@ -62,6 +66,26 @@ mod tests {
                         "v{version} acks={acks} txn={txn:?}"
                     );
                 }
+            }
+        }
+    }
+
+    /// Versions 0-2 (which the crate no longer encodes; Kafka 3.x still takes them) have no
+    /// transactional id: `acks` follows the header.
+    #[test]
+    fn acks_is_found_in_produce_versions_before_transactions() {
+        for version in 0..=2i16 {
+            for acks in [0i16, 1, -1] {
+                let mut payload = Vec::new();
+                payload.extend_from_slice(&0i16.to_be_bytes());
+                payload.extend_from_slice(&version.to_be_bytes());
+                payload.extend_from_slice(&7i32.to_be_bytes());
+                payload.extend_from_slice(&3i16.to_be_bytes());
+                payload.extend_from_slice(b"cli");
+                payload.extend_from_slice(&acks.to_be_bytes());
+                payload.extend_from_slice(&1500i32.to_be_bytes());
+                payload.extend_from_slice(&0i32.to_be_bytes());
+                assert_eq!(produce_acks(&payload, version), Some(acks), "v{version} acks={acks}");
             }
         }
     }

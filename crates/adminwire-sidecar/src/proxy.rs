@@ -29,8 +29,7 @@ use std::time::Instant;
 
 use adminwire_protocol::{FrameError, RequestHeaderPeek, SIZE_PREFIX_LEN, peek_correlation_id};
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::messages::{ApiKey, ResponseHeader};
-use kafka_protocol::protocol::{Decodable, Encodable};
+use kafka_protocol::messages::ApiKey;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -38,10 +37,11 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, debug_span, info, warn};
 
-use crate::api_versions::{self, Policy};
+use crate::api_versions;
+use crate::kafka_call::{self, Call, NoCommonVersion, Versions};
 use crate::server::{Advertiser, Shared, Target};
 use crate::stream::{self, Shape};
-use crate::{admin, fetch_walk, kafka_frame, peek, rewrite, splice};
+use crate::{admin, fetch_walk, peek, rewrite, splice};
 
 /// Why a connection was closed early.
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +161,7 @@ pub async fn serve(
 ) {
     let span = tracing::info_span!("connection", %peer, listener = %target);
     async move {
-        shared.metrics.connection_opened();
+        let _open = shared.metrics.connection_opened();
         debug!("accepted");
         match proxy(client, target, &shared).await {
             Ok(()) => debug!("closed"),
@@ -170,7 +170,6 @@ pub async fn serve(
             }
             Err(reason) => info!(%reason, "connection closed"),
         }
-        shared.metrics.connection_closed();
     }
     .instrument(span)
     .await
@@ -188,6 +187,7 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
     let (slots, slots_rx) = mpsc::channel(shared.config.limits.max_in_flight_per_connection);
     let (routes, routes_rx) = mpsc::unbounded_channel();
     let upstream_lost = CancellationToken::new();
+    let versions = BrokerVersions::default();
     tokio::try_join!(
         read_client(
             client_read,
@@ -196,9 +196,10 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
             routes,
             target,
             shared,
-            &upstream_lost
+            &upstream_lost,
+            &versions,
         ),
-        read_upstream(upstream_read, routes_rx, shared, &upstream_lost),
+        read_upstream(upstream_read, routes_rx, shared, &upstream_lost, &versions),
         write_client(client_write, slots_rx, shared),
     )?;
     Ok(())
@@ -211,7 +212,7 @@ enum Handling {
     /// Answer it here with these bytes.
     Answer(BytesMut),
     /// An admin request of the extension: run it, on this connection, and answer it.
-    Admin,
+    Admin(adminwire_protocol::ApiKey),
 }
 
 /// How to handle a request with `header`, whose payload (header and body, no size prefix) starts
@@ -221,8 +222,8 @@ fn handle(
     payload: &[u8],
     shared: &Shared,
 ) -> Result<Handling, CloseReason> {
-    if adminwire_protocol::ApiKey::from_i16(header.api_key).is_some() {
-        return Ok(Handling::Admin);
+    if let Some(api) = adminwire_protocol::ApiKey::from_i16(header.api_key) {
+        return Ok(Handling::Admin(api));
     }
     if header.api_key == ApiKey::ApiVersions as i16
         && header.api_version > api_versions::max_version()
@@ -235,14 +236,8 @@ fn handle(
         api: shared.metrics.api_name(header.api_key).to_owned(),
         version: header.api_version,
     };
-    let (api, reviewed_max, policy) =
-        api_versions::reviewed(header.api_key).ok_or_else(not_offered)?;
-    let max = match policy {
-        Policy::Withhold => return Err(not_offered()),
-        Policy::UpTo(cap) => cap.min(reviewed_max),
-        Policy::Forward | Policy::Rewrite => reviewed_max,
-    };
-    if header.api_version > max || header.api_version < 0 {
+    let (api, min, max) = api_versions::offered(header.api_key).ok_or_else(not_offered)?;
+    if !(min..=max).contains(&header.api_version) {
         return Err(not_offered());
     }
     let respond =
@@ -250,6 +245,7 @@ fn handle(
     Ok(Handling::Forward { respond })
 }
 
+#[allow(clippy::too_many_arguments)] // the connection's parts; a connection type is to come
 async fn read_client(
     mut client: OwnedReadHalf,
     upstream: &mut OwnedWriteHalf,
@@ -258,6 +254,7 @@ async fn read_client(
     target: Target,
     shared: &Arc<Shared>,
     upstream_lost: &CancellationToken,
+    versions: &BrokerVersions,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     // Frames for the broker not yet written; consecutive frames of `buf` rejoin without copying.
@@ -294,17 +291,19 @@ async fn read_client(
                 Handling::Answer(bytes) => {
                     let _ = to.send(Ok(Response::Whole(bytes.freeze())));
                 }
-                Handling::Admin => {
+                Handling::Admin(api) => {
                     // The command's own requests follow everything the client sent before it.
                     flush(upstream, &mut outgoing, shared).await?;
                     let mut connection = Upstream {
                         writer: upstream,
                         routes: &routes,
                         next_correlation_id: &mut internal_correlation_id,
+                        versions,
+                        client_id: None,
                         target,
                         shared,
                     };
-                    let answer = admin::answer(&frame, &mut connection).await?;
+                    let answer = admin::answer(api, &frame, &mut connection).await?;
                     let _ = to.send(Ok(Response::Whole(answer.freeze())));
                 }
                 Handling::Forward { .. } => {
@@ -404,7 +403,7 @@ fn streamable_request(
     }
     match handle(header, payload, shared)? {
         Handling::Forward { respond } => Ok(Some((header, frame_len, respond))),
-        Handling::Answer(_) | Handling::Admin => Ok(None),
+        Handling::Answer(_) | Handling::Admin(_) => Ok(None),
     }
 }
 
@@ -464,9 +463,11 @@ async fn read_upstream(
     mut routes: mpsc::UnboundedReceiver<Route>,
     shared: &Arc<Shared>,
     upstream_lost: &CancellationToken,
+    versions: &BrokerVersions,
 ) -> Result<(), CloseReason> {
     let mut pending = VecDeque::new();
-    let Err(reason) = deliver_responses(upstream, &mut routes, &mut pending, shared).await else {
+    let delivered = deliver_responses(upstream, &mut routes, &mut pending, shared, versions).await;
+    let Err(reason) = delivered else {
         return Ok(());
     };
     if let CloseReason::Client(_) = reason {
@@ -492,6 +493,7 @@ async fn deliver_responses(
     routes: &mut mpsc::UnboundedReceiver<Route>,
     pending: &mut VecDeque<Route>,
     shared: &Arc<Shared>,
+    versions: &BrokerVersions,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut client_done = false;
@@ -516,7 +518,8 @@ async fn deliver_responses(
             match route.to {
                 Destination::Sidecar(to) => drop(to.send(Ok(frame))),
                 Destination::Client(to) => {
-                    let answer = answer_for_client(route.api_key, route.version, frame, shared);
+                    let answer =
+                        answer_for_client(route.api_key, route.version, frame, shared, versions);
                     drop(to.send(answer.map(Response::Whole)));
                 }
             }
@@ -642,6 +645,7 @@ fn answer_for_client(
     version: i16,
     frame: Bytes,
     shared: &Arc<Shared>,
+    versions: &BrokerVersions,
 ) -> Result<Bytes, CloseReason> {
     let Ok(api) = ApiKey::try_from(api_key) else { return Ok(frame) };
     if !rewrite::needs_rewrite(api, version) && api != ApiKey::ApiVersions {
@@ -649,9 +653,13 @@ fn answer_for_client(
         return Ok(frame);
     }
     if api == ApiKey::ApiVersions {
-        return api_versions::rewrite_response(version, &frame)
-            .map(BytesMut::freeze)
-            .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")));
+        let (rewritten, broker) = api_versions::rewrite_response(version, &frame)
+            .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")))?;
+        // What the client learned of its broker, the sidecar's admin commands can use too.
+        if let Some(broker) = broker {
+            let _ = versions.set(broker);
+        }
+        return Ok(rewritten.freeze());
     }
     match rewrite::rewrite_response(api, version, &frame, &Advertiser(Arc::clone(shared))) {
         Ok(None) => Ok(frame),
@@ -693,22 +701,32 @@ async fn write_client(
 
 /// The client's own connection to its broker, as an admin command uses it: requests the command
 /// sends go after what the client sent before, run with the client's identity (after its SASL
-/// passthrough), and their responses come back to the command in order.
+/// passthrough) and its client id, and their responses come back to the command in order.
 #[derive(Debug)]
 pub struct Upstream<'a> {
     writer: &'a mut OwnedWriteHalf,
     routes: &'a mpsc::UnboundedSender<Route>,
     next_correlation_id: &'a mut i32,
+    /// The broker's versions, once known: from the client's own ApiVersions exchange, or asked
+    /// for by the first command that needs them.
+    versions: &'a BrokerVersions,
+    /// The client id the client's admin request carried, sent on each request made for it.
+    pub client_id: Option<String>,
     /// The broker (or bootstrap servers) the client's listener fronts.
     pub target: Target,
     pub shared: &'a Arc<Shared>,
 }
+
+/// The versions of the broker at the other end of one connection, learned once.
+pub type BrokerVersions = Arc<std::sync::OnceLock<Versions>>;
 
 /// Why a request an admin command sent got no response.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
     #[error("the broker did not answer {api:?} within the deadline")]
     Timeout { api: ApiKey },
+    #[error("{0}")]
+    NoCommonVersion(#[from] NoCommonVersion),
     #[error("cannot encode {api:?} v{version}: {reason}")]
     Encode { api: ApiKey, version: i16, reason: String },
     #[error("cannot decode the {api:?} v{version} response: {reason}")]
@@ -718,19 +736,56 @@ pub enum CallError {
 }
 
 impl Upstream<'_> {
-    /// Sends `request` of `api` at `version` and waits until `deadline` for its response.
-    pub async fn call<Req: Encodable, Resp: Decodable>(
+    /// Sends `request` at the newest version both the broker and the sidecar know, and waits
+    /// until `deadline` for its response.
+    pub async fn call<R: Call>(
+        &mut self,
+        mut request: R,
+        deadline: tokio::time::Instant,
+    ) -> Result<R::Response, CallError> {
+        let api = kafka_call::api_key::<R>();
+        let version = self.versions(deadline).await?.pick::<R>()?;
+        request.fit(version);
+        let frame = kafka_call::encode(&request, version, 0, self.client_id.as_deref())
+            .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
+        let response = self.exchange(api, version, frame, deadline).await?;
+        kafka_call::decode::<R>(&response, version).map_err(|e| CallError::Decode {
+            api,
+            version,
+            reason: e.to_string(),
+        })
+    }
+
+    async fn versions(&mut self, deadline: tokio::time::Instant) -> Result<&Versions, CallError> {
+        if self.versions.get().is_none() {
+            let api = ApiKey::ApiVersions;
+            let version = kafka_call::API_VERSIONS_VERSION;
+            let frame = kafka_call::encode_api_versions(self.client_id.as_deref())
+                .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
+            let response = self.exchange(api, version, frame, deadline).await?;
+            let versions = kafka_call::decode_api_versions(&response)
+                .map_err(|e| CallError::Decode { api, version, reason: e.to_string() })?;
+            let _ = self.versions.set(versions);
+        }
+        // Set above if it was not already.
+        self.versions.get().ok_or(CallError::Closed(CloseReason::UpstreamClosed))
+    }
+
+    /// Sends a request frame (its correlation id patched to the connection's next own one) and
+    /// returns the response frame.
+    async fn exchange(
         &mut self,
         api: ApiKey,
         version: i16,
-        request: &Req,
+        mut frame: BytesMut,
         deadline: tokio::time::Instant,
-    ) -> Result<Resp, CallError> {
+    ) -> Result<Bytes, CallError> {
         let correlation_id = *self.next_correlation_id;
         *self.next_correlation_id = correlation_id.wrapping_add(1);
-        let frame = kafka_frame::request(api, version, correlation_id, request)
-            .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
-
+        // Size prefix, api key, api version, then the correlation id.
+        if let Some(id) = frame.get_mut(8..12) {
+            id.copy_from_slice(&correlation_id.to_be_bytes());
+        }
         let (to, response) = oneshot::channel();
         let _ = self.routes.send(Route {
             correlation_id,
@@ -749,17 +804,11 @@ impl Upstream<'_> {
         if tokio::time::Instant::now() >= deadline {
             return Err(CallError::Timeout { api });
         }
-        let frame = match tokio::time::timeout_at(deadline, response).await {
-            Err(_) => return Err(CallError::Timeout { api }),
-            Ok(Err(_)) => return Err(CallError::Closed(CloseReason::UpstreamClosed)),
-            Ok(Ok(Err(reason))) => return Err(CallError::Closed(reason)),
-            Ok(Ok(Ok(frame))) => frame,
-        };
-        let decode_error =
-            |e: anyhow::Error| CallError::Decode { api, version, reason: e.to_string() };
-        let mut input = frame.slice(4..);
-        ResponseHeader::decode(&mut input, api.response_header_version(version))
-            .map_err(decode_error)?;
-        Resp::decode(&mut input, version).map_err(decode_error)
+        match tokio::time::timeout_at(deadline, response).await {
+            Err(_) => Err(CallError::Timeout { api }),
+            Ok(Err(_)) => Err(CallError::Closed(CloseReason::UpstreamClosed)),
+            Ok(Ok(Err(reason))) => Err(CallError::Closed(reason)),
+            Ok(Ok(Ok(frame))) => Ok(frame),
+        }
     }
 }

@@ -15,9 +15,8 @@ use kafka_protocol::messages::incremental_alter_configs_request::{
 };
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{
-    ApiKey, BrokerId, CreatePartitionsRequest, CreatePartitionsResponse,
-    IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, MetadataRequest,
-    MetadataResponse, TopicName,
+    BrokerId, CreatePartitionsRequest, CreatePartitionsResponse, IncrementalAlterConfigsRequest,
+    IncrementalAlterConfigsResponse, MetadataRequest, MetadataResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
@@ -80,12 +79,7 @@ pub async fn run(
                 .with_name(Some(TopicName(StrBytes::from_string(topics[i].name.clone()))))
         });
         let metadata: MetadataResponse = upstream
-            .call(
-                ApiKey::Metadata,
-                12,
-                &MetadataRequest::default().with_topics(Some(names.collect())),
-                deadline,
-            )
+            .call(MetadataRequest::default().with_topics(Some(names.collect())), deadline)
             .await?;
         let mut create = Vec::new();
         for &i in &growing {
@@ -158,8 +152,7 @@ pub async fn run(
                 .with_topics(create)
                 .with_timeout_ms(timeout_ms)
                 .with_validate_only(validate_only);
-            let response: CreatePartitionsResponse =
-                upstream.call(ApiKey::CreatePartitions, 3, &kafka, deadline).await?;
+            let response: CreatePartitionsResponse = upstream.call(kafka, deadline).await?;
             if !validate_only {
                 let grown: Vec<(String, usize)> = response
                     .results
@@ -216,8 +209,7 @@ pub async fn run(
         let kafka = IncrementalAlterConfigsRequest::default()
             .with_resources(resources.collect())
             .with_validate_only(validate_only);
-        let response: IncrementalAlterConfigsResponse =
-            upstream.call(ApiKey::IncrementalAlterConfigs, 1, &kafka, deadline).await?;
+        let response: IncrementalAlterConfigsResponse = upstream.call(kafka, deadline).await?;
         for result in &response.responses {
             if result.error_code != 0
                 && let Some(i) = topics.iter().position(|t| t.name == result.resource_name.as_str())

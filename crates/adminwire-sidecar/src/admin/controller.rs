@@ -13,8 +13,7 @@ use std::sync::Arc;
 use adminwire_protocol::ErrorCode;
 use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData};
 use kafka_protocol::messages::{
-    ApiKey, DescribeQuorumRequest, DescribeQuorumResponse, MetadataRequest, MetadataResponse,
-    TopicName,
+    DescribeQuorumRequest, DescribeQuorumResponse, MetadataRequest, MetadataResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
@@ -29,21 +28,14 @@ pub async fn find(
     upstream: &mut Upstream<'_>,
     deadline: Instant,
 ) -> Result<(MetadataResponse, Option<i32>), Failure> {
-    let metadata: MetadataResponse = upstream
-        .call(
-            ApiKey::Metadata,
-            12,
-            &MetadataRequest::default().with_topics(Some(Vec::new())),
-            deadline,
-        )
-        .await?;
+    let metadata: MetadataResponse =
+        upstream.call(MetadataRequest::default().with_topics(Some(Vec::new())), deadline).await?;
     let quorum = DescribeQuorumRequest::default().with_topics(vec![
         TopicData::default()
             .with_topic_name(TopicName(StrBytes::from_static_str("__cluster_metadata")))
             .with_partitions(vec![PartitionData::default().with_partition_index(0)]),
     ]);
-    let described: DescribeQuorumResponse =
-        upstream.call(ApiKey::DescribeQuorum, 1, &quorum, deadline).await?;
+    let described: DescribeQuorumResponse = upstream.call(quorum, deadline).await?;
     let leader = described
         .topics
         .first()

@@ -11,9 +11,7 @@ use adminwire_protocol::{CreateTopicRequest, CreateTopicResponse, ErrorCode};
 use kafka_protocol::messages::create_topics_request::{
     self, CreatableReplicaAssignment, CreatableTopicConfig,
 };
-use kafka_protocol::messages::{
-    ApiKey, BrokerId, CreateTopicsRequest, CreateTopicsResponse, TopicName,
-};
+use kafka_protocol::messages::{BrokerId, CreateTopicsRequest, CreateTopicsResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
@@ -62,8 +60,7 @@ pub async fn run(
             .with_timeout_ms(timeout_ms)
             .with_validate_only(version >= 1 && request.validate_only);
         let validate_only = kafka.validate_only;
-        let response: CreateTopicsResponse =
-            upstream.call(ApiKey::CreateTopics, 7, &kafka, deadline).await?;
+        let response: CreateTopicsResponse = upstream.call(kafka, deadline).await?;
         if !validate_only {
             let created: Vec<(String, usize)> = response
                 .topics

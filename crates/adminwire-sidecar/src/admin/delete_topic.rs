@@ -4,7 +4,7 @@
 use adminwire_protocol::generated::delete_topic_response::TopicResult;
 use adminwire_protocol::{DeleteTopicRequest, DeleteTopicResponse, ErrorCode};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
-use kafka_protocol::messages::{ApiKey, DeleteTopicsRequest, DeleteTopicsResponse, TopicName};
+use kafka_protocol::messages::{DeleteTopicsRequest, DeleteTopicsResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
@@ -41,8 +41,7 @@ pub async fn run(
                 })
                 .collect(),
         );
-        let response: DeleteTopicsResponse =
-            upstream.call(ApiKey::DeleteTopics, 6, &kafka, deadline).await?;
+        let response: DeleteTopicsResponse = upstream.call(kafka, deadline).await?;
         results = response.responses;
     }
     let outcomes: Vec<Outcome> = names

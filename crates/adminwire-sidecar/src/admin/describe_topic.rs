@@ -16,8 +16,7 @@ use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
 use kafka_protocol::messages::{
-    ApiKey, DescribeConfigsRequest, DescribeConfigsResponse, MetadataRequest, MetadataResponse,
-    TopicName,
+    DescribeConfigsRequest, DescribeConfigsResponse, MetadataRequest, MetadataResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
@@ -104,8 +103,7 @@ async fn describe(
                     })
                     .collect(),
             ));
-        let metadata: MetadataResponse =
-            upstream.call(ApiKey::Metadata, 12, &request, deadline).await?;
+        let metadata: MetadataResponse = upstream.call(request, deadline).await?;
         for topic in &metadata.topics {
             if let Some(name) = &topic.name {
                 found.insert(name.0.to_string(), from_metadata(name.0.as_str(), topic));
@@ -190,8 +188,7 @@ async fn add_configs(
             })
             .collect(),
     );
-    let response: DescribeConfigsResponse =
-        upstream.call(ApiKey::DescribeConfigs, 4, &request, deadline).await?;
+    let response: DescribeConfigsResponse = upstream.call(request, deadline).await?;
     let mut answered: HashSet<&str> = HashSet::new();
     for result in &response.results {
         let name = result.resource_name.as_str();

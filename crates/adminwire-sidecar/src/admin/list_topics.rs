@@ -2,7 +2,7 @@
 //! describe, so a client sees through the sidecar exactly what it would see directly.
 
 use adminwire_protocol::{ListTopicsRequest, ListTopicsResponse};
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse};
+use kafka_protocol::messages::{MetadataRequest, MetadataResponse};
 use tokio::time::Instant;
 
 use super::Failure;
@@ -14,9 +14,8 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<ListTopicsResponse, Failure> {
     // `None`: every topic (an empty list would mean none).
-    let metadata: MetadataResponse = upstream
-        .call(ApiKey::Metadata, 12, &MetadataRequest::default().with_topics(None), deadline)
-        .await?;
+    let metadata: MetadataResponse =
+        upstream.call(MetadataRequest::default().with_topics(None), deadline).await?;
     let mut topics: Vec<String> = metadata
         .topics
         .iter()

@@ -13,18 +13,21 @@ mod create_topic;
 mod delete_topic;
 mod describe_topic;
 mod election;
+mod limits;
 mod list_topics;
 mod outcome;
 mod plan;
 mod preferred_replica_leader_election;
 mod reassign_partitions;
 mod settle;
+mod truncate;
 mod verify_preferred_replica_leader_election;
 mod verify_reassign_partitions;
 
+use adminwire_protocol::wire::MAX_CLASSIC_STRING;
 use adminwire_protocol::{
-    AdminRequest, AdminResponse, ApiKey, DecodeError, ErrorCode, RequestFrame, decode_request,
-    encode_response,
+    AdminRequest, AdminResponse, ApiKey, DecodeError, EncodeErrorKind, ErrorCode, RequestFrame,
+    decode_request, encode_response,
 };
 use bytes::BytesMut;
 use tokio::time::Instant;
@@ -39,6 +42,7 @@ impl From<CallError> for Failure {
     fn from(e: CallError) -> Self {
         match e {
             CallError::Timeout { .. } => Failure(ErrorCode::REQUEST_TIMED_OUT, e.to_string()),
+            CallError::NoCommonVersion(_) => Failure(ErrorCode::UNSUPPORTED_VERSION, e.to_string()),
             CallError::Encode { .. } | CallError::Decode { .. } => {
                 Failure(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
             }
@@ -57,27 +61,79 @@ impl From<CallError> for Failure {
 /// Runs an extension request and returns its whole response frame. A version the extension does
 /// not have closes the connection, as a broker does for a version it does not support.
 pub async fn answer(
+    api_key: ApiKey,
     frame: &RequestFrame,
     upstream: &mut Upstream<'_>,
 ) -> Result<BytesMut, CloseReason> {
     let header = frame.header;
-    let api_key =
-        ApiKey::from_i16(header.api_key).expect("answer is only called for extension keys");
     let version = header.api_version;
     let (lo, hi) = api_key.versions();
     if !(lo..=hi).contains(&version) {
         return Err(CloseReason::NotOffered { api: api_key.name().to_owned(), version });
     }
-    let response = match decode_request(frame.payload()) {
-        Err(e) => malformed(api_key, version, &e),
-        Ok((_, request)) => match run(request, version, upstream).await {
-            Ok(response) => response,
-            Err(Failure(code, message)) => AdminResponse::error(api_key, version, code, message),
-        },
+    let limits = &upstream.shared.config.limits.admin;
+    let response = if frame.payload().len() > limits.max_request_bytes {
+        // Refused before decoding, so its cost is the bytes already read and no more.
+        AdminResponse::error(
+            api_key,
+            version,
+            ErrorCode::INVALID_REQUEST,
+            format!(
+                "the request has {} bytes; the sidecar takes at most {} in one admin request \
+                 (limits.admin.max_request_bytes)",
+                frame.payload().len(),
+                limits.max_request_bytes
+            ),
+        )
+    } else {
+        match decode_request(frame.payload()) {
+            Err(e) => malformed(api_key, version, &e),
+            Ok((request_header, request)) => {
+                // A null client id is sent as the empty one, as Kafka reads it; never as the sidecar's.
+                upstream.client_id = Some(request_header.client_id.unwrap_or_default());
+                let run = match limits::check(&request, version, limits) {
+                    Ok(()) => run(request, version, upstream).await,
+                    Err(failure) => Err(failure),
+                };
+                match run {
+                    Ok(response) => response,
+                    Err(Failure(code, message)) => {
+                        AdminResponse::error(api_key, version, code, message)
+                    }
+                }
+            }
+        }
     };
+    encode(response, version, header.correlation_id)
+}
+
+/// The response frame. Version 0's strings hold at most 32,767 bytes: an answer with a longer
+/// one (an error message quoting a long input, say) has its strings cut to fit rather than fail.
+fn encode(
+    mut response: AdminResponse,
+    version: i16,
+    correlation_id: i32,
+) -> Result<BytesMut, CloseReason> {
     let mut out = BytesMut::new();
-    encode_response(&response, version, header.correlation_id, &mut out)
-        .expect("responses built from the version's own fields encode in it");
+    match encode_response(&response, version, correlation_id, &mut out) {
+        Err(e) if matches!(e.kind, EncodeErrorKind::StringTooLong { .. }) => {
+            truncate::strings(&mut response, MAX_CLASSIC_STRING);
+        }
+        Err(e) => {
+            // No field of a response the sidecar builds should fail to encode; if one does, the
+            // client still gets an answer it can read.
+            let api_key = response.api_key();
+            response = AdminResponse::error(
+                api_key,
+                version,
+                ErrorCode::UNKNOWN_SERVER_ERROR,
+                format!("the sidecar could not encode its answer: {e}"),
+            );
+        }
+        Ok(()) => return Ok(out),
+    }
+    encode_response(&response, version, correlation_id, &mut out)
+        .map_err(|e| CloseReason::Rewrite(format!("cannot encode an admin answer: {e}")))?;
     Ok(out)
 }
 

@@ -14,7 +14,7 @@ use adminwire_protocol::{
     ErrorCode, PreferredReplicaLeaderElectionRequest, PreferredReplicaLeaderElectionResponse,
 };
 use kafka_protocol::messages::elect_leaders_request::TopicPartitions;
-use kafka_protocol::messages::{ApiKey, ElectLeadersRequest, ElectLeadersResponse, TopicName};
+use kafka_protocol::messages::{ElectLeadersRequest, ElectLeadersResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
@@ -45,8 +45,7 @@ pub async fn run(
         .with_election_type(PREFERRED)
         .with_topic_partitions(topic_partitions)
         .with_timeout_ms(timeout_ms);
-    let response: ElectLeadersResponse =
-        upstream.call(ApiKey::ElectLeaders, 2, &kafka, deadline).await?;
+    let response: ElectLeadersResponse = upstream.call(kafka, deadline).await?;
     if response.error_code != 0 {
         let failed = outcome::from_kafka("the election", response.error_code, None);
         return Err(Failure(

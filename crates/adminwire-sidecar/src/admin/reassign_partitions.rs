@@ -18,7 +18,7 @@ use kafka_protocol::messages::alter_partition_reassignments_request::{
 };
 use kafka_protocol::messages::list_partition_reassignments_request::ListPartitionReassignmentsTopics;
 use kafka_protocol::messages::{
-    AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, ApiKey, BrokerId,
+    AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, BrokerId,
     ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
@@ -88,8 +88,7 @@ pub async fn run(
                 })
                 .collect(),
         );
-    let response: AlterPartitionReassignmentsResponse =
-        upstream.call(ApiKey::AlterPartitionReassignments, 0, &kafka, deadline).await?;
+    let response: AlterPartitionReassignmentsResponse = upstream.call(kafka, deadline).await?;
     if response.error_code != 0 {
         let failed =
             outcome::from_kafka("", response.error_code, response.error_message.as_deref());
@@ -137,8 +136,7 @@ pub(super) async fn ongoing(
                 })
                 .collect(),
         ));
-    let response: ListPartitionReassignmentsResponse =
-        upstream.call(ApiKey::ListPartitionReassignments, 0, &request, deadline).await?;
+    let response: ListPartitionReassignmentsResponse = upstream.call(request, deadline).await?;
     if response.error_code != 0 {
         let failed =
             outcome::from_kafka("", response.error_code, response.error_message.as_deref());

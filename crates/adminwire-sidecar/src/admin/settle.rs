@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse, TopicName};
+use kafka_protocol::messages::{MetadataRequest, MetadataResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
@@ -45,9 +45,7 @@ pub async fn until_visible(
                 .collect(),
         ));
     while Instant::now() < give_up {
-        let Ok(metadata) =
-            upstream.call::<_, MetadataResponse>(ApiKey::Metadata, 12, &request, give_up).await
-        else {
+        let Ok(metadata) = upstream.call(request.clone(), give_up).await else {
             return;
         };
         if expected.iter().all(|(name, partitions)| shows(&metadata, name, *partitions)) {

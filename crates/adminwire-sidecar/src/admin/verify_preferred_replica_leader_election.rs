@@ -20,7 +20,7 @@ use adminwire_protocol::{
 };
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::metadata_response::MetadataResponsePartition;
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse, TopicName};
+use kafka_protocol::messages::{MetadataRequest, MetadataResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
@@ -55,7 +55,7 @@ pub async fn run(
     // Never create a topic by verifying it, whatever the cluster's auto-creation setting.
     let kafka =
         MetadataRequest::default().with_allow_auto_topic_creation(false).with_topics(topics);
-    let metadata: MetadataResponse = upstream.call(ApiKey::Metadata, 12, &kafka, deadline).await?;
+    let metadata: MetadataResponse = upstream.call(kafka, deadline).await?;
     let mut topic_errors: HashMap<String, i16> = HashMap::new();
     let mut found: HashMap<TopicPartition, &MetadataResponsePartition> = HashMap::new();
     for topic in &metadata.topics {

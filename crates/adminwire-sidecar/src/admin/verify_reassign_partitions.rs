@@ -17,7 +17,7 @@ use adminwire_protocol::{
     ErrorCode, VerifyReassignPartitionsRequest, VerifyReassignPartitionsResponse,
 };
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
-use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse};
+use kafka_protocol::messages::{MetadataRequest, MetadataResponse};
 use tokio::time::Instant;
 
 use super::plan::{self, Move};
@@ -83,8 +83,7 @@ async fn replicas_of(
                 .map(|t| MetadataRequestTopic::default().with_name(Some(topic_name(t))))
                 .collect(),
         ));
-    let metadata: MetadataResponse =
-        upstream.call(ApiKey::Metadata, 12, &metadata, deadline).await?;
+    let metadata: MetadataResponse = upstream.call(metadata, deadline).await?;
     let mut replicas = HashMap::new();
     for topic in &metadata.topics {
         let Some(name) = &topic.name else { continue };
