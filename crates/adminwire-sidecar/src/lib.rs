@@ -20,6 +20,7 @@ pub mod proxy;
 pub mod rewrite;
 pub mod server;
 mod splice;
+mod stall;
 mod stream;
 
 pub use config::{Config, Flags};

@@ -43,6 +43,17 @@ impl Drop for OpenConnection {
     }
 }
 
+/// Response bytes held for a client, as `adminwire_queued_response_bytes` counts them, until the
+/// guard drops.
+#[derive(Debug)]
+pub struct QueuedResponse(Gauge, i64);
+
+impl Drop for QueuedResponse {
+    fn drop(&mut self) {
+        self.0.dec_by(self.1);
+    }
+}
+
 /// The sidecar's metrics and their registry.
 #[derive(Debug)]
 pub struct Metrics {
@@ -56,6 +67,7 @@ pub struct Metrics {
     upstream_errors: Family<KindLabel, Counter>,
     streamed: Family<DirectionLabel, Counter>,
     brokers: Gauge,
+    queued_response_bytes: Gauge,
 }
 
 impl Default for Metrics {
@@ -77,6 +89,7 @@ impl Metrics {
             upstream_errors: Family::default(),
             streamed: Family::default(),
             brokers: Gauge::default(),
+            queued_response_bytes: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -112,6 +125,11 @@ impl Metrics {
             m.streamed.clone(),
         );
         registry.register("brokers", "Brokers the sidecar fronts", m.brokers.clone());
+        registry.register(
+            "queued_response_bytes",
+            "Bytes of broker responses held for clients that have not taken them yet",
+            m.queued_response_bytes.clone(),
+        );
         Self { registry, ..m }
     }
 
@@ -121,6 +139,13 @@ impl Metrics {
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .expect("writing to a String cannot fail");
         out
+    }
+
+    /// Counts `bytes` of a response as held for its client until the guard drops.
+    pub fn response_queued(&self, bytes: usize) -> QueuedResponse {
+        let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+        self.queued_response_bytes.inc_by(bytes);
+        QueuedResponse(self.queued_response_bytes.clone(), bytes)
     }
 
     /// Counts a connection as open until the guard drops — also when the connection's task

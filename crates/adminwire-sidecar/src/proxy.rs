@@ -39,7 +39,9 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::api_versions;
 use crate::kafka_call::{self, Call, NoCommonVersion, Versions};
-use crate::server::{Advertiser, Shared, Target};
+use crate::metrics::QueuedResponse;
+use crate::server::{Advertiser, IpSlot, Shared, Target};
+use crate::stall::StallGuard;
 use crate::stream::{self, Shape};
 use crate::{admin, fetch_walk, peek, rewrite, splice};
 
@@ -131,8 +133,9 @@ impl Route {
 /// A response on its way to whoever is owed it.
 #[derive(Debug)]
 enum Response {
-    /// The whole response.
-    Whole(Bytes),
+    /// The whole response, and its share of the connection's queued-bytes budget if it came
+    /// from the broker (the budget returns once it is written).
+    Whole(Bytes, Option<Held>),
     /// A large response the broker is still sending, passed through as it arrives: when its
     /// turn comes, the client's writer is lent to `read_upstream`, which gives it back once the
     /// response is through (or an error, after which the client's connection is unusable).
@@ -142,10 +145,35 @@ enum Response {
     },
 }
 
-type ClientWriter = BufWriter<OwnedWriteHalf>;
+/// The client's write side: buffered, and closed on a client that stops reading (see `stall`).
+pub(crate) type ClientWriter = BufWriter<StallGuard<OwnedWriteHalf>>;
 
 /// Where a client's response goes: to `write_client`, through the response's slot.
 type ToClient = oneshot::Sender<Result<Response, CloseReason>>;
+
+/// The bytes of broker responses held for one client and not yet written to it: capped, so a
+/// client that reads slowly (or not at all, until the write timeout) holds a bounded amount.
+#[derive(Debug)]
+struct QueuedBytes {
+    semaphore: Arc<tokio::sync::Semaphore>,
+    /// The budget in bytes; a response larger than all of it waits for all of it.
+    budget: usize,
+}
+
+impl QueuedBytes {
+    fn new(budget: usize) -> Self {
+        // Permits are taken a response at a time, as a u32.
+        let budget = budget.clamp(1, u32::MAX as usize);
+        Self { semaphore: Arc::new(tokio::sync::Semaphore::new(budget)), budget }
+    }
+}
+
+/// A response's share of its connection's budget, and of the queued-bytes gauge, while held.
+#[derive(Debug)]
+struct Held {
+    _budget: OwnedSemaphorePermit,
+    _counted: QueuedResponse,
+}
 
 /// Responses this large, or larger, whose bytes pass through untouched are streamed rather than
 /// gathered first: the client starts receiving sooner, and the bytes skip user space.
@@ -157,7 +185,8 @@ pub async fn serve(
     peer: SocketAddr,
     target: Target,
     shared: Arc<Shared>,
-    _permit: OwnedSemaphorePermit,
+    // The connection's places under the limits, held until it ends.
+    _slots: (OwnedSemaphorePermit, IpSlot),
 ) {
     let span = tracing::info_span!("connection", %peer, listener = %target);
     async move {
@@ -188,6 +217,7 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
     let (routes, routes_rx) = mpsc::unbounded_channel();
     let upstream_lost = CancellationToken::new();
     let versions = BrokerVersions::default();
+    let queued = QueuedBytes::new(shared.config.limits.max_queued_response_bytes);
     tokio::try_join!(
         read_client(
             client_read,
@@ -199,7 +229,7 @@ async fn proxy(client: TcpStream, target: Target, shared: &Arc<Shared>) -> Resul
             &upstream_lost,
             &versions,
         ),
-        read_upstream(upstream_read, routes_rx, shared, &upstream_lost, &versions),
+        read_upstream(upstream_read, routes_rx, shared, &upstream_lost, &versions, &queued),
         write_client(client_write, slots_rx, shared),
     )?;
     Ok(())
@@ -289,7 +319,7 @@ async fn read_client(
             let to = take_slot(&slots, header.api_key, upstream, &mut outgoing, shared).await?;
             match handling {
                 Handling::Answer(bytes) => {
-                    let _ = to.send(Ok(Response::Whole(bytes.freeze())));
+                    let _ = to.send(Ok(Response::Whole(bytes.freeze(), None)));
                 }
                 Handling::Admin(api) => {
                     // The command's own requests follow everything the client sent before it.
@@ -304,7 +334,7 @@ async fn read_client(
                         shared,
                     };
                     let answer = admin::answer(api, &frame, &mut connection).await?;
-                    let _ = to.send(Ok(Response::Whole(answer.freeze())));
+                    let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
                 }
                 Handling::Forward { .. } => {
                     // The route is queued before the request leaves, so the response always finds it.
@@ -432,7 +462,8 @@ async fn stream_request(
     let rest = frame_len - buf.len();
     buf.clear();
     // A client that stalls mid-request is timed out as an idle one would be.
-    let forward = pipe.forward(client.as_ref(), upstream.as_ref(), rest);
+    let forward =
+        pipe.forward(client.as_ref(), upstream.as_ref(), rest, shared.config.write_timeout());
     match tokio::time::timeout(shared.config.idle_timeout(), forward).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(splice::SpliceError::From(e))) => Err(CloseReason::Client(e)),
@@ -464,9 +495,11 @@ async fn read_upstream(
     shared: &Arc<Shared>,
     upstream_lost: &CancellationToken,
     versions: &BrokerVersions,
+    queued: &QueuedBytes,
 ) -> Result<(), CloseReason> {
     let mut pending = VecDeque::new();
-    let delivered = deliver_responses(upstream, &mut routes, &mut pending, shared, versions).await;
+    let delivered =
+        deliver_responses(upstream, &mut routes, &mut pending, shared, versions, queued).await;
     let Err(reason) = delivered else {
         return Ok(());
     };
@@ -494,6 +527,7 @@ async fn deliver_responses(
     pending: &mut VecDeque<Route>,
     shared: &Arc<Shared>,
     versions: &BrokerVersions,
+    queued: &QueuedBytes,
 ) -> Result<(), CloseReason> {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     let mut client_done = false;
@@ -520,7 +554,25 @@ async fn deliver_responses(
                 Destination::Client(to) => {
                     let answer =
                         answer_for_client(route.api_key, route.version, frame, shared, versions);
-                    drop(to.send(answer.map(Response::Whole)));
+                    let answer = match answer {
+                        Ok(bytes) => {
+                            // Past the budget, wait for the client to take what it is owed
+                            // before holding more for it; the broker's responses wait in its
+                            // socket meanwhile.
+                            let share = bytes.len().clamp(1, queued.budget) as u32;
+                            let held = Arc::clone(&queued.semaphore)
+                                .acquire_many_owned(share)
+                                .await
+                                .map_err(|_| CloseReason::UpstreamClosed)?;
+                            let counted = shared.metrics.response_queued(bytes.len());
+                            Ok(Response::Whole(
+                                bytes,
+                                Some(Held { _budget: held, _counted: counted }),
+                            ))
+                        }
+                        Err(e) => Err(e),
+                    };
+                    drop(to.send(answer));
                 }
             }
         }
@@ -676,12 +728,14 @@ async fn write_client(
     mut slots: mpsc::Receiver<Slot>,
     shared: &Arc<Shared>,
 ) -> Result<(), CloseReason> {
+    let client = StallGuard::new(client, shared.config.write_timeout());
     let mut client = BufWriter::with_capacity(64 * 1024, client);
     while let Some(slot) = slots.recv().await {
         // A dropped route means the upstream side ended; its error is what try_join reports.
         match slot.response.await.map_err(|_| CloseReason::UpstreamClosed)?? {
-            Response::Whole(bytes) => {
+            Response::Whole(bytes, held) => {
                 client.write_all(&bytes).await.map_err(CloseReason::Client)?;
+                drop(held);
             }
             Response::Streamed { lend, give_back } => {
                 client.flush().await.map_err(CloseReason::Client)?;

@@ -1,7 +1,7 @@
 //! The sidecar as a whole: its listeners (one for bootstrapping, one per broker), what it knows of
 //! the cluster's brokers, and its lifecycle from start to a graceful stop.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -58,7 +58,41 @@ pub struct Shared {
     pub shutdown: CancellationToken,
     tracker: TaskTracker,
     connections: Arc<Semaphore>,
+    /// Open connections by client address, for `limits.max_connections_per_ip`.
+    per_ip: Arc<DashMap<IpAddr, usize>>,
     bootstrap_cursor: AtomicUsize,
+}
+
+/// One client address's share of `limits.max_connections_per_ip`, returned when the connection
+/// ends (however its task ends).
+#[derive(Debug)]
+pub struct IpSlot {
+    per_ip: Arc<DashMap<IpAddr, usize>>,
+    ip: IpAddr,
+}
+
+impl Drop for IpSlot {
+    fn drop(&mut self) {
+        // The entry goes when its last connection does, so the map holds only addresses with
+        // connections open.
+        self.per_ip.remove_if_mut(&self.ip, |_, open| {
+            *open -= 1;
+            *open == 0
+        });
+    }
+}
+
+impl Shared {
+    /// A slot for one more connection from `ip`, unless it already has the most allowed.
+    fn take_ip_slot(&self, ip: IpAddr) -> Option<IpSlot> {
+        let limit = self.config.limits.max_connections_per_ip;
+        let mut open = self.per_ip.entry(ip).or_insert(0);
+        if limit > 0 && *open >= limit {
+            return None;
+        }
+        *open += 1;
+        Some(IpSlot { per_ip: Arc::clone(&self.per_ip), ip })
+    }
 }
 
 impl Shared {
@@ -178,8 +212,19 @@ async fn accept_loop(listener: TcpListener, target: Target, shared: Arc<Shared>)
                     shared.metrics.connection_refused();
                     continue;
                 };
+                let Some(ip_slot) = shared.take_ip_slot(peer.ip()) else {
+                    warn!(%peer, listener = %target, limit = shared.config.limits.max_connections_per_ip, "connection limit for this client address reached; closing");
+                    shared.metrics.connection_refused();
+                    continue;
+                };
                 let connection_shared = Arc::clone(&shared);
-                shared.tracker.spawn(proxy::serve(socket, peer, target, connection_shared, permit));
+                shared.tracker.spawn(proxy::serve(
+                    socket,
+                    peer,
+                    target,
+                    connection_shared,
+                    (permit, ip_slot),
+                ));
             }
             // Out of file descriptors and the like: pause rather than spin.
             Err(e) => {
@@ -220,6 +265,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         shutdown: CancellationToken::new(),
         tracker: TaskTracker::new(),
         connections: Arc::new(Semaphore::new(config.limits.max_connections)),
+        per_ip: Arc::new(DashMap::new()),
         bootstrap_cursor: AtomicUsize::new(0),
         config,
     });

@@ -15,6 +15,7 @@
 
 use std::io;
 use std::os::fd::OwnedFd;
+use std::time::Duration;
 
 use rustix::pipe::{
     PipeFlags, SpliceFlags, fcntl_getpipe_size, fcntl_setpipe_size, pipe_with, splice,
@@ -53,12 +54,14 @@ impl Pipe {
         Ok(Self { read, write, capacity })
     }
 
-    /// Moves exactly `len` bytes from `from` to `to`.
+    /// Moves exactly `len` bytes from `from` to `to`; fails if `to` takes none of them for
+    /// `stall`.
     pub async fn forward(
         &mut self,
         from: &TcpStream,
         to: &TcpStream,
         mut len: usize,
+        stall: Duration,
     ) -> Result<(), SpliceError> {
         while len > 0 {
             let filled = from
@@ -75,13 +78,19 @@ impl Pipe {
             let mut in_pipe = filled;
             while in_pipe > 0 {
                 let more = if len > 0 { SpliceFlags::MORE } else { SpliceFlags::empty() };
-                let drained = to
-                    .async_io(Interest::WRITABLE, || {
-                        splice(&self.read, None, &*to, None, in_pipe, flags() | more)
-                            .map_err(io::Error::from)
-                    })
-                    .await
-                    .map_err(SpliceError::To)?;
+                let drain = to.async_io(Interest::WRITABLE, || {
+                    splice(&self.read, None, &*to, None, in_pipe, flags() | more)
+                        .map_err(io::Error::from)
+                });
+                let drained = match tokio::time::timeout(stall, drain).await {
+                    Ok(drained) => drained.map_err(SpliceError::To)?,
+                    Err(_) => {
+                        return Err(SpliceError::To(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            format!("the destination took nothing for {stall:?}"),
+                        )));
+                    }
+                };
                 if drained == 0 {
                     return Err(SpliceError::To(io::ErrorKind::WriteZero.into()));
                 }

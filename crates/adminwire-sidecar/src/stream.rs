@@ -15,11 +15,12 @@ use std::io;
 
 use adminwire_protocol::SIZE_PREFIX_LEN;
 use bytes::{Buf, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedReadHalf;
 use tracing::debug;
 
 use crate::fetch_walk::{FetchWalker, Part};
+use crate::proxy::ClientWriter;
 use crate::rewrite::{self, Advertise, RewriteError, TailOutcome};
 use crate::splice::{Pipe, SpliceError};
 
@@ -57,7 +58,7 @@ pub enum StreamError {
 /// `base`, its offset in the frame.
 struct Passage<'a> {
     upstream: &'a mut OwnedReadHalf,
-    client: &'a mut BufWriter<OwnedWriteHalf>,
+    client: &'a mut ClientWriter,
     pipe: &'a mut Pipe,
     buffered: &'a mut BytesMut,
     base: usize,
@@ -68,7 +69,7 @@ struct Passage<'a> {
 /// `buffered`, from `upstream` to `client`. Reads nothing past its end; `buffered` ends empty.
 pub async fn pass_through(
     upstream: &mut OwnedReadHalf,
-    client: &mut BufWriter<OwnedWriteHalf>,
+    client: &mut ClientWriter,
     pipe: &mut Pipe,
     buffered: &mut BytesMut,
     frame_len: usize,
@@ -175,11 +176,14 @@ impl Passage<'_> {
     async fn splice(&mut self, len: usize) -> Result<(), StreamError> {
         debug_assert!(self.buffered.is_empty());
         self.client.flush().await.map_err(StreamError::Client)?;
-        let client = self.client.get_ref().as_ref();
-        self.pipe.forward(self.upstream.as_ref(), client, len).await.map_err(|e| match e {
-            SpliceError::From(e) => StreamError::Upstream(e),
-            SpliceError::To(e) => StreamError::Client(e),
-        })?;
+        let stall = self.client.get_ref().limit();
+        let client = self.client.get_ref().get_ref().as_ref();
+        self.pipe.forward(self.upstream.as_ref(), client, len, stall).await.map_err(
+            |e| match e {
+                SpliceError::From(e) => StreamError::Upstream(e),
+                SpliceError::To(e) => StreamError::Client(e),
+            },
+        )?;
         self.base += len;
         Ok(())
     }
@@ -221,7 +225,10 @@ mod tests {
         let (client_side, mut client) = connected_pair().await;
         let (mut upstream, _upstream_write) = upstream.into_split();
         let (_client_read, client_write) = client_side.into_split();
-        let mut client_write = BufWriter::new(client_write);
+        let mut client_write = tokio::io::BufWriter::new(crate::stall::StallGuard::new(
+            client_write,
+            std::time::Duration::from_secs(30),
+        ));
 
         let writer = tokio::spawn(async move {
             for (i, piece) in sent.chunks(7919).enumerate() {

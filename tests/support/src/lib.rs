@@ -12,6 +12,7 @@
 //!   classes from the installed jars, and [`Cluster::kcat`] prepares a `kcat` command.
 
 pub mod sasl;
+pub mod scripted;
 pub mod sidecar;
 pub mod wire;
 
