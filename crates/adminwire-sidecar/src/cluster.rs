@@ -9,11 +9,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::kafka_call;
-use crate::server::{Shared, Target};
+use crate::registry::Target;
+use crate::shared::Shared;
 
 /// The brokers (node id, host, port) as a bootstrap server reports them.
 pub async fn fetch_brokers(shared: &Arc<Shared>) -> anyhow::Result<Vec<(i32, String, i32)>> {
-    let mut stream = shared.connect_upstream(Target::Bootstrap).await?;
+    let mut stream = shared
+        .connector
+        .connect(Target::Bootstrap, &shared.config, &shared.registry, &shared.metrics)
+        .await?;
     let ask = async {
         let versions =
             exchange(&mut stream, kafka_call::encode_api_versions(None)?, shared).await?;

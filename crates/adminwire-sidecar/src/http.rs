@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use tracing::info;
 
-use crate::server::Shared;
+use crate::shared::Shared;
 
 pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(address)
@@ -40,20 +40,17 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 
 /// 200 while serving, 503 once stopping; the body lists the brokers fronted.
 async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let mut brokers: Vec<String> = shared
-        .brokers
-        .iter()
-        .map(|b| {
+    let brokers: Vec<String> = shared
+        .registry
+        .brokers()
+        .into_iter()
+        .map(|(node_id, b)| {
             format!(
                 "{{\"node_id\":{},\"advertised\":\"{}:{}\",\"listening\":{}}}",
-                b.key(),
-                b.advertised.0,
-                b.advertised.1,
-                b.listening
+                node_id, b.advertised.0, b.advertised.1, b.listening
             )
         })
         .collect();
-    brokers.sort();
     let stopping = shared.shutdown.is_cancelled();
     let status = if stopping { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
     let body = format!(

@@ -197,8 +197,9 @@ impl Metrics {
         self.upstream_errors.get_or_create(&KindLabel { kind }).inc();
     }
 
-    pub fn set_brokers(&self, count: usize) {
-        self.brokers.set(count as i64);
+    /// One more broker has its listener.
+    pub fn broker_listening(&self) {
+        self.brokers.inc();
     }
 
     /// The API's name for labels and logs: Kafka's (`Metadata`), the extension's (`CreateTopic`),

@@ -1,14 +1,13 @@
 //! The sidecar as a whole: its listeners (one for bootstrapping, one per broker), what it knows of
 //! the cluster's brokers, and its lifecycle from start to a graceful stop.
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use adminwire_protocol::FrameReader;
 use dashmap::DashMap;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -16,180 +15,37 @@ use tracing::{debug, error, info, warn};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::registry::{ListenerOwner, Registry, Target};
 use crate::rewrite::Advertise;
-use crate::{cluster, proxy};
+use crate::shared::Shared;
+use crate::upstream::Connector;
+use crate::{cluster, connection};
 
-/// Which upstream a listener's connections go to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Any reachable bootstrap server.
-    Bootstrap,
-    /// The broker with this node id.
-    Broker(i32),
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Bootstrap => write!(f, "bootstrap"),
-            Target::Broker(id) => write!(f, "broker-{id}"),
-        }
-    }
-}
-
-/// A broker the sidecar fronts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broker {
-    /// The broker's own address, as the cluster advertises it.
-    pub upstream: String,
-    /// The address clients are told.
-    pub advertised: (String, i32),
-    /// Whether its listener is bound.
-    pub listening: bool,
-}
-
-/// What every connection and listener shares.
+/// The server as the owner of the broker listeners: binds one when the registry announces a
+/// broker, and serves it until the sidecar stops.
 #[derive(Debug)]
-pub struct Shared {
-    pub config: Config,
-    pub frames: FrameReader,
-    pub metrics: Metrics,
-    pub brokers: DashMap<i32, Broker>,
-    pub shutdown: CancellationToken,
-    tracker: TaskTracker,
-    connections: Arc<Semaphore>,
-    /// Open connections by client address, for `limits.max_connections_per_ip`.
-    per_ip: Arc<DashMap<IpAddr, usize>>,
-    bootstrap_cursor: AtomicUsize,
-}
+struct Listeners(Weak<Shared>);
 
-/// One client address's share of `limits.max_connections_per_ip`, returned when the connection
-/// ends (however its task ends).
-#[derive(Debug)]
-pub struct IpSlot {
-    per_ip: Arc<DashMap<IpAddr, usize>>,
-    ip: IpAddr,
-}
-
-impl Drop for IpSlot {
-    fn drop(&mut self) {
-        // The entry goes when its last connection does, so the map holds only addresses with
-        // connections open.
-        self.per_ip.remove_if_mut(&self.ip, |_, open| {
-            *open -= 1;
-            *open == 0
-        });
-    }
-}
-
-impl Shared {
-    /// A slot for one more connection from `ip`, unless it already has the most allowed.
-    fn take_ip_slot(&self, ip: IpAddr) -> Option<IpSlot> {
-        let limit = self.config.limits.max_connections_per_ip;
-        let mut open = self.per_ip.entry(ip).or_insert(0);
-        if limit > 0 && *open >= limit {
-            return None;
-        }
-        *open += 1;
-        Some(IpSlot { per_ip: Arc::clone(&self.per_ip), ip })
-    }
-}
-
-impl Shared {
-    /// Connects to the upstream a listener fronts: the broker's current address (so a broker whose
-    /// address changed is reached at the new one), or the first bootstrap server that answers.
-    pub async fn connect_upstream(&self, target: Target) -> std::io::Result<TcpStream> {
-        let timeout = self.config.connect_timeout();
-        let candidates: Vec<String> = match target {
-            Target::Broker(id) => match self.brokers.get(&id) {
-                Some(b) => vec![b.upstream.clone()],
-                None => {
-                    return Err(std::io::Error::other(format!(
-                        "broker {id} is not known to the sidecar"
-                    )));
-                }
-            },
-            Target::Bootstrap => {
-                let servers = &self.config.upstream.bootstrap_servers;
-                // Start each connection at the next server, so load and failures spread.
-                let start = self.bootstrap_cursor.fetch_add(1, Ordering::Relaxed);
-                let mut candidates: Vec<String> = (0..servers.len())
-                    .map(|i| servers[(start + i) % servers.len()].clone())
-                    .collect();
-                // When every configured server is down, any broker learned since can bootstrap.
-                for broker in self.brokers.iter() {
-                    if !candidates.contains(&broker.upstream) {
-                        candidates.push(broker.upstream.clone());
-                    }
-                }
-                candidates
-            }
+impl ListenerOwner for Listeners {
+    fn listen(&self, node_id: i32, bind: &str) -> std::io::Result<()> {
+        let Some(shared) = self.0.upgrade() else {
+            return Err(std::io::Error::other("the sidecar is stopping"));
         };
-        let mut last_error = None;
-        for address in candidates {
-            match tokio::time::timeout(timeout, TcpStream::connect(&address)).await {
-                Ok(Ok(stream)) => return Ok(stream),
-                Ok(Err(e)) => {
-                    last_error = Some(std::io::Error::new(e.kind(), format!("{address}: {e}")))
-                }
-                Err(_) => {
-                    last_error = Some(std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        format!("{address}: connect timed out"),
-                    ))
-                }
+        match bind_listener(bind) {
+            Ok(listener) => {
+                info!(node_id, %bind, "listening for broker");
+                let serving = Arc::clone(&shared);
+                shared.tracker.spawn(accept_loop(listener, Target::Broker(node_id), serving));
+                shared.metrics.broker_listening();
+                Ok(())
             }
-            self.metrics.upstream_error("connect");
+            // Still advertised: that broker is unreachable through the sidecar until the port
+            // frees up (the next announcement retries), but the others keep working.
+            Err(e) => {
+                error!(node_id, %bind, error = %e, "cannot listen for broker");
+                Err(e)
+            }
         }
-        Err(last_error.unwrap_or_else(|| std::io::Error::other("no bootstrap servers")))
-    }
-
-    /// Records a broker and makes sure it has a listener; returns what clients are told.
-    fn front_broker(self: &Arc<Self>, node_id: i32, upstream: String) -> Option<(String, i32)> {
-        let (bind, host, port) = self.config.broker_listener(node_id)?;
-        let advertised = (host, i32::from(port));
-        let mut entry = self.brokers.entry(node_id).or_insert_with(|| Broker {
-            upstream: upstream.clone(),
-            advertised: advertised.clone(),
-            listening: false,
-        });
-        if entry.upstream != upstream {
-            info!(node_id, from = %entry.upstream, to = %upstream, "broker moved; new connections go to its new address");
-            entry.upstream = upstream;
-        }
-        let bound_now = !entry.listening
-            && match bind_listener(&bind) {
-                Ok(listener) => {
-                    info!(node_id, %bind, advertised = %format!("{}:{}", advertised.0, advertised.1), "listening for broker");
-                    entry.listening = true;
-                    let shared = Arc::clone(self);
-                    self.tracker.spawn(accept_loop(listener, Target::Broker(node_id), shared));
-                    true
-                }
-                // Still advertised: that broker is unreachable through the sidecar until the port
-                // frees up (the next metadata retries), but the others keep working.
-                Err(e) => {
-                    error!(node_id, %bind, error = %e, "cannot listen for broker");
-                    false
-                }
-            };
-        drop(entry);
-        if bound_now {
-            self.metrics.set_brokers(self.brokers.len());
-        }
-        Some(advertised)
-    }
-}
-
-/// Rewriting responses teaches the sidecar the brokers as a side effect.
-#[derive(Debug, Clone)]
-pub struct Advertiser(pub Arc<Shared>);
-
-impl Advertise for Advertiser {
-    fn advertise(&self, node_id: i32, host: &str, port: i32) -> Option<(String, i32)> {
-        let upstream =
-            if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
-        self.0.front_broker(node_id, upstream)
     }
 }
 
@@ -218,7 +74,7 @@ async fn accept_loop(listener: TcpListener, target: Target, shared: Arc<Shared>)
                     continue;
                 };
                 let connection_shared = Arc::clone(&shared);
-                shared.tracker.spawn(proxy::serve(
+                shared.tracker.spawn(connection::serve(
                     socket,
                     peer,
                     target,
@@ -258,15 +114,16 @@ impl Running {
 
 /// Binds the listeners and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
-    let shared = Arc::new(Shared {
+    let config = Arc::new(config);
+    let shared = Arc::new_cyclic(|weak| Shared {
         frames: FrameReader::new(config.limits.max_frame_bytes),
         metrics: Metrics::new(),
-        brokers: DashMap::new(),
+        registry: Registry::new(Arc::clone(&config), Box::new(Listeners(Weak::clone(weak)))),
+        connector: Connector::default(),
         shutdown: CancellationToken::new(),
         tracker: TaskTracker::new(),
         connections: Arc::new(Semaphore::new(config.limits.max_connections)),
         per_ip: Arc::new(DashMap::new()),
-        bootstrap_cursor: AtomicUsize::new(0),
         config,
     });
     let bootstrap = bind_listener(&shared.config.bootstrap_bind()).map_err(|e| {
@@ -290,7 +147,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             match cluster::fetch_brokers(&learner).await {
                 Ok(brokers) => {
                     for (node_id, host, port) in brokers {
-                        Advertiser(Arc::clone(&learner)).advertise(node_id, &host, port);
+                        learner.registry.advertise(node_id, &host, port);
                     }
                 }
                 Err(e) => debug!(error = %e, "could not ask the cluster for its brokers; learning them from client traffic"),

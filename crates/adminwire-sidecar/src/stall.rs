@@ -11,8 +11,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use tokio::io::AsyncWrite;
+use tokio::io::{AsyncWrite, BufWriter};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::time::Sleep;
+
+/// A client connection's write side: buffered, and closed on a client that stops reading.
+pub type ClientWriter = BufWriter<StallGuard<OwnedWriteHalf>>;
 
 #[derive(Debug)]
 pub struct StallGuard<W> {

@@ -20,9 +20,9 @@ use tokio::net::tcp::OwnedReadHalf;
 use tracing::debug;
 
 use crate::fetch_walk::{FetchWalker, Part};
-use crate::proxy::ClientWriter;
 use crate::rewrite::{self, Advertise, RewriteError, TailOutcome};
 use crate::splice::{Pipe, SpliceError};
+use crate::stall::ClientWriter;
 
 /// At most this much is read at a time while looking for a Fetch response's next structure, so
 /// that little of the record data that follows it passes through user space.

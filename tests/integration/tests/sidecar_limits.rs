@@ -118,7 +118,6 @@ fn a_stop_lets_an_in_flight_long_poll_finish_then_refuses_new_connections() {
 #[test]
 fn a_new_broker_gets_a_listener_and_a_moved_one_is_re_pointed() {
     use adminwire_sidecar::rewrite::Advertise;
-    use adminwire_sidecar::server::Advertiser;
 
     let cluster = Cluster::plain();
     let base = adminwire_test_support::sidecar::free_port().saturating_sub(100);
@@ -128,9 +127,8 @@ fn a_new_broker_gets_a_listener_and_a_moved_one_is_re_pointed() {
     let (host, port) = real.rsplit_once(':').unwrap();
 
     // Node 42 appears in some response: it gets a listener at base + 42, leading to its address.
-    let advertise = |host: &str, port: i32| {
-        sidecar.in_runtime(|| Advertiser(shared.clone()).advertise(42, host, port))
-    };
+    let advertise =
+        |host: &str, port: i32| sidecar.in_runtime(|| shared.registry.advertise(42, host, port));
     let advertised = advertise(host, port.parse().unwrap());
     assert_eq!(advertised, Some(("127.0.0.1".to_owned(), i32::from(base) + 42)));
     let listener = format!("127.0.0.1:{}", base + 42);
@@ -150,7 +148,6 @@ fn a_new_broker_gets_a_listener_and_a_moved_one_is_re_pointed() {
 #[test]
 fn with_every_bootstrap_server_down_the_learned_brokers_bootstrap() {
     use adminwire_sidecar::rewrite::Advertise;
-    use adminwire_sidecar::server::Advertiser;
 
     let cluster = Cluster::plain();
     // The only configured bootstrap server is dead (nothing listens on port 1).
@@ -163,7 +160,7 @@ fn with_every_bootstrap_server_down_the_learned_brokers_bootstrap() {
     let shared = sidecar.running().shared.clone();
     let real = cluster.node_address(2);
     let (host, port) = real.rsplit_once(':').unwrap();
-    sidecar.in_runtime(|| Advertiser(shared).advertise(2, host, port.parse().unwrap()));
+    sidecar.in_runtime(|| shared.registry.advertise(2, host, port.parse().unwrap()));
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
     assert_eq!(metadata(&mut connection, Some(vec![])).brokers.len(), 3);
 }

@@ -133,7 +133,7 @@ impl TestSidecar {
     /// Waits until the sidecar fronts `count` brokers (learned from the cluster).
     pub fn wait_for_brokers(&self, count: usize) {
         wait_until(Duration::from_secs(30), "the sidecar to learn the brokers", || {
-            let known = self.running.shared.brokers.len();
+            let known = self.running.shared.registry.len();
             if known >= count { Ok(()) } else { Err(format!("{known} known")) }
         })
         .unwrap();

@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use super::outcome::{self, Outcome};
 use super::settle;
 use super::{Failure, assignment};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 /// Kafka's resource type for topics, and its config operations.
 const TOPIC: i8 = 2;
@@ -34,7 +34,7 @@ const DELETE: i8 = 1;
 pub async fn run(
     request: &AlterTopicRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<AlterTopicResponse, Failure> {
     // Version 0 alters one topic with the same fields version 1 gives each topic of a batch.

@@ -1,24 +1,21 @@
 //! ClusterMetadata → Kafka's Metadata (no topics) and DescribeQuorum: the brokers, as the sidecar
 //! advertises them, and the controller (see `controller`).
 
-use std::sync::Arc;
-
 use adminwire_protocol::ClusterMetadataResponse;
 use adminwire_protocol::generated::cluster_metadata_response::Broker;
 use tokio::time::Instant;
 
 use super::Failure;
-use crate::proxy::Upstream;
 use crate::rewrite::Advertise;
-use crate::server::Advertiser;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<ClusterMetadataResponse, Failure> {
     let (metadata, controller) = super::controller::find(upstream, deadline).await?;
-    let advertiser = Advertiser(Arc::clone(upstream.shared));
+    let advertiser = upstream.registry;
     let mut brokers = Vec::with_capacity(metadata.brokers.len());
     for b in &metadata.brokers {
         let node_id = b.node_id.0;

@@ -8,8 +8,6 @@
 //! DescribeQuorum) when it is one of the brokers, as in combined mode; otherwise, or when the
 //! client may not describe the quorum, the broker with the lowest id.
 
-use std::sync::Arc;
-
 use adminwire_protocol::ErrorCode;
 use kafka_protocol::messages::describe_quorum_request::{PartitionData, TopicData};
 use kafka_protocol::messages::{
@@ -19,13 +17,13 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::Failure;
-use crate::proxy::Upstream;
+use crate::registry::Target;
 use crate::rewrite::Advertise;
-use crate::server::{Advertiser, Target};
+use crate::upstream::{Transport, Upstream};
 
 /// The cluster's brokers (Metadata, no topics) and the node id this module calls the controller.
 pub async fn find(
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<(MetadataResponse, Option<i32>), Failure> {
     let metadata: MetadataResponse =
@@ -48,8 +46,11 @@ pub async fn find(
 }
 
 /// `Ok` if this connection's listener fronts the controller (or nothing is required).
-pub async fn require(upstream: &mut Upstream<'_>, deadline: Instant) -> Result<(), Failure> {
-    if !upstream.shared.config.listen.require_controller {
+pub async fn require(
+    upstream: &mut Upstream<'_, impl Transport>,
+    deadline: Instant,
+) -> Result<(), Failure> {
+    if !upstream.config.listen.require_controller {
         return Ok(());
     }
     let (metadata, controller) = find(upstream, deadline).await?;
@@ -66,9 +67,7 @@ pub async fn require(upstream: &mut Upstream<'_>, deadline: Instant) -> Result<(
         .brokers
         .iter()
         .find(|b| b.node_id.0 == controller)
-        .and_then(|b| {
-            Advertiser(Arc::clone(upstream.shared)).advertise(controller, &b.host, b.port)
-        })
+        .and_then(|b| upstream.registry.advertise(controller, &b.host, b.port))
         .map(|(host, port)| format!(" at {host}:{port}"))
         .unwrap_or_default();
     Err(Failure(

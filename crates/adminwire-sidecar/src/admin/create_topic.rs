@@ -18,12 +18,12 @@ use tokio::time::Instant;
 use super::outcome::{self, Outcome};
 use super::settle;
 use super::{Failure, assignment};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &CreateTopicRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<CreateTopicResponse, Failure> {
     if request.topics.is_empty() {

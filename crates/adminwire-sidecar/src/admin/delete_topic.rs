@@ -10,12 +10,12 @@ use tokio::time::Instant;
 
 use super::Failure;
 use super::outcome::{self, Outcome};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &DeleteTopicRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<DeleteTopicResponse, Failure> {
     let names: Vec<&str> = if version == 0 {

@@ -22,7 +22,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::Failure;
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 /// DescribeConfigs' resource type of a topic.
 const RESOURCE_TOPIC: i8 = 2;
@@ -36,7 +36,7 @@ type Outcome = Result<TopicDescription, (ErrorCode, String)>;
 pub async fn run(
     request: &DescribeTopicRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<DescribeTopicResponse, Failure> {
     if version == 0 {
@@ -84,7 +84,7 @@ pub async fn run(
 /// Describes each of `names` (one outcome per name, in order; a name given twice is asked once).
 async fn describe(
     names: &[String],
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<Vec<Outcome>, Failure> {
     let mut asked: Vec<&str> = names.iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
@@ -173,7 +173,7 @@ fn from_metadata(name: &str, topic: &MetadataResponseTopic) -> Outcome {
 async fn add_configs(
     described: &[&str],
     found: &mut HashMap<String, Outcome>,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<(), Failure> {
     let request = DescribeConfigsRequest::default().with_resources(

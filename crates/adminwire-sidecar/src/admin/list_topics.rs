@@ -6,11 +6,11 @@ use kafka_protocol::messages::{MetadataRequest, MetadataResponse};
 use tokio::time::Instant;
 
 use super::Failure;
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &ListTopicsRequest,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<ListTopicsResponse, Failure> {
     // `None`: every topic (an empty list would mean none).

@@ -32,7 +32,16 @@ use adminwire_protocol::{
 use bytes::BytesMut;
 use tokio::time::Instant;
 
-use crate::proxy::{CallError, CloseReason, Upstream};
+use crate::upstream::{CallError, Transport, Upstream};
+
+/// Why an extension request gets no answer, and its connection closes.
+#[derive(Debug, thiserror::Error)]
+pub enum Unanswerable {
+    #[error("client sent {api} v{version}, which the sidecar does not offer")]
+    NotOffered { api: &'static str, version: i16 },
+    #[error("cannot encode an admin answer: {0}")]
+    Encode(String),
+}
 
 /// How a command fails: the error code and message its client is answered with.
 #[derive(Debug)]
@@ -63,15 +72,15 @@ impl From<CallError> for Failure {
 pub async fn answer(
     api_key: ApiKey,
     frame: &RequestFrame,
-    upstream: &mut Upstream<'_>,
-) -> Result<BytesMut, CloseReason> {
+    upstream: &mut Upstream<'_, impl Transport>,
+) -> Result<BytesMut, Unanswerable> {
     let header = frame.header;
     let version = header.api_version;
     let (lo, hi) = api_key.versions();
     if !(lo..=hi).contains(&version) {
-        return Err(CloseReason::NotOffered { api: api_key.name().to_owned(), version });
+        return Err(Unanswerable::NotOffered { api: api_key.name(), version });
     }
-    let limits = &upstream.shared.config.limits.admin;
+    let limits = &upstream.config.limits.admin;
     let response = if frame.payload().len() > limits.max_request_bytes {
         // Refused before decoding, so its cost is the bytes already read and no more.
         AdminResponse::error(
@@ -113,7 +122,7 @@ fn encode(
     mut response: AdminResponse,
     version: i16,
     correlation_id: i32,
-) -> Result<BytesMut, CloseReason> {
+) -> Result<BytesMut, Unanswerable> {
     let mut out = BytesMut::new();
     match encode_response(&response, version, correlation_id, &mut out) {
         Err(e) if matches!(e.kind, EncodeErrorKind::StringTooLong { .. }) => {
@@ -133,16 +142,16 @@ fn encode(
         Ok(()) => return Ok(out),
     }
     encode_response(&response, version, correlation_id, &mut out)
-        .map_err(|e| CloseReason::Rewrite(format!("cannot encode an admin answer: {e}")))?;
+        .map_err(|e| Unanswerable::Encode(e.to_string()))?;
     Ok(out)
 }
 
 async fn run(
     request: AdminRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
 ) -> Result<AdminResponse, Failure> {
-    let deadline = Instant::now() + upstream.shared.config.request_timeout();
+    let deadline = Instant::now() + upstream.config.request_timeout();
     if !matches!(request, AdminRequest::ClusterMetadata(_)) {
         controller::require(upstream, deadline).await?;
     }
@@ -190,13 +199,13 @@ async fn run(
 fn cluster_timeout(
     version: i16,
     timeout_ms: i32,
-    upstream: &Upstream<'_>,
+    upstream: &Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> (i32, Instant) {
     let timeout_ms = if version >= 1 {
         timeout_ms
     } else {
-        i32::try_from(upstream.shared.config.upstream.request_timeout_ms).unwrap_or(i32::MAX)
+        i32::try_from(upstream.config.upstream.request_timeout_ms).unwrap_or(i32::MAX)
     };
     let leave = std::time::Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(0) + 5_000);
     (timeout_ms, deadline.max(Instant::now() + leave))
@@ -209,4 +218,130 @@ fn malformed(api_key: ApiKey, version: i16, error: &DecodeError) -> AdminRespons
         ErrorCode::INVALID_REQUEST,
         format!("malformed {} v{version} request: {error}", api_key.name()),
     )
+}
+
+#[cfg(test)]
+mod scripted;
+
+/// The handlers against a scripted cluster: what they send, at which versions, for whom, and what
+/// they make of the answers.
+#[cfg(test)]
+mod tests {
+    use adminwire_protocol::generated::create_topic_request::CreatableTopic;
+    use adminwire_protocol::generated::delete_topic_response::TopicResult as DeleteResult;
+    use adminwire_protocol::{AlterTopicRequest, CreateTopicRequest, DeleteTopicRequest};
+    use kafka_protocol::messages::create_topics_response::CreatableTopicResult;
+    use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
+    use kafka_protocol::messages::metadata_response::{
+        MetadataResponsePartition, MetadataResponseTopic,
+    };
+    use kafka_protocol::messages::{
+        ApiKey as KafkaApi, BrokerId, CreateTopicsRequest, CreateTopicsResponse,
+        DeleteTopicsRequest, DeleteTopicsResponse, MetadataRequest, MetadataResponse, TopicName,
+    };
+    use kafka_protocol::protocol::StrBytes;
+
+    use super::scripted::{Cluster, Script};
+    use super::*;
+
+    fn topic_metadata(name: &str, partitions: i32) -> MetadataResponse {
+        MetadataResponse::default().with_topics(vec![
+            MetadataResponseTopic::default()
+                .with_name(Some(TopicName(StrBytes::from_string(name.to_owned()))))
+                .with_partitions(
+                    (0..partitions)
+                        .map(|i| {
+                            MetadataResponsePartition::default()
+                                .with_partition_index(i)
+                                .with_leader_id(BrokerId(1))
+                        })
+                        .collect(),
+                ),
+        ])
+    }
+
+    #[tokio::test]
+    async fn create_topic_is_sent_at_the_brokers_version_for_the_client_and_settles() {
+        let cluster = Cluster::new(&[(KafkaApi::CreateTopics, 5)]);
+        let mut script = Script::default()
+            .then(|request: CreateTopicsRequest| {
+                let topic = &request.topics[0];
+                assert_eq!(
+                    (topic.name.0.as_str(), topic.num_partitions, topic.replication_factor),
+                    ("orders", 3, 2)
+                );
+                CreateTopicsResponse::default().with_topics(vec![
+                    CreatableTopicResult::default()
+                        .with_name(topic.name.clone())
+                        .with_num_partitions(3),
+                ])
+            })
+            .then(|_: MetadataRequest| topic_metadata("orders", 3));
+        let request = CreateTopicRequest {
+            topics: vec![CreatableTopic {
+                name: "orders".into(),
+                partitions: 3,
+                replication_factor: 2,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let answer = run(request.into(), 1, &mut cluster.upstream(&mut script)).await;
+        let Ok(AdminResponse::CreateTopic(created)) = answer else { panic!("{answer:?}") };
+        assert_eq!(created.topics[0].error_code, 0, "{created:?}");
+        let sent: Vec<_> = script.sent.iter().map(|s| (s.api, s.version)).collect();
+        assert_eq!(sent, [(KafkaApi::CreateTopics, 5), (KafkaApi::Metadata, 12)]);
+        assert!(script.sent.iter().all(|s| s.client_id.as_deref() == Some("client-7")));
+    }
+
+    #[tokio::test]
+    async fn delete_topic_names_its_topics_as_an_older_broker_reads_them() {
+        let cluster = Cluster::new(&[(KafkaApi::DeleteTopics, 5)]);
+        let mut script = Script::default().then(|request: DeleteTopicsRequest| {
+            let names: Vec<&str> = request.topic_names.iter().map(|n| n.0.as_str()).collect();
+            assert_eq!(names, ["a", "b"]);
+            DeleteTopicsResponse::default().with_responses(
+                request
+                    .topic_names
+                    .iter()
+                    .map(|n| {
+                        DeletableTopicResult::default()
+                            .with_name(Some(n.clone()))
+                            .with_error_code(if n.0.as_str() == "b" { 3 } else { 0 })
+                    })
+                    .collect(),
+            )
+        });
+        let request =
+            DeleteTopicRequest { topic_names: vec!["a".into(), "b".into()], ..Default::default() };
+        let answer = run(request.into(), 1, &mut cluster.upstream(&mut script)).await;
+        let Ok(AdminResponse::DeleteTopic(deleted)) = answer else { panic!("{answer:?}") };
+        let codes: Vec<(&str, i16)> =
+            deleted.topics.iter().map(|t: &DeleteResult| (t.name.as_str(), t.error_code)).collect();
+        assert_eq!(codes, [("a", 0), ("b", 3)]);
+        assert_eq!(script.sent[0].version, 5);
+    }
+
+    #[tokio::test]
+    async fn fewer_partitions_is_refused_before_anything_changes() {
+        let cluster = Cluster::new(&[]);
+        let mut script = Script::default().then(|_: MetadataRequest| topic_metadata("t", 5));
+        let request =
+            AlterTopicRequest { topic_name: "t".into(), partitions: 3, ..Default::default() };
+        let answer = run(request.into(), 0, &mut cluster.upstream(&mut script)).await;
+        let Ok(AdminResponse::AlterTopic(altered)) = answer else { panic!("{answer:?}") };
+        assert_eq!(ErrorCode(altered.error_code), ErrorCode::DECREASE_PARTITIONS_NOT_ALLOWED);
+        assert_eq!(script.sent.len(), 1, "only the look at the current count");
+    }
+
+    #[tokio::test]
+    async fn a_cluster_that_goes_away_mid_command_is_broker_not_available() {
+        let cluster = Cluster::new(&[]);
+        let mut script = Script::default();
+        let request = DeleteTopicRequest { topic_name: "t".into(), ..Default::default() };
+        let answer = run(request.into(), 0, &mut cluster.upstream(&mut script)).await;
+        let Err(Failure(code, message)) = answer else { panic!("{answer:?}") };
+        assert_eq!(code, ErrorCode::BROKER_NOT_AVAILABLE);
+        assert!(message.contains("partly carried out"), "{message}");
+    }
 }

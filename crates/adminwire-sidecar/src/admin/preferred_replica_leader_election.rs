@@ -21,7 +21,7 @@ use tokio::time::Instant;
 use super::Failure;
 use super::election::{self, Partitions, TopicPartition};
 use super::outcome::{self, Outcome};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 /// ElectLeaders' election type that elects the preferred replica.
 const PREFERRED: i8 = 0;
@@ -31,7 +31,7 @@ const ELECTION_NOT_NEEDED: i16 = 84;
 pub async fn run(
     request: &PreferredReplicaLeaderElectionRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<PreferredReplicaLeaderElectionResponse, Failure> {
     let partitions = election::parse(&request.partitions_serialized)?;

@@ -27,12 +27,12 @@ use tokio::time::Instant;
 use super::Failure;
 use super::outcome::{self, Outcome};
 use super::plan::{self, Move};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &ReassignPartitionsRequest,
     version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<ReassignPartitionsResponse, Failure> {
     let moves = plan::parse(&request.manual_assignment)
@@ -122,7 +122,7 @@ pub async fn run(
 pub(super) async fn ongoing(
     moves: &[Move],
     timeout_ms: i32,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<HashSet<(String, i32)>, Failure> {
     let request =

@@ -17,7 +17,7 @@ use kafka_protocol::messages::{MetadataRequest, MetadataResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 /// How long a command waits at most for its broker to show the change (milliseconds are usual).
 const SETTLE_WITHIN: Duration = Duration::from_secs(5);
@@ -27,7 +27,7 @@ const POLL_EVERY: Duration = Duration::from_millis(50);
 /// partitions, each led, for at most [`SETTLE_WITHIN`] and never past `deadline`.
 pub async fn until_visible(
     expected: &[(String, usize)],
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) {
     if expected.is_empty() {

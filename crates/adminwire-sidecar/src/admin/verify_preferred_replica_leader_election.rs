@@ -26,12 +26,12 @@ use tokio::time::Instant;
 
 use super::Failure;
 use super::election::{self, Partitions, TopicPartition};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &VerifyPreferredReplicaLeaderElectionRequest,
     _version: i16,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<VerifyPreferredReplicaLeaderElectionResponse, Failure> {
     let partitions = election::parse(&request.partitions_serialized)?;

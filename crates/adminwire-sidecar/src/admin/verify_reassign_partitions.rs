@@ -23,7 +23,7 @@ use tokio::time::Instant;
 use super::plan::{self, Move};
 use super::reassign_partitions::{ongoing, topic_name};
 use super::{Failure, outcome};
-use crate::proxy::Upstream;
+use crate::upstream::{Transport, Upstream};
 
 pub const COMPLETED: i16 = 1;
 pub const IN_PROGRESS: i16 = 0;
@@ -31,12 +31,12 @@ pub const FAILED: i16 = -1;
 
 pub async fn run(
     request: &VerifyReassignPartitionsRequest,
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<VerifyReassignPartitionsResponse, Failure> {
     let moves = plan::parse(&request.manual_assignment)
         .map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
-    let timeout_ms = upstream.shared.config.upstream.request_timeout_ms as i32;
+    let timeout_ms = upstream.config.upstream.request_timeout_ms as i32;
     let moving = ongoing(&moves, timeout_ms, upstream, deadline).await?;
 
     let topics: Vec<&str> = plan::by_topic(&moves).into_iter().map(|(t, _)| t).collect();
@@ -72,7 +72,7 @@ const CONFIRM_INTERVAL: Duration = Duration::from_millis(200);
 /// partitions are simply absent.
 async fn replicas_of(
     topics: &[&str],
-    upstream: &mut Upstream<'_>,
+    upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<HashMap<(String, i32), Vec<i32>>, Failure> {
     // Never create a topic by verifying it, whatever the cluster's auto-creation setting.
