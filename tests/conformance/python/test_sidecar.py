@@ -221,9 +221,12 @@ def test_list_topics(admin, topics, direct, env, version):
     # Of this suite's topics, exactly the cluster's (other tests may create topics meanwhile),
     # once the broker kafka-python asks has caught up too.
     ours = {t for t in listed if t.startswith(env.prefix)}
-    cluster = wait_for("the cluster to list the same", lambda: (
-        c if {t for t in (c := set(direct.list_topics())) if t.startswith(env.prefix)} == ours
-        else None), timeout_s=30)
+
+    def same_listing():
+        cluster = set(direct.list_topics())
+        return cluster if {t for t in cluster if t.startswith(env.prefix)} == ours else None
+
+    cluster = wait_for("the cluster to list the same", same_listing, timeout_s=30)
     internal = [t for t in listed if t.startswith("__")]
     assert not internal if version else internal == [t for t in sorted(cluster) if t.startswith("__")]
 
