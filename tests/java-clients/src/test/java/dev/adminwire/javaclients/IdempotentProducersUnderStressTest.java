@@ -170,6 +170,7 @@ class IdempotentProducersUnderStressTest {
     try (Admin direct = Admin.create(Env.client(Env.direct()))) {
       direct.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3))).all().get();
       writeAtomically(dir.resolve("topic"), topic);
+      Env.waitForLeadersToServe(direct, topic, PARTITIONS, WAIT);
       Env.waitFor(
           "leaders for every partition of " + topic,
           WAIT,
