@@ -7,9 +7,11 @@ The tests run in file order and share a few topics (made here, deleted at the en
 from __future__ import annotations
 
 import json
+import subprocess
+import time
 
 import pytest
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
 
 from wire import Connection, api_versions, wait_for
 
@@ -92,6 +94,37 @@ def cluster_configs(direct, name: str) -> dict:
     return out
 
 
+def node_has_topic(address: str, name: str) -> bool:
+    """Whether the broker at `address` shows `name` in its metadata (kcat asking that broker)."""
+    out = subprocess.run(["kcat", "-b", address, "-L", "-J", "-m", "5", "-t", name],
+                         capture_output=True, text=True, timeout=60, check=True)
+    (topic,) = json.loads(out.stdout)["topics"]
+    error = topic.get("error")
+    assert error is None or "Unknown topic" in error, topic
+    return error is None
+
+
+def wait_for_metadata_fence(direct, env) -> None:
+    """Waits until every broker's metadata has every change committed before this call: a fence
+    topic created now is waited for on every broker (KRaft brokers apply the metadata log in
+    order, so one that shows it has applied every earlier change), then deleted."""
+    # Not under env.prefix: the listing tests compare what is.
+    fence = f"fence-{env.prefix}-{time.monotonic_ns()}"
+    direct.create_topics([NewTopic(fence, 1, 1)])
+    brokers = env.cluster.split(",")
+    wait_for(f"{fence} on every broker", lambda: all(node_has_topic(b, fence) for b in brokers),
+             timeout_s=30)
+    direct.delete_topics([fence])
+
+
+def assert_absent_everywhere(direct, env, names) -> None:
+    """No broker shows any of `names`, once every broker's metadata is current."""
+    wait_for_metadata_fence(direct, env)
+    for broker in env.cluster.split(","):
+        for name in names:
+            assert not node_has_topic(broker, name), f"{broker} has {name}"
+
+
 def ok(value: dict) -> None:
     assert value["ErrorCode"] == 0 and value["ErrorMessage"] is None, value
 
@@ -164,12 +197,12 @@ def test_create_topic_v1_per_topic(admin, topics, direct):
     cluster_until(direct, topics["c"], lambda p: len(p) == 2)
 
 
-def test_create_topic_v1_validate_only(admin, topics, direct):
+def test_create_topic_v1_validate_only(admin, topics, direct, env):
     value = admin("CreateTopic", 1, {"Topics": [
         {"Name": topics["e"], "Partitions": 1, "ReplicationFactor": 1, "Configs": []},
     ], "ValidateOnly": True})
     assert [(t["Name"], t["ErrorCode"]) for t in value["Topics"]] == [(topics["e"], 0)], value
-    assert topics["e"] not in direct.list_topics()
+    assert_absent_everywhere(direct, env, [topics["e"]])
 
 
 @pytest.mark.parametrize("version", [0, 1])
@@ -185,10 +218,15 @@ def test_list_topics(admin, topics, direct, env, version):
     listed = wait_for("the new topics to be listed", listing, timeout_s=30)
     assert listed == sorted(listed)
     assert topics["e"] not in listed
-    # Of this suite's topics, exactly the cluster's (other tests may create topics meanwhile).
-    cluster = set(direct.list_topics())
-    assert {t for t in listed if t.startswith(env.prefix)} == \
-        {t for t in cluster if t.startswith(env.prefix)}
+    # Of this suite's topics, exactly the cluster's (other tests may create topics meanwhile),
+    # once the broker kafka-python asks has caught up too.
+    ours = {t for t in listed if t.startswith(env.prefix)}
+
+    def same_listing():
+        cluster = set(direct.list_topics())
+        return cluster if {t for t in cluster if t.startswith(env.prefix)} == ours else None
+
+    cluster = wait_for("the cluster to list the same", same_listing, timeout_s=30)
     internal = [t for t in listed if t.startswith("__")]
     assert not internal if version else internal == [t for t in sorted(cluster) if t.startswith("__")]
 
@@ -272,12 +310,14 @@ def test_alter_topic_v1_batch(admin, topics, direct):
         "max.message.bytes") == "200000")
 
 
-def test_alter_topic_v1_validate_only(admin, topics, direct):
+def test_alter_topic_v1_validate_only(admin, topics, direct, env):
     value = admin("AlterTopic", 1, {"Topics": [
         {"Name": topics["c"], "Partitions": 5, "AddedConfigs": [], "DeletedConfigs": []},
     ], "ValidateOnly": True})
     assert [(t["Name"], t["ErrorCode"]) for t in value["Topics"]] == [(topics["c"], 0)], value
-    cluster_until(direct, topics["c"], lambda p: len(p) == 2)
+    # Still 2 once every broker's metadata is current: nothing was changed.
+    wait_for_metadata_fence(direct, env)
+    assert len(cluster_topic(direct, topics["c"])) == 2
 
 
 # -- reassignment and elections --------------------------------------------------------------

@@ -47,7 +47,7 @@ fn partitions_grow_and_never_shrink() {
     let name = unique_topic("grow");
     cluster.create_topic(&name, 3);
     assert_eq!(alter_v0(&mut connection, partitions(&name, 5)).error_code, 0);
-    assert!(cluster.describe_topic(&name).contains("PartitionCount: 5"));
+    cluster.wait_for_description(&name, "5 partitions", |d| d.contains("PartitionCount: 5"));
     let shrink = alter_v0(&mut connection, partitions(&name, 2));
     assert_eq!(
         shrink.error_code,
@@ -61,6 +61,8 @@ fn partitions_grow_and_never_shrink() {
         alter_v0(&mut connection, partitions(&name, 5)).error_code,
         ErrorCode::INVALID_ARGUMENT_PARTITIONS.0
     );
+    // Refusals change nothing, as every node shows once its metadata is current.
+    cluster.wait_for_metadata_fence(None);
     assert!(cluster.describe_topic(&name).contains("PartitionCount: 5"), "nothing changed");
 }
 
@@ -98,12 +100,9 @@ fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch
             description.lines().find(|l| l.contains(&format!("Partition: {partition}\t"))).unwrap();
         assert!(line.contains(&format!("Replicas: {replicas}\t")), "{line}");
     }
-    let description = cluster.describe_topic(&configured);
-    assert!(
-        description.contains("cleanup.policy=compact")
-            && description.contains("retention.ms=3600000"),
-        "{description}"
-    );
+    cluster.wait_for_description(&configured, "both configs set", |d| {
+        d.contains("cleanup.policy=compact") && d.contains("retention.ms=3600000")
+    });
 
     let removed = alter_v1(
         &mut connection,
@@ -114,12 +113,9 @@ fn new_partitions_can_be_placed_by_hand_and_configs_set_and_removed_in_one_batch
         }],
     );
     assert_eq!(removed.topics[0].error_code, 0);
-    let description = cluster.describe_topic(&configured);
-    assert!(
-        !description.contains("cleanup.policy=compact")
-            && description.contains("retention.ms=3600000"),
-        "{description}"
-    );
+    cluster.wait_for_description(&configured, "cleanup.policy removed, retention.ms kept", |d| {
+        !d.contains("cleanup.policy=compact") && d.contains("retention.ms=3600000")
+    });
 }
 
 #[test]
@@ -176,6 +172,7 @@ fn refusals_get_the_extensions_codes() {
             response.error_message
         );
     }
+    cluster.wait_for_metadata_fence(None);
     assert!(
         cluster.describe_topic(&name).contains("PartitionCount: 2"),
         "nothing was changed by a refused request"
@@ -210,9 +207,7 @@ fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
         refused.error_message
     );
     assert_eq!(change(&mut as_user("admin"), 2).error_code, 0);
-    let description = cluster.describe_topic(&name);
-    assert!(
-        description.contains("PartitionCount: 2") && description.contains("retention.ms=7200000"),
-        "{description}"
-    );
+    cluster.wait_for_description(&name, "2 partitions, retention.ms set", |d| {
+        d.contains("PartitionCount: 2") && d.contains("retention.ms=7200000")
+    });
 }

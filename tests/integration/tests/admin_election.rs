@@ -80,9 +80,9 @@ fn states(
 /// (topic, partition, leader, replicas, ISR) of every partition of the cluster, as kcat sees it.
 type PartitionView = (String, i64, i64, Vec<i64>, Vec<i64>);
 
-fn cluster_partitions(cluster: &Cluster) -> Result<Vec<PartitionView>, String> {
-    let mut cmd = cluster.kcat(None);
-    cmd.args(["-L", "-J", "-m", "5"]);
+fn cluster_partitions(via: &str) -> Result<Vec<PartitionView>, String> {
+    let mut cmd = std::process::Command::new("kcat");
+    cmd.args(["-b", via, "-L", "-J", "-m", "5"]);
     let out = run(&mut cmd, Duration::from_secs(60)).map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(out.combined());
@@ -112,15 +112,21 @@ fn cluster_partitions(cluster: &Cluster) -> Result<Vec<PartitionView>, String> {
     Ok(all)
 }
 
-/// Waits until every partition of the cluster has a leader and every replica in its ISR.
+/// Waits until every partition of the cluster has a leader and every replica in its ISR, as
+/// every node sees it (the sidecar may ask any of them next).
 fn wait_for_full_isrs(cluster: &Cluster, what: &str) {
     wait_until(Duration::from_secs(120), what, || {
-        let parts = cluster_partitions(cluster)?;
-        let short: Vec<_> = parts
-            .iter()
-            .filter(|(_, _, leader, replicas, isr)| *leader < 0 || isr != replicas)
-            .collect();
-        if short.is_empty() { Ok(()) } else { Err(format!("{short:?}")) }
+        for node in cluster.node_ids() {
+            let parts = cluster_partitions(&cluster.node_address(node))?;
+            let short: Vec<_> = parts
+                .iter()
+                .filter(|(_, _, leader, replicas, isr)| *leader < 0 || isr != replicas)
+                .collect();
+            if !short.is_empty() {
+                return Err(format!("node {node}: {short:?}"));
+            }
+        }
+        Ok(())
     })
     .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -250,6 +250,7 @@ fn bad_plans_get_1006_and_say_what_is_wrong() {
     assert_eq!(v0.error_code, invalid, "{v0:?}");
     assert!(v0.error_message.as_deref().unwrap().starts_with(&format!("{topic}-0: ")), "{v0:?}");
     // Nothing moved; verifying that plan says failed (-1), not in progress.
+    cluster.wait_for_metadata_fence(None);
     assert_eq!(
         codes(&verify(&mut connection, 1, &unknown_broker).results),
         vec![(topic.clone(), 0, -1)]
@@ -400,6 +401,7 @@ fn a_running_reassignment_is_not_replaced_1010() {
         let per: Vec<i16> = v1.partitions.iter().map(|p| p.error_code).collect();
         assert_eq!(per, vec![1010, 1010]);
         // Nothing was replaced or started: still moving to 2,3, and the bystander is where it was.
+        cluster.wait_for_metadata_fence(None);
         let verified = verify(&mut connection, 1, &both);
         assert_eq!(codes(&verified.results), vec![(other.clone(), 0, -1), (topic.clone(), 0, 0)]);
         assert_eq!(replicas_everywhere(cluster, &other).unwrap(), vec![vec![1, 2]; 3]);

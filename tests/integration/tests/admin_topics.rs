@@ -66,12 +66,11 @@ fn create_from_partitions_and_replication_factor_with_configs() {
     }];
     let response = create(&mut connection, 0, vec![t]);
     assert_eq!((response.error_code, response.error_message), (0, None));
-    let description = cluster.describe_topic(&name);
-    assert!(
-        description.contains("PartitionCount: 3") && description.contains("ReplicationFactor: 3"),
-        "{description}"
-    );
-    assert!(description.contains("cleanup.policy=compact"), "{description}");
+    cluster.wait_for_description(&name, "3 partitions, 3 replicas, compacted", |d| {
+        d.contains("PartitionCount: 3")
+            && d.contains("ReplicationFactor: 3")
+            && d.contains("cleanup.policy=compact")
+    });
     // Again: it exists (1002), in both versions.
     assert_eq!(
         create(&mut connection, 0, vec![topic(&name, 3, 3)]).error_code,
@@ -143,26 +142,17 @@ fn what_the_seed_has_the_server_validate_gets_the_extensions_codes() {
         (unknown_config, ErrorCode::INVALID_TOPIC_CONFIG, ""),
         (repeated_config, ErrorCode::INVALID_TOPIC_CONFIG, "twice"),
     ];
+    let mut refused = Vec::new();
     for (t, code, says) in cases {
         let name = t.name.clone();
         let response = create(&mut connection, 0, vec![t]);
         assert_eq!(response.error_code, code.0, "{name}: {:?}", response.error_message);
         let message = response.error_message.unwrap_or_default();
         assert!(message.starts_with(&format!("{name}: ")) && message.contains(says), "{message}");
-        assert!(!described_exists(cluster, &name), "{name} must not have been created");
+        refused.push(name);
     }
-}
-
-/// Whether the cluster has `name`, as kcat (librdkafka) sees it asking a broker directly. The
-/// cluster does not create topics on demand, so asking cannot create it.
-fn described_exists(cluster: &Cluster, name: &str) -> bool {
-    let out = adminwire_test_support::run(
-        cluster.kcat(None).args(["-L", "-t", name]),
-        adminwire_test_support::TOOL_TIMEOUT,
-    )
-    .expect("kcat runs");
-    let listing = out.expect_success("kcat -L -t");
-    listing.contains(&format!("topic \"{name}\" with")) && !listing.contains("Unknown topic")
+    let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
+    cluster.assert_topics_absent(None, &refused);
 }
 
 #[test]
@@ -173,22 +163,25 @@ fn a_batch_answers_per_topic_in_v1_and_with_the_first_failure_in_v0() {
     let existing = unique_topic("exists");
     cluster.create_topic(&existing, 1);
     let (fresh_v1, fresh_v0) = (unique_topic("fresh1"), unique_topic("fresh0"));
-    let batch = |fresh: &str| {
-        vec![topic(fresh, 1, 3), topic(&existing, 1, 3), topic(&unique_topic("bad"), -1, 3)]
+    let (bad_v1, bad_v0) = (unique_topic("bad1"), unique_topic("bad0"));
+    let batch = |fresh: &str, bad: &str| {
+        vec![topic(fresh, 1, 3), topic(&existing, 1, 3), topic(bad, -1, 3)]
     };
 
-    let v1 = create(&mut connection, 1, batch(&fresh_v1));
+    let v1 = create(&mut connection, 1, batch(&fresh_v1, &bad_v1));
     let codes: Vec<i16> = v1.topics.iter().map(|t| t.error_code).collect();
     assert_eq!(codes, vec![0, 1002, 1003]);
     assert_eq!(v1.topics[0].name, fresh_v1);
 
-    let v0 = create(&mut connection, 0, batch(&fresh_v0));
+    let v0 = create(&mut connection, 0, batch(&fresh_v0, &bad_v0));
     assert_eq!(v0.error_code, 1002, "the first failure in request order");
     assert!(v0.error_message.unwrap().starts_with(&existing));
-    assert!(
-        described_exists(cluster, &fresh_v0),
-        "v0's batch is not atomic: the good topic was created"
-    );
+    // v0's batch is not atomic: the good topic was created, which the cluster's metadata shows a
+    // moment after the controller committed it.
+    cluster.wait_for_topic_everywhere(None, &fresh_v0);
+    cluster.wait_for_topic_everywhere(None, &fresh_v1);
+    // And the invalid ones were not.
+    cluster.assert_topics_absent(None, &[&bad_v1, &bad_v0]);
 
     let twice = create(&mut connection, 1, vec![topic(&fresh_v1, 1, 3), topic(&fresh_v1, 1, 3)]);
     assert!(twice.topics.iter().all(|t| t.error_code == ErrorCode::INVALID_REQUEST.0), "{twice:?}");
@@ -209,7 +202,7 @@ fn validate_only_checks_but_creates_nothing() {
         unreachable!()
     };
     assert_eq!(response.topics[0].error_code, 0);
-    assert!(!described_exists(cluster, &name));
+    cluster.assert_topics_absent(None, &[&name]);
 }
 
 #[test]
@@ -225,13 +218,15 @@ fn delete_removes_topics_and_reports_unknown_ones() {
     let codes: Vec<i16> = v1.topics.iter().map(|t| t.error_code).collect();
     assert_eq!(codes, vec![0, ErrorCode::UNKNOWN_TOPIC_OR_PARTITION.0]);
     assert_eq!(delete(&mut connection, 0, &[&missing]).error_code, 3);
-    wait_until(Duration::from_secs(30), "deleted topics gone", || {
-        let (gone_a, gone_b) = (!described_exists(cluster, &a), !described_exists(cluster, &b));
-        if gone_a && gone_b {
-            Ok(())
-        } else {
-            Err(format!("{a} gone: {gone_a}, {b} gone: {gone_b}"))
+    wait_until(Duration::from_secs(30), "deleted topics gone from every node", || {
+        for node in cluster.node_ids() {
+            for name in [&a, &b] {
+                if cluster.node_has_topic(None, node, name)? {
+                    return Err(format!("node {node} still has {name}"));
+                }
+            }
         }
+        Ok(())
     })
     .unwrap();
 }

@@ -132,8 +132,16 @@ fn a_reassignment_is_started_awaited_with_progress_and_verified() {
         assert!(done.is_success());
         assert_eq!(reports.last(), Some(&done));
         assert_eq!(replicas_of(&client, &topic, |r| r == [2, 3]).await, [2, 3]);
-        let after = client.verify_reassign_partitions(&plan).await.unwrap();
-        assert_eq!(after[0].state, PartitionState::Completed);
+        eventually(Duration::from_secs(30), "the verify to say completed", || async {
+            let after =
+                client.verify_reassign_partitions(&plan).await.map_err(|e| e.to_string())?;
+            if after[0].state == PartitionState::Completed {
+                Ok(())
+            } else {
+                Err(format!("{after:?}"))
+            }
+        })
+        .await;
 
         // A plan the server cannot start, and a partition it refuses.
         let empty = client.reassign_partitions(&ReassignmentPlan::new()).await.unwrap_err();
@@ -183,8 +191,19 @@ fn a_preferred_replica_election_is_started_awaited_and_verified() {
         assert_eq!(election.started()[0].error, None);
         let done = election.wait(Duration::from_secs(60)).await.unwrap();
         assert_eq!(done.completed, [TopicPartition::new(&topic, 0)]);
-        let after = client.verify_preferred_replica_leader_election(&scope).await.unwrap();
-        assert_eq!((after[0].state, after[0].leader), (PartitionState::Completed, Some(2)));
+        // Each broker sees the new leader once it has applied the election; another broker than
+        // the one that reported it done may answer.
+        eventually(Duration::from_secs(30), "2 leading, seen by the verify", || async {
+            let after = client.verify_preferred_replica_leader_election(&scope).await;
+            let after = after.map_err(|e| e.to_string())?;
+            let seen = (after[0].state, after[0].leader);
+            if seen == (PartitionState::Completed, Some(2)) {
+                Ok(())
+            } else {
+                Err(format!("{after:?}"))
+            }
+        })
+        .await;
 
         // Bad election data, and an unknown partition.
         let nothing = ElectionScope::Partitions(Vec::new());
@@ -215,12 +234,18 @@ fn a_preferred_replica_election_is_started_awaited_and_verified() {
         let old = connect(&relay).await;
         let election = old.preferred_replica_leader_election(&scope).await.unwrap();
         assert!(election.wait(Duration::from_secs(60)).await.unwrap().is_success());
-        let after = old.verify_preferred_replica_leader_election(&scope).await.unwrap();
-        assert_eq!(
-            (after[0].state, after[0].leader),
-            (PartitionState::Completed, None),
-            "v0 has no leader field"
-        );
+        // v0 has no leader field.
+        eventually(Duration::from_secs(30), "1 leading, seen by the v0 verify", || async {
+            let after = old.verify_preferred_replica_leader_election(&scope).await;
+            let after = after.map_err(|e| e.to_string())?;
+            let seen = (after[0].state, after[0].leader);
+            if seen == (PartitionState::Completed, None) {
+                Ok(())
+            } else {
+                Err(format!("{after:?}"))
+            }
+        })
+        .await;
         client.delete_topic(&topic).await.unwrap();
     });
 }

@@ -11,7 +11,9 @@ use adminwire_client::{
     AdminClient, BatchOptions, Error, ErrorCode, NewTopic, TopicAlteration, TopicDescription,
 };
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::{Cluster, describe_topic_with_kafka_python, unique_topic};
+use adminwire_test_support::{
+    Cluster, try_describe_topic_with_kafka_python, unique_topic, wait_until,
+};
 use client_common::{connect, eventually, run, version_0_relay};
 
 /// The topic once every partition has a leader (brokers learn of new partitions a moment after
@@ -98,14 +100,21 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         let described = described_with_leaders(&client, &name, 3).await;
         assert_eq!((described.name.as_str(), described.replication_factor), (name.as_str(), 3));
         configs_become(&client, &name, &[("retention.ms", "3600000")]).await;
-        // As a client nobody here wrote sees it.
-        let python = describe_topic_with_kafka_python(cluster, None, &name);
+        // As a client nobody here wrote sees it, once the broker it asks knows the topic.
         let ours: Vec<(i32, Vec<i32>)> =
             described.partitions.iter().map(|p| (p.partition, p.replicas.clone())).collect();
-        let theirs: Vec<(i32, Vec<i32>)> =
-            python.partitions.iter().map(|p| (p.partition, p.replicas.clone())).collect();
-        assert_eq!(ours, theirs);
-        assert!(client.list_topics().await.unwrap().contains(&name));
+        wait_until(Duration::from_secs(30), "kafka-python to see the same replicas", || {
+            let python = try_describe_topic_with_kafka_python(cluster, None, &name)?;
+            let theirs: Vec<(i32, Vec<i32>)> =
+                python.partitions.iter().map(|p| (p.partition, p.replicas.clone())).collect();
+            if theirs == ours { Ok(()) } else { Err(format!("{theirs:?}, ours {ours:?}")) }
+        })
+        .unwrap();
+        eventually(Duration::from_secs(30), &format!("{name} listed"), || async {
+            let topics = client.list_topics().await.map_err(|e| e.to_string())?;
+            if topics.contains(&name) { Ok(()) } else { Err(format!("{topics:?}")) }
+        })
+        .await;
 
         let again = client.create_topic(&NewTopic::new(&name, 1, 1)).await.unwrap_err();
         assert_eq!(again.code(), Some(ErrorCode::TOPIC_ALREADY_EXISTS), "{again}");
@@ -125,7 +134,14 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
 
         client.delete_topic(&name).await.unwrap();
         wait_until_gone(&client, &name).await;
-        let gone = client.describe_topic(&name).await.unwrap_err();
+        // Another broker may answer the description, and it may not have applied the deletion.
+        let gone = eventually(Duration::from_secs(30), &format!("{name} unknown"), || async {
+            match client.describe_topic(&name).await {
+                Ok(described) => Err(format!("{described:?}")),
+                Err(e) => Ok(e),
+            }
+        })
+        .await;
         assert_eq!(gone.code(), Some(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION), "{gone}");
         assert!(gone.is_retriable(), "Kafka calls an unknown topic retriable");
     });
@@ -183,7 +199,7 @@ fn version_1_batches_answer_per_topic() {
         let checked_only =
             client.create_topics(&[NewTopic::new(&checked, 1, 3)], validate_only).await.unwrap();
         assert_eq!(codes(&checked_only), [(checked.clone(), None)]);
-        assert!(!client.list_topics().await.unwrap().contains(&checked), "validated only");
+        cluster.assert_topics_absent(None, &[&checked]);
 
         described_with_leaders(&client, &fresh, 1).await;
         let described = client.describe_topics(&[&fresh, &missing]).await.unwrap();
@@ -199,7 +215,10 @@ fn version_1_batches_answer_per_topic() {
         let checked_alteration = [TopicAlteration::new(&fresh).partitions(4)];
         let unchanged = client.alter_topics(&checked_alteration, validate_only).await.unwrap();
         assert_eq!(codes(&unchanged), [(fresh.clone(), None)]);
-        assert_eq!(described_with_leaders(&client, &fresh, 2).await.partition_count, 2);
+        // Still 2 once every broker's metadata is current (the alteration to 2 was waited for).
+        described_with_leaders(&client, &fresh, 2).await;
+        cluster.wait_for_metadata_fence(None);
+        assert_eq!(client.describe_topic(&fresh).await.unwrap().partition_count, 2);
 
         let deleted = client.delete_topics(&[&existing, &fresh, &missing]).await.unwrap();
         assert_eq!(

@@ -4,85 +4,18 @@
 //! address is handed over for checking outcomes (and, on the secured cluster, to run the same
 //! script directly and compare).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod java_common;
+
+use std::time::Instant;
 
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::{Cluster, repo_root, run};
-
-/// Maven's first run downloads the plugins and kafka-clients (`scripts/setup` fetches them ahead).
-const MAVEN_TIMEOUT: Duration = Duration::from_secs(900);
-
-/// Totals of the surefire reports of one run.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Totals {
-    tests: u32,
-    failures: u32,
-    errors: u32,
-    skipped: u32,
-}
-
-fn attribute(tag: &str, name: &str) -> u32 {
-    let key = format!(" {name}=\"");
-    tag.split_once(&key)
-        .and_then(|(_, rest)| rest.split('"').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in {tag}"))
-}
-
-fn report_files(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    name.starts_with(prefix) && name.ends_with(suffix)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
-fn totals(reports: &Path) -> Totals {
-    let mut totals = Totals::default();
-    for file in report_files(reports, "TEST-", ".xml") {
-        let xml = std::fs::read_to_string(&file).expect("a readable surefire report");
-        let start = xml.find("<testsuite ").expect("a testsuite element");
-        let tag = &xml[start..start + xml[start..].find('>').expect("a closed tag")];
-        totals.tests += attribute(tag, "tests");
-        totals.failures += attribute(tag, "failures");
-        totals.errors += attribute(tag, "errors");
-        totals.skipped += attribute(tag, "skipped");
-    }
-    totals
-}
-
-/// The last `lines` lines of every test's captured client output, for a failure message.
-fn client_output(reports: &Path, lines: usize) -> String {
-    let mut text = String::new();
-    for file in report_files(reports, "", "-output.txt") {
-        let content = std::fs::read_to_string(&file).unwrap_or_default();
-        let all: Vec<&str> = content.lines().collect();
-        let tail = &all[all.len().saturating_sub(lines)..];
-        text.push_str(&format!(
-            "--- {} (last {} lines)\n{}\n",
-            file.display(),
-            tail.len(),
-            tail.join("\n")
-        ));
-    }
-    text
-}
+use adminwire_test_support::{Cluster, run};
+use java_common::{MAVEN_TIMEOUT, build_dir, client_output, maven, totals};
 
 /// Runs the JUnit tests tagged `group` with the sidecar's and the cluster's addresses; asserts
 /// that exactly `expected_tests` ran and all passed.
 fn run_java_tests(group: &str, cluster: &Cluster, sidecar: &TestSidecar, expected_tests: u32) {
-    let pom = repo_root().join("tests/java-clients/pom.xml");
-    let build_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("java-clients").join(group);
+    let build_dir = build_dir(group);
     let reports = build_dir.join("surefire-reports");
     // Reports of an earlier run must not count for this one.
     let _ = std::fs::remove_dir_all(&reports);
@@ -91,20 +24,16 @@ fn run_java_tests(group: &str, cluster: &Cluster, sidecar: &TestSidecar, expecte
         .into_iter()
         .map(|node| format!("{node}={}", sidecar.broker_address(node)))
         .collect();
-    let mut mvn = Command::new("mvn");
-    mvn.args(["-q", "-B", "-Dstyle.color=never", "-f"])
-        .arg(&pom)
-        .arg("test")
-        .arg(format!("-Dgroups={group}"))
-        .arg(format!("-Dadminwire.buildDir={}", build_dir.display()))
-        .arg(format!("-Dadminwire.bootstrap={}", sidecar.bootstrap()))
-        .arg(format!("-Dadminwire.brokers={}", brokers.join(",")))
-        .arg(format!("-Dadminwire.direct={}", cluster.bootstrap()))
-        .arg(format!("-Dadminwire.clients={}", cluster.dir().join("clients").display()));
-    if std::env::var_os("MAVEN_OPTS").is_none() {
-        // Maven itself only compiles a few classes and forks the tests: a quick-starting JVM.
-        mvn.env("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m");
-    }
+    let mut mvn = maven(
+        group,
+        &build_dir,
+        &[
+            ("adminwire.bootstrap", sidecar.bootstrap()),
+            ("adminwire.brokers", brokers.join(",")),
+            ("adminwire.direct", cluster.bootstrap().to_owned()),
+            ("adminwire.clients", cluster.dir().join("clients").display().to_string()),
+        ],
+    );
     let started = Instant::now();
     let out = run(&mut mvn, MAVEN_TIMEOUT).unwrap_or_else(|e| {
         panic!("mvn ({group}) did not finish: {e}\n{}", client_output(&reports, 80))

@@ -95,7 +95,17 @@ fn a_stop_lets_an_in_flight_long_poll_finish_then_refuses_new_connections() {
     connection.send(ApiKey::Fetch, 12, 5, &fetch);
     std::thread::scope(|scope| {
         let stopping = scope.spawn(|| {
-            std::thread::sleep(Duration::from_millis(500));
+            // Stopped once the long poll is in: the sidecar has taken the Fetch in (and sends a
+            // request on before it next reads its client, which is where a stop is noticed).
+            adminwire_test_support::wait_until(
+                Duration::from_secs(10),
+                "the Fetch taken in",
+                || match sidecar.metric("adminwire_requests_total{api=\"Fetch\"}") {
+                    Some(n) if n >= 1.0 => Ok(()),
+                    seen => Err(format!("{seen:?} Fetch requests")),
+                },
+            )
+            .unwrap();
             sidecar.shutdown();
         });
         let (correlation_id, response): (i32, FetchResponse) =

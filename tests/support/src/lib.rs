@@ -26,6 +26,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use kafka_protocol::messages::ApiKey;
+
 /// How long a Kafka tool or client command may run before a test calls it hung.
 pub const TOOL_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -111,6 +113,7 @@ impl Cluster {
     }
 
     fn start_or_reuse(variant: Variant) -> Cluster {
+        print_broker_logs_on_panic();
         let dir = variant.dir();
         let external = match variant {
             Variant::Plain => std::env::var("ADMINWIRE_BOOTSTRAP").ok().filter(|b| !b.is_empty()),
@@ -317,6 +320,105 @@ impl Cluster {
         .unwrap_or_else(|e| panic!("{e}"));
     }
 
+    /// Waits until every node's metadata has caught up with every change the cluster committed
+    /// before this call, so that what a node does not show then was not done: a negative check
+    /// ("the refused topic was not created") is sound only after this. KRaft brokers apply the
+    /// metadata log in order, so a node that shows a topic created now has applied all that was
+    /// committed earlier; the fence topic is created here, waited for on every node, and deleted.
+    pub fn wait_for_metadata_fence(&self, user: Option<&str>) {
+        use kafka_protocol::messages::create_topics_request::CreatableTopic;
+        use kafka_protocol::messages::{
+            CreateTopicsRequest, CreateTopicsResponse, DeleteTopicsRequest, DeleteTopicsResponse,
+            TopicName,
+        };
+        use kafka_protocol::protocol::StrBytes;
+
+        let fence = unique_topic("metadata-fence");
+        let name = TopicName(StrBytes::from_string(fence.clone()));
+        let node = self.node_address(self.node_ids()[0]);
+        let mut connection = match self.variant {
+            Variant::Plain => wire::RawConnection::connect(&node),
+            Variant::Secure => wire::RawConnection::connect_as(&node, self, "admin"),
+        };
+        let create = CreateTopicsRequest::default().with_timeout_ms(30_000).with_topics(vec![
+            CreatableTopic::default()
+                .with_name(name.clone())
+                .with_num_partitions(1)
+                .with_replication_factor(1),
+        ]);
+        connection.send(ApiKey::CreateTopics, 7, 1, &create);
+        let (_, created): (i32, CreateTopicsResponse) = connection.receive(ApiKey::CreateTopics, 7);
+        assert_eq!(created.topics.first().map(|t| t.error_code), Some(0), "{created:?}");
+        self.wait_for_topic(user, &fence, 1);
+        let delete =
+            DeleteTopicsRequest::default().with_timeout_ms(30_000).with_topic_names(vec![name]);
+        connection.send(ApiKey::DeleteTopics, 4, 2, &delete);
+        let (_, deleted): (i32, DeleteTopicsResponse) = connection.receive(ApiKey::DeleteTopics, 4);
+        assert_eq!(deleted.responses.first().map(|t| t.error_code), Some(0), "{deleted:?}");
+    }
+
+    /// Whether `node`'s metadata has `topic` (kcat asking that node), or what went wrong asking.
+    pub fn node_has_topic(
+        &self,
+        user: Option<&str>,
+        node: i32,
+        topic: &str,
+    ) -> Result<bool, String> {
+        let md = self.kcat_metadata(user, &self.node_address(node), topic)?;
+        let entry = &md["topics"][0];
+        match entry["error"].as_str() {
+            None => Ok(true),
+            Some(e) if e.contains("Unknown topic") => Ok(false),
+            Some(e) => Err(format!("node {node}: {e}")),
+        }
+    }
+
+    /// Waits until every node shows `topic`, with any number of partitions.
+    pub fn wait_for_topic_everywhere(&self, user: Option<&str>, topic: &str) {
+        let nodes = self.node_ids();
+        wait_until(Duration::from_secs(30), &format!("{topic} known to every node"), || {
+            for &n in &nodes {
+                if !self.node_has_topic(user, n, topic)? {
+                    return Err(format!("node {n} does not show it yet"));
+                }
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Asserts that no node has any of `topics` once every node's metadata is current (see
+    /// [`Cluster::wait_for_metadata_fence`]): for topics a refused or dry-run request must not
+    /// have created.
+    pub fn assert_topics_absent(&self, user: Option<&str>, topics: &[&str]) {
+        self.wait_for_metadata_fence(user);
+        for node in self.node_ids() {
+            for topic in topics {
+                let has = self.node_has_topic(user, node, topic).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!has, "node {node} has {topic}, which must not have been created");
+            }
+        }
+    }
+
+    /// Waits until `TopicCommand --describe` of `topic` (as `admin`) satisfies `ok`, and returns
+    /// that description. A change the controller committed reaches the broker that describes it
+    /// a moment later.
+    pub fn wait_for_description(
+        &self,
+        topic: &str,
+        what: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
+        wait_until(Duration::from_secs(30), &format!("{topic}: {what}"), || {
+            let out = self.topic_command("admin", &["--describe", "--topic", topic]);
+            if !out.status.success() {
+                return Err(out.combined());
+            }
+            if ok(&out.stdout) { Ok(out.stdout) } else { Err(out.stdout) }
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Whether `scripts/kafka` sees the node's process running.
     pub fn node_running(&self, node: i32) -> bool {
         let out = self.script(&["status"]);
@@ -346,6 +448,16 @@ impl Cluster {
         assert!(out.status.success(), "kill -STOP node {node} failed:\n{}", out.combined());
     }
 
+    /// SIGCONTs a node [`Cluster::pause_node`] stopped.
+    pub fn resume_node(&self, node: i32) {
+        let pid_file = self.dir.join(format!("node{node}/pid"));
+        let pid = std::fs::read_to_string(&pid_file)
+            .unwrap_or_else(|e| panic!("{}: {e}", pid_file.display()));
+        let out = run(Command::new("kill").args(["-CONT", pid.trim()]), Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("kill -CONT {pid}: {e}"));
+        assert!(out.status.success(), "kill -CONT node {node} failed:\n{}", out.combined());
+    }
+
     /// Starts a stopped node again and waits until it answers Metadata.
     pub fn restart_node(&self, node: i32) {
         let out = self.script(&["restart", &node.to_string()]);
@@ -358,6 +470,48 @@ impl Cluster {
         run(&mut cmd, Duration::from_secs(300))
             .unwrap_or_else(|e| panic!("scripts/kafka {args:?}: {e}"))
     }
+}
+
+/// Lines of each broker's log a failing test prints (`ADMINWIRE_TEST_LOG_LINES`, 0 for none).
+fn broker_log_lines() -> usize {
+    std::env::var("ADMINWIRE_TEST_LOG_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(40)
+}
+
+/// The last `lines` lines of a file, read from its end (broker logs grow large).
+fn tail(path: &Path, lines: usize) -> std::io::Result<String> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(lines as u64 * 400)))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let all: Vec<&str> = text.lines().collect();
+    Ok(all[all.len().saturating_sub(lines)..].join("\n"))
+}
+
+/// Makes a panicking test (one that used a cluster) also print the tail of each broker's log of
+/// the clusters it used, after the panic message: the test harness shows it with the failure.
+fn print_broker_logs_on_panic() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
+            let lines = broker_log_lines();
+            if lines == 0 {
+                return;
+            }
+            for cluster in [PLAIN.get(), SECURE.get()].into_iter().flatten() {
+                let nodes = cluster.state("NODE_IDS").unwrap_or_default();
+                for node in nodes.split_whitespace() {
+                    let log = cluster.dir.join(format!("node{node}/kafka.log"));
+                    let text = tail(&log, lines).unwrap_or_else(|e| format!("({e})"));
+                    eprintln!("--- {} (last {lines} lines)\n{text}", log.display());
+                }
+            }
+        }));
+    });
 }
 
 /// See [`Cluster::restart_on_drop`].
@@ -571,6 +725,16 @@ pub struct PartitionDescription {
 }
 
 fn python_admin(cluster: &Cluster, user: Option<&str>, args: &[&str]) -> serde_json::Value {
+    try_python_admin(cluster, user, args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `kafka_admin.py`; `Err` says how it failed (e.g. the broker it asked does not know the
+/// topic yet).
+fn try_python_admin(
+    cluster: &Cluster,
+    user: Option<&str>,
+    args: &[&str],
+) -> Result<serde_json::Value, String> {
     let script = repo_root().join("tests/support/python/kafka_admin.py");
     let mut cmd = Command::new("python3");
     cmd.arg(script).arg("--bootstrap").arg(cluster.bootstrap());
@@ -578,10 +742,12 @@ fn python_admin(cluster: &Cluster, user: Option<&str>, args: &[&str]) -> serde_j
         cmd.args(["--user", user, "--password", cluster.password(user)]);
     }
     cmd.args(args);
-    let out = run(&mut cmd, TOOL_TIMEOUT).expect("python3 runs");
-    let stdout = out.expect_success("kafka-python admin script");
-    serde_json::from_str(stdout)
-        .unwrap_or_else(|e| panic!("bad JSON from kafka_admin.py ({e}): {stdout}"))
+    let out = run(&mut cmd, TOOL_TIMEOUT).map_err(|e| format!("python3: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("kafka-python admin script failed:\n{}", out.combined()));
+    }
+    serde_json::from_str(&out.stdout)
+        .map_err(|e| format!("bad JSON from kafka_admin.py ({e}): {}", out.stdout))
 }
 
 fn ids(v: &serde_json::Value) -> Vec<i32> {
@@ -598,7 +764,17 @@ pub fn describe_topic_with_kafka_python(
     user: Option<&str>,
     topic: &str,
 ) -> TopicDescription {
-    let v = python_admin(cluster, user, &["describe-topic", topic]);
+    try_describe_topic_with_kafka_python(cluster, user, topic).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Like [`describe_topic_with_kafka_python`], with a failure (the broker asked does not know the
+/// topic yet, say) as `Err`, for [`wait_until`].
+pub fn try_describe_topic_with_kafka_python(
+    cluster: &Cluster,
+    user: Option<&str>,
+    topic: &str,
+) -> Result<TopicDescription, String> {
+    let v = try_python_admin(cluster, user, &["describe-topic", topic])?;
     let partitions = v["partitions"]
         .as_array()
         .expect("partitions array")
@@ -610,7 +786,7 @@ pub fn describe_topic_with_kafka_python(
             isr: ids(&p["isr"]),
         })
         .collect();
-    TopicDescription { name: v["name"].as_str().expect("name").to_string(), partitions }
+    Ok(TopicDescription { name: v["name"].as_str().expect("name").to_string(), partitions })
 }
 
 /// A cluster as kafka-python's `describe_cluster` reports it.

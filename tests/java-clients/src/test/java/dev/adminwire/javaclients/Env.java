@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Node;
 
 /**
@@ -144,6 +148,27 @@ final class Env {
       }
       Thread.sleep(200);
     }
+  }
+
+  /**
+   * Waits until the leader of every partition of a new topic serves it (answers ListOffsets), not
+   * only until some broker's metadata names a leader. An idempotent producer with several requests
+   * in flight must not produce before that: if its first request reaches a leader that has not
+   * applied the partition yet (NOT_LEADER_OR_FOLLOWER, retriable) and its second arrives just
+   * after, the broker appends the second (it has no state for the producer, so it takes any first
+   * sequence), and every retry of the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+   * delivery timeout (KAFKA-15591, apache/kafka#23234, fixed in Kafka 4.5; the cluster runs 4.1).
+   */
+  static void waitForLeadersToServe(Admin admin, String topic, int partitions, Duration timeout)
+      throws InterruptedException {
+    Map<TopicPartition, OffsetSpec> ends = new TreeMap<>(Comparator.comparing(TopicPartition::partition));
+    for (int p = 0; p < partitions; p++) {
+      ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    waitFor(
+        "every partition's leader to serve " + topic,
+        timeout,
+        () -> admin.listOffsets(ends).all().get().size() == partitions ? Boolean.TRUE : null);
   }
 
   /** A last-seen description for {@link #waitFor}: returns {@code value} if {@code ok}. */

@@ -82,6 +82,7 @@ class ProduceConsumeThroughSidecarTest {
     try (Admin sidecarAdmin = Admin.create(Env.client(Env.sidecar()));
         Admin direct = Admin.create(Env.client(Env.direct()))) {
       sidecarAdmin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3))).all().get();
+      Env.waitForLeadersToServe(direct, topic, PARTITIONS, WAIT);
 
       // Produce: acks=all, idempotent, through the sidecar only.
       Properties pp = Env.client(Env.sidecar());
