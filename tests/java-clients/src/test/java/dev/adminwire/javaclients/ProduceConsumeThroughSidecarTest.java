@@ -74,12 +74,8 @@ class ProduceConsumeThroughSidecarTest {
         });
   }
 
-  /**
-   * The group protocols the cluster offers: adminwire.groupProtocols, comma-separated (Kafka 3.9
-   * offers only "classic" by default; the "consumer" protocol is on by default from 4.0).
-   */
   static List<String> groupProtocols() {
-    return List.of(System.getProperty("adminwire.groupProtocols", "consumer,classic").split(","));
+    return Env.groupProtocols();
   }
 
   @ParameterizedTest(name = "group.protocol={0}")
