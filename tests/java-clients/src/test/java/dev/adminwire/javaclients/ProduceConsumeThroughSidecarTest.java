@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -174,7 +176,15 @@ class ProduceConsumeThroughSidecarTest {
           committed.toString());
 
       sidecarAdmin.deleteTopics(List.of(topic)).all().get();
-      direct.deleteConsumerGroups(List.of(group)).all().get();
+      try {
+        direct.deleteConsumerGroups(List.of(group)).all().get();
+      } catch (ExecutionException e) {
+        // Deleting the topic deletes the group's offsets, and a broker may then remove the empty
+        // group by itself before this call (seen on Kafka 3.9): gone either way.
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          throw e;
+        }
+      }
     }
   }
 }
