@@ -54,7 +54,7 @@ fn throttle_brokers(cluster: &Cluster, rate: Option<&str>) {
             "leader.replication.throttled.rate,follower.replication.throttled.rate",
         ]),
     }
-    cluster.kafka_tool("kafka.admin.ConfigCommand", &args).expect_success("ConfigCommand");
+    cluster.kafka_tool("ConfigCommand", &args).expect_success("ConfigCommand");
 }
 
 /// Lifts the throttle however the test ends, so no later test inherits it.

@@ -18,7 +18,7 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaError, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 from confluent_kafka.admin import (
     AdminClient,
     AlterConfigOpType,
@@ -105,7 +105,14 @@ def admin_steps(admin, allowed, topic):
 
     def configs_applied():
         futures = admin.describe_configs([ConfigResource(ResourceType.TOPIC, topic)])
-        configs = list(futures.values())[0].result(timeout=TIMEOUT)
+        try:
+            configs = list(futures.values())[0].result(timeout=TIMEOUT)
+        except KafkaException as e:
+            # The broker asked may not have applied the topic's creation yet (brokers apply
+            # metadata each on their own; seen on Kafka 3.9): not yet, ask again.
+            if e.args[0].code() == KafkaError.UNKNOWN_TOPIC_OR_PART:
+                return False, repr(e)
+            raise
         values = {k: v.value for k, v in configs.items() if k in ("retention.ms", "max.message.bytes")}
         return values == {"retention.ms": "3600000", "max.message.bytes": "2000000"}, values
 

@@ -107,7 +107,7 @@ fn kafka_topic_overrides(cluster: &Cluster, user: &str, topic: &str) -> BTreeMap
         "--entity-name",
         topic,
     ];
-    let out = cluster.kafka_tool("kafka.admin.ConfigCommand", &args);
+    let out = cluster.kafka_tool("ConfigCommand", &args);
     let stdout = out.expect_success(&format!("ConfigCommand --describe {topic}"));
     assert!(stdout.contains(&format!("Dynamic configs for topic {topic} are:")), "{stdout}");
     stdout

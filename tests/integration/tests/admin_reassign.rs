@@ -322,7 +322,7 @@ impl<'a> Throttle<'a> {
         ];
         all.extend_from_slice(args);
         self.cluster
-            .kafka_tool("kafka.admin.ConfigCommand", &all)
+            .kafka_tool("ConfigCommand", &all)
             .expect_success(&format!("ConfigCommand {args:?}"));
     }
 

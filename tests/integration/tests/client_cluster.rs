@@ -281,7 +281,7 @@ impl<'a> ThrottledBrokers<'a> {
             ];
             args.extend_from_slice(change);
             self.0
-                .kafka_tool("kafka.admin.ConfigCommand", &args)
+                .kafka_tool("ConfigCommand", &args)
                 .expect_success(&format!("ConfigCommand {args:?}"));
         }
     }

@@ -12,8 +12,15 @@ use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::{Cluster, run};
 use java_common::{MAVEN_TIMEOUT, build_dir, client_output, maven, totals};
 
-/// Runs the JUnit tests tagged `group` with the sidecar's and the cluster's addresses; asserts
-/// that exactly `expected_tests` ran and all passed.
+/// The consumer group protocols the cluster offers by default: Kafka 4 made KIP-848's `consumer`
+/// protocol generally available and on; 3.9 offers only `classic` unless configured otherwise.
+fn group_protocols(cluster: &Cluster) -> &'static [&'static str] {
+    if cluster.kafka_release() >= (4, 0) { &["consumer", "classic"] } else { &["classic"] }
+}
+
+/// Runs the JUnit tests tagged `group` with the sidecar's and the cluster's addresses, compiled
+/// against the cluster's own release of kafka-clients; asserts that exactly `expected_tests` ran
+/// and all passed.
 fn run_java_tests(group: &str, cluster: &Cluster, sidecar: &TestSidecar, expected_tests: u32) {
     let build_dir = build_dir(group);
     let reports = build_dir.join("surefire-reports");
@@ -28,6 +35,8 @@ fn run_java_tests(group: &str, cluster: &Cluster, sidecar: &TestSidecar, expecte
         group,
         &build_dir,
         &[
+            ("kafka.version", cluster.kafka_version().to_owned()),
+            ("adminwire.groupProtocols", group_protocols(cluster).join(",")),
             ("adminwire.bootstrap", sidecar.bootstrap()),
             ("adminwire.brokers", brokers.join(",")),
             ("adminwire.direct", cluster.bootstrap().to_owned()),
@@ -57,18 +66,23 @@ fn java_admin_producer_and_consumer_groups_through_the_sidecar() {
     let cluster = Cluster::plain();
     let sidecar = TestSidecar::start(cluster);
     sidecar.wait_for_brokers(cluster.node_ids().len());
-    // AdminThroughSidecarTest (4) and ProduceConsumeThroughSidecarTest (2 group protocols).
-    run_java_tests("plain", cluster, &sidecar, 6);
+    // AdminThroughSidecarTest (4) and ProduceConsumeThroughSidecarTest (one per group protocol).
+    let protocols = group_protocols(cluster);
+    run_java_tests("plain", cluster, &sidecar, 4 + protocols.len() as u32);
     assert!(
         sidecar
             .metric("adminwire_requests_total{api=\"AlterPartitionReassignments\"}")
             .unwrap_or(0.0)
             >= 1.0
     );
-    assert!(
-        sidecar.metric("adminwire_requests_total{api=\"ConsumerGroupHeartbeat\"}").unwrap_or(0.0)
-            >= 1.0
-    );
+    if protocols.contains(&"consumer") {
+        assert!(
+            sidecar
+                .metric("adminwire_requests_total{api=\"ConsumerGroupHeartbeat\"}")
+                .unwrap_or(0.0)
+                >= 1.0
+        );
+    }
     assert!(sidecar.metric("adminwire_requests_total{api=\"JoinGroup\"}").unwrap_or(0.0) >= 1.0);
 }
 

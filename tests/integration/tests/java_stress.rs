@@ -115,6 +115,7 @@ fn stress(via: Via) {
         "stress",
         &build_dir,
         &[
+            ("kafka.version", cluster.kafka_version().to_owned()),
             ("adminwire.bootstrap", bootstrap),
             ("adminwire.direct", cluster.bootstrap().to_owned()),
             ("adminwire.stress.dir", exchange.display().to_string()),

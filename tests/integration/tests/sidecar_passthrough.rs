@@ -172,7 +172,7 @@ fn large_fetch_responses_stream_through_intact() {
 
     // Kafka's Java consumer fetches with v17, whose responses are walked for their tail.
     let out = cluster.kafka_tool(
-        "org.apache.kafka.tools.consumer.ConsoleConsumer",
+        "ConsoleConsumer",
         &[
             "--bootstrap-server",
             &sidecar.bootstrap(),

@@ -232,10 +232,62 @@ impl Cluster {
         self.state_required(&format!("{}_PASSWORD", user.to_uppercase()))
     }
 
-    /// Runs one of Kafka's tool classes (e.g. `org.apache.kafka.tools.TopicCommand`) from the
-    /// installed jars, with a deadline of [`TOOL_TIMEOUT`].
+    /// The Apache Kafka release the cluster runs (`4.1.2`; `ADMINWIRE_KAFKA_VERSION` picks it).
+    pub fn kafka_version(&self) -> &str {
+        self.state_required("KAFKA_VERSION")
+    }
+
+    /// The cluster's release as (major, minor), for tests whose expectations differ by release.
+    pub fn kafka_release(&self) -> (u32, u32) {
+        let version = self.kafka_version();
+        let mut parts = version.split('.').map(|p| p.parse::<u32>());
+        match (parts.next(), parts.next()) {
+            (Some(Ok(major)), Some(Ok(minor))) => (major, minor),
+            _ => panic!("KAFKA_VERSION {version:?} is not MAJOR.MINOR.PATCH"),
+        }
+    }
+
+    /// The fully qualified class of one of Kafka's tools in the cluster's release, by its simple
+    /// name (`ConfigCommand`): some moved package between releases, and `scripts/kafka install`
+    /// records where each is. A name with dots is taken as it is.
+    pub fn tool_class(&self, name: &str) -> String {
+        if name.contains('.') {
+            return name.to_string();
+        }
+        let index = self.state_required("KAFKA_TOOL_INDEX");
+        let text = std::fs::read_to_string(index)
+            .unwrap_or_else(|e| panic!("cannot read Kafka's tool index {index}: {e}"));
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                panic!("Kafka {} has no tool class {name} (see {index})", self.kafka_version())
+            })
+    }
+
+    /// `java` set up to run one of Kafka's tools (simple or fully qualified class name, see
+    /// [`Cluster::tool_class`]) of the cluster's release quickly and quietly (warnings only, on
+    /// stderr).
+    pub fn java_tool_command(&self, class: &str) -> Command {
+        let mut cmd = Command::new("java");
+        cmd.args([
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Djava.awt.headless=true",
+        ])
+        // Which logging backend's property it is depends on the release (reload4j in 3.x).
+        .arg(self.state_required("TOOLS_LOG_FLAG"))
+        .arg("-cp")
+        .arg(format!("{}/*", self.kafka_libs().display()))
+        .arg(self.tool_class(class));
+        cmd
+    }
+
+    /// Runs one of Kafka's tools (`TopicCommand`, or a fully qualified class) from the installed
+    /// jars, with a deadline of [`TOOL_TIMEOUT`].
     pub fn kafka_tool(&self, class: &str, args: &[&str]) -> Output {
-        let mut cmd = java_tool_command(&self.kafka_libs(), class);
+        let mut cmd = self.java_tool_command(class);
         cmd.args(args);
         run(&mut cmd, TOOL_TIMEOUT).unwrap_or_else(|e| panic!("{class} {args:?}: {e}"))
     }
@@ -247,7 +299,7 @@ impl Cluster {
         let config = config.to_str().expect("utf-8 path");
         let mut all = vec!["--bootstrap-server", self.bootstrap(), "--command-config", config];
         all.extend_from_slice(args);
-        self.kafka_tool("org.apache.kafka.tools.TopicCommand", &all)
+        self.kafka_tool("TopicCommand", &all)
     }
 
     /// Kafka's own `TopicCommand --describe` of `topic`, run as `admin`: its summary line and a
@@ -528,25 +580,6 @@ impl Drop for RestartOnDrop<'_> {
             self.cluster.restart_node(self.node);
         }
     }
-}
-
-/// `java` set up to run a Kafka tool class quickly and quietly (warnings only, on stderr).
-pub fn java_tool_command(libs: &Path, class: &str) -> Command {
-    let mut cmd = Command::new("java");
-    cmd.args([
-        "-Xmx256m",
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-Djava.awt.headless=true",
-    ])
-    .arg(format!(
-        "-Dlog4j2.configurationFile={}",
-        repo_root().join("scripts/kafka-conf/tools-log4j2.properties").display()
-    ))
-    .arg("-cp")
-    .arg(format!("{}/*", libs.display()))
-    .arg(class);
-    cmd
 }
 
 fn parse_state(text: &str) -> HashMap<String, String> {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.Node;
  *   <li>{@code adminwire.brokers}: the sidecar's broker listeners, {@code 1=127.0.0.1:P,2=...}
  *   <li>{@code adminwire.direct}: the cluster's own bootstrap, used only to verify outcomes
  *   <li>{@code adminwire.clients}: (secured cluster) the folder with {@code USER.properties}
+ *   <li>{@code adminwire.groupProtocols}: (optional) the group protocols the cluster offers
  * </ul>
  */
 final class Env {
@@ -91,6 +93,19 @@ final class Env {
         + COUNTER.incrementAndGet()
         + "-"
         + Long.toHexString(System.nanoTime() & 0xffffffL);
+  }
+
+  /**
+   * The consumer group protocols the cluster offers, from {@code adminwire.groupProtocols}
+   * (comma-separated; Kafka 3.9 offers only "classic" by default, 4.x "consumer" too).
+   */
+  static List<String> groupProtocols() {
+    return List.of(System.getProperty("adminwire.groupProtocols", "consumer,classic").split(","));
+  }
+
+  /** The newest group protocol the cluster offers: "consumer" where it is on, else "classic". */
+  static String newestGroupProtocol() {
+    return groupProtocols().contains("consumer") ? "consumer" : "classic";
   }
 
   /** Client settings for {@code bootstrap}, with short timeouts so that a failure is quick. */

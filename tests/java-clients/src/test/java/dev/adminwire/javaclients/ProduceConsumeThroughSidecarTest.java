@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,12 +29,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An idempotent {@code acks=all} producer and a consumer group, both given only the sidecar's
@@ -74,8 +76,12 @@ class ProduceConsumeThroughSidecarTest {
         });
   }
 
+  static List<String> groupProtocols() {
+    return Env.groupProtocols();
+  }
+
   @ParameterizedTest(name = "group.protocol={0}")
-  @ValueSource(strings = {"consumer", "classic"})
+  @MethodSource("groupProtocols")
   void idempotentProducerAndConsumerGroupRoundTrip(String protocol) throws Exception {
     String topic = Env.unique("java-records-" + protocol);
     String group = Env.unique("java-group-" + protocol);
@@ -171,7 +177,15 @@ class ProduceConsumeThroughSidecarTest {
           committed.toString());
 
       sidecarAdmin.deleteTopics(List.of(topic)).all().get();
-      direct.deleteConsumerGroups(List.of(group)).all().get();
+      try {
+        direct.deleteConsumerGroups(List.of(group)).all().get();
+      } catch (ExecutionException e) {
+        // Deleting the topic deletes the group's offsets, and a broker may then remove the empty
+        // group by itself before this call (seen on Kafka 3.9): gone either way.
+        if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+          throw e;
+        }
+      }
     }
   }
 }

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -84,8 +85,22 @@ class SecuredClusterTest {
 
   private static String describe(Properties props, String topic) throws Exception {
     try (Admin a = admin(props)) {
-      int n = a.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-      return "ok, " + n + " partitions";
+      // Every topic the script describes exists: an unknown topic only means the broker asked has
+      // not applied the creation yet (brokers apply metadata each on their own; seen on Kafka 3.9
+      // right after createTopics), so that answer is waited out, within a bound. Any other
+      // answer, an authorization failure included, is the outcome.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          int n = a.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+          return "ok, " + n + " partitions";
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() >= deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
     }
   }
 
@@ -131,7 +146,7 @@ class SecuredClusterTest {
     Properties c = new Properties();
     c.putAll(props);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+    c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, Env.newestGroupProtocol());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
