@@ -240,17 +240,30 @@ pub async fn run(
             .with_resources(resources.collect())
             .with_validate_only(validate_only);
         let response: IncrementalAlterConfigsResponse = upstream.call(kafka, deadline).await?;
+        let mut changed = Vec::new();
         for result in &response.responses {
-            if result.error_code != 0
-                && let Some(&i) = index.get(result.resource_name.as_str())
-            {
+            let Some(&i) = index.get(result.resource_name.as_str()) else { continue };
+            if result.error_code != 0 {
                 outcomes[i] = Some(outcome::from_kafka(
                     &topics[i].name,
                     result.error_code,
                     result.error_message.as_deref(),
                 ));
+            } else if !validate_only {
+                let topic = &topics[i];
+                changed.push(settle::ConfigChange {
+                    topic: &topic.name,
+                    set: topic
+                        .added_configs
+                        .iter()
+                        .map(|c| (c.key.as_str(), c.value.as_str()))
+                        .collect(),
+                    deleted: topic.deleted_configs.iter().map(String::as_str).collect(),
+                });
             }
         }
+        // Read-your-writes: the next command of this client sees the new configs.
+        settle::until_configs_visible(&changed, upstream, deadline).await;
     }
 
     let outcomes: Vec<Outcome> = topics
