@@ -498,9 +498,9 @@ mod tests {
 
     const PLAN: Shape = Shape { replicas: true, version: true, min_entry_bytes: 43 };
 
-    fn entries(
-        text: &str,
-    ) -> Result<Vec<(Option<Piece>, Option<Piece>, Option<Replicas>)>, Problem> {
+    type Fields = (Option<Piece>, Option<Piece>, Option<Replicas>);
+
+    fn entries(text: &str) -> Result<Vec<Fields>, Problem> {
         read(text, PLAN, |_, e| Ok((e.topic, e.partition, e.replicas)))
     }
 

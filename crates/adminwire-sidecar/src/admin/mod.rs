@@ -90,13 +90,14 @@ pub async fn answer(
     let limits = &upstream.shared.config.limits.admin;
     let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
         == tokio::runtime::RuntimeFlavor::MultiThread;
-    let prepared = if payload.len() >= OFF_RUNTIME_BYTES && multi_thread {
+    let large = payload.len() >= OFF_RUNTIME_BYTES && multi_thread;
+    let prepared = if large {
         tokio::task::block_in_place(|| prepare(api_key, version, payload, limits))
     } else {
         prepare(api_key, version, payload, limits)
     };
     let response = match prepared {
-        Err(refused) => refused,
+        Err(refused) => *refused,
         Ok(Prepared { client_id, request, parsed }) => {
             // A null client id is sent as the empty one, as Kafka reads it; never as the sidecar's.
             upstream.client_id = Some(client_id);
@@ -108,7 +109,12 @@ pub async fn answer(
             }
         }
     };
-    encode(response, version, header.correlation_id)
+    // The answer to a large request can be as large (10,000 topics, each with a message).
+    if large {
+        tokio::task::block_in_place(|| encode(response, version, header.correlation_id))
+    } else {
+        encode(response, version, header.correlation_id)
+    }
 }
 
 /// An admin request read and checked, ready to run: decoded within its memory budget, within the
@@ -130,14 +136,14 @@ enum Parsed {
 /// Everything done with an admin request before it reaches the cluster, all of it bounded by the
 /// request's size: the byte cap, decoding within [`DECODE_BYTES_PER_BYTE`] ×size +
 /// [`DECODE_SLACK_BYTES`], the count caps, and the JSON parse (linear; about 1.4 bytes per byte of
-/// plan). A refusal is the response to answer.
+/// plan). A refusal is the response to answer (boxed: it is large, and rare).
 fn prepare(
     api_key: ApiKey,
     version: i16,
     payload: &[u8],
     limits: &AdminLimits,
-) -> Result<Prepared, AdminResponse> {
-    let refuse = |code, message| AdminResponse::error(api_key, version, code, message);
+) -> Result<Prepared, Box<AdminResponse>> {
+    let refuse = |code, message| Box::new(AdminResponse::error(api_key, version, code, message));
     if payload.len() > limits.max_request_bytes {
         // Refused before decoding, so its cost is the bytes already read and no more.
         return Err(refuse(
@@ -167,7 +173,7 @@ fn prepare(
                     ),
                 ));
             }
-            Err(e) => return Err(malformed(api_key, version, &e)),
+            Err(e) => return Err(Box::new(malformed(api_key, version, &e))),
         };
     if let Err(Failure(code, message)) = limits::check(&request, version, limits) {
         return Err(refuse(code, message));
@@ -203,7 +209,8 @@ pub fn prepare_for_measurement(payload: &[u8], limits: &AdminLimits) -> Result<(
         .map_err(|e| (ErrorCode::INVALID_REQUEST.0, e.to_string()))?;
     let api_key = ApiKey::from_i16(peek.api_key)
         .ok_or_else(|| (ErrorCode::INVALID_REQUEST.0, format!("api key {}", peek.api_key)))?;
-    let refused = |response: AdminResponse| (ErrorCode::INVALID_REQUEST.0, format!("{response:?}"));
+    let refused =
+        |response: Box<AdminResponse>| (ErrorCode::INVALID_REQUEST.0, format!("{response:?}"));
     let prepared = prepare(api_key, peek.api_version, payload, limits).map_err(refused)?;
     let failure = |Failure(code, message)| (code.0, message);
     let assignments: Vec<_> = match &prepared.request {
