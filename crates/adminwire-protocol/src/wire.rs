@@ -525,3 +525,53 @@ pub fn in_tagged_field<T>(
 ) -> Result<T, nom::Err<DecodeError>> {
     result.map_err(|e| e.map(|e| e.in_field(field)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AdminRequest, DeleteTopicRequest, decode_request, encode_request};
+
+    fn delete_request(names: usize) -> Vec<u8> {
+        let request = AdminRequest::from(DeleteTopicRequest {
+            topic_names: vec![String::new(); names],
+            ..Default::default()
+        });
+        let mut buf = BytesMut::new();
+        encode_request(&request, 1, 1, None, &mut buf).unwrap();
+        buf[4..].to_vec()
+    }
+
+    #[test]
+    fn a_budget_refuses_arrays_larger_in_memory_than_it_allows_and_is_then_lifted() {
+        let payload = delete_request(10_000);
+        // 10,000 empty names: 10,000 bytes on the wire, 240,000 in memory.
+        let refused = within_memory(200_000, || decode_request(&payload)).unwrap_err();
+        assert_eq!(refused.kind, DecodeErrorKind::OverMemoryBudget { budget: 200_000 });
+        assert_eq!(refused.path, vec!["TopicNames"]);
+        assert!(within_memory(250_000, || decode_request(&payload)).is_ok());
+        // Outside a budget, no limit but the input's length.
+        assert!(decode_request(&payload).is_ok());
+        // Nested budgets: the inner one holds inside, the outer one again after it.
+        let nested = within_memory(1_000_000, || {
+            assert!(within_memory(10, || decode_request(&payload)).is_err());
+            decode_request(&payload)
+        });
+        assert!(nested.is_ok());
+    }
+
+    #[test]
+    fn strings_and_unknown_tagged_fields_are_charged() {
+        let request = AdminRequest::from(DeleteTopicRequest {
+            topic_names: vec!["x".repeat(1000)],
+            unknown_tagged_fields: BTreeMap::from([(9, vec![0; 100])]),
+            ..Default::default()
+        });
+        let mut buf = BytesMut::new();
+        encode_request(&request, 1, 1, None, &mut buf).unwrap();
+        let payload = &buf[4..];
+        // One String (24) + its 1000 bytes + the tagged field (512 + 96 + 100).
+        let needed = 24 + 1000 + 512 + 96 + 100;
+        assert!(within_memory(needed, || decode_request(payload)).is_ok());
+        assert!(within_memory(needed - 1, || decode_request(payload)).is_err());
+    }
+}
