@@ -191,7 +191,7 @@ fn metadata_and_api_versions_stay_fast_while_two_clients_send_the_largest_admin_
         .with_client_software_version(StrBytes::from_static_str("1"));
     let ask = |probe: &mut RawConnection, i: usize| {
         let started = Instant::now();
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             probe.send(ApiKey::Metadata, 12, i as i32, &metadata);
             let (id, response): (i32, MetadataResponse) = probe.receive(ApiKey::Metadata, 12);
             assert_eq!((id, response.brokers.len()), (i as i32, 3));
