@@ -77,6 +77,16 @@ pub enum DecodeErrorKind {
     /// Bytes left after the message ended.
     #[error("{0} trailing bytes after the message")]
     TrailingBytes(usize),
+    /// Decoding under [`crate::wire::within_memory`] would take more memory than it allows: the
+    /// input holds many elements that are small on the wire but not in memory (empty strings,
+    /// say, 1 byte on the wire and 24 in memory).
+    #[error(
+        "decoded, the message would take more than the {budget} bytes of memory allowed for it"
+    )]
+    OverMemoryBudget {
+        /// The bytes allowed.
+        budget: usize,
+    },
     /// A parser failure with no more specific kind (should not happen; kept rather than panicking).
     #[error("malformed input ({0:?})")]
     Malformed(nom::error::ErrorKind),

@@ -4,7 +4,15 @@
 //! Decoders are nom parsers over `&[u8]`. Every length read off the wire is checked against the
 //! bytes actually remaining before anything is allocated for it, so a hostile length costs an
 //! error, never memory.
+//!
+//! That alone still lets memory grow many times the input: an empty compact string is 1 byte on
+//! the wire and a 24-byte `String` in memory, an empty struct of five fields is a handful of bytes
+//! and a hundred in memory. A caller that must bound memory by the input's size (the sidecar, for
+//! requests from any client) decodes under [`within_memory`], which charges every allocation the
+//! decoders make against a budget and fails with [`DecodeErrorKind::OverMemoryBudget`] before
+//! making one that would pass it.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use bytes::{BufMut, BytesMut};
@@ -31,6 +39,68 @@ const MAX_PREALLOCATED_BYTES: usize = 64 * 1024;
 fn fail<T>(kind: DecodeErrorKind) -> Result<T, nom::Err<DecodeError>> {
     Err(nom::Err::Failure(DecodeError::new(kind)))
 }
+
+/// The memory budget of the decoding running on this thread: (bytes left, bytes allowed), or
+/// `None` outside [`within_memory`]. A thread-local rather than a parameter because the generated
+/// message decoders call these primitives without a context to pass it in; decoding is
+/// synchronous, so the decoding that set it is the only one that can see it.
+#[derive(Clone, Copy)]
+struct Budget {
+    left: usize,
+    allowed: usize,
+}
+
+thread_local! {
+    static BUDGET: Cell<Option<Budget>> = const { Cell::new(None) };
+}
+
+/// Runs `decode` (a call of this module's decoders, such as `decode_request`) allowing its
+/// decoders to allocate at most `budget` bytes in all; past that it fails with
+/// [`DecodeErrorKind::OverMemoryBudget`], having allocated no more than the budget.
+///
+/// What is charged: each array's elements (`count * size_of::<T>()`, allocated at exactly that
+/// capacity, so no growth overshoot), each string's bytes, and each unknown tagged field's bytes
+/// and its share of the map that keeps it. The value decoded itself (the top-level struct, held
+/// by the caller) is not, nor are error values. Charges are an upper bound of what the allocator
+/// is asked for (crates/adminwire-sidecar/tests/admin_memory.rs checks it with a counting
+/// allocator).
+pub fn within_memory<T>(
+    budget: usize,
+    decode: impl FnOnce() -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    /// Puts back the budget in force before, however `decode` ends.
+    struct Restore(Option<Budget>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BUDGET.with(|b| b.set(self.0));
+        }
+    }
+    let previous = BUDGET.with(|b| b.replace(Some(Budget { left: budget, allowed: budget })));
+    let _restore = Restore(previous);
+    decode()
+}
+
+/// Charges `bytes` to the budget in force. `Ok(true)` if there is one (and it had room),
+/// `Ok(false)` if decoding is not budgeted.
+fn charge(bytes: usize) -> Result<bool, nom::Err<DecodeError>> {
+    BUDGET.with(|cell| match cell.get() {
+        None => Ok(false),
+        Some(budget) if bytes > budget.left => {
+            fail(DecodeErrorKind::OverMemoryBudget { budget: budget.allowed })
+        }
+        Some(budget) => {
+            cell.set(Some(Budget { left: budget.left - bytes, ..budget }));
+            Ok(true)
+        }
+    })
+}
+
+/// What keeping one unknown tagged field is charged besides its bytes: its key and vector in a
+/// B-tree node. Nodes of `BTreeMap<u32, Vec<u8>>` hold up to 11 entries in 320 bytes (a leaf) or
+/// 416 (an internal node) and all but the root are at least half full, so 96 bytes an entry
+/// covers them; the first entry of a map is charged a whole node on top.
+const UNKNOWN_TAG_ENTRY_BYTES: usize = 96;
+const UNKNOWN_TAG_FIRST_NODE_BYTES: usize = 512;
 
 /// Runs a parser for `field`, adding the field's name to any error it returns.
 pub fn in_field<'a, T>(field: &'static str, result: PResult<'a, T>) -> PResult<'a, T> {
@@ -120,7 +190,10 @@ fn length(input: &[u8], flexible: bool, classic_int16: bool) -> PResult<'_, Opti
 
 fn utf8(bytes: &[u8]) -> Result<String, nom::Err<DecodeError>> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
+        Ok(s) => {
+            charge(s.len())?;
+            Ok(s.to_owned())
+        }
         Err(_) => fail(DecodeErrorKind::InvalidUtf8),
     }
 }
@@ -148,7 +221,13 @@ pub fn nullable_array<'a, T>(
             (rest, None) => return Ok((rest, None)),
             (rest, Some(n)) => (rest, n),
         };
-        let cap = count.min(MAX_PREALLOCATED_BYTES / std::mem::size_of::<T>().max(1));
+        let element_bytes = std::mem::size_of::<T>();
+        // Under a budget the whole array is charged and allocated at once, at exactly its size;
+        // otherwise only a bounded part is reserved up front (the count is checked against the
+        // input's length, but elements may be much larger in memory than on the wire).
+        let budgeted = charge(count.saturating_mul(element_bytes))?;
+        let cap =
+            if budgeted { count } else { count.min(MAX_PREALLOCATED_BYTES / element_bytes.max(1)) };
         let mut items = Vec::with_capacity(cap);
         for _ in 0..count {
             let (next, item) = element(rest)?;
@@ -218,6 +297,8 @@ pub fn tagged_fields<'a>(
         }
         let (value, next) = after_size.split_at(size);
         if !known(tag, value)? {
+            let node = if unknown.is_empty() { UNKNOWN_TAG_FIRST_NODE_BYTES } else { 0 };
+            charge(node + UNKNOWN_TAG_ENTRY_BYTES + value.len())?;
             unknown.insert(tag, value.to_vec());
         }
         rest = next;
@@ -443,4 +524,54 @@ pub fn in_tagged_field<T>(
     result: Result<T, nom::Err<DecodeError>>,
 ) -> Result<T, nom::Err<DecodeError>> {
     result.map_err(|e| e.map(|e| e.in_field(field)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AdminRequest, DeleteTopicRequest, decode_request, encode_request};
+
+    fn delete_request(names: usize) -> Vec<u8> {
+        let request = AdminRequest::from(DeleteTopicRequest {
+            topic_names: vec![String::new(); names],
+            ..Default::default()
+        });
+        let mut buf = BytesMut::new();
+        encode_request(&request, 1, 1, None, &mut buf).unwrap();
+        buf[4..].to_vec()
+    }
+
+    #[test]
+    fn a_budget_refuses_arrays_larger_in_memory_than_it_allows_and_is_then_lifted() {
+        let payload = delete_request(10_000);
+        // 10,000 empty names: 10,000 bytes on the wire, 240,000 in memory.
+        let refused = within_memory(200_000, || decode_request(&payload)).unwrap_err();
+        assert_eq!(refused.kind, DecodeErrorKind::OverMemoryBudget { budget: 200_000 });
+        assert_eq!(refused.path, vec!["TopicNames"]);
+        assert!(within_memory(250_000, || decode_request(&payload)).is_ok());
+        // Outside a budget, no limit but the input's length.
+        assert!(decode_request(&payload).is_ok());
+        // Nested budgets: the inner one holds inside, the outer one again after it.
+        let nested = within_memory(1_000_000, || {
+            assert!(within_memory(10, || decode_request(&payload)).is_err());
+            decode_request(&payload)
+        });
+        assert!(nested.is_ok());
+    }
+
+    #[test]
+    fn strings_and_unknown_tagged_fields_are_charged() {
+        let request = AdminRequest::from(DeleteTopicRequest {
+            topic_names: vec!["x".repeat(1000)],
+            unknown_tagged_fields: BTreeMap::from([(9, vec![0; 100])]),
+            ..Default::default()
+        });
+        let mut buf = BytesMut::new();
+        encode_request(&request, 1, 1, None, &mut buf).unwrap();
+        let payload = &buf[4..];
+        // One String (24) + its 1000 bytes + the tagged field (512 + 96 + 100).
+        let needed = 24 + 1000 + 512 + 96 + 100;
+        assert!(within_memory(needed, || decode_request(payload)).is_ok());
+        assert!(within_memory(needed - 1, || decode_request(payload)).is_err());
+    }
 }

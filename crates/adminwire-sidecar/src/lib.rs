@@ -29,4 +29,8 @@ mod stream;
 pub mod upstream;
 
 pub use config::{Config, Flags};
+
+/// What preparing an admin request costs, for the tests that measure it; not an API.
+#[doc(hidden)]
+pub use admin::prepare_for_measurement;
 pub use server::{Running, start};

@@ -1,8 +1,13 @@
 //! AlterTopic through the sidecar against the real cluster: more partitions (placed by the
-//! cluster or by hand), configs set and removed, and each refusal with its code.
+//! cluster or by hand), configs set and removed (and seen by the next command at once), and each
+//! refusal with its code.
 
 use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
-use adminwire_protocol::{AdminResponse, AlterTopicRequest, AlterTopicResponse, ErrorCode};
+use adminwire_protocol::generated::create_topic_request::{self, CreatableTopic};
+use adminwire_protocol::{
+    AdminResponse, AlterTopicRequest, AlterTopicResponse, CreateTopicRequest, DescribeTopicRequest,
+    ErrorCode,
+};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic};
@@ -210,4 +215,76 @@ fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
     cluster.wait_for_description(&name, "2 partitions, retention.ms set", |d| {
         d.contains("PartitionCount: 2") && d.contains("retention.ms=7200000")
     });
+}
+
+/// The configs DescribeTopic v1 shows for `name`, through `connection`.
+fn described_configs(connection: &mut RawConnection, name: &str) -> Vec<(String, String)> {
+    let request = DescribeTopicRequest { topic_names: vec![name.to_owned()], ..Default::default() };
+    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 1) else {
+        unreachable!()
+    };
+    let topic = &response.topics[0];
+    assert_eq!(topic.error_code, 0, "{:?}", topic.error_message);
+    let details = &topic.topic_description.as_ref().expect("a description").topic_config_details;
+    details.configs.iter().map(|c| (c.key.clone(), c.value.clone())).collect()
+}
+
+fn pairs(configs: &[(&str, &str)]) -> Vec<(String, String)> {
+    configs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// An answer of 0 means the client's next command sees the change: configs set at creation, set
+/// and deleted by AlterTopic, each described at once on the same connection (the sidecar waits for
+/// the client's broker to show them; without that wait the broker could still show the old ones).
+#[test]
+fn a_describe_right_after_a_config_change_shows_it() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let name = unique_topic("read-your-configs");
+    let create = CreateTopicRequest {
+        topics: vec![CreatableTopic {
+            name: name.clone(),
+            partitions: 1,
+            replication_factor: 3,
+            configs: vec![create_topic_request::ConfigEntry {
+                key: "cleanup.policy".into(),
+                value: "compact".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let AdminResponse::CreateTopic(created) = connection.admin(create.into(), 1) else {
+        unreachable!()
+    };
+    assert_eq!(created.topics[0].error_code, 0, "{created:?}");
+    assert_eq!(described_configs(&mut connection, &name), pairs(&[("cleanup.policy", "compact")]));
+
+    for round in 0..6 {
+        let retention = (3_600_000 + round).to_string();
+        // Alternately set two keys, and set one while deleting the other.
+        let (added, deleted) = if round % 2 == 0 {
+            (vec![config("retention.ms", &retention), config("cleanup.policy", "delete")], vec![])
+        } else {
+            (vec![config("retention.ms", &retention)], vec!["cleanup.policy".to_owned()])
+        };
+        let changed = alter_v1(
+            &mut connection,
+            vec![AlterableTopic {
+                name: name.clone(),
+                added_configs: added,
+                deleted_configs: deleted,
+                ..Default::default()
+            }],
+        );
+        assert_eq!(changed.topics[0].error_code, 0, "round {round}: {changed:?}");
+        let expected = if round % 2 == 0 {
+            pairs(&[("cleanup.policy", "delete"), ("retention.ms", &retention)])
+        } else {
+            pairs(&[("retention.ms", &retention)])
+        };
+        assert_eq!(described_configs(&mut connection, &name), expected, "round {round}");
+    }
 }

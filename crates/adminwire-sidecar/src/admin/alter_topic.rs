@@ -2,7 +2,7 @@
 //! IncrementalAlterConfigs (added configs SET, deleted configs DELETE). Kafka cannot take
 //! partitions away: asking for fewer is 1004 DecreasePartitionsNotAllowed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
 use adminwire_protocol::generated::alter_topic_response::TopicResult;
@@ -14,6 +14,7 @@ use kafka_protocol::messages::incremental_alter_configs_request::{
     AlterConfigsResource, AlterableConfig,
 };
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
 use kafka_protocol::messages::{
     BrokerId, CreatePartitionsRequest, CreatePartitionsResponse, IncrementalAlterConfigsRequest,
     IncrementalAlterConfigsResponse, MetadataRequest, MetadataResponse, TopicName,
@@ -21,9 +22,10 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
+use super::Failure;
+use super::assignment::{self, Assignment};
 use super::outcome::{self, Outcome};
 use super::settle;
-use super::{Failure, assignment};
 use crate::upstream::{Transport, Upstream};
 
 /// Kafka's resource type for topics, and its config operations.
@@ -32,42 +34,70 @@ const SET: i8 = 0;
 const DELETE: i8 = 1;
 
 pub async fn run(
-    request: &AlterTopicRequest,
+    request: AlterTopicRequest,
     version: i16,
     upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<AlterTopicResponse, Failure> {
-    // Version 0 alters one topic with the same fields version 1 gives each topic of a batch.
+    let AlterTopicRequest {
+        topic_name,
+        partitions,
+        replica_assignment,
+        added_configs,
+        deleted_configs,
+        topics,
+        timeout_ms,
+        validate_only,
+        ..
+    } = request;
+    // Version 0 alters one topic with the same fields version 1 gives each topic of a batch
+    // (moved, not copied: the request is this command's to take apart).
     let topics = if version == 0 {
         vec![AlterableTopic {
-            name: request.topic_name.clone(),
-            partitions: request.partitions,
-            replica_assignment: request.replica_assignment.clone(),
-            added_configs: request.added_configs.clone(),
-            deleted_configs: request.deleted_configs.clone(),
+            name: topic_name,
+            partitions,
+            replica_assignment,
+            added_configs,
+            deleted_configs,
             ..Default::default()
         }]
     } else {
-        request.topics.clone()
+        topics
     };
     if topics.is_empty() {
         return Err(Failure(ErrorCode::INVALID_REQUEST, "no topics to alter".into()));
     }
-    let (timeout_ms, deadline) =
-        super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
-    let validate_only = version >= 1 && request.validate_only;
+    let (timeout_ms, deadline) = super::cluster_timeout(version, timeout_ms, upstream, deadline);
+    let validate_only = version >= 1 && validate_only;
 
     let repeated = outcome::repeated(topics.iter().map(|t| t.name.as_str()));
-    let mut outcomes: Vec<Option<Outcome>> = topics
-        .iter()
-        .map(|t| {
-            if repeated.contains(t.name.as_str()) {
-                Some(Outcome::failed(&t.name, ErrorCode::INVALID_REQUEST, "listed more than once"))
-            } else {
-                check(t).err().map(|(code, message)| Outcome::failed(&t.name, code, message))
+    // Each topic's index by name: names that are sent are unique (a repeated one fails here), so
+    // the cluster's per-topic answers are matched in one lookup each.
+    let index: HashMap<&str, usize> =
+        topics.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(topics.len());
+    let mut assignments: Vec<Option<Assignment>> = Vec::with_capacity(topics.len());
+    for t in &topics {
+        if repeated.contains(t.name.as_str()) {
+            outcomes.push(Some(Outcome::failed(
+                &t.name,
+                ErrorCode::INVALID_REQUEST,
+                "listed more than once",
+            )));
+            assignments.push(None);
+            continue;
+        }
+        match check(t) {
+            Ok(assignment) => {
+                outcomes.push(None);
+                assignments.push(assignment);
             }
-        })
-        .collect();
+            Err((code, message)) => {
+                outcomes.push(Some(Outcome::failed(&t.name, code, message)));
+                assignments.push(None);
+            }
+        }
+    }
 
     // More partitions: compare with the current count first, so a decrease is 1004.
     let growing: Vec<usize> = (0..topics.len())
@@ -81,14 +111,15 @@ pub async fn run(
         let metadata: MetadataResponse = upstream
             .call(MetadataRequest::default().with_topics(Some(names.collect())), deadline)
             .await?;
+        let described: HashMap<&str, &MetadataResponseTopic> = metadata
+            .topics
+            .iter()
+            .filter_map(|t| t.name.as_ref().map(|n| (n.0.as_str(), t)))
+            .collect();
         let mut create = Vec::new();
         for &i in &growing {
             let topic = &topics[i];
-            let Some(current) = metadata
-                .topics
-                .iter()
-                .find(|t| t.name.as_ref().is_some_and(|n| n.0.as_str() == topic.name))
-            else {
+            let Some(current) = described.get(topic.name.as_str()) else {
                 outcomes[i] = Some(Outcome::failed(
                     &topic.name,
                     ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
@@ -112,29 +143,28 @@ pub async fn run(
                 ));
                 continue;
             }
-            let assignments = match topic.replica_assignment.as_deref().filter(|a| !a.is_empty()) {
+            let assignments = match &assignments[i] {
                 None => None,
-                Some(text) => {
-                    let parsed = assignment::parse(text).expect("checked above");
-                    if parsed.len() as i32 != topic.partitions - now {
+                Some(parsed) => {
+                    let adds = i64::from(topic.partitions) - i64::from(now);
+                    if parsed.len() as i64 != adds {
                         outcomes[i] = Some(Outcome::failed(
                             &topic.name,
                             ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
                             format!(
-                                "the assignment places {} partitions but going from {now} to {} adds {}",
+                                "the assignment places {} partitions but going from {now} to {} adds {adds}",
                                 parsed.len(),
                                 topic.partitions,
-                                topic.partitions - now
                             ),
                         ));
                         continue;
                     }
                     Some(
                         parsed
-                            .into_iter()
+                            .partitions()
                             .map(|r| {
                                 CreatePartitionsAssignment::default()
-                                    .with_broker_ids(r.into_iter().map(BrokerId).collect())
+                                    .with_broker_ids(r.iter().copied().map(BrokerId).collect())
                             })
                             .collect(),
                     )
@@ -158,7 +188,7 @@ pub async fn run(
                     .results
                     .iter()
                     .filter(|r| r.error_code == 0)
-                    .filter_map(|r| topics.iter().find(|t| t.name == r.name.0.as_str()))
+                    .filter_map(|r| index.get(r.name.0.as_str()).map(|&i| &topics[i]))
                     .map(|t| {
                         let partitions = usize::try_from(t.partitions).unwrap_or(0);
                         (t.name.clone(), partitions)
@@ -168,7 +198,7 @@ pub async fn run(
             }
             for result in &response.results {
                 if result.error_code != 0
-                    && let Some(i) = topics.iter().position(|t| t.name == result.name.0.as_str())
+                    && let Some(&i) = index.get(result.name.0.as_str())
                 {
                     outcomes[i] = Some(outcome::from_kafka(
                         &topics[i].name,
@@ -210,17 +240,30 @@ pub async fn run(
             .with_resources(resources.collect())
             .with_validate_only(validate_only);
         let response: IncrementalAlterConfigsResponse = upstream.call(kafka, deadline).await?;
+        let mut changed = Vec::new();
         for result in &response.responses {
-            if result.error_code != 0
-                && let Some(i) = topics.iter().position(|t| t.name == result.resource_name.as_str())
-            {
+            let Some(&i) = index.get(result.resource_name.as_str()) else { continue };
+            if result.error_code != 0 {
                 outcomes[i] = Some(outcome::from_kafka(
                     &topics[i].name,
                     result.error_code,
                     result.error_message.as_deref(),
                 ));
+            } else if !validate_only {
+                let topic = &topics[i];
+                changed.push(settle::ConfigChange {
+                    topic: &topic.name,
+                    set: topic
+                        .added_configs
+                        .iter()
+                        .map(|c| (c.key.as_str(), c.value.as_str()))
+                        .collect(),
+                    deleted: topic.deleted_configs.iter().map(String::as_str).collect(),
+                });
             }
         }
+        // Read-your-writes: the next command of this client sees the new configs.
+        settle::until_configs_visible(&changed, upstream, deadline).await;
     }
 
     let outcomes: Vec<Outcome> = topics
@@ -244,8 +287,9 @@ pub async fn run(
     Ok(AlterTopicResponse { topics, ..Default::default() })
 }
 
-/// What the draft has the server check before anything is sent.
-fn check(topic: &AlterableTopic) -> Result<(), (ErrorCode, String)> {
+/// What the draft has the server check before anything is sent; the parsed replica assignment,
+/// if the topic has one.
+fn check(topic: &AlterableTopic) -> Result<Option<Assignment>, (ErrorCode, String)> {
     let assignment = topic.replica_assignment.as_deref().filter(|a| !a.is_empty());
     match topic.partitions {
         -1 if assignment.is_some() => {
@@ -264,9 +308,13 @@ fn check(topic: &AlterableTopic) -> Result<(), (ErrorCode, String)> {
         }
         _ => {}
     }
-    if let Some(text) = assignment {
-        assignment::parse(text).map_err(|e| (ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
-    }
+    let assignment = match assignment {
+        None => None,
+        Some(text) => Some(
+            assignment::parse(text)
+                .map_err(|e| (ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?,
+        ),
+    };
     let mut added = HashSet::new();
     for ConfigEntry { key, .. } in &topic.added_configs {
         if !added.insert(key.as_str()) {
@@ -286,5 +334,5 @@ fn check(topic: &AlterableTopic) -> Result<(), (ErrorCode, String)> {
             "nothing to change: give partitions or configs".into(),
         ));
     }
-    Ok(())
+    Ok(assignment)
 }

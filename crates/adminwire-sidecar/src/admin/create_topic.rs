@@ -3,7 +3,7 @@
 //! with the extension's codes; the rest (names, unknown brokers, config values) by the cluster,
 //! whose codes are mapped to the extension's where it has one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use adminwire_protocol::generated::create_topic_request::CreatableTopic;
 use adminwire_protocol::generated::create_topic_response::TopicResult;
@@ -73,10 +73,12 @@ pub async fn run(
                 .collect();
             settle::until_visible(&created, upstream, deadline).await;
         }
+        // Names sent are unique: a repeated name failed above and was not sent.
+        let slots: HashMap<&str, usize> =
+            request.topics.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
         for result in &response.topics {
             let name = result.name.0.as_str();
-            // Names sent are unique: a repeated name failed above and was not sent.
-            if let Some(slot) = request.topics.iter().position(|t| t.name == name) {
+            if let Some(&slot) = slots.get(name) {
                 outcomes[slot] = Some(outcome::from_kafka(
                     name,
                     result.error_code,
@@ -182,12 +184,12 @@ fn kafka_topic(
         // Kafka takes -1 for both when the assignment decides them.
         creatable = creatable.with_num_partitions(-1).with_replication_factor(-1).with_assignments(
             partitions
-                .into_iter()
+                .partitions()
                 .enumerate()
                 .map(|(index, replicas)| {
                     CreatableReplicaAssignment::default()
                         .with_partition_index(index as i32)
-                        .with_broker_ids(replicas.into_iter().map(BrokerId).collect())
+                        .with_broker_ids(replicas.iter().copied().map(BrokerId).collect())
                 })
                 .collect(),
         );

@@ -1,9 +1,12 @@
 //! DeleteTopic → Kafka's DeleteTopics. Unknown topics, missing authorization and a cluster with
 //! deletion disabled come back as Kafka's own codes (3, 29, 73).
 
+use std::collections::HashMap;
+
 use adminwire_protocol::generated::delete_topic_response::TopicResult;
 use adminwire_protocol::{DeleteTopicRequest, DeleteTopicResponse, ErrorCode};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
+use kafka_protocol::messages::delete_topics_response::DeletableTopicResult;
 use kafka_protocol::messages::{DeleteTopicsRequest, DeleteTopicsResponse, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
@@ -44,13 +47,15 @@ pub async fn run(
         let response: DeleteTopicsResponse = upstream.call(kafka, deadline).await?;
         results = response.responses;
     }
+    let answered: HashMap<&str, &DeletableTopicResult> =
+        results.iter().filter_map(|r| r.name.as_ref().map(|n| (n.0.as_str(), r))).collect();
     let outcomes: Vec<Outcome> = names
         .iter()
         .map(|name| {
             if repeated.contains(name) {
                 return Outcome::failed(*name, ErrorCode::INVALID_REQUEST, "listed more than once");
             }
-            match results.iter().find(|r| r.name.as_ref().is_some_and(|n| n.0.as_str() == *name)) {
+            match answered.get(name) {
                 Some(r) => outcome::from_kafka(name, r.error_code, r.error_message.as_deref()),
                 None => Outcome::failed(
                     *name,

@@ -3,13 +3,15 @@
 //! `{"partitions":[{"topic":"t","partition":0}]}`. Anything else — JSON that does not parse, a
 //! missing or mistyped field, a negative partition, a partition listed twice, an empty list — is
 //! refused with 1009 InvalidArgumentPreferredReplicaElectionData and a message saying which.
-
-use std::collections::HashSet;
+//!
+//! Read in one streaming pass (see `json`): each entry becomes a [`TopicPartition`] (32 bytes; the
+//! shortest entry is 28) as it is read, keys the list does not use are skipped unbuilt, and the
+//! check for repeats is a hash set of borrowed keys.
 
 use adminwire_protocol::ErrorCode;
-use serde_json::Value;
 
 use super::Failure;
+use super::json::{self, Entry, Piece, Problem, Shape};
 
 /// One partition of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,8 +36,12 @@ pub enum Partitions {
     Listed(Vec<TopicPartition>),
 }
 
-/// Parses `PartitionsSerialized`.
-pub fn parse(serialized: &str) -> Result<Partitions, Failure> {
+/// The shortest entry a list can hold: `{"topic":"a","partition":0},`.
+const MIN_ENTRY_BYTES: usize = 28;
+
+/// Parses `PartitionsSerialized`, dropping the text once read (the check for repeats runs
+/// without it).
+pub fn parse(serialized: String) -> Result<Partitions, Failure> {
     if serialized.is_empty() {
         return Ok(Partitions::All);
     }
@@ -47,73 +53,76 @@ pub fn parse(serialized: &str) -> Result<Partitions, Failure> {
     })
 }
 
-fn parse_listed(serialized: &str) -> Result<Vec<TopicPartition>, String> {
-    let value: Value = serde_json::from_str(serialized).map_err(|e| {
-        format!("not JSON ({e}); expected {{\"partitions\":[{{\"topic\":\"t\",\"partition\":0}}]}}, or the empty string for every partition")
+fn parse_listed(serialized: String) -> Result<Vec<TopicPartition>, String> {
+    let shape = Shape { replicas: false, version: false, min_entry_bytes: MIN_ENTRY_BYTES };
+    let partitions = json::read(&serialized, shape, to_partition).map_err(|problem| match problem {
+        Problem::Syntax(e) => format!(
+            "not JSON ({e}); expected {{\"partitions\":[{{\"topic\":\"t\",\"partition\":0}}]}}, or \
+             the empty string for every partition"
+        ),
+        Problem::NotObject | Problem::Version(_) => {
+            "expected a JSON object with a \"partitions\" array".to_owned()
+        }
+        Problem::NoPartitions => "the \"partitions\" field is missing".to_owned(),
+        Problem::PartitionsNotList => "\"partitions\" must be an array".to_owned(),
+        Problem::EntryNotObject(i) => {
+            format!("partitions[{i}] must be an object with \"topic\" and \"partition\"")
+        }
+        Problem::Entry(message) => message,
     })?;
-    let Some(object) = value.as_object() else {
-        return Err("expected a JSON object with a \"partitions\" array".to_owned());
-    };
-    let entries = match object.get("partitions") {
-        None => return Err("the \"partitions\" field is missing".to_owned()),
-        Some(Value::Array(entries)) => entries,
-        Some(_) => return Err("\"partitions\" must be an array".to_owned()),
-    };
-    if entries.is_empty() {
+    drop(serialized);
+    if partitions.is_empty() {
         return Err(
             "\"partitions\" is empty; send the empty string to elect every partition".to_owned()
         );
     }
-    let mut seen = HashSet::new();
-    let mut partitions = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.iter().enumerate() {
-        let at = format!("partitions[{i}]");
-        let Some(entry) = entry.as_object() else {
-            return Err(format!("{at} must be an object with \"topic\" and \"partition\""));
-        };
-        let topic = match entry.get("topic") {
-            None => return Err(format!("{at} has no \"topic\"")),
-            Some(Value::String(t)) if t.is_empty() => {
-                return Err(format!("{at}.topic is empty"));
-            }
-            Some(Value::String(t)) => t.clone(),
-            Some(other) => return Err(format!("{at}.topic must be a string, not {other}")),
-        };
-        let partition = match entry.get("partition") {
-            None => return Err(format!("{at} (topic '{topic}') has no \"partition\"")),
-            Some(Value::Number(n)) => match n.as_i64() {
-                Some(p) if p < 0 => {
-                    return Err(format!(
-                        "{at}: partition {p} of topic '{topic}' is negative; partition ids start at 0"
-                    ));
-                }
-                Some(p) => i32::try_from(p).map_err(|_| {
-                    format!("{at}: partition {p} of topic '{topic}' is larger than an INT32")
-                })?,
-                None => {
-                    return Err(format!(
-                        "{at}.partition of topic '{topic}' must be an integer, not {n}"
-                    ));
-                }
-            },
-            Some(other) => {
-                return Err(format!(
-                    "{at}.partition of topic '{topic}' must be an integer, not {other}"
-                ));
-            }
-        };
-        let tp = TopicPartition { topic, partition };
-        if !seen.insert(tp.clone()) {
-            return Err(format!("{at}: partition {} is listed more than once", tp.name()));
-        }
-        partitions.push(tp);
+    let keys = partitions.iter().map(|tp| (tp.topic.as_str(), tp.partition));
+    if let Some(i) = json::first_repeat(keys) {
+        return Err(format!(
+            "partitions[{i}]: partition {} is listed more than once",
+            partitions[i].name()
+        ));
     }
     Ok(partitions)
+}
+
+/// One entry, or what is wrong with it: its topic first, then its partition.
+fn to_partition(i: usize, entry: Entry) -> Result<TopicPartition, String> {
+    let at = || format!("partitions[{i}]");
+    let topic = match entry.topic {
+        None => return Err(format!("{} has no \"topic\"", at())),
+        Some(Piece::Str(t)) if t.is_empty() => return Err(format!("{}.topic is empty", at())),
+        Some(Piece::Str(t)) => t,
+        Some(other) => return Err(format!("{}.topic must be a string, not {other}", at())),
+    };
+    let partition = match entry.partition {
+        None => return Err(format!("{} (topic '{topic}') has no \"partition\"", at())),
+        Some(Piece::Int(p)) if p < 0 => {
+            return Err(format!(
+                "{}: partition {p} of topic '{topic}' is negative; partition ids start at 0",
+                at()
+            ));
+        }
+        Some(Piece::Int(p)) => i32::try_from(p).map_err(|_| {
+            format!("{}: partition {p} of topic '{topic}' is larger than an INT32", at())
+        })?,
+        Some(other) => {
+            return Err(format!(
+                "{}.partition of topic '{topic}' must be an integer, not {other}",
+                at()
+            ));
+        }
+    };
+    Ok(TopicPartition { topic, partition })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(serialized: &str) -> Result<Partitions, Failure> {
+        super::parse(serialized.to_owned())
+    }
 
     fn tp(topic: &str, partition: i32) -> TopicPartition {
         TopicPartition { topic: topic.into(), partition }
@@ -167,5 +176,25 @@ mod tests {
             r#"{"partitions":[{"topic":"t","partition":0},{"topic":"u","partition":0},{"topic":"t","partition":0}]}"#,
         );
         assert!(m.contains("partitions[2]: partition t-0 is listed more than once"), "{m}");
+        let m = refused(r#"{"partitions":[{"partition":-1,"topic":"t"}]}"#);
+        assert!(m.contains("partition -1 of topic 't' is negative"), "{m}");
+    }
+
+    fn listed(count: usize, entry: impl Fn(usize) -> String) -> String {
+        let entries: Vec<String> = (0..count).map(entry).collect();
+        format!(r#"{{"partitions":[{}]}}"#, entries.join(","))
+    }
+
+    #[test]
+    fn a_list_of_100k_partitions_parses_and_repeats_are_found_in_one_pass() {
+        let text = listed(100_000, |i| format!(r#"{{"topic":"t{}","partition":{}}}"#, i % 10, i));
+        let Partitions::Listed(got) = parse(&text).unwrap() else { panic!() };
+        assert_eq!(got.len(), 100_000);
+        assert_eq!(got[99_999], tp("t9", 99_999));
+        let text = listed(100_000, |_| r#"{"topic":"t","partition":0}"#.into());
+        assert!(refused(&text).contains("partitions[1]: partition t-0 is listed more than once"));
+        let text = listed(100_000, |i| format!(r#"{{"topic":"t","partition":{}}}"#, i % 99_999));
+        let m = refused(&text);
+        assert!(m.contains("partitions[99999]: partition t-0 is listed more than once"), "{m}");
     }
 }

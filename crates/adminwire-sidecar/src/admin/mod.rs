@@ -13,6 +13,7 @@ mod create_topic;
 mod delete_topic;
 mod describe_topic;
 mod election;
+mod json;
 mod limits;
 mod list_topics;
 mod outcome;
@@ -24,14 +25,15 @@ mod truncate;
 mod verify_preferred_replica_leader_election;
 mod verify_reassign_partitions;
 
-use adminwire_protocol::wire::MAX_CLASSIC_STRING;
+use adminwire_protocol::wire::{self, MAX_CLASSIC_STRING};
 use adminwire_protocol::{
-    AdminRequest, AdminResponse, ApiKey, DecodeError, EncodeErrorKind, ErrorCode, RequestFrame,
-    decode_request, encode_response,
+    AdminRequest, AdminResponse, ApiKey, DecodeError, DecodeErrorKind, EncodeErrorKind, ErrorCode,
+    RequestFrame, decode_request, encode_response,
 };
 use bytes::BytesMut;
 use tokio::time::Instant;
 
+use crate::config::AdminLimits;
 use crate::upstream::{CallError, Transport, Upstream};
 
 /// Why an extension request gets no answer, and its connection closes.
@@ -55,7 +57,7 @@ impl From<CallError> for Failure {
             CallError::Encode { .. } | CallError::Decode { .. } => {
                 Failure(ErrorCode::UNKNOWN_SERVER_ERROR, e.to_string())
             }
-            // The client still gets an answer; the connection closes after it (see proxy.rs).
+            // The client still gets an answer; the connection closes after it (see connection.rs).
             CallError::Closed(_) => Failure(
                 ErrorCode::BROKER_NOT_AVAILABLE,
                 format!(
@@ -66,6 +68,19 @@ impl From<CallError> for Failure {
         }
     }
 }
+
+/// Decoding an admin request may allocate at most this many bytes per byte of the request, plus
+/// [`DECODE_SLACK_BYTES`] (`wire::within_memory`). Names, strings and JSON cost about one byte
+/// per byte; what passes this is a request of many elements that are tiny on the wire and not in
+/// memory (empty strings: 1 byte, 24 in memory). The slack lets a request at the caps of
+/// limits.admin with short names through (10,000 topics of a 128-byte struct each are 1.3 MB).
+pub const DECODE_BYTES_PER_BYTE: usize = 2;
+pub const DECODE_SLACK_BYTES: usize = 2 << 20;
+
+/// Requests from this size up are decoded and parsed with `block_in_place`, so that the
+/// milliseconds a 1 MiB request takes do not hold up the other connections of the runtime thread
+/// (Metadata, Produce) while they run. Smaller ones take microseconds and are read in place.
+const OFF_RUNTIME_BYTES: usize = 64 * 1024;
 
 /// Runs an extension request and returns its whole response frame. A version the extension does
 /// not have closes the connection, as a broker does for a version it does not support.
@@ -80,40 +95,161 @@ pub async fn answer(
     if !(lo..=hi).contains(&version) {
         return Err(Unanswerable::NotOffered { api: api_key.name(), version });
     }
+    let payload = frame.payload();
     let limits = &upstream.config.limits.admin;
-    let response = if frame.payload().len() > limits.max_request_bytes {
-        // Refused before decoding, so its cost is the bytes already read and no more.
-        AdminResponse::error(
-            api_key,
-            version,
-            ErrorCode::INVALID_REQUEST,
-            format!(
-                "the request has {} bytes; the sidecar takes at most {} in one admin request \
-                 (limits.admin.max_request_bytes)",
-                frame.payload().len(),
-                limits.max_request_bytes
-            ),
-        )
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::MultiThread;
+    let large = payload.len() >= OFF_RUNTIME_BYTES && multi_thread;
+    let prepared = if large {
+        tokio::task::block_in_place(|| prepare(api_key, version, payload, limits))
     } else {
-        match decode_request(frame.payload()) {
-            Err(e) => malformed(api_key, version, &e),
-            Ok((request_header, request)) => {
-                // A null client id is sent as the empty one, as Kafka reads it; never as the sidecar's.
-                upstream.client_id = Some(request_header.client_id.unwrap_or_default());
-                let run = match limits::check(&request, version, limits) {
-                    Ok(()) => run(request, version, upstream).await,
-                    Err(failure) => Err(failure),
-                };
-                match run {
-                    Ok(response) => response,
-                    Err(Failure(code, message)) => {
-                        AdminResponse::error(api_key, version, code, message)
-                    }
+        prepare(api_key, version, payload, limits)
+    };
+    let response = match prepared {
+        Err(refused) => *refused,
+        Ok(Prepared { client_id, request, parsed }) => {
+            // A null client id is sent as the empty one, as Kafka reads it; never as the sidecar's.
+            upstream.client_id = Some(client_id);
+            match run(request, parsed, version, upstream).await {
+                Ok(response) => response,
+                Err(Failure(code, message)) => {
+                    AdminResponse::error(api_key, version, code, message)
                 }
             }
         }
     };
-    encode(response, version, header.correlation_id)
+    // The answer to a large request can be as large (10,000 topics, each with a message).
+    if large {
+        tokio::task::block_in_place(|| encode(response, version, header.correlation_id))
+    } else {
+        encode(response, version, header.correlation_id)
+    }
+}
+
+/// An admin request read and checked, ready to run: decoded within its memory budget, within the
+/// caps of limits.admin, and its plan or partition list parsed (the JSON text itself dropped).
+pub struct Prepared {
+    client_id: String,
+    request: AdminRequest,
+    parsed: Parsed,
+}
+
+/// The JSON a request carries, parsed; its errors are answered once the command runs, after the
+/// controller check, as they were when the commands parsed it themselves.
+enum Parsed {
+    Nothing,
+    Plan(Result<Vec<plan::Move>, String>),
+    Election(Result<election::Partitions, Failure>),
+}
+
+/// Everything done with an admin request before it reaches the cluster, all of it bounded by the
+/// request's size: the byte cap, decoding within [`DECODE_BYTES_PER_BYTE`] ×size +
+/// [`DECODE_SLACK_BYTES`], the count caps, and the JSON parse (linear; about 1.4 bytes per byte of
+/// plan). A refusal is the response to answer (boxed: it is large, and rare).
+fn prepare(
+    api_key: ApiKey,
+    version: i16,
+    payload: &[u8],
+    limits: &AdminLimits,
+) -> Result<Prepared, Box<AdminResponse>> {
+    let refuse = |code, message| Box::new(AdminResponse::error(api_key, version, code, message));
+    if payload.len() > limits.max_request_bytes {
+        // Refused before decoding, so its cost is the bytes already read and no more.
+        return Err(refuse(
+            ErrorCode::INVALID_REQUEST,
+            format!(
+                "the request has {} bytes; the sidecar takes at most {} in one admin request \
+                 (limits.admin.max_request_bytes)",
+                payload.len(),
+                limits.max_request_bytes
+            ),
+        ));
+    }
+    let budget =
+        payload.len().saturating_mul(DECODE_BYTES_PER_BYTE).saturating_add(DECODE_SLACK_BYTES);
+    let (request_header, mut request) =
+        match wire::within_memory(budget, || decode_request(payload)) {
+            Ok(decoded) => decoded,
+            Err(e) if matches!(e.kind, DecodeErrorKind::OverMemoryBudget { .. }) => {
+                return Err(refuse(
+                    ErrorCode::INVALID_REQUEST,
+                    format!(
+                        "the request holds so many small elements ({}) that decoded it would take \
+                         more than {budget} bytes of memory; the sidecar allows \
+                         {DECODE_BYTES_PER_BYTE} bytes per byte of request plus {} MiB: split it",
+                        e.path.join("."),
+                        DECODE_SLACK_BYTES >> 20
+                    ),
+                ));
+            }
+            Err(e) => return Err(Box::new(malformed(api_key, version, &e))),
+        };
+    if let Err(Failure(code, message)) = limits::check(&request, version, limits) {
+        return Err(refuse(code, message));
+    }
+    // The JSON is taken out of the request and dropped once parsed, so the text and its parsed
+    // form are never held together with what the command builds from it.
+    let parsed = match &mut request {
+        AdminRequest::ReassignPartitions(r) => {
+            Parsed::Plan(plan::parse(std::mem::take(&mut r.manual_assignment)))
+        }
+        AdminRequest::VerifyReassignPartitions(r) => {
+            Parsed::Plan(plan::parse(std::mem::take(&mut r.manual_assignment)))
+        }
+        AdminRequest::PreferredReplicaLeaderElection(r) => {
+            Parsed::Election(election::parse(std::mem::take(&mut r.partitions_serialized)))
+        }
+        AdminRequest::VerifyPreferredReplicaLeaderElection(r) => {
+            Parsed::Election(election::parse(std::mem::take(&mut r.partitions_serialized)))
+        }
+        _ => Parsed::Nothing,
+    };
+    Ok(Prepared { client_id: request_header.client_id.unwrap_or_default(), request, parsed })
+}
+
+/// For tests that measure what preparing a request costs (crates/adminwire-sidecar/tests): runs
+/// [`prepare`] on a request payload (a frame without its size prefix) and, for CreateTopic and
+/// AlterTopic, parses every topic's replica assignment as those commands do, holding them all as
+/// AlterTopic does. `Ok` if the request would run, else the error code and message it is answered
+/// with.
+#[doc(hidden)]
+pub fn prepare_for_measurement(payload: &[u8], limits: &AdminLimits) -> Result<(), (i16, String)> {
+    let peek = adminwire_protocol::peek_request_header(payload)
+        .map_err(|e| (ErrorCode::INVALID_REQUEST.0, e.to_string()))?;
+    let api_key = ApiKey::from_i16(peek.api_key)
+        .ok_or_else(|| (ErrorCode::INVALID_REQUEST.0, format!("api key {}", peek.api_key)))?;
+    let refused =
+        |response: Box<AdminResponse>| (ErrorCode::INVALID_REQUEST.0, format!("{response:?}"));
+    let prepared = prepare(api_key, peek.api_version, payload, limits).map_err(refused)?;
+    let failure = |Failure(code, message)| (code.0, message);
+    let assignments: Vec<_> = match &prepared.request {
+        AdminRequest::CreateTopic(r) => r
+            .topics
+            .iter()
+            .filter(|t| !t.replica_assignment.is_empty())
+            .map(|t| assignment::parse(&t.replica_assignment))
+            .collect(),
+        AdminRequest::AlterTopic(r) => r
+            .topics
+            .iter()
+            .filter_map(|t| t.replica_assignment.as_deref().filter(|a| !a.is_empty()))
+            .chain(r.replica_assignment.as_deref().filter(|a| !a.is_empty()))
+            .map(assignment::parse)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let parsed = match prepared.parsed {
+        Parsed::Nothing => Ok(()),
+        Parsed::Plan(plan) => plan
+            .map(drop)
+            .map_err(|e| failure(Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))),
+        Parsed::Election(partitions) => partitions.map(drop).map_err(failure),
+    };
+    parsed?;
+    if let Some(Err(e)) = assignments.into_iter().find(Result::is_err) {
+        return Err((ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT.0, e));
+    }
+    Ok(())
 }
 
 /// The response frame. Version 0's strings hold at most 32,767 bytes: an answer with a longer
@@ -148,6 +284,7 @@ fn encode(
 
 async fn run(
     request: AdminRequest,
+    parsed: Parsed,
     version: i16,
     upstream: &mut Upstream<'_, impl Transport>,
 ) -> Result<AdminResponse, Failure> {
@@ -155,6 +292,16 @@ async fn run(
     if !matches!(request, AdminRequest::ClusterMetadata(_)) {
         controller::require(upstream, deadline).await?;
     }
+    let plan = |parsed: Parsed| match parsed {
+        Parsed::Plan(plan) => {
+            plan.map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))
+        }
+        _ => Err(Failure(ErrorCode::UNKNOWN_SERVER_ERROR, "the plan was not parsed".into())),
+    };
+    let election = |parsed: Parsed| match parsed {
+        Parsed::Election(partitions) => partitions,
+        _ => Err(Failure(ErrorCode::UNKNOWN_SERVER_ERROR, "the partitions were not parsed".into())),
+    };
     match request {
         AdminRequest::ClusterMetadata(_) => {
             cluster_metadata::run(version, upstream, deadline).await.map(Into::into)
@@ -172,21 +319,27 @@ async fn run(
             delete_topic::run(&r, version, upstream, deadline).await.map(Into::into)
         }
         AdminRequest::AlterTopic(r) => {
-            alter_topic::run(&r, version, upstream, deadline).await.map(Into::into)
+            alter_topic::run(r, version, upstream, deadline).await.map(Into::into)
         }
         AdminRequest::ReassignPartitions(r) => {
-            reassign_partitions::run(&r, version, upstream, deadline).await.map(Into::into)
-        }
-        AdminRequest::VerifyReassignPartitions(r) => {
-            verify_reassign_partitions::run(&r, upstream, deadline).await.map(Into::into)
-        }
-        AdminRequest::PreferredReplicaLeaderElection(r) => {
-            preferred_replica_leader_election::run(&r, version, upstream, deadline)
+            reassign_partitions::run(&r, plan(parsed)?, version, upstream, deadline)
                 .await
                 .map(Into::into)
         }
-        AdminRequest::VerifyPreferredReplicaLeaderElection(r) => {
-            verify_preferred_replica_leader_election::run(&r, version, upstream, deadline)
+        AdminRequest::VerifyReassignPartitions(_) => {
+            verify_reassign_partitions::run(plan(parsed)?, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::PreferredReplicaLeaderElection(r) => preferred_replica_leader_election::run(
+            &r,
+            election(parsed)?,
+            version,
+            upstream,
+            deadline,
+        )
+        .await
+        .map(Into::into),
+        AdminRequest::VerifyPreferredReplicaLeaderElection(_) => {
+            verify_preferred_replica_leader_election::run(election(parsed)?, upstream, deadline)
                 .await
                 .map(Into::into)
         }
@@ -286,7 +439,8 @@ mod tests {
             }],
             ..Default::default()
         };
-        let answer = run(request.into(), 1, &mut cluster.upstream(&mut script)).await;
+        let answer =
+            run(request.into(), Parsed::Nothing, 1, &mut cluster.upstream(&mut script)).await;
         let Ok(AdminResponse::CreateTopic(created)) = answer else { panic!("{answer:?}") };
         assert_eq!(created.topics[0].error_code, 0, "{created:?}");
         let sent: Vec<_> = script.sent.iter().map(|s| (s.api, s.version)).collect();
@@ -314,7 +468,8 @@ mod tests {
         });
         let request =
             DeleteTopicRequest { topic_names: vec!["a".into(), "b".into()], ..Default::default() };
-        let answer = run(request.into(), 1, &mut cluster.upstream(&mut script)).await;
+        let answer =
+            run(request.into(), Parsed::Nothing, 1, &mut cluster.upstream(&mut script)).await;
         let Ok(AdminResponse::DeleteTopic(deleted)) = answer else { panic!("{answer:?}") };
         let codes: Vec<(&str, i16)> =
             deleted.topics.iter().map(|t: &DeleteResult| (t.name.as_str(), t.error_code)).collect();
@@ -328,7 +483,8 @@ mod tests {
         let mut script = Script::default().then(|_: MetadataRequest| topic_metadata("t", 5));
         let request =
             AlterTopicRequest { topic_name: "t".into(), partitions: 3, ..Default::default() };
-        let answer = run(request.into(), 0, &mut cluster.upstream(&mut script)).await;
+        let answer =
+            run(request.into(), Parsed::Nothing, 0, &mut cluster.upstream(&mut script)).await;
         let Ok(AdminResponse::AlterTopic(altered)) = answer else { panic!("{answer:?}") };
         assert_eq!(ErrorCode(altered.error_code), ErrorCode::DECREASE_PARTITIONS_NOT_ALLOWED);
         assert_eq!(script.sent.len(), 1, "only the look at the current count");
@@ -339,7 +495,8 @@ mod tests {
         let cluster = Cluster::new(&[]);
         let mut script = Script::default();
         let request = DeleteTopicRequest { topic_name: "t".into(), ..Default::default() };
-        let answer = run(request.into(), 0, &mut cluster.upstream(&mut script)).await;
+        let answer =
+            run(request.into(), Parsed::Nothing, 0, &mut cluster.upstream(&mut script)).await;
         let Err(Failure(code, message)) = answer else { panic!("{answer:?}") };
         assert_eq!(code, ErrorCode::BROKER_NOT_AVAILABLE);
         assert!(message.contains("partly carried out"), "{message}");

@@ -2,10 +2,16 @@
 //! `kafka-reassign-partitions`, `{"partitions":[{"topic":"t","partition":0,"replicas":[1,2,3]}],
 //! "version":1}`. `version`, when given, must be 1; other keys (such as `log_dirs`) are ignored.
 //! Whatever is wrong with a plan is said exactly, for InvalidArgumentReplicaAssignment (1006).
+//!
+//! The plan is read in one streaming pass (see `json`): each entry becomes a [`Move`] as soon as
+//! it is read, a partition's replicas are capped at [`MAX_REPLICAS`], and nothing is built for
+//! keys the plan does not use. The moves take at most ~1.4 times the text (a `Move` is 56 bytes
+//! and the shortest entry 43), the check for repeated partitions a hash set of borrowed keys
+//! after that.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use serde_json::Value;
+use super::json::{self, Entry, MAX_REPLICAS, Piece, Problem, Replicas, Shape};
 
 /// One partition of a plan: where its replicas should be, preferred leader first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,73 +28,76 @@ impl Move {
     }
 }
 
+/// The shortest entry a plan can hold: `{"topic":"a","partition":0,"replicas":[1]},`.
+const MIN_ENTRY_BYTES: usize = 43;
+
 /// The plan's partitions in plan order, or why it is not a valid plan: not JSON, a missing or
-/// mistyped field, no partitions, a partition listed twice, or replicas that are empty, negative
-/// or list a broker twice.
-pub fn parse(text: &str) -> Result<Vec<Move>, String> {
-    let json: Value =
-        serde_json::from_str(text).map_err(|e| format!("the plan is not valid JSON: {e}"))?;
-    let plan = json.as_object().ok_or("the plan must be a JSON object")?;
-    match plan.get("version") {
-        None => {}
-        Some(v) if v.as_i64() == Some(1) => {}
-        Some(v) => return Err(format!("the plan's version must be 1, not {v}")),
-    }
-    let partitions = plan
-        .get("partitions")
-        .ok_or("the plan has no \"partitions\" list")?
-        .as_array()
-        .ok_or("the plan's \"partitions\" must be a list")?;
-    if partitions.is_empty() {
+/// mistyped field, no partitions, a partition listed twice, or replicas that are empty, negative,
+/// list a broker twice or more than [`MAX_REPLICAS`] brokers.
+///
+/// The text is taken, and dropped once read: the check for repeats then runs without it.
+pub fn parse(text: String) -> Result<Vec<Move>, String> {
+    let shape = Shape { replicas: true, version: true, min_entry_bytes: MIN_ENTRY_BYTES };
+    let moves = json::read(&text, shape, to_move).map_err(|problem| match problem {
+        Problem::Syntax(e) => format!("the plan is not valid JSON: {e}"),
+        Problem::NotObject => "the plan must be a JSON object".to_owned(),
+        Problem::Version(v) => format!("the plan's version must be 1, not {v}"),
+        Problem::NoPartitions => "the plan has no \"partitions\" list".to_owned(),
+        Problem::PartitionsNotList => "the plan's \"partitions\" must be a list".to_owned(),
+        Problem::EntryNotObject(index) => format!("partitions[{index}] must be a JSON object"),
+        Problem::Entry(message) => message,
+    })?;
+    drop(text);
+    if moves.is_empty() {
         return Err("the plan's \"partitions\" list is empty".into());
     }
-    let mut moves = Vec::with_capacity(partitions.len());
-    let mut seen = HashSet::new();
-    for (index, entry) in partitions.iter().enumerate() {
-        let at = format!("partitions[{index}]");
-        let entry = entry.as_object().ok_or_else(|| format!("{at} must be a JSON object"))?;
-        let topic = match entry.get("topic") {
-            None => return Err(format!("{at} has no \"topic\"")),
-            Some(Value::String(t)) if t.is_empty() => {
-                return Err(format!("{at}: \"topic\" must not be empty"));
-            }
-            Some(Value::String(t)) => t.clone(),
-            Some(other) => return Err(format!("{at}: \"topic\" must be a string, not {other}")),
-        };
-        let partition = match entry.get("partition") {
-            None => return Err(format!("{at} has no \"partition\"")),
-            Some(p) => p
-                .as_i64()
-                .and_then(|p| i32::try_from(p).ok())
-                .filter(|p| *p >= 0)
-                .ok_or_else(|| format!("{at}: \"partition\" must be a partition id, not {p}"))?,
-        };
-        let replicas = entry
-            .get("replicas")
-            .ok_or_else(|| format!("{at} ({topic}-{partition}) has no \"replicas\""))?
-            .as_array()
-            .ok_or_else(|| format!("{at} ({topic}-{partition}): \"replicas\" must be a list"))?;
-        if replicas.is_empty() {
-            return Err(format!("{at} ({topic}-{partition}): \"replicas\" is empty"));
-        }
-        let mut ids = Vec::with_capacity(replicas.len());
-        for r in replicas {
-            let id = r
-                .as_i64()
-                .and_then(|r| i32::try_from(r).ok())
-                .filter(|r| *r >= 0)
-                .ok_or_else(|| format!("{at} ({topic}-{partition}): {r} is not a broker id"))?;
-            if ids.contains(&id) {
-                return Err(format!("{at} ({topic}-{partition}) lists broker {id} twice"));
-            }
-            ids.push(id);
-        }
-        if !seen.insert((topic.clone(), partition)) {
-            return Err(format!("{at}: {topic}-{partition} is listed more than once"));
-        }
-        moves.push(Move { topic, partition, replicas: ids });
+    if let Some(index) = json::first_repeat(moves.iter().map(|m| (m.topic.as_str(), m.partition))) {
+        let m = &moves[index];
+        return Err(format!("partitions[{index}]: {} is listed more than once", m.name()));
     }
     Ok(moves)
+}
+
+/// One entry as a [`Move`], or what is wrong with it: its topic first, then its partition, then
+/// its replicas, whatever order its keys came in.
+fn to_move(index: usize, entry: Entry) -> Result<Move, String> {
+    let at = || format!("partitions[{index}]");
+    let topic = match entry.topic {
+        None => return Err(format!("{} has no \"topic\"", at())),
+        Some(Piece::Str(t)) if t.is_empty() => {
+            return Err(format!("{}: \"topic\" must not be empty", at()));
+        }
+        Some(Piece::Str(t)) => t,
+        Some(other) => return Err(format!("{}: \"topic\" must be a string, not {other}", at())),
+    };
+    let partition = match entry.partition {
+        None => return Err(format!("{} has no \"partition\"", at())),
+        Some(Piece::Int(p)) if (0..=i128::from(i32::MAX)).contains(&p) => p as i32,
+        Some(other) => {
+            return Err(format!("{}: \"partition\" must be a partition id, not {other}", at()));
+        }
+    };
+    let this = || format!("{} ({topic}-{partition})", at());
+    let replicas = match entry.replicas {
+        None => return Err(format!("{} has no \"replicas\"", this())),
+        Some(Replicas::NotList) => return Err(format!("{}: \"replicas\" must be a list", this())),
+        Some(Replicas::Ids(ids)) if ids.is_empty() => {
+            return Err(format!("{}: \"replicas\" is empty", this()));
+        }
+        Some(Replicas::Ids(ids)) => ids,
+        Some(Replicas::NotBrokerId(shown)) => {
+            return Err(format!("{}: {shown} is not a broker id", this()));
+        }
+        Some(Replicas::Twice(id)) => return Err(format!("{} lists broker {id} twice", this())),
+        Some(Replicas::TooMany) => {
+            return Err(format!(
+                "{} lists more than {MAX_REPLICAS} replicas; a partition's replicas are distinct \
+                 brokers and the sidecar takes at most {MAX_REPLICAS}",
+                this()
+            ));
+        }
+    };
+    Ok(Move { topic, partition, replicas })
 }
 
 /// The plan's partitions grouped by topic, topics in order of first appearance (how Kafka's
@@ -109,6 +118,10 @@ pub fn by_topic(moves: &[Move]) -> Vec<(&str, Vec<&Move>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Move>, String> {
+        super::parse(text.to_owned())
+    }
 
     #[test]
     fn the_kafka_reassign_partitions_form_parses() {
@@ -179,5 +192,77 @@ mod tests {
         let twice = err(r#"{"partitions":[{"topic":"a","partition":0,"replicas":[1]},
             {"topic":"a","partition":0,"replicas":[2]}]}"#);
         assert!(twice.contains("partitions[1]: a-0 is listed more than once"), "{twice}");
+        // Checked topic, partition, replicas, whatever order the keys come in.
+        assert_eq!(
+            err(r#"{"partitions":[{"replicas":[1,1],"partition":-3,"topic":7}]}"#),
+            "partitions[0]: \"topic\" must be a string, not 7"
+        );
+        assert_eq!(
+            err(r#"{"partitions":[{"replicas":"x","partition":0,"topic":"t"}]}"#),
+            "partitions[0] (t-0): \"replicas\" must be a list"
+        );
+        assert!(
+            err(r#"{"partitions":[{"topic":"a","partition":0,"replicas":[1]}]"#)
+                .contains("not valid JSON")
+        );
+        assert!(err(r#"{"partitions":[1]}"#).contains("partitions[0] must be a JSON object"));
+    }
+
+    fn entries(count: usize, entry: impl Fn(usize) -> String) -> String {
+        let entries: Vec<String> = (0..count).map(entry).collect();
+        format!(r#"{{"version":1,"partitions":[{}]}}"#, entries.join(","))
+    }
+
+    #[test]
+    fn a_plan_of_100k_entries_parses_in_one_pass() {
+        let text = entries(100_000, |i| {
+            format!(r#"{{"topic":"t{}","partition":{},"replicas":[1,2,3]}}"#, i % 100, i / 100)
+        });
+        let moves = parse(&text).unwrap();
+        assert_eq!(moves.len(), 100_000);
+        assert_eq!(
+            moves[99_999],
+            Move { topic: "t99".into(), partition: 999, replicas: vec![1, 2, 3] }
+        );
+        let grouped = by_topic(&moves);
+        assert_eq!(grouped.len(), 100);
+        assert!(grouped.iter().all(|(_, moves)| moves.len() == 1000));
+    }
+
+    #[test]
+    fn a_plan_of_100k_repeats_of_one_partition_is_refused_at_the_first() {
+        let text = entries(100_000, |_| r#"{"topic":"t","partition":0,"replicas":[1]}"#.into());
+        assert_eq!(parse(&text).unwrap_err(), "partitions[1]: t-0 is listed more than once");
+        // The last of 100k entries repeating the first.
+        let text = entries(100_000, |i| {
+            format!(r#"{{"topic":"t","partition":{},"replicas":[1]}}"#, i % 99_999)
+        });
+        assert_eq!(parse(&text).unwrap_err(), "partitions[99999]: t-0 is listed more than once");
+    }
+
+    #[test]
+    fn replicas_are_capped_and_checked_for_repeats_in_bounded_time() {
+        let ids: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
+        let text = entries(1, |_| {
+            format!(r#"{{"topic":"t","partition":0,"replicas":[{}]}}"#, ids.join(","))
+        });
+        assert!(text.len() > 1 << 20);
+        let e = parse(&text).unwrap_err();
+        assert!(e.contains("partitions[0] (t-0) lists more than 1000 replicas"), "{e}");
+        let mut at_cap = ids[..MAX_REPLICAS].to_vec();
+        at_cap[MAX_REPLICAS - 1] = "0".into();
+        let text = entries(1, |_| {
+            format!(r#"{{"topic":"t","partition":0,"replicas":[{}]}}"#, at_cap.join(","))
+        });
+        assert_eq!(parse(&text).unwrap_err(), "partitions[0] (t-0) lists broker 0 twice");
+    }
+
+    #[test]
+    fn unknown_keys_of_any_size_are_skipped() {
+        let junk = format!("[{}]", vec!["{}"; 200_000].join(","));
+        let text = format!(
+            r#"{{"junk":{junk},"partitions":[{{"topic":"a","partition":0,"replicas":[1],"log_dirs":{junk}}}]}}"#
+        );
+        assert_eq!(parse(&text).unwrap().len(), 1);
     }
 }

@@ -9,6 +9,8 @@
 //! on the cluster gets the broker's CLUSTER_AUTHORIZATION_FAILED (31). Version 1 answers per
 //! partition, version 0 with the first failure.
 
+use std::collections::HashMap;
+
 use adminwire_protocol::generated::preferred_replica_leader_election_response::PartitionResult;
 use adminwire_protocol::{
     ErrorCode, PreferredReplicaLeaderElectionRequest, PreferredReplicaLeaderElectionResponse,
@@ -19,7 +21,7 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::Failure;
-use super::election::{self, Partitions, TopicPartition};
+use super::election::{Partitions, TopicPartition};
 use super::outcome::{self, Outcome};
 use crate::upstream::{Transport, Upstream};
 
@@ -30,11 +32,11 @@ const ELECTION_NOT_NEEDED: i16 = 84;
 
 pub async fn run(
     request: &PreferredReplicaLeaderElectionRequest,
+    partitions: Partitions,
     version: i16,
     upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<PreferredReplicaLeaderElectionResponse, Failure> {
-    let partitions = election::parse(&request.partitions_serialized)?;
     let (timeout_ms, deadline) =
         super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
     let topic_partitions = match &partitions {
@@ -75,26 +77,27 @@ pub async fn run(
             results.sort_by(|a, b| a.0.cmp(&b.0));
             results.into_iter().map(|(tp, code, message)| outcome_of(tp, code, message)).collect()
         }
-        Partitions::Listed(listed) => listed
-            .into_iter()
-            .map(|tp| match results.iter().position(|r| r.0 == tp) {
-                Some(i) => {
-                    let (_, code, message) = results.swap_remove(i);
-                    outcome_of(tp, code, message)
-                }
-                None => {
-                    let name = tp.name();
-                    (
-                        tp,
-                        Outcome::failed(
-                            name,
-                            ErrorCode::UNKNOWN_SERVER_ERROR,
-                            "the cluster did not answer for it",
-                        ),
-                    )
-                }
-            })
-            .collect(),
+        Partitions::Listed(listed) => {
+            let mut answered: HashMap<TopicPartition, (i16, Option<String>)> =
+                results.into_iter().map(|(tp, code, message)| (tp, (code, message))).collect();
+            listed
+                .into_iter()
+                .map(|tp| match answered.remove(&tp) {
+                    Some((code, message)) => outcome_of(tp, code, message),
+                    None => {
+                        let name = tp.name();
+                        (
+                            tp,
+                            Outcome::failed(
+                                name,
+                                ErrorCode::UNKNOWN_SERVER_ERROR,
+                                "the cluster did not answer for it",
+                            ),
+                        )
+                    }
+                })
+                .collect()
+        }
     };
     if version == 0 {
         let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
@@ -121,15 +124,16 @@ pub async fn run(
 /// ElectLeaders' request form: one entry per topic, in order of first appearance.
 fn by_topic(listed: &[TopicPartition]) -> Vec<TopicPartitions> {
     let mut topics: Vec<TopicPartitions> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
     for tp in listed {
-        match topics.iter_mut().find(|t| t.topic.0.as_str() == tp.topic) {
-            Some(t) => t.partitions.push(tp.partition),
-            None => topics.push(
+        let i = *slot.entry(tp.topic.as_str()).or_insert_with(|| {
+            topics.push(
                 TopicPartitions::default()
-                    .with_topic(TopicName(StrBytes::from_string(tp.topic.clone())))
-                    .with_partitions(vec![tp.partition]),
-            ),
-        }
+                    .with_topic(TopicName(StrBytes::from_string(tp.topic.clone()))),
+            );
+            topics.len() - 1
+        });
+        topics[i].partitions.push(tp.partition);
     }
     topics
 }

@@ -9,13 +9,14 @@
 //! Kafka's, mapped to the extension's code where it has one (an unknown broker, Kafka's 39, is
 //! 1006; an unknown topic or partition stays 3).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use adminwire_protocol::generated::reassign_partitions_response::PartitionResult;
 use adminwire_protocol::{ErrorCode, ReassignPartitionsRequest, ReassignPartitionsResponse};
 use kafka_protocol::messages::alter_partition_reassignments_request::{
     ReassignablePartition, ReassignableTopic,
 };
+use kafka_protocol::messages::alter_partition_reassignments_response::ReassignablePartitionResponse;
 use kafka_protocol::messages::list_partition_reassignments_request::ListPartitionReassignmentsTopics;
 use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, BrokerId,
@@ -31,12 +32,11 @@ use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
     request: &ReassignPartitionsRequest,
+    moves: Vec<Move>,
     version: i16,
     upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<ReassignPartitionsResponse, Failure> {
-    let moves = plan::parse(&request.manual_assignment)
-        .map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
     let (timeout_ms, deadline) =
         super::cluster_timeout(version, request.timeout_ms, upstream, deadline);
 
@@ -94,23 +94,20 @@ pub async fn run(
             outcome::from_kafka("", response.error_code, response.error_message.as_deref());
         return Err(Failure(failed.code, failed.message.unwrap_or_default()));
     }
+    let answered: HashMap<(&str, i32), &ReassignablePartitionResponse> = response
+        .responses
+        .iter()
+        .flat_map(|t| t.partitions.iter().map(|p| ((t.name.0.as_str(), p.partition_index), p)))
+        .collect();
     let outcomes: Vec<Outcome> = moves
         .iter()
-        .map(|m| {
-            let result = response
-                .responses
-                .iter()
-                .filter(|t| t.name.0.as_str() == m.topic)
-                .flat_map(|t| &t.partitions)
-                .find(|p| p.partition_index == m.partition);
-            match result {
-                Some(p) => outcome::from_kafka(&m.name(), p.error_code, p.error_message.as_deref()),
-                None => Outcome::failed(
-                    m.name(),
-                    ErrorCode::UNKNOWN_SERVER_ERROR,
-                    "the cluster did not answer for it",
-                ),
-            }
+        .map(|m| match answered.get(&(m.topic.as_str(), m.partition)) {
+            Some(p) => outcome::from_kafka(&m.name(), p.error_code, p.error_message.as_deref()),
+            None => Outcome::failed(
+                m.name(),
+                ErrorCode::UNKNOWN_SERVER_ERROR,
+                "the cluster did not answer for it",
+            ),
         })
         .collect();
     Ok(respond(&moves, &outcomes, version, None))

@@ -14,10 +14,7 @@
 use std::collections::HashMap;
 
 use adminwire_protocol::generated::verify_preferred_replica_leader_election_response::ElectionResult;
-use adminwire_protocol::{
-    ErrorCode, VerifyPreferredReplicaLeaderElectionRequest,
-    VerifyPreferredReplicaLeaderElectionResponse,
-};
+use adminwire_protocol::{ErrorCode, VerifyPreferredReplicaLeaderElectionResponse};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::metadata_response::MetadataResponsePartition;
 use kafka_protocol::messages::{MetadataRequest, MetadataResponse, TopicName};
@@ -25,16 +22,14 @@ use kafka_protocol::protocol::StrBytes;
 use tokio::time::Instant;
 
 use super::Failure;
-use super::election::{self, Partitions, TopicPartition};
+use super::election::{Partitions, TopicPartition};
 use crate::upstream::{Transport, Upstream};
 
 pub async fn run(
-    request: &VerifyPreferredReplicaLeaderElectionRequest,
-    _version: i16,
+    partitions: Partitions,
     upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<VerifyPreferredReplicaLeaderElectionResponse, Failure> {
-    let partitions = election::parse(&request.partitions_serialized)?;
     let topics = match &partitions {
         Partitions::All => None,
         Partitions::Listed(listed) => {

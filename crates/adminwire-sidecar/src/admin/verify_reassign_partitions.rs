@@ -12,10 +12,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use adminwire_protocol::VerifyReassignPartitionsResponse;
 use adminwire_protocol::generated::verify_reassign_partitions_response::ReassignmentResult;
-use adminwire_protocol::{
-    ErrorCode, VerifyReassignPartitionsRequest, VerifyReassignPartitionsResponse,
-};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{MetadataRequest, MetadataResponse};
 use tokio::time::Instant;
@@ -30,12 +28,10 @@ pub const IN_PROGRESS: i16 = 0;
 pub const FAILED: i16 = -1;
 
 pub async fn run(
-    request: &VerifyReassignPartitionsRequest,
+    moves: Vec<Move>,
     upstream: &mut Upstream<'_, impl Transport>,
     deadline: Instant,
 ) -> Result<VerifyReassignPartitionsResponse, Failure> {
-    let moves = plan::parse(&request.manual_assignment)
-        .map_err(|e| Failure(ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT, e))?;
     let timeout_ms = upstream.config.upstream.request_timeout_ms as i32;
     let moving = ongoing(&moves, timeout_ms, upstream, deadline).await?;
 
