@@ -81,6 +81,25 @@ impl Connector {
     }
 }
 
+/// Work on this many bytes or more (decoding a 1 MiB request, a 10,000-topic Metadata answer) is
+/// done with `block_in_place`, so that its milliseconds do not hold up the other connections of
+/// the runtime thread (Metadata, Produce) meanwhile. Smaller work takes microseconds and is done
+/// in place.
+pub const OFF_RUNTIME_BYTES: usize = 64 * 1024;
+
+/// Runs `work` on `bytes` bytes: off the runtime's thread when large (see [`OFF_RUNTIME_BYTES`])
+/// and the runtime can spare it (a multi-threaded one), else in place.
+pub fn off_runtime<T>(bytes: usize, work: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
+        runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+    });
+    if bytes >= OFF_RUNTIME_BYTES && multi_thread {
+        tokio::task::block_in_place(work)
+    } else {
+        work()
+    }
+}
+
 /// Why a request an admin command sent got no response.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {

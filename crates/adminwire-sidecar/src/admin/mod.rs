@@ -34,7 +34,7 @@ use bytes::BytesMut;
 use tokio::time::Instant;
 
 use crate::config::AdminLimits;
-use crate::upstream::{CallError, Transport, Upstream};
+use crate::upstream::{self, CallError, Transport, Upstream};
 
 /// Why an extension request gets no answer, and its connection closes.
 #[derive(Debug, thiserror::Error)]
@@ -77,11 +77,6 @@ impl From<CallError> for Failure {
 pub const DECODE_BYTES_PER_BYTE: usize = 2;
 pub const DECODE_SLACK_BYTES: usize = 2 << 20;
 
-/// Requests from this size up are decoded and parsed with `block_in_place`, so that the
-/// milliseconds a 1 MiB request takes do not hold up the other connections of the runtime thread
-/// (Metadata, Produce) while they run. Smaller ones take microseconds and are read in place.
-const OFF_RUNTIME_BYTES: usize = 64 * 1024;
-
 /// Runs an extension request and returns its whole response frame. A version the extension does
 /// not have closes the connection, as a broker does for a version it does not support.
 pub async fn answer(
@@ -97,14 +92,8 @@ pub async fn answer(
     }
     let payload = frame.payload();
     let limits = &upstream.config.limits.admin;
-    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
-        == tokio::runtime::RuntimeFlavor::MultiThread;
-    let large = payload.len() >= OFF_RUNTIME_BYTES && multi_thread;
-    let prepared = if large {
-        tokio::task::block_in_place(|| prepare(api_key, version, payload, limits))
-    } else {
-        prepare(api_key, version, payload, limits)
-    };
+    let prepared =
+        upstream::off_runtime(payload.len(), || prepare(api_key, version, payload, limits));
     let response = match prepared {
         Err(refused) => *refused,
         Ok(Prepared { client_id, request, parsed }) => {
@@ -119,11 +108,7 @@ pub async fn answer(
         }
     };
     // The answer to a large request can be as large (10,000 topics, each with a message).
-    if large {
-        tokio::task::block_in_place(|| encode(response, version, header.correlation_id))
-    } else {
-        encode(response, version, header.correlation_id)
-    }
+    upstream::off_runtime(payload.len(), || encode(response, version, header.correlation_id))
 }
 
 /// An admin request read and checked, ready to run: decoded within its memory budget, within the
