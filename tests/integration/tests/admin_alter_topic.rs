@@ -2,7 +2,7 @@
 //! cluster or by hand), configs set and removed, and each refusal with its code.
 
 use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
-use adminwire_protocol::{AdminResponse, AlterTopicRequest, AlterTopicResponse, ErrorCode};
+use adminwire_protocol::{AlterTopicRequest, AlterTopicResponse, ErrorCode};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic};
@@ -16,19 +16,11 @@ fn alter_v0(connection: &mut RawConnection, topic: AlterableTopic) -> AlterTopic
         deleted_configs: topic.deleted_configs,
         ..Default::default()
     };
-    let AdminResponse::AlterTopic(response) = connection.admin(request.into(), 0) else {
-        unreachable!()
-    };
-    response
+    connection.call(request, 0)
 }
 
 fn alter_v1(connection: &mut RawConnection, topics: Vec<AlterableTopic>) -> AlterTopicResponse {
-    let AdminResponse::AlterTopic(response) =
-        connection.admin(AlterTopicRequest { topics, ..Default::default() }.into(), 1)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(AlterTopicRequest { topics, ..Default::default() }, 1)
 }
 
 fn partitions(name: &str, count: i32) -> AlterableTopic {
