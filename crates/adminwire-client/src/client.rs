@@ -5,21 +5,16 @@
 //! with 1001 NotControllerReceivedAdminRequest; the client then asks ClusterMetadata where the
 //! controller is and sends the request there, up to `retries` times.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use adminwire_protocol::generated::alter_topic_request::{self, AlterableTopic};
 use adminwire_protocol::generated::create_topic_request::{self, CreatableTopic};
-use adminwire_protocol::generated::describe_topic_response;
 use adminwire_protocol::{
-    AdminRequest, AdminResponse, AlterTopicRequest, AlterTopicResponse, ApiKey,
-    ClusterMetadataRequest, ClusterMetadataResponse, CreateTopicRequest, CreateTopicResponse,
-    DeleteTopicRequest, DeleteTopicResponse, DescribeTopicRequest, DescribeTopicResponse,
-    ErrorCode, ListTopicsRequest, ListTopicsResponse, PreferredReplicaLeaderElectionRequest,
-    PreferredReplicaLeaderElectionResponse, ReassignPartitionsRequest, ReassignPartitionsResponse,
-    VerifyPreferredReplicaLeaderElectionRequest, VerifyPreferredReplicaLeaderElectionResponse,
-    VerifyReassignPartitionsRequest, VerifyReassignPartitionsResponse,
+    AdminRequest, AlterTopicRequest, ApiKey, ClusterMetadataRequest, CreateTopicRequest,
+    DeleteTopicRequest, DescribeTopicRequest, ErrorCode, ListTopicsRequest,
+    PreferredReplicaLeaderElectionRequest, ReassignPartitionsRequest, RequestMessage,
+    ResponseMessage, VerifyPreferredReplicaLeaderElectionRequest, VerifyReassignPartitionsRequest,
 };
 
 use crate::config::AdminClientConfig;
@@ -30,9 +25,10 @@ use crate::operation::{
 };
 use crate::plan::{ElectionScope, ReassignmentPlan};
 use crate::pool::Pool;
+use crate::topic_request::{TopicRequest, per_topic};
 use crate::types::{
-    BatchOptions, Broker, ClusterMetadata, NewTopic, PartitionDescription, PartitionResult,
-    TopicAlteration, TopicDescription, TopicLayout, TopicPartition, TopicResult,
+    BatchOptions, Broker, ClusterMetadata, NewTopic, PartitionResult, TopicAlteration,
+    TopicDescription, TopicLayout, TopicPartition, TopicResult,
 };
 
 /// A client for the admin extension, connected to one cluster through its adminwire sidecar.
@@ -99,12 +95,13 @@ struct Failed {
 }
 
 impl Failed {
-    /// Whether trying again is safe and may help: no connection could be made (refused, or not
-    /// within the connect timeout), or one broke under a request that only reads. A request that
-    /// changes the cluster and may have reached it is not sent twice.
-    fn is_retriable(&self, read_only: bool) -> bool {
+    /// Whether trying `R` again is safe and may help: no connection could be made (refused, or
+    /// not within the connect timeout), or one broke under a request that only reads
+    /// ([`RequestMessage::READ_ONLY`]). A request that changes the cluster and may have reached
+    /// it is not sent twice.
+    fn is_retriable<R: RequestMessage>(&self) -> bool {
         match self.error {
-            Error::Connection { .. } => read_only || !self.maybe_sent,
+            Error::Connection { .. } => R::READ_ONLY || !self.maybe_sent,
             Error::Timeout { .. } => !self.maybe_sent,
             _ => false,
         }
@@ -183,10 +180,13 @@ impl AdminClient {
         let config = &self.inner.config;
         let mut attempt = 0;
         let answer = loop {
-            let build = |_| Ok(ClusterMetadataRequest::default().into());
-            match self.attempt::<ClusterMetadataResponse>(Route::Bootstrap, &build).await {
+            let build = |_| Ok(ClusterMetadataRequest::default());
+            match self.attempt::<ClusterMetadataRequest>(Route::Bootstrap, &build).await {
                 Ok(answer) => break answer,
-                Err(failed) if attempt < config.retries && failed.is_retriable(true) => {
+                Err(failed)
+                    if attempt < config.retries
+                        && failed.is_retriable::<ClusterMetadataRequest>() =>
+                {
                     attempt += 1;
                     tokio::time::sleep(config.backoff(attempt)).await;
                 }
@@ -233,25 +233,7 @@ impl AdminClient {
     /// # }
     /// ```
     pub async fn create_topic(&self, topic: &NewTopic) -> Result<()> {
-        let creatable = creatable(topic)?;
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<CreateTopicResponse>(false, |_| {
-                Ok(CreateTopicRequest {
-                    topics: vec![creatable.clone()],
-                    timeout_ms,
-                    ..Default::default()
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        if answer.version == 0 {
-            return Ok(());
-        }
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        only_result(&answer.address, &topic.name, results)
+        self.topic_call::<CreateTopicRequest>(&creatable(topic)?).await
     }
 
     /// Creates several topics, each independently, and says what became of each. Version 1
@@ -275,31 +257,8 @@ impl AdminClient {
         topics: &[NewTopic],
         options: BatchOptions,
     ) -> Result<Vec<TopicResult<()>>> {
-        if topics.is_empty() {
-            return Ok(Vec::new());
-        }
         let creatables = topics.iter().map(creatable).collect::<Result<Vec<_>>>()?;
-        if self.batches_unsupported(ApiKey::CreateTopic) && !options.validate_only {
-            return self.one_by_one(topics, |t| self.create_topic(t), |t| t.name.clone()).await;
-        }
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<CreateTopicResponse>(false, |version| {
-                needs_v1(version, "validate-only and per-topic results (CreateTopic version 1)")?;
-                Ok(CreateTopicRequest {
-                    topics: creatables.clone(),
-                    timeout_ms,
-                    validate_only: options.validate_only,
-                    ..Default::default()
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        topic_results(&answer.address, &names, results)
+        self.topics_call::<CreateTopicRequest>(&creatables, options.validate_only).await
     }
 
     /// Alters a topic: grows its partitions (optionally placed), sets and removes configs.
@@ -313,36 +272,7 @@ impl AdminClient {
     /// # }
     /// ```
     pub async fn alter_topic(&self, alteration: &TopicAlteration) -> Result<()> {
-        let alterable = alterable(alteration)?;
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<AlterTopicResponse>(false, |version| {
-                Ok(if version == 0 {
-                    AlterTopicRequest {
-                        topic_name: alterable.name.clone(),
-                        partitions: alterable.partitions,
-                        replica_assignment: alterable.replica_assignment.clone(),
-                        added_configs: alterable.added_configs.clone(),
-                        deleted_configs: alterable.deleted_configs.clone(),
-                        ..Default::default()
-                    }
-                } else {
-                    AlterTopicRequest {
-                        topics: vec![alterable.clone()],
-                        timeout_ms,
-                        ..Default::default()
-                    }
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        if answer.version == 0 {
-            return Ok(());
-        }
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        only_result(&answer.address, &alteration.name, results)
+        self.topic_call::<AlterTopicRequest>(&alterable(alteration)?).await
     }
 
     /// Alters several topics, each independently (one request in version 1, one per topic in
@@ -352,85 +282,19 @@ impl AdminClient {
         alterations: &[TopicAlteration],
         options: BatchOptions,
     ) -> Result<Vec<TopicResult<()>>> {
-        if alterations.is_empty() {
-            return Ok(Vec::new());
-        }
         let alterables = alterations.iter().map(alterable).collect::<Result<Vec<_>>>()?;
-        if self.batches_unsupported(ApiKey::AlterTopic) && !options.validate_only {
-            return self.one_by_one(alterations, |a| self.alter_topic(a), |a| a.name.clone()).await;
-        }
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<AlterTopicResponse>(false, |version| {
-                needs_v1(version, "validate-only and batches (AlterTopic version 1)")?;
-                Ok(AlterTopicRequest {
-                    topics: alterables.clone(),
-                    timeout_ms,
-                    validate_only: options.validate_only,
-                    ..Default::default()
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        let names: Vec<&str> = alterations.iter().map(|a| a.name.as_str()).collect();
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        topic_results(&answer.address, &names, results)
+        self.topics_call::<AlterTopicRequest>(&alterables, options.validate_only).await
     }
 
     /// Deletes a topic.
     pub async fn delete_topic(&self, name: &str) -> Result<()> {
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<DeleteTopicResponse>(false, |version| {
-                Ok(if version == 0 {
-                    DeleteTopicRequest { topic_name: name.to_owned(), ..Default::default() }
-                } else {
-                    DeleteTopicRequest {
-                        topic_names: vec![name.to_owned()],
-                        timeout_ms,
-                        ..Default::default()
-                    }
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        if answer.version == 0 {
-            return Ok(());
-        }
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        only_result(&answer.address, name, results)
+        self.topic_call::<DeleteTopicRequest>(&name.to_owned()).await
     }
 
     /// Deletes several topics, each independently (one request in version 1, one per topic in
     /// version 0).
     pub async fn delete_topics<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<TopicResult<()>>> {
-        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
-        if names.is_empty() {
-            return Ok(Vec::new());
-        }
-        if self.batches_unsupported(ApiKey::DeleteTopic) {
-            return self.one_by_one(&names, |n| self.delete_topic(n), |n| (*n).to_owned()).await;
-        }
-        let timeout_ms = self.server_timeout_ms();
-        let answer = self
-            .call::<DeleteTopicResponse>(false, |version| {
-                needs_v1(version, "batches (DeleteTopic version 1)")?;
-                Ok(DeleteTopicRequest {
-                    topic_names: names.iter().map(|n| (*n).to_owned()).collect(),
-                    timeout_ms,
-                    ..Default::default()
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        let results =
-            answer.response.topics.into_iter().map(|t| (t.name, t.error_code, t.error_message));
-        topic_results(&answer.address, &names, results)
+        self.topics_call::<DeleteTopicRequest>(&owned(names), false).await
     }
 
     /// The names of every topic of the cluster, internal ones included, sorted.
@@ -446,14 +310,13 @@ impl AdminClient {
 
     async fn list(&self, exclude_internal: bool) -> Result<Vec<String>> {
         let answer = self
-            .call::<ListTopicsResponse>(true, |version| {
+            .call::<ListTopicsRequest>(|version| {
                 if exclude_internal {
                     needs_v1(version, "leaving out internal topics (ListTopics version 1)")?;
                 }
-                Ok(ListTopicsRequest { exclude_internal, ..Default::default() }.into())
+                Ok(ListTopicsRequest { exclude_internal, ..Default::default() })
             })
             .await?;
-        check(&answer.response)?;
         answer
             .response
             .topics
@@ -473,41 +336,7 @@ impl AdminClient {
     /// # }
     /// ```
     pub async fn describe_topic(&self, name: &str) -> Result<TopicDescription> {
-        let answer = self
-            .call::<DescribeTopicResponse>(true, |version| {
-                Ok(if version == 0 {
-                    DescribeTopicRequest { topic_name: name.to_owned(), ..Default::default() }
-                } else {
-                    DescribeTopicRequest {
-                        topic_names: vec![name.to_owned()],
-                        ..Default::default()
-                    }
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        let address = &answer.address;
-        let description = if answer.version == 0 {
-            answer.response.topic_description
-        } else {
-            let mut topics = answer.response.topics;
-            if topics.len() != 1 || topics[0].name != name {
-                return Err(Error::protocol(
-                    address,
-                    format!("DescribeTopic: not one result for {name}"),
-                ));
-            }
-            let topic = topics.remove(0);
-            if let Some(error) = ServerError::check(topic.error_code, topic.error_message) {
-                return Err(error.into());
-            }
-            topic.topic_description
-        };
-        let description = description.ok_or_else(|| {
-            Error::protocol(address, format!("DescribeTopic: no description of {name}"))
-        })?;
-        Ok(describe(description))
+        self.topic_call::<DescribeTopicRequest>(&name.to_owned()).await
     }
 
     /// Describes several topics (one request in version 1, one per topic in version 0).
@@ -515,47 +344,7 @@ impl AdminClient {
         &self,
         names: &[S],
     ) -> Result<Vec<TopicResult<TopicDescription>>> {
-        let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
-        if names.is_empty() {
-            return Ok(Vec::new());
-        }
-        if self.batches_unsupported(ApiKey::DescribeTopic) {
-            return self.one_by_one(&names, |n| self.describe_topic(n), |n| (*n).to_owned()).await;
-        }
-        let answer = self
-            .call::<DescribeTopicResponse>(true, |version| {
-                needs_v1(version, "batches (DescribeTopic version 1)")?;
-                Ok(DescribeTopicRequest {
-                    topic_names: names.iter().map(|n| (*n).to_owned()).collect(),
-                    ..Default::default()
-                }
-                .into())
-            })
-            .await?;
-        check(&answer.response)?;
-        let address = &answer.address;
-        let topics = answer.response.topics;
-        if topics.len() != names.len() || topics.iter().zip(&names).any(|(t, n)| t.name != *n) {
-            return Err(Error::protocol(
-                address,
-                "DescribeTopic: results do not match the topics asked for",
-            ));
-        }
-        topics
-            .into_iter()
-            .map(|t| {
-                let result = match ServerError::check(t.error_code, t.error_message) {
-                    Some(error) => Err(error),
-                    None => Ok(describe(t.topic_description.ok_or_else(|| {
-                        Error::protocol(
-                            address,
-                            format!("DescribeTopic: no description of {}", t.name),
-                        )
-                    })?)),
-                };
-                Ok(TopicResult { topic: t.name, result })
-            })
-            .collect()
+        self.topics_call::<DescribeTopicRequest>(&owned(names), false).await
     }
 
     /// Starts moving partitions as `plan` says and returns at once with a handle to follow the
@@ -582,16 +371,14 @@ impl AdminClient {
         let json = plan.to_json();
         let timeout_ms = self.server_timeout_ms();
         let answer = self
-            .call::<ReassignPartitionsResponse>(false, |_| {
+            .call::<ReassignPartitionsRequest>(|_| {
                 Ok(ReassignPartitionsRequest {
                     manual_assignment: json.clone(),
                     timeout_ms,
                     ..Default::default()
-                }
-                .into())
+                })
             })
             .await?;
-        check(&answer.response)?;
         let started = if answer.version == 0 {
             plan.topic_partitions()
                 .into_iter()
@@ -616,15 +403,13 @@ impl AdminClient {
     ) -> Result<Vec<ReassignmentStatus>> {
         let json = plan.to_json();
         let answer = self
-            .call::<VerifyReassignPartitionsResponse>(true, |_| {
+            .call::<VerifyReassignPartitionsRequest>(|_| {
                 Ok(VerifyReassignPartitionsRequest {
                     manual_assignment: json.clone(),
                     ..Default::default()
-                }
-                .into())
+                })
             })
             .await?;
-        check(&answer.response)?;
         let address = &answer.address;
         answer
             .response
@@ -668,16 +453,14 @@ impl AdminClient {
         let json = scope.to_json();
         let timeout_ms = self.server_timeout_ms();
         let answer = self
-            .call::<PreferredReplicaLeaderElectionResponse>(false, |_| {
+            .call::<PreferredReplicaLeaderElectionRequest>(|_| {
                 Ok(PreferredReplicaLeaderElectionRequest {
                     partitions_serialized: json.clone(),
                     timeout_ms,
                     ..Default::default()
-                }
-                .into())
+                })
             })
             .await?;
-        check(&answer.response)?;
         let started = match (answer.version, scope) {
             (0, ElectionScope::Partitions(partitions)) => partitions
                 .iter()
@@ -703,15 +486,13 @@ impl AdminClient {
     ) -> Result<Vec<ElectionStatus>> {
         let json = scope.to_json();
         let answer = self
-            .call::<VerifyPreferredReplicaLeaderElectionResponse>(true, |_| {
+            .call::<VerifyPreferredReplicaLeaderElectionRequest>(|_| {
                 Ok(VerifyPreferredReplicaLeaderElectionRequest {
                     partitions_serialized: json.clone(),
                     ..Default::default()
-                }
-                .into())
+                })
             })
             .await?;
-        check(&answer.response)?;
         let address = &answer.address;
         let known = |id: i32| (id >= 0).then_some(id);
         answer
@@ -754,6 +535,67 @@ impl AdminClient {
         self.state().versions.and_then(|v| v.get(key)) == Some(0)
     }
 
+    /// Sends a request about one topic (the single-topic form in version 0, a batch of one in
+    /// version 1); the topic's error is the call's.
+    async fn topic_call<R: TopicRequest>(&self, item: &R::Item) -> Result<R::Output> {
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<R>(|version| {
+                Ok(if version == 0 {
+                    R::v0(item)
+                } else {
+                    R::v1(std::slice::from_ref(item), timeout_ms, false)
+                })
+            })
+            .await?;
+        let name = R::name(item);
+        let payload = if answer.version == 0 {
+            R::v0_payload(answer.response)
+        } else {
+            let answers = R::v1_answers(answer.response);
+            // `per_topic` makes sure there is exactly one.
+            per_topic::<R>(&answer.address, &[name], answers)?.remove(0)?
+        };
+        R::output(payload, &answer.address, name)
+    }
+
+    /// Sends a request about several topics, each with its own result: one batch in version 1,
+    /// or one request per topic to a server known to speak only version 0 (which cannot
+    /// validate only: that is refused as unsupported).
+    async fn topics_call<R: TopicRequest>(
+        &self,
+        items: &[R::Item],
+        validate_only: bool,
+    ) -> Result<Vec<TopicResult<R::Output>>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.batches_unsupported(R::KEY) && !validate_only {
+            let name = |item: &R::Item| R::name(item).to_owned();
+            return self.one_by_one(items, |item| self.topic_call::<R>(item), name).await;
+        }
+        let timeout_ms = self.server_timeout_ms();
+        let answer = self
+            .call::<R>(|version| {
+                needs_v1(version, R::NEEDS_V1)?;
+                Ok(R::v1(items, timeout_ms, validate_only))
+            })
+            .await?;
+        let names: Vec<&str> = items.iter().map(R::name).collect();
+        let address = &answer.address;
+        per_topic::<R>(address, &names, R::v1_answers(answer.response))?
+            .into_iter()
+            .zip(&names)
+            .map(|(answer, name)| {
+                let result = match answer {
+                    Ok(payload) => Ok(R::output(payload, address, name)?),
+                    Err(error) => Err(error),
+                };
+                Ok(TopicResult { topic: (*name).to_owned(), result })
+            })
+            .collect()
+    }
+
     /// A batch as one call per item, for version 0: each item's server error is its result;
     /// any other failure ends the batch.
     async fn one_by_one<'a, I, T, F>(
@@ -780,20 +622,20 @@ impl AdminClient {
     /// Sends a request built for the negotiated version (`build` says `Err(what)` when that
     /// version cannot carry it), retrying as the config allows: on 1001 at the controller after
     /// refreshing the metadata, and on connection failures when the request cannot have run
-    /// twice (it never left, or it only reads).
-    async fn call<R: AdminCall>(
+    /// twice (it never left, or it only reads). The answer's top-level error is the call's.
+    async fn call<R: RequestMessage>(
         &self,
-        read_only: bool,
-        build: impl Fn(i16) -> std::result::Result<AdminRequest, String>,
-    ) -> Result<Answer<R>> {
+        build: impl Fn(i16) -> std::result::Result<R, String>,
+    ) -> Result<Answer<R::Response>> {
         let config = &self.inner.config;
         let mut attempt = 0;
         loop {
             let not_controller = match self.attempt::<R>(Route::Controller, &build).await {
                 Ok(answer) => {
                     let refused = answer.response.error_code()
-                        == ErrorCode::NOT_CONTROLLER_RECEIVED_ADMIN_REQUEST.0;
+                        == ErrorCode::NOT_CONTROLLER_RECEIVED_ADMIN_REQUEST;
                     if !refused || attempt >= config.retries {
+                        check(&answer.response)?;
                         return Ok(answer);
                     }
                     tracing::debug!(
@@ -804,7 +646,7 @@ impl AdminClient {
                     true
                 }
                 Err(failed) => {
-                    if !failed.is_retriable(read_only) || attempt >= config.retries {
+                    if !failed.is_retriable::<R>() || attempt >= config.retries {
                         return Err(failed.error);
                     }
                     tracing::debug!(error = %failed.error, api = R::KEY.name(), "retrying");
@@ -826,11 +668,11 @@ impl AdminClient {
     }
 
     /// One try of a request, on a connection along `route`.
-    async fn attempt<R: AdminCall>(
+    async fn attempt<R: RequestMessage>(
         &self,
         route: Route,
-        build: &impl Fn(i16) -> std::result::Result<AdminRequest, String>,
-    ) -> std::result::Result<Answer<R>, Failed> {
+        build: &impl Fn(i16) -> std::result::Result<R, String>,
+    ) -> std::result::Result<Answer<R::Response>, Failed> {
         let not_sent = |error| Failed { error, maybe_sent: false };
         let mut connection = self.connection(route).await.map_err(not_sent)?;
         let address = connection.address().to_owned();
@@ -843,8 +685,9 @@ impl AdminClient {
                 what: format!("{} in version 0 or 1", R::KEY.name()),
             })
             .and_then(|version| {
-                let request = build(version)
-                    .map_err(|what| Error::Unsupported { address: address.clone(), what })?;
+                let request: AdminRequest = build(version)
+                    .map_err(|what| Error::Unsupported { address: address.clone(), what })?
+                    .into();
                 let (frame, correlation_id) =
                     connection.encode(&request, version, &self.inner.config.client_id)?;
                 Ok((version, frame, correlation_id))
@@ -871,7 +714,7 @@ impl AdminClient {
         };
         // Only a complete exchange leaves the connection in step for the next request.
         self.inner.pool.put(connection);
-        let response = R::from_response(response).ok_or_else(|| Failed {
+        let response = R::Response::try_from(response).map_err(|_| Failed {
             error: Error::protocol(&address, format!("not a {} response", R::KEY.name())),
             maybe_sent: true,
         })?;
@@ -927,51 +770,10 @@ impl AdminClient {
     }
 }
 
-/// A response type of the extension: its key, how to take it out of [`AdminResponse`], and its
-/// top-level error.
-trait AdminCall: Sized {
-    const KEY: ApiKey;
-    fn from_response(response: AdminResponse) -> Option<Self>;
-    fn error_code(&self) -> i16;
-    fn error_message(&self) -> Option<&str>;
-}
-
-macro_rules! admin_calls {
-    ($($response:ident => $variant:ident),* $(,)?) => {$(
-        impl AdminCall for $response {
-            const KEY: ApiKey = ApiKey::$variant;
-            fn from_response(response: AdminResponse) -> Option<Self> {
-                match response {
-                    AdminResponse::$variant(r) => Some(r),
-                    _ => None,
-                }
-            }
-            fn error_code(&self) -> i16 {
-                self.error_code
-            }
-            fn error_message(&self) -> Option<&str> {
-                self.error_message.as_deref()
-            }
-        }
-    )*};
-}
-
-admin_calls! {
-    ClusterMetadataResponse => ClusterMetadata,
-    CreateTopicResponse => CreateTopic,
-    AlterTopicResponse => AlterTopic,
-    DeleteTopicResponse => DeleteTopic,
-    DescribeTopicResponse => DescribeTopic,
-    ListTopicsResponse => ListTopics,
-    ReassignPartitionsResponse => ReassignPartitions,
-    VerifyReassignPartitionsResponse => VerifyReassignPartitions,
-    PreferredReplicaLeaderElectionResponse => PreferredReplicaLeaderElection,
-    VerifyPreferredReplicaLeaderElectionResponse => VerifyPreferredReplicaLeaderElection,
-}
-
 /// The response's top-level error, if it has one.
-fn check(response: &impl AdminCall) -> Result<()> {
-    match ServerError::check(response.error_code(), response.error_message().map(str::to_owned)) {
+fn check(response: &impl ResponseMessage) -> Result<()> {
+    let message = response.error_message().map(str::to_owned);
+    match ServerError::check(response.error_code().0, message) {
         Some(error) => Err(error.into()),
         None => Ok(()),
     }
@@ -979,43 +781,6 @@ fn check(response: &impl AdminCall) -> Result<()> {
 
 fn needs_v1(version: i16, what: &str) -> std::result::Result<(), String> {
     if version >= 1 { Ok(()) } else { Err(what.to_owned()) }
-}
-
-/// Per-topic results, which must answer exactly the topics asked for, in request order.
-fn topic_results(
-    address: &str,
-    asked: &[&str],
-    results: impl ExactSizeIterator<Item = (String, i16, Option<String>)>,
-) -> Result<Vec<TopicResult<()>>> {
-    if results.len() != asked.len() {
-        return Err(Error::protocol(
-            address,
-            format!("{} topic results for {} topics", results.len(), asked.len()),
-        ));
-    }
-    results
-        .zip(asked)
-        .map(|((name, code, message), asked)| {
-            if name != *asked {
-                return Err(Error::protocol(
-                    address,
-                    format!("a result for {name}, expected {asked}"),
-                ));
-            }
-            let result = ServerError::check(code, message).map_or(Ok(()), Err);
-            Ok(TopicResult { topic: name, result })
-        })
-        .collect()
-}
-
-/// The one topic's result of a single-topic request in version 1, as the call's result.
-fn only_result(
-    address: &str,
-    name: &str,
-    results: impl ExactSizeIterator<Item = (String, i16, Option<String>)>,
-) -> Result<()> {
-    let mut results = topic_results(address, &[name], results)?;
-    results.remove(0).result.map_err(Error::from)
 }
 
 fn partition_results(
@@ -1079,22 +844,7 @@ fn alterable(alteration: &TopicAlteration) -> Result<AlterableTopic> {
     })
 }
 
-fn describe(description: describe_topic_response::TopicDescription) -> TopicDescription {
-    let details = description.topic_config_details;
-    TopicDescription {
-        name: description.topic_name,
-        partition_count: details.partitions,
-        replication_factor: details.replication_factor,
-        configs: details.configs.into_iter().map(|c| (c.key, c.value)).collect::<BTreeMap<_, _>>(),
-        partitions: description
-            .topic_partition_details
-            .into_iter()
-            .map(|p| PartitionDescription {
-                partition: p.partition_id,
-                leader: (p.leader >= 0).then_some(p.leader),
-                replicas: p.replicas,
-                isr: p.isr,
-            })
-            .collect(),
-    }
+/// Topic names as the requests carry them.
+fn owned<S: AsRef<str>>(names: &[S]) -> Vec<String> {
+    names.iter().map(|n| n.as_ref().to_owned()).collect()
 }

@@ -39,6 +39,7 @@ mod error;
 mod operation;
 mod plan;
 mod pool;
+mod topic_request;
 mod types;
 
 pub use adminwire_protocol::ErrorCode;

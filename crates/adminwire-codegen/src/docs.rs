@@ -126,6 +126,17 @@ pub fn messages_section(specs: &[MessageSpec]) -> String {
     for spec in specs {
         let (lo, hi) = spec.valid_versions.range.unwrap_or((0, -1));
         writeln!(out, "### {} (key {})\n\n{}\n", spec.name, spec.api_key, spec.about).unwrap();
+        match spec.read_only {
+            Some(true) => out.push_str(
+                "Read-only: yes. It changes nothing, so it is safe to send again when a \
+                 connection broke before the answer.\n\n",
+            ),
+            Some(false) => out.push_str(
+                "Read-only: no. It changes the cluster: after a connection broke before the \
+                 answer, check the cluster before sending it again.\n\n",
+            ),
+            None => {}
+        }
         for version in lo..=hi {
             let flexible = spec.flexible_versions.contains(version);
             let mut d =

@@ -716,6 +716,7 @@ pub fn mod_file(specs: &[MessageSpec]) -> Result<String, String> {
     }
     let requests: Vec<&MessageSpec> =
         specs.iter().filter(|s| s.kind == MessageKind::Request).collect();
+    let mut pairs = Vec::new();
     for req in &requests {
         let api = api_name(req);
         let resp = specs
@@ -728,6 +729,8 @@ pub fn mod_file(specs: &[MessageSpec]) -> Result<String, String> {
         {
             return Err(format!("{} and {} disagree on key or versions", req.name, resp.name));
         }
+        check_top_level_error(resp)?;
+        pairs.push((*req, resp));
     }
 
     out.push_str("\nuse bytes::BytesMut;\n\nuse crate::Message;\nuse crate::error::{DecodeError, DecodeErrorKind, EncodeError};\n\n");
@@ -802,9 +805,57 @@ pub fn mod_file(specs: &[MessageSpec]) -> Result<String, String> {
         out.push_str("}\n}\n}\n\n");
         for m in &members {
             writeln!(out, "impl From<{n}> for Admin{what} {{\nfn from(m: {n}) -> Self {{ Admin{what}::{}(m) }}\n}}\n", api_name(m), n = m.name).unwrap();
+            writeln!(
+                out,
+                "/// Takes the {n} out of an Admin{what}, or gives the {} back if it holds another message.\nimpl TryFrom<Admin{what}> for {n} {{\ntype Error = Admin{what};\nfn try_from(m: Admin{what}) -> Result<Self, Admin{what}> {{\nmatch m {{\nAdmin{what}::{a}(m) => Ok(m),\nother => Err(other),\n}}\n}}\n}}\n",
+                what.to_lowercase(),
+                n = m.name,
+                a = api_name(m)
+            )
+            .unwrap();
         }
     }
+
+    for (req, resp) in pairs {
+        let read_only =
+            req.read_only.ok_or_else(|| format!("{}: readOnly is missing", req.name))?;
+        writeln!(
+            out,
+            "impl crate::RequestMessage for {req} {{\ntype Response = {resp};\nconst KEY: ApiKey = ApiKey::{a};\nconst READ_ONLY: bool = {read_only};\n}}\n",
+            req = req.name,
+            resp = resp.name,
+            a = api_name(req)
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "impl crate::ResponseMessage for {resp} {{\nconst KEY: ApiKey = ApiKey::{a};\nfn error_code(&self) -> crate::ErrorCode {{ crate::ErrorCode(self.error_code) }}\nfn error_message(&self) -> Option<&str> {{ self.error_message.as_deref() }}\n}}\n",
+            resp = resp.name,
+            a = api_name(resp)
+        )
+        .unwrap();
+    }
     Ok(out)
+}
+
+/// Every response says at the top whether the request as a whole failed: an `ErrorCode` in all
+/// its versions and a nullable `ErrorMessage`, which `ResponseMessage` exposes.
+fn check_top_level_error(resp: &MessageSpec) -> Result<(), String> {
+    let field = |name: &str| resp.fields.iter().find(|f| f.name == name);
+    let code_ok = field("ErrorCode")
+        .is_some_and(|f| f.ty == Type::Int16 && f.versions.covers(resp.valid_versions));
+    let message_ok = field("ErrorMessage").is_some_and(|f| {
+        f.ty == Type::String
+            && f.nullable_versions.covers(intersect(resp.valid_versions, f.versions))
+    });
+    if code_ok && message_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: a response needs a top-level int16 ErrorCode in every version and a nullable string ErrorMessage",
+            resp.name
+        ))
+    }
 }
 
 fn const_name(e: &ErrorSpec) -> String {

@@ -44,6 +44,7 @@ pub fn read_specs(specs_dir: &Path) -> Result<Vec<MessageSpec>, String> {
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let spec: MessageSpec =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        spec.check().map_err(|e| format!("{}: {e}", path.display()))?;
         if path.file_stem().is_none_or(|s| s.to_string_lossy() != spec.name) {
             return Err(format!(
                 "{}: file name does not match message name {}",

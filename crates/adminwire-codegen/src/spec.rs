@@ -1,5 +1,9 @@
 //! The message-spec format of Apache Kafka's `clients/src/main/resources/common/message/*.json`,
 //! as far as the extension uses it, read strictly: an unknown attribute is an error, not ignored.
+//!
+//! One attribute is the extension's own: `readOnly` on a request, which says whether the request
+//! only reads the cluster (so a client may send it again when it cannot tell whether the first
+//! one arrived). Kafka's specs have no such attribute; its clients keep that knowledge in code.
 
 use std::fmt;
 
@@ -13,11 +17,30 @@ pub struct MessageSpec {
     pub kind: MessageKind,
     pub name: String,
     pub about: String,
+    /// Requests only: whether the request leaves the cluster as it was. Required on every
+    /// request and refused on responses (see [`MessageSpec::check`]).
+    pub read_only: Option<bool>,
     pub valid_versions: Versions,
     pub flexible_versions: Versions,
     pub fields: Vec<FieldSpec>,
     #[serde(default)]
     pub common_structs: Vec<StructSpec>,
+}
+
+impl MessageSpec {
+    /// Checks what the JSON shape alone cannot: the attributes that depend on the message's kind.
+    pub fn check(&self) -> Result<(), String> {
+        match (self.kind, self.read_only) {
+            (MessageKind::Request, None) => Err(format!(
+                "{}: a request must say whether it only reads (\"readOnly\": true or false)",
+                self.name
+            )),
+            (MessageKind::Response, Some(_)) => {
+                Err(format!("{}: \"readOnly\" belongs on the request, not the response", self.name))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -175,4 +198,42 @@ pub struct ErrorsFile {
     pub about: String,
     pub extension: Vec<ErrorSpec>,
     pub kafka: Vec<ErrorSpec>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: &str, read_only: Option<bool>) -> Result<MessageSpec, String> {
+        let read_only = read_only.map_or(String::new(), |r| format!("\"readOnly\": {r},"));
+        let json = format!(
+            r#"{{"apiKey": 30005, "type": "{kind}", "name": "X", "about": "x", {read_only}
+                "validVersions": "0-1", "flexibleVersions": "1+", "fields": []}}"#
+        );
+        let spec: MessageSpec = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        spec.check()?;
+        Ok(spec)
+    }
+
+    #[test]
+    fn a_request_must_say_whether_it_only_reads() {
+        assert_eq!(spec("request", Some(true)).unwrap().read_only, Some(true));
+        assert_eq!(spec("request", Some(false)).unwrap().read_only, Some(false));
+        let missing = spec("request", None).unwrap_err();
+        assert!(missing.contains("readOnly"), "{missing}");
+    }
+
+    #[test]
+    fn a_response_may_not_say_whether_it_only_reads() {
+        assert!(spec("response", None).is_ok());
+        let refused = spec("response", Some(true)).unwrap_err();
+        assert!(refused.contains("belongs on the request"), "{refused}");
+    }
+
+    #[test]
+    fn read_only_must_be_a_boolean() {
+        let json = r#"{"apiKey": 30005, "type": "request", "name": "X", "about": "x",
+            "readOnly": "yes", "validVersions": "0", "flexibleVersions": "none", "fields": []}"#;
+        assert!(serde_json::from_str::<MessageSpec>(json).is_err());
+    }
 }

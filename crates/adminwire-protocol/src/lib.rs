@@ -51,7 +51,7 @@ pub use frame::{
 pub use generated::error_code::ErrorCode;
 pub use generated::*;
 pub use header::{RequestHeader, ResponseHeader};
-pub use message::Message;
+pub use message::{Message, RequestMessage, ResponseMessage};
 
 #[cfg(test)]
 mod roundtrip_tests;

@@ -127,9 +127,19 @@ fn ctrl_c_stops_waiting_and_the_reassignment_goes_on() {
     ));
     assert_eq!(terminal.exit_code(), 130);
 
-    // It goes on: in progress, then (the throttle lifted) completed.
+    // It goes on: in progress (as soon as the broker this command reaches has applied the
+    // reassignment; until then it sees the old replicas, not moving), then (the throttle lifted)
+    // completed.
     let verify = ["--verify-reassign-partitions", "--reassignment-json-file", plan_path];
-    assert_eq!(adminwire_json(&sidecar, &verify)["partitions"][0]["state"], "in_progress");
+    let state = wait_until(Duration::from_secs(30), "the reassignment in progress", || {
+        let verified = adminwire_json(&sidecar, &verify);
+        match verified["partitions"][0]["state"].as_str() {
+            Some("failed") => Err(verified.to_string()),
+            _ => Ok(verified["partitions"][0]["state"].clone()),
+        }
+    })
+    .unwrap();
+    assert_eq!(state, "in_progress");
     drop(unthrottle);
     wait_until(Duration::from_secs(60), "the reassignment to complete", || {
         let verified = adminwire_json(&sidecar, &verify);

@@ -30,7 +30,11 @@ fn adminwire_json(sidecar: &TestSidecar, args: &[&str]) -> Value {
 fn json_failure(sidecar: &TestSidecar, args: &[&str]) -> (Option<i32>, Value) {
     let mut all = args.to_vec();
     all.extend(["--output", "json"]);
-    let out = adminwire(sidecar, &all);
+    json_error(&adminwire(sidecar, &all))
+}
+
+/// The exit code and the JSON error on stderr of a failed `--output json` command.
+fn json_error(out: &Output) -> (Option<i32>, Value) {
     assert!(out.stdout.is_empty(), "{}", out.combined());
     let error = serde_json::from_str(out.stderr.trim())
         .unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {}", out.combined()));
@@ -43,17 +47,45 @@ fn write_file(name: &str, content: &str) -> PathBuf {
     path
 }
 
-/// The topic's description once every partition has a leader (brokers learn of new partitions
-/// a moment after the controller commits them).
+/// The topic's JSON description once it satisfies `ok`. Each run of the command reaches the
+/// cluster afresh, possibly through a broker that has not yet applied the latest change (brokers
+/// learn of what the controller commits a moment later), so every look after a change waits.
+fn described_when(
+    sidecar: &TestSidecar,
+    topic: &str,
+    what: &str,
+    ok: impl Fn(&Value) -> bool,
+) -> Value {
+    wait_until(Duration::from_secs(30), &format!("{topic}: {what}"), || {
+        let out = adminwire(sidecar, &["--describe-topic", "--topic", topic, "--output", "json"]);
+        let described: Value = serde_json::from_str(&out.stdout).map_err(|_| out.combined())?;
+        if out.status.success() && ok(&described) { Ok(described) } else { Err(out.combined()) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whether a description has `partitions` partitions, each with a leader.
+fn led(described: &Value, partitions: usize) -> bool {
+    let parts = described["partitions"].as_array().cloned().unwrap_or_default();
+    parts.len() == partitions && parts.iter().all(|p| p["leader"].is_i64())
+}
+
+/// The topic's description once every partition has a leader.
 fn described_with_leaders(sidecar: &TestSidecar, topic: &str, partitions: usize) -> Value {
-    wait_until(Duration::from_secs(30), &format!("{topic} with led partitions"), || {
-        let described = adminwire_json(sidecar, &["--describe-topic", "--topic", topic]);
-        let parts = described["partitions"].as_array().cloned().unwrap_or_default();
-        if parts.len() == partitions && parts.iter().all(|p| p["leader"].is_i64()) {
-            Ok(described)
-        } else {
-            Err(described.to_string())
-        }
+    described_when(sidecar, topic, &format!("{partitions} led partitions"), |d| led(d, partitions))
+}
+
+/// The output of `adminwire ARGS` once `ok` accepts it, for a command whose answer follows a
+/// change (see [`described_when`]).
+fn output_when(
+    sidecar: &TestSidecar,
+    args: &[&str],
+    what: &str,
+    ok: impl Fn(&Output) -> bool,
+) -> Output {
+    wait_until(Duration::from_secs(30), what, || {
+        let out = adminwire(sidecar, args);
+        if ok(&out) { Ok(out) } else { Err(out.combined()) }
     })
     .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -91,7 +123,10 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         format!("error: TopicAlreadyExists (1002): Topic '{topic}' already exists.\n")
     );
 
-    let described = described_with_leaders(&sidecar, &topic, 3);
+    let retention = json!({"retention.ms": "86400000"});
+    let described = described_when(&sidecar, &topic, "3 led partitions and its config", |d| {
+        led(d, 3) && d["configs"] == retention
+    });
     assert_eq!(described["name"], topic.as_str());
     assert_eq!(
         (&described["partition_count"], &described["replication_factor"]),
@@ -103,8 +138,24 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         assert_eq!(p["replicas"].as_array().unwrap().len(), 2, "{p}");
         assert!(p["replicas"].as_array().unwrap().contains(&p["leader"]), "{p}");
     }
-    // The human form: kafka-topics-like header and a row per partition.
-    let human = adminwire(&sidecar, &["--describe-topic", "--topic", &topic]);
+    // The human form: kafka-topics-like header and a row per partition (partition 0's as the JSON
+    // form had it: an in-sync replica may fall behind and catch up between two looks).
+    let p0 = &described["partitions"][0];
+    let ids = |v: &Value| {
+        v.as_array().unwrap().iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+    };
+    let p0_row = ["0".to_owned(), p0["leader"].to_string(), ids(&p0["replicas"]), ids(&p0["isr"])];
+    let human = output_when(
+        &sidecar,
+        &["--describe-topic", "--topic", &topic],
+        "the human description with partition 0 as described",
+        |out| {
+            let lines: Vec<&str> = out.stdout.lines().collect();
+            out.status.success()
+                && lines.len() == 6
+                && lines[3].split_whitespace().collect::<Vec<_>>() == p0_row
+        },
+    );
     let human = human.expect_success("describe");
     let lines: Vec<&str> = human.lines().collect();
     assert_eq!(lines[0], format!("\"{topic}\" details:"));
@@ -119,18 +170,18 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         ["Partition", "Leader", "Replicas", "Isr"]
     );
     assert_eq!(lines.len(), 6, "{human}");
-    let p0 = &described["partitions"][0];
-    let ids = |v: &Value| {
-        v.as_array().unwrap().iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
-    };
-    assert_eq!(
-        lines[3].split_whitespace().collect::<Vec<_>>(),
-        ["0".to_owned(), p0["leader"].to_string(), ids(&p0["replicas"]), ids(&p0["isr"])]
-    );
+    assert_eq!(lines[3].split_whitespace().collect::<Vec<_>>(), p0_row);
 
-    let listed = adminwire_json(&sidecar, &["--list-topics"]);
+    let listed = wait_until(Duration::from_secs(30), "the topic in the list", || {
+        let listed = adminwire_json(&sidecar, &["--list-topics"]);
+        let has = listed["topics"].as_array().is_some_and(|t| t.contains(&json!(topic)));
+        if has { Ok(listed) } else { Err(listed.to_string()) }
+    })
+    .unwrap();
     assert!(listed["topics"].as_array().unwrap().contains(&json!(topic)), "{listed}");
-    let human = adminwire(&sidecar, &["--list-topics"]);
+    let human = output_when(&sidecar, &["--list-topics"], "the topic in the human list", |out| {
+        out.status.success() && out.stdout.lines().any(|l| l == topic)
+    });
     assert!(human.expect_success("list").lines().any(|l| l == topic), "{}", human.stdout);
 
     // Alter: more partitions, a config set and one deleted; JSON output.
@@ -149,7 +200,10 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         ],
     );
     assert_eq!(altered, json!({"topic": topic, "result": "changed"}));
-    let described = described_with_leaders(&sidecar, &topic, 4);
+    let compact = json!({"cleanup.policy": "compact"});
+    let described = described_when(&sidecar, &topic, "4 led partitions and the new configs", |d| {
+        led(d, 4) && d["configs"] == compact
+    });
     assert_eq!(described["configs"], json!({"cleanup.policy": "compact"}));
     // Fewer partitions is the server's 1004, as a JSON error on stderr.
     let (code, error) =
@@ -173,7 +227,12 @@ fn a_topic_is_created_described_listed_altered_and_deleted() {
         }
     })
     .unwrap();
-    let (code, error) = json_failure(&sidecar, &["--describe-topic", "--topic", &topic]);
+    // Gone from one broker's list, it may still be on the broker the next command reaches.
+    let describe = ["--describe-topic", "--topic", &topic, "--output", "json"];
+    let failed = output_when(&sidecar, &describe, "describing the deleted topic to fail", |out| {
+        !out.status.success()
+    });
+    let (code, error) = json_error(&failed);
     assert_eq!(code, Some(1));
     assert_eq!(error["error"]["code"], 3, "{error}");
     assert_eq!(error["error"]["name"], "UNKNOWN_TOPIC_OR_PARTITION", "{error}");
@@ -240,11 +299,15 @@ fn cluster_metadata_names_the_sidecars_brokers_and_the_controller() {
 /// rebalance leaders by itself): the preferred replica, 2, does not lead until the election.
 #[test]
 fn a_reassignment_and_an_election_are_followed_to_the_end() {
-    let sidecar = TestSidecar::start(Cluster::plain());
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
     sidecar.wait_for_brokers(3);
     let topic = unique_topic("cli-reassign");
     adminwire(&sidecar, &["--create-topic", "--topic", &topic, "--replica-assignment", "1:2:3"])
         .expect_success("create");
+    // Every command reaches the cluster through the next broker in turn: each must know the topic
+    // before the first look at it.
+    cluster.wait_for_topic(None, &topic, 1);
     described_with_leaders(&sidecar, &topic, 1);
     let plan = write_file(
         "plan",
@@ -274,6 +337,8 @@ fn a_reassignment_and_an_election_are_followed_to_the_end() {
         (&json!([]), &json!([]))
     );
     assert!(done["finished"]["elapsed_ms"].is_u64(), "{done}");
+    // The broker the wait asked saw it complete; the next commands may reach another one.
+    cluster.wait_for_metadata_fence(None);
     let verified = adminwire(
         &sidecar,
         &["--verify-reassign-partitions", "--reassignment-json-file", plan_path],
@@ -281,7 +346,9 @@ fn a_reassignment_and_an_election_are_followed_to_the_end() {
     let verified = verified.expect_success("verify");
     assert!(verified.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == [topic.as_str(), "0", "completed"]), "{verified}");
     assert!(verified.ends_with("1 completed, 0 in progress, 0 failed.\n"), "{verified}");
-    let described = adminwire_json(&sidecar, &["--describe-topic", "--topic", &topic]);
+    let described = described_when(&sidecar, &topic, "the plan's replicas", |d| {
+        d["partitions"][0]["replicas"] == json!([2, 1, 3])
+    });
     assert_eq!(described["partitions"][0]["replicas"], json!([2, 1, 3]), "{described}");
     assert_eq!(described["partitions"][0]["leader"], 1, "{described}");
 

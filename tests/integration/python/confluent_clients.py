@@ -18,7 +18,7 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import (
     AdminClient,
     AlterConfigOpType,
@@ -26,6 +26,7 @@ from confluent_kafka.admin import (
     ConfigResource,
     NewPartitions,
     NewTopic,
+    OffsetSpec,
     ResourceType,
 )
 
@@ -71,6 +72,35 @@ def led_partitions(admin, topic):
     if t is None or t.error is not None:
         return [], md
     return [p for p in t.partitions.values() if p.leader >= 0 and p.error is None], md
+
+
+def wait_for_leaders_to_serve(admin, topic, partitions=None):
+    """Waits until the leader of every partition of `topic` serves it (answers ListOffsets for
+    it), not only until some broker's metadata names a leader. An idempotent producer with several
+    requests in flight must not produce before that: if its first request reaches a leader that
+    has not applied the partition yet (NOT_LEADER_OR_FOLLOWER, retriable) and its second arrives
+    just after, the broker appends the second (it has no state for the producer, so it takes any
+    first sequence), and every retry of the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER
+    until its delivery timeout (KAFKA-15591, fixed in Kafka 4.5; the test cluster runs 4.1).
+    `partitions`, if given, is how many the topic must have (a broker may not know all yet)."""
+    def served():
+        md = admin.list_topics(topic=topic, timeout=TIMEOUT)
+        t = md.topics.get(topic)
+        if t is None or t.error is not None or not t.partitions:
+            return False, f"metadata: {t.error if t is not None else 'no such topic'}"
+        if partitions is not None and len(t.partitions) != partitions:
+            return False, f"metadata: {len(t.partitions)} partitions, expected {partitions}"
+        latest = {TopicPartition(topic, p): OffsetSpec.latest() for p in t.partitions}
+        futures = admin.list_offsets(latest, request_timeout=10)
+        failed = []
+        for tp, future in futures.items():
+            try:
+                future.result(timeout=TIMEOUT)
+            except Exception as e:  # noqa: BLE001 - a partition not served yet
+                failed.append(f"partition {tp.partition}: {e!r}")
+        return not failed, failed
+
+    wait_for(f"every partition's leader to serve {topic}", served)
 
 
 def admin_steps(admin, allowed, topic):
@@ -211,6 +241,7 @@ def roundtrip(args, allowed):
     started = time.monotonic()
     admin = AdminClient({"bootstrap.servers": args.bootstrap})
     admin_steps(admin, allowed, args.topic)
+    wait_for_leaders_to_serve(admin, args.topic, partitions=6)
     admin_done = time.monotonic()
 
     producer = make_producer(args.bootstrap)
@@ -234,6 +265,7 @@ def roundtrip(args, allowed):
 
 
 def produce(args, allowed):
+    wait_for_leaders_to_serve(AdminClient({"bootstrap.servers": args.bootstrap}), args.topic)
     producer = make_producer(args.bootstrap)
     acked, took = produce_records(producer, args.topic, args.prefix, args.records, args.seconds, progress=True)
     md = producer.list_topics(timeout=TIMEOUT)

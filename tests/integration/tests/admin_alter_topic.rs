@@ -5,8 +5,7 @@
 use adminwire_protocol::generated::alter_topic_request::{AlterableTopic, ConfigEntry};
 use adminwire_protocol::generated::create_topic_request::{self, CreatableTopic};
 use adminwire_protocol::{
-    AdminResponse, AlterTopicRequest, AlterTopicResponse, CreateTopicRequest, DescribeTopicRequest,
-    ErrorCode,
+    AlterTopicRequest, AlterTopicResponse, CreateTopicRequest, DescribeTopicRequest, ErrorCode,
 };
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -21,19 +20,11 @@ fn alter_v0(connection: &mut RawConnection, topic: AlterableTopic) -> AlterTopic
         deleted_configs: topic.deleted_configs,
         ..Default::default()
     };
-    let AdminResponse::AlterTopic(response) = connection.admin(request.into(), 0) else {
-        unreachable!()
-    };
-    response
+    connection.call(request, 0)
 }
 
 fn alter_v1(connection: &mut RawConnection, topics: Vec<AlterableTopic>) -> AlterTopicResponse {
-    let AdminResponse::AlterTopic(response) =
-        connection.admin(AlterTopicRequest { topics, ..Default::default() }.into(), 1)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(AlterTopicRequest { topics, ..Default::default() }, 1)
 }
 
 fn partitions(name: &str, count: i32) -> AlterableTopic {
@@ -220,9 +211,7 @@ fn a_user_without_alter_on_the_topic_is_refused_and_the_admin_is_not() {
 /// The configs DescribeTopic v1 shows for `name`, through `connection`.
 fn described_configs(connection: &mut RawConnection, name: &str) -> Vec<(String, String)> {
     let request = DescribeTopicRequest { topic_names: vec![name.to_owned()], ..Default::default() };
-    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 1) else {
-        unreachable!()
-    };
+    let response = connection.call(request, 1);
     let topic = &response.topics[0];
     assert_eq!(topic.error_code, 0, "{:?}", topic.error_message);
     let details = &topic.topic_description.as_ref().expect("a description").topic_config_details;
@@ -256,9 +245,7 @@ fn a_describe_right_after_a_config_change_shows_it() {
         }],
         ..Default::default()
     };
-    let AdminResponse::CreateTopic(created) = connection.admin(create.into(), 1) else {
-        unreachable!()
-    };
+    let created = connection.call(create, 1);
     assert_eq!(created.topics[0].error_code, 0, "{created:?}");
     assert_eq!(described_configs(&mut connection, &name), pairs(&[("cleanup.policy", "compact")]));
 

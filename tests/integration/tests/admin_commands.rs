@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use adminwire_protocol::generated::cluster_metadata_response::Broker;
-use adminwire_protocol::{AdminResponse, ClusterMetadataRequest, ListTopicsRequest};
+use adminwire_protocol::{ClusterMetadataRequest, ListTopicsRequest};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
@@ -18,9 +18,7 @@ fn list_topics(
     exclude_internal: bool,
 ) -> Vec<String> {
     let request = ListTopicsRequest { exclude_internal, ..Default::default() };
-    let AdminResponse::ListTopics(response) = connection.admin(request.into(), version) else {
-        unreachable!()
-    };
+    let response = connection.call(request, version);
     assert_eq!(response.error_code, 0, "{:?}", response.error_message);
     response.topics.expect("a list")
 }
@@ -31,11 +29,7 @@ fn cluster_metadata_lists_the_sidecars_brokers_and_the_controller() {
     let sidecar = TestSidecar::start(cluster);
     for version in 0..=1 {
         let mut connection = RawConnection::connect(&sidecar.bootstrap());
-        let AdminResponse::ClusterMetadata(response) =
-            connection.admin(ClusterMetadataRequest::default().into(), version)
-        else {
-            unreachable!()
-        };
+        let response = connection.call(ClusterMetadataRequest::default(), version);
         assert_eq!(response.error_code, 0);
         let addresses: Vec<(i32, String)> = response
             .brokers
@@ -121,11 +115,7 @@ fn commands_run_as_the_client_so_the_brokers_acls_decide() {
     // Without authenticating, the broker refuses the command's request by closing the
     // connection: the client learns only that, and its connection ends too.
     let mut anonymous = RawConnection::connect(&sidecar.bootstrap());
-    let AdminResponse::ListTopics(refused) =
-        anonymous.admin(ListTopicsRequest::default().into(), 1)
-    else {
-        unreachable!()
-    };
+    let refused = anonymous.call(ListTopicsRequest::default(), 1);
     assert_eq!(refused.error_code, 8, "BROKER_NOT_AVAILABLE: {:?}", refused.error_message);
     assert_eq!(refused.topics, None, "no topic reaches an unauthenticated client");
     assert!(anonymous.is_closed_by_peer());
@@ -137,21 +127,13 @@ fn with_require_controller_only_the_controllers_listener_takes_admin_requests() 
     let sidecar = TestSidecar::start_with(cluster, |c| c.listen.require_controller = true);
     let mut bootstrap = RawConnection::connect(&sidecar.bootstrap());
     // ClusterMetadata is answered anywhere: it is how a client finds the controller.
-    let AdminResponse::ClusterMetadata(metadata) =
-        bootstrap.admin(ClusterMetadataRequest::default().into(), 1)
-    else {
-        unreachable!()
-    };
+    let metadata = bootstrap.call(ClusterMetadataRequest::default(), 1);
     let controller = metadata.controller.expect("a controller");
     let controller_address = format!("{}:{}", controller.host, controller.port);
     assert_eq!(controller_address, sidecar.broker_address(controller.node_id));
 
     let refused = |connection: &mut RawConnection| {
-        let AdminResponse::ListTopics(response) =
-            connection.admin(ListTopicsRequest::default().into(), 1)
-        else {
-            unreachable!()
-        };
+        let response = connection.call(ListTopicsRequest::default(), 1);
         (response.error_code, response.error_message.unwrap_or_default())
     };
     let (code, message) = refused(&mut bootstrap);
@@ -183,11 +165,7 @@ fn a_command_past_its_deadline_answers_request_timed_out_and_the_connection_stay
     // Every request a command sends is already past its deadline.
     let sidecar = TestSidecar::start_with(cluster, |c| c.upstream.request_timeout_ms = 0);
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let AdminResponse::ListTopics(response) =
-        connection.admin(ListTopicsRequest::default().into(), 1)
-    else {
-        unreachable!()
-    };
+    let response = connection.call(ListTopicsRequest::default(), 1);
     assert_eq!(response.error_code, 7, "REQUEST_TIMED_OUT: {:?}", response.error_message);
     assert!(response.topics.is_none());
     // The broker's late answer to the command is consumed in order and dropped: the client's own

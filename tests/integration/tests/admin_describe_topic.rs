@@ -7,7 +7,7 @@ use std::time::Duration;
 use adminwire_protocol::generated::describe_topic_response::{
     ConfigEntry, TopicDescription, TopicPartitionDetails,
 };
-use adminwire_protocol::{AdminResponse, DescribeTopicRequest, DescribeTopicResponse, ErrorCode};
+use adminwire_protocol::{DescribeTopicRequest, DescribeTopicResponse, ErrorCode};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, Variant, unique_topic, wait_until};
@@ -15,10 +15,7 @@ use adminwire_test_support::{Cluster, Variant, unique_topic, wait_until};
 /// DescribeTopic v0 for one topic.
 fn describe_v0(connection: &mut RawConnection, topic: &str) -> DescribeTopicResponse {
     let request = DescribeTopicRequest { topic_name: topic.to_owned(), ..Default::default() };
-    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 0) else {
-        unreachable!()
-    };
-    response
+    connection.call(request, 0)
 }
 
 /// DescribeTopic v1 for a batch.
@@ -27,10 +24,7 @@ fn describe_v1(connection: &mut RawConnection, topics: &[&str]) -> DescribeTopic
         topic_names: topics.iter().map(|t| (*t).to_owned()).collect(),
         ..Default::default()
     };
-    let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 1) else {
-        unreachable!()
-    };
-    response
+    connection.call(request, 1)
 }
 
 /// A topic's partitions as Kafka's `TopicCommand --describe` prints them.

@@ -12,9 +12,8 @@
 use std::time::{Duration, Instant};
 
 use adminwire_protocol::{
-    AdminResponse, ErrorCode, PreferredReplicaLeaderElectionRequest,
-    PreferredReplicaLeaderElectionResponse, VerifyPreferredReplicaLeaderElectionRequest,
-    VerifyPreferredReplicaLeaderElectionResponse,
+    ErrorCode, PreferredReplicaLeaderElectionRequest, PreferredReplicaLeaderElectionResponse,
+    VerifyPreferredReplicaLeaderElectionRequest, VerifyPreferredReplicaLeaderElectionResponse,
 };
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -41,12 +40,7 @@ fn elect(
         timeout_ms: 30_000,
         ..Default::default()
     };
-    let AdminResponse::PreferredReplicaLeaderElection(response) =
-        connection.admin(request.into(), version)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(request, version)
 }
 
 fn verify(
@@ -58,12 +52,7 @@ fn verify(
         partitions_serialized: serialized.into(),
         ..Default::default()
     };
-    let AdminResponse::VerifyPreferredReplicaLeaderElection(response) =
-        connection.admin(request.into(), version)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(request, version)
 }
 
 /// (topic, partition, result code, leader, preferred leader) of each result.

@@ -12,20 +12,14 @@
 
 use std::time::{Duration, Instant};
 
-use adminwire_protocol::{
-    AdminResponse, ClusterMetadataRequest, ListTopicsRequest, encode_request,
-};
+use adminwire_protocol::{ClusterMetadataRequest, ListTopicsRequest, encode_request};
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::wire::{RawConnection, expect};
 use adminwire_test_support::{Cluster, wait_until};
 use bytes::BytesMut;
 
 fn list_topics(connection: &mut RawConnection) -> Result<Vec<String>, String> {
-    let AdminResponse::ListTopics(response) =
-        connection.admin(ListTopicsRequest::default().into(), 1)
-    else {
-        unreachable!()
-    };
+    let response = connection.call(ListTopicsRequest::default(), 1);
     match response.error_code {
         0 => Ok(response.topics.unwrap_or_default()),
         code => Err(format!("ListTopics failed with {code}: {:?}", response.error_message)),
@@ -34,11 +28,7 @@ fn list_topics(connection: &mut RawConnection) -> Result<Vec<String>, String> {
 
 fn controller(sidecar: &TestSidecar) -> i32 {
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let AdminResponse::ClusterMetadata(response) =
-        connection.admin(ClusterMetadataRequest::default().into(), 1)
-    else {
-        unreachable!()
-    };
+    let response = connection.call(ClusterMetadataRequest::default(), 1);
     response.controller.expect("a controller").node_id
 }
 
@@ -76,7 +66,7 @@ fn a_broker_dying_mid_command_gets_its_client_an_error_response() {
         adminwire_protocol::decode_response(adminwire_protocol::ApiKey::ListTopics, 1, &payload)
             .unwrap();
     assert_eq!(header.correlation_id, 77);
-    let AdminResponse::ListTopics(response) = response else { unreachable!() };
+    let response = expect::<adminwire_protocol::ListTopicsResponse>(response);
     assert_eq!(response.error_code, 8, "BROKER_NOT_AVAILABLE: {:?}", response.error_message);
     let message = response.error_message.unwrap_or_default();
     assert!(message.contains("connection to the broker"), "{message}");

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use adminwire_protocol::generated::verify_reassign_partitions_response::ReassignmentResult;
 use adminwire_protocol::{
-    AdminResponse, ErrorCode, ReassignPartitionsRequest, ReassignPartitionsResponse,
+    ErrorCode, ReassignPartitionsRequest, ReassignPartitionsResponse,
     VerifyReassignPartitionsRequest, VerifyReassignPartitionsResponse,
 };
 use adminwire_test_support::sidecar::TestSidecar;
@@ -30,11 +30,7 @@ fn reassign(
 ) -> ReassignPartitionsResponse {
     let request =
         ReassignPartitionsRequest { manual_assignment: plan.into(), ..Default::default() };
-    let AdminResponse::ReassignPartitions(response) = connection.admin(request.into(), version)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(request, version)
 }
 
 fn verify(
@@ -44,12 +40,7 @@ fn verify(
 ) -> VerifyReassignPartitionsResponse {
     let request =
         VerifyReassignPartitionsRequest { manual_assignment: plan.into(), ..Default::default() };
-    let AdminResponse::VerifyReassignPartitions(response) =
-        connection.admin(request.into(), version)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(request, version)
 }
 
 fn codes(results: &[ReassignmentResult]) -> Vec<(String, i32, i16)> {

@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use adminwire_protocol::generated::create_topic_request::{ConfigEntry, CreatableTopic};
 use adminwire_protocol::{
-    AdminResponse, CreateTopicRequest, CreateTopicResponse, DeleteTopicRequest,
-    DeleteTopicResponse, ErrorCode,
+    CreateTopicRequest, CreateTopicResponse, DeleteTopicRequest, DeleteTopicResponse, ErrorCode,
 };
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -29,12 +28,7 @@ fn create(
     version: i16,
     topics: Vec<CreatableTopic>,
 ) -> CreateTopicResponse {
-    let AdminResponse::CreateTopic(response) =
-        connection.admin(CreateTopicRequest { topics, ..Default::default() }.into(), version)
-    else {
-        unreachable!()
-    };
-    response
+    connection.call(CreateTopicRequest { topics, ..Default::default() }, version)
 }
 
 fn delete(connection: &mut RawConnection, version: i16, names: &[&str]) -> DeleteTopicResponse {
@@ -46,10 +40,7 @@ fn delete(connection: &mut RawConnection, version: i16, names: &[&str]) -> Delet
             ..Default::default()
         }
     };
-    let AdminResponse::DeleteTopic(response) = connection.admin(request.into(), version) else {
-        unreachable!()
-    };
-    response
+    connection.call(request, version)
 }
 
 #[test]
@@ -198,9 +189,7 @@ fn validate_only_checks_but_creates_nothing() {
         validate_only: true,
         ..Default::default()
     };
-    let AdminResponse::CreateTopic(response) = connection.admin(request.into(), 1) else {
-        unreachable!()
-    };
+    let response = connection.call(request, 1);
     assert_eq!(response.topics[0].error_code, 0);
     cluster.assert_topics_absent(None, &[&name]);
 }
@@ -263,9 +252,7 @@ fn each_change_is_visible_to_the_clients_next_command() {
             topic_name: name.into(),
             ..Default::default()
         };
-        let AdminResponse::DescribeTopic(response) = connection.admin(request.into(), 0) else {
-            unreachable!()
-        };
+        let response = connection.call(request, 0);
         response.topic_description.map(|d| d.topic_partition_details.len())
     };
     for round in 0..5 {
@@ -279,9 +266,7 @@ fn each_change_is_visible_to_the_clients_next_command() {
             partitions: 5,
             ..Default::default()
         };
-        let AdminResponse::AlterTopic(altered) = connection.admin(alter.into(), 0) else {
-            unreachable!()
-        };
+        let altered = connection.call(alter, 0);
         assert_eq!(altered.error_code, 0, "{altered:?}");
         assert_eq!(partitions_now(&mut connection, &name), Some(5), "round {round}: grown");
 

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use adminwire_protocol::generated::alter_topic_request::ConfigEntry;
-use adminwire_protocol::{AdminResponse, AlterTopicRequest, ErrorCode, ListTopicsRequest};
+use adminwire_protocol::{AlterTopicRequest, ErrorCode, ListTopicsRequest};
 use adminwire_test_support::scripted::ScriptedBroker;
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -176,19 +176,13 @@ fn a_version_0_answer_too_long_for_its_strings_is_cut_and_the_connection_lives_o
         ],
         ..Default::default()
     };
-    let AdminResponse::AlterTopic(answer) = connection.admin(request.into(), 0) else {
-        panic!("an AlterTopic answer")
-    };
+    let answer = connection.call(request, 0);
     assert_eq!(ErrorCode(answer.error_code), ErrorCode::INVALID_TOPIC_CONFIG);
     let message = answer.error_message.unwrap_or_default();
     assert_eq!(message.len(), 32_767, "cut to the most version 0 carries");
     assert!(message.contains("kkkk"), "{}", &message[..60]);
     // Same connection, next request: answered.
-    let AdminResponse::ListTopics(listed) =
-        connection.admin(ListTopicsRequest::default().into(), 0)
-    else {
-        panic!("a ListTopics answer")
-    };
+    let listed = connection.call(ListTopicsRequest::default(), 0);
     assert_eq!(listed.error_code, 0);
     drop(connection);
     wait_until(Duration::from_secs(10), "the connection gauge back to 0", || {
@@ -217,11 +211,7 @@ fn requests_made_for_a_client_carry_its_client_id_at_the_negotiated_versions() {
         c.upstream.bootstrap_servers = vec![broker.address.clone()];
     });
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let AdminResponse::ListTopics(listed) =
-        connection.admin(ListTopicsRequest::default().into(), 1)
-    else {
-        panic!("a ListTopics answer")
-    };
+    let listed = connection.call(ListTopicsRequest::default(), 1);
     assert_eq!((listed.error_code, listed.topics.as_deref()), (0, Some(&[][..])), "{listed:?}");
     let received = broker.received();
     // The client's connection is the one whose requests carry its id ("adminwire-test").
@@ -260,11 +250,7 @@ fn a_broker_with_no_version_in_common_gets_no_request_and_the_client_a_clear_err
         c.upstream.bootstrap_servers = vec![broker.address.clone()];
     });
     let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let AdminResponse::ListTopics(listed) =
-        connection.admin(ListTopicsRequest::default().into(), 1)
-    else {
-        panic!("a ListTopics answer")
-    };
+    let listed = connection.call(ListTopicsRequest::default(), 1);
     assert_eq!(ErrorCode(listed.error_code), ErrorCode::UNSUPPORTED_VERSION);
     let message = listed.error_message.unwrap_or_default();
     assert!(message.contains("no version in common") && message.contains("v0-v3"), "{message}");

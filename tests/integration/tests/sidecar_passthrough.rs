@@ -4,11 +4,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use adminwire_protocol::{
-    AdminRequest, AdminResponse, ApiKey as AdminKey, ClusterMetadataRequest, ErrorCode,
-};
+use adminwire_protocol::{AdminRequest, ApiKey as AdminKey, ClusterMetadataRequest, ErrorCode};
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::wire::{RawConnection, expect};
 use adminwire_test_support::{Cluster, TOOL_TIMEOUT, run, run_with_input, unique_topic};
 use bytes::BytesMut;
 use kafka_protocol::messages::{
@@ -289,7 +287,7 @@ fn extension_requests_are_answered_by_the_sidecar_and_the_connection_stays_usabl
         adminwire_protocol::decode_response(AdminKey::DeleteTopic, 0, &payload).unwrap();
     assert_eq!(header.correlation_id, 8);
     assert_eq!(response.error_code(), ErrorCode::INVALID_REQUEST);
-    let AdminResponse::DeleteTopic(response) = response else { unreachable!() };
+    let response = expect::<adminwire_protocol::DeleteTopicResponse>(response);
     assert!(response.error_message.unwrap().contains("TopicName"));
     // The same connection still reaches the broker.
     connection.send(ApiKey::Metadata, 12, 9, &MetadataRequest::default().with_topics(Some(vec![])));

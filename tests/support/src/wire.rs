@@ -82,6 +82,16 @@ impl RawConnection {
 }
 
 impl RawConnection {
+    /// Sends one request of the admin extension at `version` and returns its response, of the
+    /// type that answers that request.
+    pub fn call<R: adminwire_protocol::RequestMessage>(
+        &mut self,
+        request: R,
+        version: i16,
+    ) -> R::Response {
+        expect(self.admin(request.into(), version))
+    }
+
     /// Sends one request of the admin extension at `version` and returns its response.
     pub fn admin(
         &mut self,
@@ -105,4 +115,14 @@ impl RawConnection {
         assert_eq!(header.correlation_id, 4242);
         response
     }
+}
+
+/// The response of type `R` that `response` holds; panics, saying what came instead, if it holds
+/// another.
+pub fn expect<R: adminwire_protocol::ResponseMessage>(
+    response: adminwire_protocol::AdminResponse,
+) -> R {
+    R::try_from(response).unwrap_or_else(|other| {
+        panic!("a {} answer, not {other:?}", <R as adminwire_protocol::Message>::NAME)
+    })
 }

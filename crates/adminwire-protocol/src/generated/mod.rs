@@ -301,9 +301,31 @@ impl From<ClusterMetadataRequest> for AdminRequest {
     }
 }
 
+/// Takes the ClusterMetadataRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for ClusterMetadataRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::ClusterMetadata(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<CreateTopicRequest> for AdminRequest {
     fn from(m: CreateTopicRequest) -> Self {
         AdminRequest::CreateTopic(m)
+    }
+}
+
+/// Takes the CreateTopicRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for CreateTopicRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::CreateTopic(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -313,9 +335,31 @@ impl From<AlterTopicRequest> for AdminRequest {
     }
 }
 
+/// Takes the AlterTopicRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for AlterTopicRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::AlterTopic(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<DeleteTopicRequest> for AdminRequest {
     fn from(m: DeleteTopicRequest) -> Self {
         AdminRequest::DeleteTopic(m)
+    }
+}
+
+/// Takes the DeleteTopicRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for DeleteTopicRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::DeleteTopic(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -325,9 +369,31 @@ impl From<DescribeTopicRequest> for AdminRequest {
     }
 }
 
+/// Takes the DescribeTopicRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for DescribeTopicRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::DescribeTopic(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<ListTopicsRequest> for AdminRequest {
     fn from(m: ListTopicsRequest) -> Self {
         AdminRequest::ListTopics(m)
+    }
+}
+
+/// Takes the ListTopicsRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for ListTopicsRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::ListTopics(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -337,9 +403,31 @@ impl From<ReassignPartitionsRequest> for AdminRequest {
     }
 }
 
+/// Takes the ReassignPartitionsRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for ReassignPartitionsRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::ReassignPartitions(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<VerifyReassignPartitionsRequest> for AdminRequest {
     fn from(m: VerifyReassignPartitionsRequest) -> Self {
         AdminRequest::VerifyReassignPartitions(m)
+    }
+}
+
+/// Takes the VerifyReassignPartitionsRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for VerifyReassignPartitionsRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::VerifyReassignPartitions(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -349,9 +437,31 @@ impl From<PreferredReplicaLeaderElectionRequest> for AdminRequest {
     }
 }
 
+/// Takes the PreferredReplicaLeaderElectionRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for PreferredReplicaLeaderElectionRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::PreferredReplicaLeaderElection(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<VerifyPreferredReplicaLeaderElectionRequest> for AdminRequest {
     fn from(m: VerifyPreferredReplicaLeaderElectionRequest) -> Self {
         AdminRequest::VerifyPreferredReplicaLeaderElection(m)
+    }
+}
+
+/// Takes the VerifyPreferredReplicaLeaderElectionRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for VerifyPreferredReplicaLeaderElectionRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::VerifyPreferredReplicaLeaderElection(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -503,9 +613,31 @@ impl From<ClusterMetadataResponse> for AdminResponse {
     }
 }
 
+/// Takes the ClusterMetadataResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for ClusterMetadataResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::ClusterMetadata(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<CreateTopicResponse> for AdminResponse {
     fn from(m: CreateTopicResponse) -> Self {
         AdminResponse::CreateTopic(m)
+    }
+}
+
+/// Takes the CreateTopicResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for CreateTopicResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::CreateTopic(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -515,9 +647,31 @@ impl From<AlterTopicResponse> for AdminResponse {
     }
 }
 
+/// Takes the AlterTopicResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for AlterTopicResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::AlterTopic(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<DeleteTopicResponse> for AdminResponse {
     fn from(m: DeleteTopicResponse) -> Self {
         AdminResponse::DeleteTopic(m)
+    }
+}
+
+/// Takes the DeleteTopicResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for DeleteTopicResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::DeleteTopic(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -527,9 +681,31 @@ impl From<DescribeTopicResponse> for AdminResponse {
     }
 }
 
+/// Takes the DescribeTopicResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for DescribeTopicResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::DescribeTopic(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<ListTopicsResponse> for AdminResponse {
     fn from(m: ListTopicsResponse) -> Self {
         AdminResponse::ListTopics(m)
+    }
+}
+
+/// Takes the ListTopicsResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for ListTopicsResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::ListTopics(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -539,9 +715,31 @@ impl From<ReassignPartitionsResponse> for AdminResponse {
     }
 }
 
+/// Takes the ReassignPartitionsResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for ReassignPartitionsResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::ReassignPartitions(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<VerifyReassignPartitionsResponse> for AdminResponse {
     fn from(m: VerifyReassignPartitionsResponse) -> Self {
         AdminResponse::VerifyReassignPartitions(m)
+    }
+}
+
+/// Takes the VerifyReassignPartitionsResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for VerifyReassignPartitionsResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::VerifyReassignPartitions(m) => Ok(m),
+            other => Err(other),
+        }
     }
 }
 
@@ -551,8 +749,190 @@ impl From<PreferredReplicaLeaderElectionResponse> for AdminResponse {
     }
 }
 
+/// Takes the PreferredReplicaLeaderElectionResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for PreferredReplicaLeaderElectionResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::PreferredReplicaLeaderElection(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl From<VerifyPreferredReplicaLeaderElectionResponse> for AdminResponse {
     fn from(m: VerifyPreferredReplicaLeaderElectionResponse) -> Self {
         AdminResponse::VerifyPreferredReplicaLeaderElection(m)
+    }
+}
+
+/// Takes the VerifyPreferredReplicaLeaderElectionResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for VerifyPreferredReplicaLeaderElectionResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::VerifyPreferredReplicaLeaderElection(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl crate::RequestMessage for ClusterMetadataRequest {
+    type Response = ClusterMetadataResponse;
+    const KEY: ApiKey = ApiKey::ClusterMetadata;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for ClusterMetadataResponse {
+    const KEY: ApiKey = ApiKey::ClusterMetadata;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for CreateTopicRequest {
+    type Response = CreateTopicResponse;
+    const KEY: ApiKey = ApiKey::CreateTopic;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for CreateTopicResponse {
+    const KEY: ApiKey = ApiKey::CreateTopic;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for AlterTopicRequest {
+    type Response = AlterTopicResponse;
+    const KEY: ApiKey = ApiKey::AlterTopic;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for AlterTopicResponse {
+    const KEY: ApiKey = ApiKey::AlterTopic;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for DeleteTopicRequest {
+    type Response = DeleteTopicResponse;
+    const KEY: ApiKey = ApiKey::DeleteTopic;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for DeleteTopicResponse {
+    const KEY: ApiKey = ApiKey::DeleteTopic;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for DescribeTopicRequest {
+    type Response = DescribeTopicResponse;
+    const KEY: ApiKey = ApiKey::DescribeTopic;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for DescribeTopicResponse {
+    const KEY: ApiKey = ApiKey::DescribeTopic;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for ListTopicsRequest {
+    type Response = ListTopicsResponse;
+    const KEY: ApiKey = ApiKey::ListTopics;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for ListTopicsResponse {
+    const KEY: ApiKey = ApiKey::ListTopics;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for ReassignPartitionsRequest {
+    type Response = ReassignPartitionsResponse;
+    const KEY: ApiKey = ApiKey::ReassignPartitions;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for ReassignPartitionsResponse {
+    const KEY: ApiKey = ApiKey::ReassignPartitions;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for VerifyReassignPartitionsRequest {
+    type Response = VerifyReassignPartitionsResponse;
+    const KEY: ApiKey = ApiKey::VerifyReassignPartitions;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for VerifyReassignPartitionsResponse {
+    const KEY: ApiKey = ApiKey::VerifyReassignPartitions;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for PreferredReplicaLeaderElectionRequest {
+    type Response = PreferredReplicaLeaderElectionResponse;
+    const KEY: ApiKey = ApiKey::PreferredReplicaLeaderElection;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for PreferredReplicaLeaderElectionResponse {
+    const KEY: ApiKey = ApiKey::PreferredReplicaLeaderElection;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for VerifyPreferredReplicaLeaderElectionRequest {
+    type Response = VerifyPreferredReplicaLeaderElectionResponse;
+    const KEY: ApiKey = ApiKey::VerifyPreferredReplicaLeaderElection;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for VerifyPreferredReplicaLeaderElectionResponse {
+    const KEY: ApiKey = ApiKey::VerifyPreferredReplicaLeaderElection;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
     }
 }
