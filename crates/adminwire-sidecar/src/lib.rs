@@ -11,6 +11,9 @@ pub mod api_versions;
 mod cluster;
 pub mod config;
 mod fetch_walk;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod kafka_frame;
 pub mod metrics;
