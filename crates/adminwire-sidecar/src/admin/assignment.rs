@@ -1,6 +1,8 @@
 //! The `kafka-topics --replica-assignment` form: partitions separated by commas, each partition's
 //! broker ids by colons, preferred leader first (`1:2:3,2:3:1`).
 
+use std::collections::HashSet;
+
 /// The replicas of each partition, or why the string is not a valid assignment: a broker id that
 /// is not a non-negative number, an empty partition, a broker listed twice for one partition, or
 /// partitions with different replica counts.
@@ -8,6 +10,9 @@ pub fn parse(text: &str) -> Result<Vec<Vec<i32>>, String> {
     let mut partitions = Vec::new();
     for (index, partition) in text.split(',').enumerate() {
         let mut replicas = Vec::new();
+        // A set, not `replicas.contains`: the string is the client's, as long as a frame allows,
+        // and a linear search per id would take time quadratic in it.
+        let mut listed = HashSet::new();
         for id in partition.split(':') {
             let id = id.trim();
             let broker = id
@@ -15,7 +20,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<i32>>, String> {
                 .ok()
                 .filter(|b| *b >= 0)
                 .ok_or_else(|| format!("partition {index}: {id:?} is not a broker id"))?;
-            if replicas.contains(&broker) {
+            if !listed.insert(broker) {
                 return Err(format!("partition {index} lists broker {broker} twice"));
             }
             replicas.push(broker);
@@ -53,5 +58,17 @@ mod tests {
         assert!(parse("1,,2").unwrap_err().contains("not a broker id"));
         assert!(parse("-1").unwrap_err().contains("not a broker id"));
         assert!(parse("").unwrap_err().contains("not a broker id"));
+    }
+
+    /// A long partition is checked for repeated brokers in time linear in its length: 200,000
+    /// brokers (1.3 MB) took seconds with a linear search per id, and a client may send a string
+    /// as long as a frame (100 MiB by default).
+    #[test]
+    fn a_long_replica_list_is_checked_in_linear_time() {
+        let ids: Vec<String> = (0..200_000).map(|id| id.to_string()).collect();
+        let parsed = parse(&ids.join(":")).unwrap();
+        assert_eq!(parsed[0].len(), 200_000);
+        let repeated = format!("{}:199999", ids.join(":"));
+        assert!(parse(&repeated).unwrap_err().contains("lists broker 199999 twice"));
     }
 }

@@ -72,13 +72,16 @@ pub fn parse(text: &str) -> Result<Vec<Move>, String> {
             return Err(format!("{at} ({topic}-{partition}): \"replicas\" is empty"));
         }
         let mut ids = Vec::with_capacity(replicas.len());
+        // A set, not `ids.contains`: the plan is the client's, as long as a frame allows, and a
+        // linear search per id would take time quadratic in it.
+        let mut listed = HashSet::with_capacity(replicas.len());
         for r in replicas {
             let id = r
                 .as_i64()
                 .and_then(|r| i32::try_from(r).ok())
                 .filter(|r| *r >= 0)
                 .ok_or_else(|| format!("{at} ({topic}-{partition}): {r} is not a broker id"))?;
-            if ids.contains(&id) {
+            if !listed.insert(id) {
                 return Err(format!("{at} ({topic}-{partition}) lists broker {id} twice"));
             }
             ids.push(id);
@@ -179,5 +182,19 @@ mod tests {
         let twice = err(r#"{"partitions":[{"topic":"a","partition":0,"replicas":[1]},
             {"topic":"a","partition":0,"replicas":[2]}]}"#);
         assert!(twice.contains("partitions[1]: a-0 is listed more than once"), "{twice}");
+    }
+
+    /// A long replica list is checked for repeated brokers in time linear in its length (it took
+    /// seconds for 200,000 brokers with a linear search per id; a plan may be as long as a frame).
+    #[test]
+    fn a_long_replica_list_is_checked_in_linear_time() {
+        let ids: Vec<String> = (0..200_000).map(|id| id.to_string()).collect();
+        let plan = |ids: &str| {
+            format!(r#"{{"partitions":[{{"topic":"a","partition":0,"replicas":[{ids}]}}]}}"#)
+        };
+        let moves = parse(&plan(&ids.join(","))).unwrap();
+        assert_eq!(moves[0].replicas.len(), 200_000);
+        let repeated = format!("{},199999", ids.join(","));
+        assert!(parse(&plan(&repeated)).unwrap_err().contains("lists broker 199999 twice"));
     }
 }
