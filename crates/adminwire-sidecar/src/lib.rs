@@ -12,6 +12,9 @@ mod cluster;
 pub mod config;
 mod connection;
 mod fetch_walk;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod kafka_call;
 mod kafka_frame;

@@ -6,18 +6,18 @@
 //! own. One module per command translates it.
 
 mod alter_topic;
-mod assignment;
+pub(crate) mod assignment;
 mod cluster_metadata;
 mod controller;
 mod create_topic;
 mod delete_topic;
 mod describe_topic;
-mod election;
+pub(crate) mod election;
 mod json;
 mod limits;
 mod list_topics;
 mod outcome;
-mod plan;
+pub(crate) mod plan;
 mod preferred_replica_leader_election;
 mod reassign_partitions;
 mod settle;

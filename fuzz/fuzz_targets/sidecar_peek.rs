@@ -1,0 +1,11 @@
+#![no_main]
+
+mod counting_alloc;
+
+#[global_allocator]
+static GLOBAL: counting_alloc::CountingAllocator = counting_alloc::CountingAllocator;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    adminwire_sidecar::fuzzing::sidecar_peek(data);
+    counting_alloc::report_huge();
+});
