@@ -49,11 +49,8 @@ pub fn rewrite_response(
     version: i16,
     frame: &Bytes,
 ) -> anyhow::Result<(BytesMut, Option<Versions>)> {
-    // ApiVersions responses always use response header v0, and a broker that does not support the
-    // request's version answers in version 0 with UNSUPPORTED_VERSION (35), so that any client can
-    // read it and retry lower.
-    let error_code = frame.get(8..10).map(|b| i16::from_be_bytes([b[0], b[1]]));
-    let version = if error_code == Some(35) { 0 } else { version };
+    // ApiVersions responses always use response header v0.
+    let version = crate::kafka_call::api_versions_answered_in(version, frame);
     let mut input = frame.slice(4..);
     let header = ResponseHeader::decode(&mut input, 0)?;
     let mut body = ApiVersionsResponse::decode(&mut input, version)?;

@@ -96,6 +96,14 @@ pub fn decode<R: Call>(frame: &Bytes, version: i16) -> anyhow::Result<R::Respons
 /// client's own connection. Every Kafka version answers v0-v2.
 pub const API_VERSIONS_VERSION: i16 = 2;
 
+/// The version an ApiVersions response frame (size prefix included) to a request of `asked` is
+/// written in: a broker that does not take `asked` answers in version 0 with UNSUPPORTED_VERSION
+/// (35), so that any client can read it and retry lower.
+pub fn api_versions_answered_in(asked: i16, frame: &[u8]) -> i16 {
+    let error_code = frame.get(8..10).map(|b| i16::from_be_bytes([b[0], b[1]]));
+    if error_code == Some(35) { 0 } else { asked }
+}
+
 /// The ApiVersions request frame, for `client_id` (none: the sidecar's own).
 pub fn encode_api_versions(client_id: Option<&str>) -> anyhow::Result<BytesMut> {
     kafka_frame::request(
@@ -110,8 +118,7 @@ pub fn encode_api_versions(client_id: Option<&str>) -> anyhow::Result<BytesMut> 
 /// The broker's versions from its ApiVersions answer to a v2 request. A broker that does not take
 /// v2 answers in v0 with UNSUPPORTED_VERSION, whose body v0 reads.
 pub fn decode_api_versions(frame: &Bytes) -> anyhow::Result<Versions> {
-    let error_code = frame.get(8..10).map(|b| i16::from_be_bytes([b[0], b[1]]));
-    let version = if error_code == Some(35) { 0 } else { API_VERSIONS_VERSION };
+    let version = api_versions_answered_in(API_VERSIONS_VERSION, frame);
     let mut input = frame.slice(4.min(frame.len())..);
     ResponseHeader::decode(&mut input, 0)?;
     let response = ApiVersionsResponse::decode(&mut input, version)?;
