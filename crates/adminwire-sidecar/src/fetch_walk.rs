@@ -6,6 +6,11 @@
 //! The walker is handed the bytes from where it stopped; it names the next part, or says it needs
 //! more bytes to tell. It holds no bytes itself and allocates nothing, whatever the counts read off
 //! the wire say: a count larger than the frame only runs the walk into the frame's end.
+//!
+//! A structure is parsed again from its start each time the walker is called, so a caller that
+//! retried on every byte that arrived would pay a parse per byte for a large one (thousands of
+//! aborted transactions trickling in): [`retry_at`] says when to call again, which keeps the walk
+//! linear in the frame's size however the bytes arrive.
 
 use std::ops::RangeInclusive;
 
@@ -15,6 +20,12 @@ use nom::bytes::complete::take;
 
 /// The Fetch versions walked here: those with `NodeEndpoints`, up to the newest reviewed.
 pub const VERSIONS: RangeInclusive<i16> = 16..=18;
+
+/// After `next` wanted more than the `stalled` bytes it was given, call it again once there are at
+/// least this many: the bytes parsed in vain then add up to no more than twice the structure.
+pub const fn retry_at(stalled: usize) -> usize {
+    stalled.saturating_mul(2).saturating_add(1)
+}
 
 /// The next part of the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,6 +359,37 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_structure_trickling_in_a_byte_at_a_time_is_parsed_in_linear_time() {
+        // One partition with 60,000 aborted transactions: about a megabyte of structure.
+        let mut response = fetch_response(&[vec![(Some(vec![7; 10]), Some(1), false)]], &[]);
+        let aborted = (0..60_000)
+            .map(|i| AbortedTransaction::default().with_producer_id(ProducerId(i)))
+            .collect();
+        response.responses[0].partitions[0].aborted_transactions = Some(aborted);
+        let frame = frame(18, &response);
+
+        let mut walker = FetchWalker::default();
+        let (mut walked, mut available, mut parsed_in_vain) = (4, 4, 0);
+        let records = loop {
+            match walker.next(&frame[walked..available]).unwrap() {
+                None => {
+                    parsed_in_vain += available - walked;
+                    // The bytes come one at a time; the walker is called again per the rule.
+                    let retry = walked + retry_at(available - walked);
+                    while available < retry.min(frame.len()) {
+                        available += 1;
+                    }
+                }
+                Some(Part::Structure(n)) => walked += n,
+                Some(Part::Records(n)) => break walked..walked + n,
+                Some(Part::Tail) => panic!("no records found"),
+            }
+        };
+        assert_eq!(&frame[records], &[7; 10]);
+        assert!(parsed_in_vain <= 2 * frame.len(), "{parsed_in_vain} of {}", frame.len());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::{Decodable, StrBytes};
 
 use crate::admin::{assignment, election, plan};
-use crate::fetch_walk::{FetchWalker, Part};
+use crate::fetch_walk::{FetchWalker, Part, retry_at};
 use crate::rewrite::{Advertise, RewriteError, TailOutcome};
 use crate::{api_versions, peek, rewrite};
 
@@ -102,7 +102,7 @@ enum WalkEnd {
 /// (correlation id onwards). Walks it whole and in chunks, as `stream` feeds the walker, and
 /// checks: the walk is the same however the bytes arrive; structure is never empty and never
 /// more than was given; `Tail` repeats; the walk ends within a bound of calls proportional to the
-/// bytes; the walker allocates nothing (beyond an error's few bytes); and a payload Kafka's own
+/// bytes, and the bytes parsed by calls that wanted more stay within three times the frame; the walker allocates nothing (beyond an error's few bytes); and a payload Kafka's own
 /// decoder reads as a Fetch response is walked to its records and tail.
 pub fn fetch_walk(data: &[u8], allocated: AllocatedBytes) {
     let [flags, payload @ ..] = data else { return };
@@ -171,6 +171,10 @@ fn walk(payload: &[u8], chunking: u8, allocated: AllocatedBytes) -> Walk {
     // a byte, and the last few.
     let mut calls = 0usize;
     let call_bound = 3 * payload.len() + 8;
+    // Bytes handed to calls that wanted more: with the retry rule, under twice each structure's
+    // size, and the frame's end once.
+    let mut parsed_in_vain = 0usize;
+    let vain_bound = 3 * payload.len() + 8;
     let end = loop {
         calls += 1;
         assert!(calls <= call_bound, "the walk did not end after {calls} calls");
@@ -185,7 +189,14 @@ fn walk(payload: &[u8], chunking: u8, allocated: AllocatedBytes) -> Walk {
         match next {
             Err(e) => break WalkEnd::Error(e.to_string()),
             Ok(None) if available == payload.len() => break WalkEnd::EndsInside,
-            Ok(None) => arrive(&mut available),
+            Ok(None) => {
+                parsed_in_vain += input.len();
+                assert!(parsed_in_vain <= vain_bound, "{parsed_in_vain} bytes parsed in vain");
+                let retry = walked.saturating_add(retry_at(input.len())).min(payload.len());
+                while available < retry {
+                    arrive(&mut available);
+                }
+            }
             Ok(Some(Part::Structure(n))) => {
                 assert!(n > 0 && n <= input.len(), "structure of {n} bytes from {}", input.len());
                 walked += n;

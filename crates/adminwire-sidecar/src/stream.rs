@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedReadHalf;
 use tracing::debug;
 
-use crate::fetch_walk::{FetchWalker, Part};
+use crate::fetch_walk::{FetchWalker, Part, retry_at};
 use crate::rewrite::{self, Advertise, RewriteError, TailOutcome};
 use crate::splice::{Pipe, SpliceError};
 use crate::stall::ClientWriter;
@@ -109,11 +109,10 @@ impl Passage<'_> {
                     if self.buffered.len() >= SEND_FROM {
                         self.send(walked - self.base).await?;
                     }
-                    // The walker parses a structure again from its start when more bytes come;
-                    // reading as much again as it has so far keeps a large one (thousands of
-                    // aborted transactions) from costing a parse per 4 KiB.
                     let stalled = end - walked;
-                    self.read((self.frame_len - end).min(stalled.max(STRUCTURE_READ))).await?;
+                    let left = self.frame_len - end;
+                    let wanted = (retry_at(stalled) - stalled).min(left);
+                    self.read_at_least(wanted, left.min(wanted.max(STRUCTURE_READ))).await?;
                 }
                 Some(Part::Structure(len)) => walked += len,
                 Some(Part::Records(len)) => {
@@ -154,11 +153,16 @@ impl Passage<'_> {
         Ok(())
     }
 
-    async fn read_exactly(&mut self, mut len: usize) -> Result<(), StreamError> {
-        while len > 0 {
-            let before = self.buffered.len();
-            self.read(len).await?;
-            len -= self.buffered.len() - before;
+    async fn read_exactly(&mut self, len: usize) -> Result<(), StreamError> {
+        self.read_at_least(len, len).await
+    }
+
+    /// Reads `at_least` more bytes and at most `limit` (not less than `at_least`).
+    async fn read_at_least(&mut self, at_least: usize, limit: usize) -> Result<(), StreamError> {
+        let target = self.buffered.len() + at_least;
+        let limit = self.buffered.len() + limit;
+        while self.buffered.len() < target {
+            self.read(limit - self.buffered.len()).await?;
         }
         Ok(())
     }
