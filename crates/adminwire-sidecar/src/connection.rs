@@ -143,6 +143,7 @@ impl<'a> Connection<'a> {
             client: ClientSide {
                 reader: client_read,
                 buf: BytesMut::with_capacity(64 * 1024),
+                streaming: false,
                 outgoing: BytesMut::new(),
                 own_correlation_id: 0,
                 pipe: None,
@@ -265,10 +266,18 @@ struct Held {
 /// gathered first: the client starts receiving sooner, and the bytes skip user space.
 const STREAM_FROM: usize = 64 * 1024;
 
+/// After a streamed request, the next read takes at most this much: enough for the next
+/// request's head, so that if it is large too, its body goes socket to socket rather than through
+/// the buffer (copying a buffer's worth of each large request cost a fifth of the sidecar's CPU
+/// while producing).
+const HEAD_READ: u64 = 1024;
+
 /// The client's requests, read, planned and sent on.
 struct ClientSide<'a> {
     reader: OwnedReadHalf,
     buf: BytesMut,
+    /// Whether the last request was streamed.
+    streaming: bool,
     /// Frames for the broker not yet written; consecutive frames of `buf` rejoin without copying.
     outgoing: BytesMut,
     /// The next correlation id of the requests admin commands send on this connection.
@@ -309,12 +318,14 @@ impl ClientSide<'_> {
             }
             self.flush(to_broker).await?;
 
+            let limit = if self.streaming && self.buf.is_empty() { HEAD_READ } else { u64::MAX };
+            let mut reader = (&mut self.reader).take(limit);
             let read = tokio::select! {
                 _ = shared.shutdown.cancelled() => return Ok(()),
                 _ = self.upstream_lost.cancelled() => return Ok(()),
                 read = tokio::time::timeout(
                     shared.config.idle_timeout(),
-                    self.reader.read_buf(&mut self.buf),
+                    reader.read_buf(&mut self.buf),
                 ) => read,
             };
             match read {
@@ -339,6 +350,7 @@ impl ClientSide<'_> {
         frame: RequestFrame,
         to_broker: &mut OwnedWriteHalf,
     ) -> Result<(), CloseReason> {
+        self.streaming = false;
         let header = frame.header;
         let span = debug_span!(
             "request",
@@ -364,26 +376,7 @@ impl ClientSide<'_> {
             RequestPlan::Admin(api) => {
                 // The command's own requests follow everything the client sent before it.
                 self.flush(to_broker).await?;
-                let mut transport = OwnRequests {
-                    writer: to_broker,
-                    routes: &self.routes,
-                    next_correlation_id: &mut self.own_correlation_id,
-                    shared: self.shared,
-                };
-                let mut upstream = Upstream::new(
-                    &mut transport,
-                    &self.versions,
-                    self.target,
-                    &self.shared.config,
-                    &self.shared.registry,
-                );
-                let answer =
-                    admin::answer(api, &frame, &mut upstream).await.map_err(|e| match e {
-                        Unanswerable::NotOffered { api, version } => {
-                            CloseReason::NotOffered { api: api.to_owned(), version }
-                        }
-                        Unanswerable::Encode(e) => CloseReason::Rewrite(e),
-                    })?;
+                let answer = self.command(api, frame, to_broker).await?;
                 let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
             }
             RequestPlan::Forward(response) => {
@@ -399,6 +392,67 @@ impl ClientSide<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Runs an admin command on the command runtime (see `shared::CommandRuntime`). The requests
+    /// it sends the cluster come back here to be written on this connection's broker socket, so
+    /// they keep their place among the client's own. Ends only when the command has, and every
+    /// request it routed has been written, so that no route waits for a response that will not
+    /// come.
+    async fn command(
+        &mut self,
+        api: adminwire_protocol::ApiKey,
+        frame: RequestFrame,
+        to_broker: &mut OwnedWriteHalf,
+    ) -> Result<BytesMut, CloseReason> {
+        let (frames, mut to_write) = mpsc::channel(1);
+        let mut transport = Relayed {
+            frames,
+            routes: self.routes.clone(),
+            next_correlation_id: self.own_correlation_id,
+        };
+        let (versions, target) = (Arc::clone(&self.versions), self.target);
+        let shared = Arc::clone(self.shared);
+        let command = async move {
+            let mut upstream =
+                Upstream::new(&mut transport, &versions, target, &shared.config, &shared.registry);
+            let answer = admin::answer(api, &frame, &mut upstream).await;
+            (answer, transport.next_correlation_id)
+        }
+        .instrument(tracing::Span::current());
+        let Some(handle) = self.shared.commands.spawn(command) else {
+            return Err(CloseReason::Client(std::io::ErrorKind::Interrupted.into()));
+        };
+        let mut running = AbortOnDrop(handle);
+        let (answer, next_correlation_id) = loop {
+            tokio::select! {
+                biased;
+                Some(request) = to_write.recv() => {
+                    to_broker.write_all(&request).await.map_err(CloseReason::Upstream)?;
+                    self.shared.metrics.bytes_to_broker(request.len());
+                }
+                ended = &mut running.0 => match ended {
+                    Ok(ended) => break ended,
+                    Err(e) => {
+                        warn!("an admin command's task failed: {e}");
+                        return Err(CloseReason::Client(std::io::ErrorKind::Other.into()));
+                    }
+                },
+            }
+        };
+        // A request queued just before the command gave up (its deadline passed) has its route
+        // queued already: it must still go.
+        while let Ok(request) = to_write.try_recv() {
+            to_broker.write_all(&request).await.map_err(CloseReason::Upstream)?;
+            self.shared.metrics.bytes_to_broker(request.len());
+        }
+        self.own_correlation_id = next_correlation_id;
+        answer.map_err(|e| match e {
+            Unanswerable::NotOffered { api, version } => {
+                CloseReason::NotOffered { api: api.to_owned(), version }
+            }
+            Unanswerable::Encode(e) => CloseReason::Rewrite(e),
+        })
     }
 
     fn not_offered(&self, e: NotOffered) -> CloseReason {
@@ -472,6 +526,7 @@ impl ClientSide<'_> {
             let _ = self.routes.send(route);
         }
         self.pass_request(header, frame_len, to_broker).await?;
+        self.streaming = true;
         Ok(true)
     }
 
@@ -534,14 +589,15 @@ async fn flush(
 /// The client's own broker connection as an admin command's transport: the command's requests go
 /// after what the client sent before, with the client's identity (after its SASL passthrough),
 /// and their responses come back to the command in order.
-struct OwnRequests<'a> {
-    writer: &'a mut OwnedWriteHalf,
-    routes: &'a mpsc::UnboundedSender<Route>,
-    next_correlation_id: &'a mut i32,
-    shared: &'a Shared,
+/// An admin command's way to the cluster: over the connection it came on (whose client side
+/// writes what is sent here), with its responses routed back by the broker side.
+struct Relayed {
+    frames: mpsc::Sender<BytesMut>,
+    routes: mpsc::UnboundedSender<Route>,
+    next_correlation_id: i32,
 }
 
-impl Transport for OwnRequests<'_> {
+impl Transport for Relayed {
     async fn exchange(
         &mut self,
         api: ApiKey,
@@ -549,17 +605,19 @@ impl Transport for OwnRequests<'_> {
         mut frame: BytesMut,
         deadline: tokio::time::Instant,
     ) -> Result<Bytes, CallError> {
-        let correlation_id = *self.next_correlation_id;
-        *self.next_correlation_id = correlation_id.wrapping_add(1);
+        let correlation_id = self.next_correlation_id;
+        self.next_correlation_id = correlation_id.wrapping_add(1);
         // Size prefix, api key, api version, then the correlation id.
         if let Some(id) = frame.get_mut(8..12) {
             id.copy_from_slice(&correlation_id.to_be_bytes());
         }
         let (to, response) = oneshot::channel();
-        let _ = self.routes.send(Route { correlation_id, to: Destination::Sidecar(to) });
         let closed = |e: CloseReason| CallError::Closed(e.to_string());
-        self.writer.write_all(&frame).await.map_err(|e| closed(CloseReason::Upstream(e)))?;
-        self.shared.metrics.bytes_to_broker(frame.len());
+        // The route is queued before the request can be written, so the response finds it.
+        let _ = self.routes.send(Route { correlation_id, to: Destination::Sidecar(to) });
+        if self.frames.send(frame).await.is_err() {
+            return Err(closed(CloseReason::UpstreamClosed));
+        }
         // A response that comes after the deadline still arrives in order and is dropped then.
         // A deadline already past is checked here because the timer would only notice it on its
         // next tick, which a quick broker can beat.
@@ -572,6 +630,15 @@ impl Transport for OwnRequests<'_> {
             Ok(Ok(Err(reason))) => Err(closed(reason)),
             Ok(Ok(Ok(frame))) => Ok(frame),
         }
+    }
+}
+
+/// A task that is stopped if whoever waits for it goes away (a connection closing mid-command).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use adminwire_protocol::FrameReader;
+use anyhow::Context;
 use dashmap::DashMap;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -17,7 +18,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::registry::{ListenerOwner, Registry, Target};
 use crate::rewrite::Advertise;
-use crate::shared::Shared;
+use crate::shared::{CommandRuntime, Shared};
 use crate::upstream::Connector;
 use crate::{cluster, connection};
 
@@ -115,6 +116,7 @@ impl Running {
 /// Binds the listeners and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let config = Arc::new(config);
+    let commands = CommandRuntime::new().context("starting the admin commands' runtime")?;
     let shared = Arc::new_cyclic(|weak| Shared {
         frames: FrameReader::new(config.limits.max_frame_bytes),
         metrics: Metrics::new(),
@@ -124,6 +126,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         tracker: TaskTracker::new(),
         connections: Arc::new(Semaphore::new(config.limits.max_connections)),
         per_ip: Arc::new(DashMap::new()),
+        commands,
         config,
     });
     let bootstrap = bind_listener(&shared.config.bootstrap_bind()).map_err(|e| {
