@@ -5,8 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing::{error, info};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -20,6 +19,20 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.runtime.worker_threads())
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(config)),
+        Err(e) => {
+            error!("starting the runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: adminwire_sidecar::Config) -> ExitCode {
     let running = match adminwire_sidecar::start(config).await {
         Ok(running) => running,
         Err(e) => {

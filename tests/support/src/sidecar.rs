@@ -56,8 +56,9 @@ impl TestSidecar {
     /// A sidecar in front of `cluster`, with `tweak` applied to its configuration.
     pub fn start_with(cluster: &Cluster, tweak: impl Fn(&mut Config)) -> Self {
         init_logging();
+        // As many worker threads as the sidecar's binary starts by default.
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(Config::default().runtime.worker_threads())
             .enable_all()
             .thread_name("test-sidecar")
             .build()
