@@ -2,5 +2,7 @@
 //! Every front end (the sidecar's wire handlers, the REST API, the CLI) calls this crate.
 //!
 //! - [`plan`]: where replicas go — pure and deterministic.
+//! - [`estimate`]: how long a plan takes, before it starts and while it runs.
 
+pub mod estimate;
 pub mod plan;
