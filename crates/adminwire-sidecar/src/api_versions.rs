@@ -6,9 +6,8 @@ use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::{ApiKey, ApiVersionsResponse, ResponseHeader};
 use kafka_protocol::protocol::Decodable;
 
-use crate::kafka_call::Versions;
-use crate::kafka_frame;
 use crate::reviewed::offered;
+use adminwire_kafka::call::Versions;
 
 /// The broker's ranges narrowed to what the sidecar passes safely, plus the extension's keys.
 pub fn narrow(broker: &[ApiVersion]) -> Vec<ApiVersion> {
@@ -50,14 +49,14 @@ pub fn rewrite_response(
     frame: &Bytes,
 ) -> anyhow::Result<(BytesMut, Option<Versions>)> {
     // ApiVersions responses always use response header v0.
-    let version = crate::kafka_call::api_versions_answered_in(version, frame);
+    let version = adminwire_kafka::call::api_versions_answered_in(version, frame);
     let mut input = frame.slice(4..);
     let header = ResponseHeader::decode(&mut input, 0)?;
     let mut body = ApiVersionsResponse::decode(&mut input, version)?;
     anyhow::ensure!(input.is_empty(), "{} trailing bytes in ApiVersions response", input.len());
     let broker = (body.error_code == 0).then(|| Versions::from_response(&body));
     body.api_keys = narrow(&body.api_keys);
-    Ok((kafka_frame::response(&header, 0, &body, version)?, broker))
+    Ok((adminwire_kafka::frame::response(&header, 0, &body, version)?, broker))
 }
 
 /// The answer to an ApiVersions request newer than the sidecar knows: version 0 with
@@ -70,7 +69,7 @@ pub fn unsupported_version_response(correlation_id: i32) -> BytesMut {
             .with_max_version(max_version()),
     ]);
     let header = ResponseHeader::default().with_correlation_id(correlation_id);
-    kafka_frame::response(&header, 0, &body, 0)
+    adminwire_kafka::frame::response(&header, 0, &body, 0)
         .expect("a version 0 ApiVersions response always encodes")
 }
 

@@ -8,9 +8,9 @@ use kafka_protocol::messages::MetadataRequest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::kafka_call;
 use crate::registry::Target;
 use crate::shared::Shared;
+use adminwire_kafka::call;
 
 /// The brokers (node id, host, port) as a bootstrap server reports them.
 pub async fn fetch_brokers(shared: &Arc<Shared>) -> anyhow::Result<Vec<(i32, String, i32)>> {
@@ -19,15 +19,14 @@ pub async fn fetch_brokers(shared: &Arc<Shared>) -> anyhow::Result<Vec<(i32, Str
         .connect(Target::Bootstrap, &shared.config, &shared.registry, &shared.metrics)
         .await?;
     let ask = async {
-        let versions =
-            exchange(&mut stream, kafka_call::encode_api_versions(None)?, shared).await?;
-        let versions = kafka_call::decode_api_versions(&versions)?;
+        let versions = exchange(&mut stream, call::encode_api_versions(None)?, shared).await?;
+        let versions = call::decode_api_versions(&versions)?;
         let version = versions.pick::<MetadataRequest>()?;
         // No topics: only the brokers are wanted.
         let body = MetadataRequest::default().with_topics(Some(Vec::new()));
-        let frame = kafka_call::encode(&body, version, 1, None)?;
+        let frame = call::encode(&body, version, 1, None)?;
         let frame = exchange(&mut stream, frame, shared).await?;
-        kafka_call::decode::<MetadataRequest>(&frame, version)
+        call::decode::<MetadataRequest>(&frame, version)
     };
     let response = tokio::time::timeout(shared.config.connect_timeout() * 2, ask).await??;
     Ok(response.brokers.into_iter().map(|b| (b.node_id.0, b.host.to_string(), b.port)).collect())

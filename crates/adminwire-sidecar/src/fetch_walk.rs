@@ -198,7 +198,6 @@ pub(crate) mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::kafka_frame;
 
     /// A partition: its records (`None` for null), whether it has aborted transactions (and how
     /// many), and whether it names a new leader and a diverging epoch (tagged fields).
@@ -265,7 +264,9 @@ pub(crate) mod tests {
     pub(crate) fn frame(version: i16, response: &FetchResponse) -> Vec<u8> {
         let header = ResponseHeader::default().with_correlation_id(41);
         let header_version = ApiKey::Fetch.response_header_version(version);
-        kafka_frame::response(&header, header_version, response, version).unwrap().to_vec()
+        adminwire_kafka::frame::response(&header, header_version, response, version)
+            .unwrap()
+            .to_vec()
     }
 
     /// Walks `frame` with the bytes arriving in `chunks` (sizes, repeated as needed): the

@@ -120,7 +120,7 @@ pub fn fetch_walk(data: &[u8], allocated: AllocatedBytes) {
     };
     // Only a canonical encoding is a fair oracle: Kafka's decoder reads a known tagged field
     // without checking it fills its declared size, which the walker (rightly) goes by.
-    let reencoded = crate::kafka_frame::response(&header, 1, &response, version);
+    let reencoded = adminwire_kafka::frame::response(&header, 1, &response, version);
     if !reencoded.is_ok_and(|r| r[..] == frame[..]) {
         return;
     }
@@ -759,7 +759,7 @@ fn response_frame<R: kafka_protocol::protocol::Encodable>(
     body: &R,
 ) -> Vec<u8> {
     let header = ResponseHeader::default().with_correlation_id(41);
-    crate::kafka_frame::response(&header, api.response_header_version(version), body, version)
+    adminwire_kafka::frame::response(&header, api.response_header_version(version), body, version)
         .expect("a seed encodes")
         .to_vec()
 }
@@ -863,7 +863,7 @@ fn rewrite_seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                     .collect(),
                 );
                 let header = ResponseHeader::default().with_correlation_id(41);
-                crate::kafka_frame::response(&header, 0, &body, version).unwrap().to_vec()
+                adminwire_kafka::frame::response(&header, 0, &body, version).unwrap().to_vec()
             }
             Rewritten::FetchTail(version) => {
                 let endpoints = [(1, "kafka-1"), (2, "broker-2.kafka.internal.example.com")];

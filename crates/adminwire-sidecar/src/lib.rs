@@ -16,8 +16,6 @@ mod fetch_walk;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
-mod kafka_call;
-mod kafka_frame;
 pub mod metrics;
 mod peek;
 mod policy;

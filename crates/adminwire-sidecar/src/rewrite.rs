@@ -18,8 +18,6 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 
-use crate::kafka_frame;
-
 /// Where the sidecar tells clients to find a broker. Implemented by the server, which also
 /// learns the broker's real address and opens a listener for it as a side effect.
 pub trait Advertise {
@@ -150,7 +148,9 @@ fn rewrite<R: Decodable + Encodable>(
     if !change(&mut body)? {
         return Ok(None);
     }
-    kafka_frame::response(&header, header_version, &body, version).map(Some).map_err(encode_err)
+    adminwire_kafka::frame::response(&header, header_version, &body, version)
+        .map(Some)
+        .map_err(encode_err)
 }
 
 /// What became of the `NodeEndpoints` in a streamed Fetch response's tail.
@@ -300,9 +300,14 @@ mod tests {
 
     fn frame<R: Encodable>(api: ApiKey, version: i16, body: &R) -> Bytes {
         let header = ResponseHeader::default().with_correlation_id(77);
-        kafka_frame::response(&header, api.response_header_version(version), body, version)
-            .unwrap()
-            .freeze()
+        adminwire_kafka::frame::response(
+            &header,
+            api.response_header_version(version),
+            body,
+            version,
+        )
+        .unwrap()
+        .freeze()
     }
 
     fn decode<R: Decodable>(api: ApiKey, version: i16, frame: &[u8]) -> R {

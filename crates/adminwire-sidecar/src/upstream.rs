@@ -15,9 +15,9 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::config::Config;
-use crate::kafka_call::{self, Call, NoCommonVersion, Versions};
 use crate::metrics::Metrics;
 use crate::registry::{Registry, Target};
+use adminwire_kafka::call::{self, Call, NoCommonVersion, Versions};
 
 /// Opens connections to the upstream a listener fronts.
 #[derive(Debug, Default)]
@@ -166,13 +166,13 @@ impl<'a, T: Transport> Upstream<'a, T> {
         mut request: R,
         deadline: Instant,
     ) -> Result<R::Response, CallError> {
-        let api = kafka_call::api_key::<R>();
+        let api = call::api_key::<R>();
         let version = self.versions(deadline).await?.pick::<R>()?;
         request.fit(version);
-        let frame = kafka_call::encode(&request, version, 0, self.client_id.as_deref())
+        let frame = call::encode(&request, version, 0, self.client_id.as_deref())
             .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
         let response = self.transport.exchange(api, version, frame, deadline).await?;
-        kafka_call::decode::<R>(&response, version).map_err(|e| CallError::Decode {
+        call::decode::<R>(&response, version).map_err(|e| CallError::Decode {
             api,
             version,
             reason: e.to_string(),
@@ -182,12 +182,15 @@ impl<'a, T: Transport> Upstream<'a, T> {
     async fn versions(&mut self, deadline: Instant) -> Result<&Versions, CallError> {
         if self.versions.get().is_none() {
             let api = ApiKey::ApiVersions;
-            let version = kafka_call::API_VERSIONS_VERSION;
-            let frame = kafka_call::encode_api_versions(self.client_id.as_deref())
+            let version = call::API_VERSIONS_VERSION;
+            let frame = call::encode_api_versions(self.client_id.as_deref())
                 .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
             let response = self.transport.exchange(api, version, frame, deadline).await?;
-            let versions = kafka_call::decode_api_versions(&response)
-                .map_err(|e| CallError::Decode { api, version, reason: e.to_string() })?;
+            let versions = call::decode_api_versions(&response).map_err(|e| CallError::Decode {
+                api,
+                version,
+                reason: e.to_string(),
+            })?;
             let _ = self.versions.set(versions);
         }
         self.versions.get().ok_or_else(|| CallError::Closed("no broker versions".into()))

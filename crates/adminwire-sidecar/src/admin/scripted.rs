@@ -12,9 +12,9 @@ use kafka_protocol::protocol::{Decodable, Encodable, Request};
 use tokio::time::Instant;
 
 use crate::config::Config;
-use crate::kafka_call::Versions;
 use crate::registry::{ListenerOwner, Registry, Target};
 use crate::upstream::{BrokerVersions, CallError, Transport, Upstream};
+use adminwire_kafka::call::Versions;
 
 /// One request the script received: its API, version, client id and body bytes.
 #[derive(Debug, Clone)]

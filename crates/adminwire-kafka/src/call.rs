@@ -17,7 +17,7 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
-use crate::kafka_frame;
+use crate::frame;
 
 /// A request the sidecar sends, with the versions its code was written for.
 pub trait Call: Request {
@@ -80,7 +80,7 @@ pub fn encode<R: Call>(
     correlation_id: i32,
     client_id: Option<&str>,
 ) -> anyhow::Result<BytesMut> {
-    kafka_frame::request(api_key::<R>(), version, correlation_id, client_id, request)
+    frame::request(api_key::<R>(), version, correlation_id, client_id, request)
 }
 
 /// The body of a response frame (size prefix included) to `R` at `version`.
@@ -106,7 +106,7 @@ pub fn api_versions_answered_in(asked: i16, frame: &[u8]) -> i16 {
 
 /// The ApiVersions request frame, for `client_id` (none: the sidecar's own).
 pub fn encode_api_versions(client_id: Option<&str>) -> anyhow::Result<BytesMut> {
-    kafka_frame::request(
+    frame::request(
         ApiKey::ApiVersions,
         API_VERSIONS_VERSION,
         0,

@@ -1,0 +1,8 @@
+//! Kafka's own requests as adminwire sends them, for the sidecar and the job engine alike:
+//!
+//! - [`frame`]: whole frames (size prefix, header, body) of Kafka's messages;
+//! - [`call`]: each request tied to its response type, and sent at the newest version both the
+//!   broker and adminwire's code know.
+
+pub mod call;
+pub mod frame;
