@@ -11,9 +11,10 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
-    CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeConfigsRequest,
-    DescribeQuorumRequest, ElectLeadersRequest, IncrementalAlterConfigsRequest,
-    ListPartitionReassignmentsRequest, MetadataRequest, ResponseHeader,
+    CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
+    DescribeConfigsRequest, DescribeLogDirsRequest, DescribeQuorumRequest, ElectLeadersRequest,
+    IncrementalAlterConfigsRequest, ListPartitionReassignmentsRequest, MetadataRequest,
+    ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
@@ -186,6 +187,24 @@ impl Call for AlterPartitionReassignmentsRequest {
 
 impl Call for ListPartitionReassignmentsRequest {
     const SUPPORTED: RangeInclusive<i16> = 0..=0;
+}
+
+impl Call for SaslHandshakeRequest {
+    /// v1: the SASL tokens that follow are framed as SaslAuthenticate requests (KIP-152).
+    const SUPPORTED: RangeInclusive<i16> = 1..=1;
+}
+
+impl Call for SaslAuthenticateRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=2;
+}
+
+impl Call for DescribeLogDirsRequest {
+    /// v1 is the oldest a 3.x broker takes; v4 brings each log dir's total and usable bytes.
+    const SUPPORTED: RangeInclusive<i16> = 1..=4;
+}
+
+impl Call for DescribeClusterRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=1;
 }
 
 #[cfg(test)]

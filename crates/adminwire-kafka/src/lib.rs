@@ -2,7 +2,12 @@
 //!
 //! - [`frame`]: whole frames (size prefix, header, body) of Kafka's messages;
 //! - [`call`]: each request tied to its response type, and sent at the newest version both the
-//!   broker and adminwire's code know.
+//!   broker and adminwire's code know;
+//! - [`connection`]: a connection of adminwire's own to one broker, logged in as the principal the
+//!   operator configured;
+//! - [`client`]: such connections to every broker of a cluster.
 
 pub mod call;
+pub mod client;
+pub mod connection;
 pub mod frame;

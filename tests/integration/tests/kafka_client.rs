@@ -1,0 +1,52 @@
+//! adminwire's own client of a cluster (`adminwire-kafka`), which the job engine moves replicas
+//! and sets throttles with: against the plain cluster, and logged in on the secured one.
+
+use std::time::Duration;
+
+use adminwire_kafka::client::{Client, To};
+use adminwire_kafka::connection::{ConnectionError, Credentials};
+use adminwire_test_support::Cluster;
+use kafka_protocol::messages::{DescribeClusterRequest, DescribeLogDirsRequest};
+
+fn client(cluster: &Cluster, credentials: Option<Credentials>) -> Client {
+    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
+    Client::new(bootstrap, credentials, Duration::from_secs(30))
+}
+
+fn login(user: &str, password: &str) -> Option<Credentials> {
+    Some(Credentials { username: user.into(), password: password.into() })
+}
+
+#[tokio::test]
+async fn the_brokers_and_their_log_dirs_are_read_from_each_broker() {
+    let cluster = Cluster::plain();
+    let client = client(cluster, None);
+    let brokers = client.brokers().await.unwrap();
+    let mut ids: Vec<i32> = brokers.iter().map(|b| b.id).collect();
+    ids.sort();
+    assert_eq!(ids, cluster.node_ids());
+    assert!(brokers.iter().all(|b| b.rack.as_deref().is_some_and(|r| r.starts_with("rack-"))));
+    for id in ids {
+        let dirs = client.call(To::Broker(id), DescribeLogDirsRequest::default()).await.unwrap();
+        assert_eq!(dirs.error_code, 0, "broker {id}");
+        assert!(!dirs.results.is_empty(), "broker {id} has a log dir");
+    }
+    let described = client.call(To::Any, DescribeClusterRequest::default()).await.unwrap();
+    assert_eq!(described.brokers.len(), brokers.len());
+}
+
+#[tokio::test]
+async fn on_the_secured_cluster_the_configured_principal_logs_in() {
+    let cluster = Cluster::secure();
+    let brokers = client(cluster, login("admin", "admin-secret")).brokers().await.unwrap();
+    assert_eq!(brokers.len(), cluster.node_ids().len());
+
+    match client(cluster, login("admin", "not-the-password")).brokers().await {
+        Err(ConnectionError::Authentication { username, .. }) => assert_eq!(username, "admin"),
+        other => panic!("a wrong password was not refused as such: {other:?}"),
+    }
+    // Without a login the broker takes nothing but ApiVersions and the handshake: an error, not
+    // a hang.
+    let refused = client(cluster, None).brokers().await;
+    assert!(refused.is_err(), "{refused:?}");
+}
