@@ -3,6 +3,8 @@
 //!
 //! - [`plan`]: where replicas go — pure and deterministic.
 //! - [`estimate`]: how long a plan takes, before it starts and while it runs.
+//! - [`throttle`]: replication throttles that always come off, and never take others' with them.
 
 pub mod estimate;
 pub mod plan;
+pub mod throttle;
