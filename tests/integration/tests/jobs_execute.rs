@@ -1,0 +1,263 @@
+//! The job engine's executor on the real cluster, with real data: a throttled job runs to its end
+//! with its progress read from the brokers, a cancelled one is reverted, a paused one starts
+//! nothing until resumed; after each, the replicas are where they should be and no throttle is
+//! left on any broker or topic.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use adminwire_jobs::estimate::Concurrency;
+use adminwire_jobs::execute::{Control, Executor, SharedJob};
+use adminwire_jobs::job::{Job, JobState, PartitionState};
+use adminwire_jobs::plan::{self, Options, TopicRequest};
+use adminwire_jobs::survey::survey;
+use adminwire_jobs::throttle::{
+    FOLLOWER_RATE, FOLLOWER_REPLICAS, LEADER_RATE, LEADER_REPLICAS, Throttles,
+};
+use adminwire_kafka::client::{Client, To};
+use adminwire_test_support::{Cluster, unique_topic};
+use kafka_protocol::messages::create_topics_request::{CreatableReplicaAssignment, CreatableTopic};
+use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
+use kafka_protocol::messages::{BrokerId, CreateTopicsRequest, DescribeConfigsRequest, TopicName};
+use kafka_protocol::protocol::StrBytes;
+use tokio::sync::watch;
+
+fn text(s: &str) -> StrBytes {
+    StrBytes::from_string(s.to_owned())
+}
+
+/// A topic of two partitions on broker 1 holding `megabytes` of records.
+async fn topic_with_data(cluster: &Cluster, client: &Client, megabytes: usize) -> String {
+    let topic = unique_topic("moving");
+    let create = CreateTopicsRequest::default().with_timeout_ms(30_000).with_topics(vec![
+        CreatableTopic::default()
+            .with_name(TopicName(text(&topic)))
+            .with_num_partitions(-1)
+            .with_replication_factor(-1)
+            .with_assignments(
+                (0..2)
+                    .map(|p| {
+                        CreatableReplicaAssignment::default()
+                            .with_partition_index(p)
+                            .with_broker_ids(vec![BrokerId(1)])
+                    })
+                    .collect(),
+            ),
+    ]);
+    let created = client.call(To::Any, create).await.unwrap();
+    assert!(created.topics.iter().all(|t| t.error_code == 0), "{created:?}");
+    cluster.wait_for_topic(None, &topic, 2);
+    let records = (megabytes * 1000).to_string();
+    let producer = cluster.kafka_tool(
+        "ProducerPerformance",
+        &[
+            "--topic",
+            &topic,
+            "--num-records",
+            &records,
+            "--record-size",
+            "1000",
+            "--throughput",
+            "-1",
+            "--producer-props",
+            &format!("bootstrap.servers={}", cluster.bootstrap()),
+            "acks=1",
+        ],
+    );
+    producer.expect_success("writing the topic's data");
+    topic
+}
+
+/// Waits until `job` is in a final state, at most `within`.
+async fn ended(job: &SharedJob, within: Duration) -> Job {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let now = job.lock().unwrap().clone();
+        if now.state.is_final() && !now.cleanup_pending {
+            return now;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the job did not end: {now:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// No throttle of any kind on brokers 1-3 or on `topic`.
+async fn no_throttles(client: &Client, topic: &str) {
+    let resource = |t: i8, name: &str, keys: &[&str]| {
+        DescribeConfigsResource::default()
+            .with_resource_type(t)
+            .with_resource_name(text(name))
+            .with_configuration_keys(Some(keys.iter().map(|k| text(k)).collect()))
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut own = Vec::new();
+        for broker in 1..=3 {
+            let request = DescribeConfigsRequest::default().with_resources(vec![resource(
+                4,
+                &broker.to_string(),
+                &[LEADER_RATE, FOLLOWER_RATE],
+            )]);
+            let response = client.call(To::Broker(broker), request).await.unwrap();
+            own.extend(
+                response
+                    .results
+                    .iter()
+                    .flat_map(|r| &r.configs)
+                    .filter(|c| c.config_source == 2)
+                    .map(|c| format!("broker {broker} {}", c.name)),
+            );
+        }
+        let request = DescribeConfigsRequest::default().with_resources(vec![resource(
+            2,
+            topic,
+            &[LEADER_REPLICAS, FOLLOWER_REPLICAS],
+        )]);
+        let response = client.call(To::Any, request).await.unwrap();
+        own.extend(
+            response
+                .results
+                .iter()
+                .flat_map(|r| &r.configs)
+                .filter(|c| c.config_source == 1)
+                .map(|c| format!("topic {}", c.name)),
+        );
+        if own.is_empty() {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "throttles left: {own:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// One test at a time: each checks that no throttle is left on the brokers, and a sidecar has one
+/// throttle keeper for all its jobs where each test has its own.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+struct Engine {
+    client: Arc<Client>,
+    executor: Arc<Executor>,
+}
+
+fn engine(cluster: &Cluster) -> Engine {
+    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
+    let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)));
+    let throttles = Arc::new(Throttles::new(Arc::clone(&client)));
+    let limits = Concurrency { per_broker: 1, cluster: 10 };
+    let executor =
+        Arc::new(Executor::new(Arc::clone(&client), throttles, limits, Duration::from_millis(300)));
+    Engine { client, executor }
+}
+
+/// Partition 0 to broker 2, partition 1 to broker 3.
+async fn job(engine: &Engine, topic: &str, throttle: u64) -> SharedJob {
+    let cluster = survey(&engine.client, &[topic.to_owned()]).await.unwrap();
+    let request = TopicRequest::Manual {
+        topic: topic.to_owned(),
+        assignment: vec![(0, vec![2]), (1, vec![3])],
+        replication_factor: None,
+    };
+    let plan = plan::plan(&cluster, &[request], Options::default()).unwrap();
+    assert_eq!(plan.moves.len(), 2);
+    assert!(plan.bytes_moved() > 1_000_000, "the partitions hold data: {plan:?}");
+    Arc::new(Mutex::new(Job::new(unique_topic("job"), plan.moves, Some(throttle), 0)))
+}
+
+async fn replicas(client: &Client, topic: &str) -> Vec<Vec<i32>> {
+    let cluster = survey(client, &[topic.to_owned()]).await.unwrap();
+    cluster.topics[topic].iter().map(|p| p.replicas.clone()).collect()
+}
+
+#[tokio::test]
+async fn a_throttled_job_runs_to_its_end_and_leaves_no_throttle() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let engine = engine(cluster);
+    let topic = topic_with_data(cluster, &engine.client, 12).await;
+    let job = job(&engine, &topic, 3_000_000).await;
+    let (_control, commands) = watch::channel(Control::Run);
+    let runner = tokio::spawn({
+        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
+        async move { executor.run(job, commands).await }
+    });
+    // While it runs: throttled, some bytes copied, an ETA.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = job.lock().unwrap().clone();
+        if now.state == JobState::Running && now.bytes_copied() > 0 && now.eta_seconds.is_some() {
+            break;
+        }
+        assert!(!now.state.is_final(), "ended before any progress was seen: {now:?}");
+        assert!(tokio::time::Instant::now() < deadline, "no progress: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let done = ended(&job, Duration::from_secs(120)).await;
+    runner.await.unwrap();
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    assert!(done.partitions.iter().all(|p| p.state == PartitionState::Done));
+    assert_eq!(done.bytes_copied(), done.bytes_total());
+    assert_eq!(replicas(&engine.client, &topic).await, vec![vec![2], vec![3]]);
+    no_throttles(&engine.client, &topic).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_job_is_reverted_and_leaves_no_throttle() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let engine = engine(cluster);
+    let topic = topic_with_data(cluster, &engine.client, 12).await;
+    // 100 kB/s: the moves would take minutes.
+    let job = job(&engine, &topic, 100_000).await;
+    let (control, commands) = watch::channel(Control::Run);
+    let runner = tokio::spawn({
+        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
+        async move { executor.run(job, commands).await }
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    // One move at a time out of broker 1 (the limit): the first is under way.
+    loop {
+        let now = job.lock().unwrap().clone();
+        if now.count(&PartitionState::Moving) == 1 && now.bytes_copied() > 0 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no move under way: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    control.send(Control::Cancel).unwrap();
+    let done = ended(&job, Duration::from_secs(120)).await;
+    runner.await.unwrap();
+    assert_eq!(done.state, JobState::Cancelled, "{done:?}");
+    let states: Vec<&PartitionState> = done.partitions.iter().map(|p| &p.state).collect();
+    assert_eq!(states, [&PartitionState::Reverted, &PartitionState::Pending], "{done:?}");
+    assert_eq!(replicas(&engine.client, &topic).await, vec![vec![1], vec![1]]);
+    no_throttles(&engine.client, &topic).await;
+}
+
+#[tokio::test]
+async fn a_paused_job_starts_nothing_until_resumed() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let engine = engine(cluster);
+    let topic = topic_with_data(cluster, &engine.client, 2).await;
+    let job = job(&engine, &topic, 10_000_000).await;
+    let (control, commands) = watch::channel(Control::Pause);
+    let runner = tokio::spawn({
+        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
+        async move { executor.run(job, commands).await }
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while job.lock().unwrap().state != JobState::Paused {
+        assert!(tokio::time::Instant::now() < deadline, "not paused: {:?}", job.lock().unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Over several of the executor's looks (every 300 ms), nothing starts.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(job.lock().unwrap().count(&PartitionState::Pending), 2);
+    assert_eq!(replicas(&engine.client, &topic).await, vec![vec![1], vec![1]]);
+    control.send(Control::Run).unwrap();
+    let done = ended(&job, Duration::from_secs(120)).await;
+    runner.await.unwrap();
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    assert_eq!(replicas(&engine.client, &topic).await, vec![vec![2], vec![3]]);
+    no_throttles(&engine.client, &topic).await;
+}
