@@ -110,8 +110,12 @@ fn moving(topic: &str, partition: i32, before: &[i32], after: &[i32]) -> Move {
     Move { topic: topic.into(), partition, before: before.to_vec(), after: after.to_vec(), size: 0 }
 }
 
+/// One test at a time: each reads the brokers' rates, and one stops a broker.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn throttles_merge_with_the_operators_and_come_off_exactly() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
     let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)));
@@ -204,4 +208,38 @@ async fn throttles_merge_with_the_operators_and_come_off_exactly() {
             ]),
     ]);
     client.call(To::Broker(1), remove).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_broker_down_at_clean_up_keeps_its_throttle_held_until_it_is_back() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
+    let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(5)));
+    let topic = unique_topic("cleanup");
+    cluster.create_topic(&topic, 1);
+    let throttles = Throttles::new(Arc::clone(&client));
+    let rates = [LEADER_RATE, FOLLOWER_RATE];
+    let before_3 = own(&client, BROKER, "3", &rates).await;
+    throttles.apply("c", 2_000_000, &[moving(&topic, 0, &[1], &[3])]).await.unwrap();
+    expect(&client, BROKER, "3", &rates, &[(LEADER_RATE, "2000000"), (FOLLOWER_RATE, "2000000")])
+        .await;
+
+    let _back = cluster.restart_on_drop(3);
+    cluster.kill_node(3);
+    let refused = throttles.release_all("c").await;
+    assert!(refused.is_err(), "broker 3 is down: {refused:?}");
+    assert!(throttles.holds("c").await, "nothing counts as released before Kafka took it");
+
+    cluster.restart_node(3);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while let Err(e) = throttles.release_all("c").await {
+        assert!(tokio::time::Instant::now() < deadline, "still refused once broker 3 is back: {e}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(!throttles.holds("c").await);
+    let before: Vec<(&str, &str)> =
+        before_3.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    expect(&client, BROKER, "3", &rates, &before).await;
+    expect(&client, TOPIC, &topic, &[LEADER_REPLICAS, FOLLOWER_REPLICAS], &[]).await;
 }
