@@ -261,3 +261,35 @@ async fn a_paused_job_starts_nothing_until_resumed() {
     assert_eq!(replicas(&engine.client, &topic).await, vec![vec![2], vec![3]]);
     no_throttles(&engine.client, &topic).await;
 }
+
+#[tokio::test]
+async fn a_destination_broker_killed_mid_move_is_waited_for() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let engine = engine(cluster);
+    let topic = topic_with_data(cluster, &engine.client, 6).await;
+    let job = job(&engine, &topic, 1_000_000).await;
+    let (_control, commands) = watch::channel(Control::Run);
+    let runner = tokio::spawn({
+        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
+        async move { executor.run(job, commands).await }
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = job.lock().unwrap().clone();
+        if now.partitions[0].state == PartitionState::Moving && now.partitions[0].bytes_copied > 0 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "partition 0 is not moving: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Broker 2 receives partition 0.
+    let _back = cluster.restart_on_drop(2);
+    cluster.kill_node(2);
+    cluster.restart_node(2);
+    let done = ended(&job, Duration::from_secs(180)).await;
+    runner.await.unwrap();
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    assert_eq!(replicas(&engine.client, &topic).await, vec![vec![2], vec![3]]);
+    no_throttles(&engine.client, &topic).await;
+}
