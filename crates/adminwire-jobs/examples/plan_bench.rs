@@ -242,4 +242,28 @@ fn main() {
             took.as_millis()
         );
     }
+    // Planning time as clusters grow, up to the sidecar's cap on partitions per plan (100,000):
+    // one topic placed round-robin on all brokers but two, spread over all of them.
+    println!();
+    for (count, partitions) in [(10, 10_000), (20, 50_000), (30, 100_000)] {
+        let all = brokers(1..=count, None);
+        let s = cluster(&all[..(count as usize - 2)], 1, partitions, 3);
+        let s = Cluster { brokers: all, ..s };
+        let requests: Vec<TopicRequest> = s
+            .topics
+            .keys()
+            .map(|topic| TopicRequest::Automatic {
+                topic: topic.clone(),
+                brokers: (1..=count).collect(),
+                replication_factor: None,
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let made = plan::plan(&s, &requests, Options::default()).expect("a plan");
+        println!(
+            "{partitions} partitions on {count} brokers (2 new): {} replicas moved, planned in {} ms",
+            made.replicas_moved(),
+            started.elapsed().as_millis()
+        );
+    }
 }
