@@ -91,11 +91,11 @@ impl Executor {
             job.id.clone()
         };
         let mut run = Run { unsettled: BTreeMap::new(), cancelled_sent: false, last: None };
-        loop {
+        let ended = loop {
             let asked = *control.borrow_and_update();
             match self.step(&job, asked, &mut run).await {
-                Ok(true) => break,
-                Ok(false) => {}
+                Ok(Some(ended)) => break ended,
+                Ok(None) => {}
                 Err(e) => warn!(job = %id, "a step of the job failed, trying again: {e}"),
             }
             tokio::select! {
@@ -105,16 +105,24 @@ impl Executor {
                     tokio::time::sleep(self.poll).await;
                 },
             }
-        }
+        };
+        // The job shows its end once its throttles are off; if a broker keeps them on, it shows
+        // its end with the clean-up pending, until that is done too.
         loop {
             match self.throttles.release_all(&id).await {
                 Ok(()) => {
-                    lock(&job).cleanup_pending = false;
+                    let mut job = lock(&job);
+                    job.state = ended;
+                    job.cleanup_pending = false;
                     break;
                 }
                 Err(e) => {
                     warn!(job = %id, "taking the job's throttles off failed, trying again: {e}");
-                    lock(&job).cleanup_pending = true;
+                    {
+                        let mut job = lock(&job);
+                        job.state = ended;
+                        job.cleanup_pending = true;
+                    }
                     tokio::time::sleep(self.poll).await;
                 }
             }
@@ -125,13 +133,13 @@ impl Executor {
         info!(job = %id, state = ?job.state, "job ended");
     }
 
-    /// One look at the cluster and what follows from it; true once the job has ended.
+    /// One look at the cluster and what follows from it; how the job ended, once it has.
     async fn step(
         &self,
         job: &SharedJob,
         asked: Control,
         run: &mut Run,
-    ) -> Result<bool, StepError> {
+    ) -> Result<Option<JobState>, StepError> {
         let listed = self.reassigning().await?;
         self.follow_moving(job, &listed, run).await?;
         self.read_progress(job).await?;
@@ -143,12 +151,11 @@ impl Executor {
                     self.alter(&moving, true).await?;
                     run.cancelled_sent = true;
                 }
-                let mut job = lock(job);
+                let job = lock(job);
                 if job.partitions.iter().any(|p| p.state == PartitionState::Moving) {
-                    return Ok(false);
+                    return Ok(None);
                 }
-                job.state = JobState::Cancelled;
-                return Ok(true);
+                return Ok(Some(JobState::Cancelled));
             }
             Control::Pause => lock(job).state = JobState::Paused,
             Control::Run => {
@@ -163,11 +170,10 @@ impl Executor {
             .iter()
             .any(|p| matches!(p.state, PartitionState::Pending | PartitionState::Moving));
         if open || asked == Control::Pause {
-            return Ok(false);
+            return Ok(None);
         }
         let failed = job.partitions.iter().any(|p| matches!(p.state, PartitionState::Failed(_)));
-        job.state = if failed { JobState::Failed } else { JobState::Completed };
-        Ok(true)
+        Ok(Some(if failed { JobState::Failed } else { JobState::Completed }))
     }
 
     /// The partitions the cluster is reassigning now, by anyone.

@@ -10,6 +10,7 @@ use adminwire_jobs::estimate::Concurrency;
 use adminwire_jobs::execute::{Control, Executor, SharedJob};
 use adminwire_jobs::job::{Job, JobState, PartitionState};
 use adminwire_jobs::plan::{self, Options, TopicRequest};
+use adminwire_jobs::service::{Reassignments, Request, ServiceError};
 use adminwire_jobs::survey::survey;
 use adminwire_jobs::throttle::{
     FOLLOWER_RATE, FOLLOWER_REPLICAS, LEADER_RATE, LEADER_REPLICAS, Throttles,
@@ -292,4 +293,95 @@ async fn a_destination_broker_killed_mid_move_is_waited_for() {
     assert_eq!(done.state, JobState::Completed, "{done:?}");
     assert_eq!(replicas(&engine.client, &topic).await, vec![vec![2], vec![3]]);
     no_throttles(&engine.client, &topic).await;
+}
+
+#[tokio::test]
+async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let engine = engine(cluster);
+    let topic = topic_with_data(cluster, &engine.client, 4).await;
+    let service = Reassignments::new(
+        Arc::clone(&engine.client),
+        Concurrency::default(),
+        Duration::from_millis(300),
+        50_000_000,
+    );
+    let request = Request {
+        topics: vec![TopicRequest::Automatic {
+            topic: topic.clone(),
+            brokers: vec![2, 3],
+            replication_factor: None,
+        }],
+        throttle: Some(2_000_000),
+        execute_at: None,
+        options: Options::default(),
+    };
+    // Two partitions of about 2 MB, out of broker 1 at 2 MB/s: about 2 s.
+    let (plan, estimate) = service.estimate(&request).await.unwrap();
+    assert_eq!(plan.moves.len(), 2);
+    assert_eq!(estimate.bytes, plan.bytes_moved());
+    assert!((1..=4).contains(&estimate.seconds), "{estimate:?}");
+    assert_eq!(estimate.slowest, Some(1));
+
+    let id = service.submit(&request).await.unwrap();
+    assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert_eq!(service.jobs().iter().map(|j| &j.id).collect::<Vec<_>>(), [&id]);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let done = loop {
+        let job = service.describe(&id).unwrap();
+        if job.state.is_final() && !job.cleanup_pending {
+            break job;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{job:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    let mut placed: Vec<i32> = replicas(&engine.client, &topic).await.concat();
+    placed.sort();
+    assert_eq!(placed, [2, 3], "one partition on each target broker");
+    no_throttles(&engine.client, &topic).await;
+    assert!(matches!(service.cancel(&id), Err(ServiceError::Ended { .. })));
+    assert!(matches!(service.pause("nope"), Err(ServiceError::UnknownJob(_))));
+
+    // Scheduled a minute ahead, then cancelled: nothing moves.
+    let later = Request {
+        topics: vec![TopicRequest::Automatic {
+            topic: topic.clone(),
+            brokers: vec![1],
+            replication_factor: None,
+        }],
+        execute_at: Some(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+                as u64
+                + 60_000,
+        ),
+        ..request.clone()
+    };
+    let scheduled = service.submit(&later).await.unwrap();
+    assert_eq!(service.describe(&scheduled).unwrap().state, JobState::Scheduled);
+    service.cancel(&scheduled).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while service.describe(&scheduled).unwrap().state != JobState::Cancelled {
+        assert!(tokio::time::Instant::now() < deadline, "{:?}", service.describe(&scheduled));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut placed: Vec<i32> = replicas(&engine.client, &topic).await.concat();
+    placed.sort();
+    assert_eq!(placed, [2, 3]);
+
+    // A bad request is refused before anything is asked of the cluster's brokers.
+    let bad = Request {
+        topics: vec![TopicRequest::Automatic {
+            topic: topic.clone(),
+            brokers: vec![2, 9],
+            replication_factor: None,
+        }],
+        ..request.clone()
+    };
+    assert!(matches!(service.submit(&bad).await, Err(ServiceError::Plan(_))));
+    assert!(matches!(
+        service.estimate(&Request { throttle: Some(0), ..request }).await,
+        Err(ServiceError::ZeroThrottle)
+    ));
 }
