@@ -5,9 +5,11 @@
 //!   broker and adminwire's code know;
 //! - [`connection`]: a connection of adminwire's own to one broker, logged in as the principal the
 //!   operator configured;
-//! - [`client`]: such connections to every broker of a cluster.
+//! - [`client`]: such connections to every broker of a cluster;
+//! - [`scram`]: the client side of SASL/SCRAM.
 
 pub mod call;
 pub mod client;
 pub mod connection;
 pub mod frame;
+pub mod scram;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use adminwire_kafka::client::{Client, To};
-use adminwire_kafka::connection::{ConnectionError, Credentials};
+use adminwire_kafka::connection::{ConnectionError, Credentials, Mechanism};
 use adminwire_test_support::Cluster;
 use kafka_protocol::messages::{DescribeClusterRequest, DescribeLogDirsRequest};
 
@@ -14,7 +14,7 @@ fn client(cluster: &Cluster, credentials: Option<Credentials>) -> Client {
 }
 
 fn login(user: &str, password: &str) -> Option<Credentials> {
-    Some(Credentials { username: user.into(), password: password.into() })
+    Some(Credentials::new(Mechanism::Plain, user, password))
 }
 
 #[tokio::test]
