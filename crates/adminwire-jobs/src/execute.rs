@@ -16,19 +16,19 @@ use kafka_protocol::messages::alter_partition_reassignments_request::{
     ReassignablePartition, ReassignableTopic,
 };
 use kafka_protocol::messages::describe_log_dirs_request::DescribableLogDirTopic;
-use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, BrokerId, DescribeLogDirsRequest,
-    ListPartitionReassignmentsRequest, MetadataRequest, TopicName,
+    ListPartitionReassignmentsRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tracing::{info, warn};
 
-use crate::estimate::{self, Concurrency, Copy};
+use crate::estimate::{self, Concurrency};
 use crate::job::{Job, JobState, PartitionState};
 use crate::plan::Move;
+use crate::survey;
 use crate::throttle::{ThrottleError, Throttles};
 
 /// What a job is asked to do.
@@ -316,6 +316,7 @@ impl Executor {
                 p.change.before.iter().for_each(|&b| *out_of.entry(b).or_default() += 1);
             }
             let mut wave = Vec::new();
+            let mut held_up = 0;
             for (i, p) in job.partitions.iter_mut().enumerate() {
                 if p.state != PartitionState::Pending {
                     continue;
@@ -331,6 +332,11 @@ impl Executor {
                 let fits = p.change.adding().all(|b| into.get(&b).copied().unwrap_or(0) < per)
                     && p.change.before.iter().all(|b| out_of.get(b).copied().unwrap_or(0) < per);
                 if !fits {
+                    // As the estimate plays it: a few moves may go ahead of one held up, not all.
+                    held_up += 1;
+                    if held_up >= estimate::LOOKAHEAD {
+                        break;
+                    }
                     continue;
                 }
                 running += 1;
@@ -415,17 +421,7 @@ impl Executor {
         &self,
         topics: impl Iterator<Item = &'a str>,
     ) -> Result<BTreeMap<(String, i32), Vec<i32>>, StepError> {
-        let names: BTreeSet<&str> = topics.collect();
-        let request = MetadataRequest::default().with_topics(Some(
-            names
-                .iter()
-                .map(|n| {
-                    MetadataRequestTopic::default()
-                        .with_name(Some(TopicName(StrBytes::from_string((*n).to_owned()))))
-                })
-                .collect(),
-        ));
-        let metadata = self.client.call(To::Any, request).await?;
+        let metadata = survey::metadata(&self.client, topics).await?;
         Ok(metadata
             .topics
             .iter()
@@ -450,21 +446,20 @@ impl Executor {
         });
         run.last = Some((Instant::now(), copied));
         let Some(rate) = job.throttle.or(measured.filter(|r| *r > 0)) else { return };
-        let copies: Vec<Copy> = job
+        // What is left of each partition, as a move of that many bytes per new replica.
+        let left: Vec<Move> = job
             .partitions
             .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.state, PartitionState::Pending | PartitionState::Moving))
-            .flat_map(|(of, p)| {
+            .filter(|p| matches!(p.state, PartitionState::Pending | PartitionState::Moving))
+            .map(|p| {
                 let adding = p.change.adding().count().max(1) as u64;
-                let left_each = p.bytes_total.saturating_sub(p.bytes_copied) / adding;
-                let from = p.change.before.first().copied().unwrap_or(-1);
-                p.change
-                    .adding()
-                    .map(move |to| Copy { of, from, to, bytes: left_each })
-                    .collect::<Vec<_>>()
+                Move {
+                    size: p.bytes_total.saturating_sub(p.bytes_copied) / adding,
+                    ..p.change.clone()
+                }
             })
             .collect();
+        let copies = estimate::copies(&left, |_| None);
         job.eta_seconds = Some(estimate::estimate(&copies, rate, self.limits).seconds);
     }
 }

@@ -8,24 +8,34 @@ use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::ConnectionError;
 use kafka_protocol::messages::describe_log_dirs_request::DescribableLogDirTopic;
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
-use kafka_protocol::messages::{DescribeLogDirsRequest, MetadataRequest, TopicName};
+use kafka_protocol::messages::{
+    DescribeLogDirsRequest, MetadataRequest, MetadataResponse, TopicName,
+};
 use kafka_protocol::protocol::StrBytes;
 
 use crate::plan::{Broker, Cluster, Partition};
 
-/// The cluster's brokers and `topics` (those that exist; the planner names the missing ones).
-pub async fn survey(client: &Client, topics: &[String]) -> Result<Cluster, ConnectionError> {
-    let names: BTreeSet<&String> = topics.iter().collect();
+/// The cluster's metadata for `topics` (each named once).
+pub async fn metadata<'a>(
+    client: &Client,
+    topics: impl IntoIterator<Item = &'a str>,
+) -> Result<MetadataResponse, ConnectionError> {
+    let names: BTreeSet<&str> = topics.into_iter().collect();
     let request = MetadataRequest::default().with_topics(Some(
         names
             .iter()
             .map(|n| {
                 MetadataRequestTopic::default()
-                    .with_name(Some(TopicName(StrBytes::from_string((*n).clone()))))
+                    .with_name(Some(TopicName(StrBytes::from_string((*n).to_owned()))))
             })
             .collect(),
     ));
-    let metadata = client.call(To::Any, request).await?;
+    client.call(To::Any, request).await
+}
+
+/// The cluster's brokers and `topics` (those that exist; the planner names the missing ones).
+pub async fn survey(client: &Client, topics: &[String]) -> Result<Cluster, ConnectionError> {
+    let metadata = metadata(client, topics.iter().map(String::as_str)).await?;
     let brokers: Vec<Broker> = metadata
         .brokers
         .iter()
