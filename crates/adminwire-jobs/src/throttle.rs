@@ -164,13 +164,9 @@ impl Throttles {
             let partition = (m.topic.clone(), m.partition);
             for broker in brokers_of(m) {
                 if let Some(rates) = held.brokers.get_mut(&broker) {
-                    rates
-                        .holders
-                        .entry(job.to_owned())
-                        .or_insert((rate, BTreeSet::new()))
-                        .1
-                        .insert(partition.clone());
-                    rates.holders.entry(job.to_owned()).and_modify(|h| h.0 = rate);
+                    let held = rates.holders.entry(job.to_owned()).or_default();
+                    held.0 = rate;
+                    held.1.insert(partition.clone());
                 }
             }
             if let Some(lists) = held.topics.get_mut(&m.topic) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kafka_protocol::messages::{BrokerId, MetadataRequest};
+use kafka_protocol::messages::MetadataRequest;
 use tokio::time::Instant;
 
 use crate::call::Call;
@@ -108,12 +108,6 @@ impl Client {
         addresses.clear();
         addresses.extend(brokers.iter().map(|b| (b.id, b.address.clone())));
         Ok(brokers)
-    }
-
-    /// The controller as metadata says (brokers forward to the KRaft controller anyway).
-    pub async fn controller(&self) -> Result<Option<BrokerId>, ConnectionError> {
-        let request = MetadataRequest::default().with_topics(Some(Vec::new()));
-        Ok(Some(self.call(To::Any, request).await?.controller_id).filter(|id| id.0 >= 0))
     }
 
     /// A broker to send an any-broker call to: one connected already if there is one.

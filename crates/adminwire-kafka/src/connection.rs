@@ -89,7 +89,6 @@ pub struct Connection {
     stream: TcpStream,
     versions: Versions,
     next_correlation_id: i32,
-    address: String,
 }
 
 impl Connection {
@@ -114,12 +113,7 @@ impl Connection {
             }
         };
         let _ = stream.set_nodelay(true);
-        let mut connection = Self {
-            stream,
-            versions: Versions::default(),
-            next_correlation_id: 0,
-            address: address.to_owned(),
-        };
+        let mut connection = Self { stream, versions: Versions::default(), next_correlation_id: 0 };
         let frame =
             call::encode_api_versions(None).map_err(|e| ConnectionError::Decode(e.to_string()))?;
         let answer = connection.exchange(ApiKey::ApiVersions, frame, deadline).await?;
@@ -129,11 +123,6 @@ impl Connection {
             connection.log_in(credentials, deadline).await?;
         }
         Ok(connection)
-    }
-
-    /// The broker this connection goes to.
-    pub fn address(&self) -> &str {
-        &self.address
     }
 
     /// Sends `request` at the newest version both sides know and waits for its response until

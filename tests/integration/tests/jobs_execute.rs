@@ -22,6 +22,7 @@ use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::messages::{BrokerId, CreateTopicsRequest, DescribeConfigsRequest, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 fn text(s: &str) -> StrBytes {
     StrBytes::from_string(s.to_owned())
@@ -69,17 +70,33 @@ async fn topic_with_data(cluster: &Cluster, client: &Client, megabytes: usize) -
     topic
 }
 
-/// Waits until `job` is in a final state, at most `within`.
-async fn ended(job: &SharedJob, within: Duration) -> Job {
+/// Runs `job` on the engine's executor as `commands` say.
+fn run(engine: &Engine, job: &SharedJob, commands: watch::Receiver<Control>) -> JoinHandle<()> {
+    let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(job));
+    tokio::spawn(async move { executor.run(job, commands).await })
+}
+
+/// Waits until `job` is `ready`, at most `within`; says `what` did not happen otherwise.
+async fn wait_for(
+    job: &SharedJob,
+    within: Duration,
+    what: &str,
+    ready: impl Fn(&Job) -> bool,
+) -> Job {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let now = job.lock().unwrap().clone();
-        if now.state.is_final() && !now.cleanup_pending {
+        if ready(&now) {
             return now;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the job did not end: {now:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {now:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits until `job` is in a final state with its throttles off, at most `within`.
+async fn ended(job: &SharedJob, within: Duration) -> Job {
+    wait_for(job, within, "the job did not end", |j| j.state.is_final() && !j.cleanup_pending).await
 }
 
 /// No throttle of any kind on brokers 1-3 or on `topic`.
@@ -179,21 +196,14 @@ async fn a_throttled_job_runs_to_its_end_and_leaves_no_throttle() {
     // after Kafka lets the first bytes through unthrottled.
     let job = job(&engine, &topic, 1_000_000).await;
     let (_control, commands) = watch::channel(Control::Run);
-    let runner = tokio::spawn({
-        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
-        async move { executor.run(job, commands).await }
-    });
+    let runner = run(&engine, &job, commands);
     // While it runs: throttled, some bytes copied, an ETA.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let now = job.lock().unwrap().clone();
-        if now.state == JobState::Running && now.bytes_copied() > 0 && now.eta_seconds.is_some() {
-            break;
-        }
-        assert!(!now.state.is_final(), "ended before any progress was seen: {now:?}");
-        assert!(tokio::time::Instant::now() < deadline, "no progress: {now:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = wait_for(&job, Duration::from_secs(60), "no progress", |j| {
+        j.state.is_final()
+            || (j.state == JobState::Running && j.bytes_copied() > 0 && j.eta_seconds.is_some())
+    })
+    .await;
+    assert!(!seen.state.is_final(), "ended before any progress was seen: {seen:?}");
     let done = ended(&job, Duration::from_secs(120)).await;
     runner.await.unwrap();
     assert_eq!(done.state, JobState::Completed, "{done:?}");
@@ -212,20 +222,12 @@ async fn a_cancelled_job_is_reverted_and_leaves_no_throttle() {
     // 100 kB/s: the moves would take minutes.
     let job = job(&engine, &topic, 100_000).await;
     let (control, commands) = watch::channel(Control::Run);
-    let runner = tokio::spawn({
-        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
-        async move { executor.run(job, commands).await }
-    });
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let runner = run(&engine, &job, commands);
     // One move at a time out of broker 1 (the limit): the first is under way.
-    loop {
-        let now = job.lock().unwrap().clone();
-        if now.count(&PartitionState::Moving) == 1 && now.bytes_copied() > 0 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no move under way: {now:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for(&job, Duration::from_secs(60), "no move under way", |j| {
+        j.count(&PartitionState::Moving) == 1 && j.bytes_copied() > 0
+    })
+    .await;
     control.send(Control::Cancel).unwrap();
     let done = ended(&job, Duration::from_secs(120)).await;
     runner.await.unwrap();
@@ -254,15 +256,8 @@ async fn a_paused_job_starts_nothing_until_resumed() {
     let topic = topic_with_data(cluster, &engine.client, 2).await;
     let job = job(&engine, &topic, 10_000_000).await;
     let (control, commands) = watch::channel(Control::Pause);
-    let runner = tokio::spawn({
-        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
-        async move { executor.run(job, commands).await }
-    });
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while job.lock().unwrap().state != JobState::Paused {
-        assert!(tokio::time::Instant::now() < deadline, "not paused: {:?}", job.lock().unwrap());
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let runner = run(&engine, &job, commands);
+    wait_for(&job, Duration::from_secs(30), "not paused", |j| j.state == JobState::Paused).await;
     // Over several of the executor's looks (every 300 ms), nothing starts.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(job.lock().unwrap().count(&PartitionState::Pending), 2);
@@ -285,19 +280,11 @@ async fn a_destination_broker_killed_mid_move_is_waited_for() {
     // through unthrottled (its quota is an average over eleven one-second windows).
     let job = job(&engine, &topic, 300_000).await;
     let (_control, commands) = watch::channel(Control::Run);
-    let runner = tokio::spawn({
-        let (executor, job) = (Arc::clone(&engine.executor), Arc::clone(&job));
-        async move { executor.run(job, commands).await }
-    });
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let now = job.lock().unwrap().clone();
-        if now.partitions[0].state == PartitionState::Moving {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "partition 0 is not moving: {now:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let runner = run(&engine, &job, commands);
+    wait_for(&job, Duration::from_secs(60), "partition 0 is not moving", |j| {
+        j.partitions[0].state == PartitionState::Moving
+    })
+    .await;
     // Broker 2 receives partition 0.
     let _back = cluster.restart_on_drop(2);
     cluster.kill_node(2);

@@ -101,25 +101,6 @@ pub enum PlanError {
     NoReplicas { topic: String, partition: i32 },
 }
 
-impl PlanError {
-    /// The topic the error is about.
-    pub fn topic(&self) -> &str {
-        match self {
-            Self::DuplicateTopic(topic) | Self::UnknownTopic(topic) => topic,
-            Self::UnknownBroker { topic, .. }
-            | Self::DuplicateBroker { topic, .. }
-            | Self::NothingAsked { topic }
-            | Self::ReplicationFactor { topic, .. }
-            | Self::UnknownPartition { topic, .. }
-            | Self::DuplicatePartition { topic, .. }
-            | Self::DuplicateReplica { topic, .. }
-            | Self::UnknownReplica { topic, .. }
-            | Self::ReplicaCount { topic, .. }
-            | Self::NoReplicas { topic, .. } => topic,
-        }
-    }
-}
-
 /// One partition's move: its replicas before and after, the preferred leader first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
