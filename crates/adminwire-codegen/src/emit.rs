@@ -430,10 +430,9 @@ fn emit_write(
     has_flexible: bool,
 ) -> Result<(), String> {
     let msg = spec.name.as_str();
-    let uses_version = !plans.is_empty() || has_flexible;
-    let version = if uses_version { "version" } else { "_version" };
+    let start = out.len();
     let buf = if plans.is_empty() && !has_flexible { "_buf" } else { "buf" };
-    writeln!(out, "pub(crate) fn write(&self, {buf}: &mut BytesMut, {version}: i16) -> Result<(), EncodeError> {{").unwrap();
+    writeln!(out, "pub(crate) fn write(&self, {buf}: &mut BytesMut, version: i16) -> Result<(), EncodeError> {{").unwrap();
     let any_string_or_array =
         plans.iter().any(|f| matches!(f.spec.ty, Type::String | Type::Array(_)));
     if any_string_or_array {
@@ -523,16 +522,32 @@ fn emit_write(
     }
     let _ = def;
     out.push_str("Ok(())\n}\n\n");
+    mark_unused_version(out, start);
     Ok(())
 }
 
+/// Renames the `version` parameter of the function emitted from `start` on to `_version` when
+/// its body never reads it (a message of one version whose fields all exist in it).
+fn mark_unused_version(out: &mut String, start: usize) {
+    let Some(body) = out[start..].find('{').map(|at| start + at + 1) else { return };
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let reads = out[body..].match_indices("version").any(|(at, _)| {
+        let (before, after) = (&out[..body + at], &out[body + at + "version".len()..]);
+        !before.ends_with(is_ident) && !after.starts_with(is_ident)
+    });
+    if !reads {
+        let signature = out[start..body].replacen(" version: i16", " _version: i16", 1);
+        out.replace_range(start..body, &signature);
+    }
+}
+
 fn emit_read(out: &mut String, spec: &MessageSpec, plans: &[FieldPlan], has_flexible: bool) {
-    let uses_version = !plans.is_empty() || has_flexible;
-    let version = if uses_version { "version" } else { "_version" };
-    writeln!(out, "pub(crate) fn read(input: &[u8], {version}: i16) -> PResult<'_, Self> {{")
+    let start = out.len();
+    writeln!(out, "pub(crate) fn read(input: &[u8], version: i16) -> PResult<'_, Self> {{")
         .unwrap();
     if plans.is_empty() && !has_flexible {
         out.push_str("Ok((input, Self::default()))\n}\n\n");
+        mark_unused_version(out, start);
         return;
     }
     if plans.iter().any(|f| matches!(f.spec.ty, Type::String | Type::Array(_))) {
@@ -598,6 +613,7 @@ fn emit_read(out: &mut String, spec: &MessageSpec, plans: &[FieldPlan], has_flex
         }
     }
     out.push_str("Ok((input, this))\n}\n\n");
+    mark_unused_version(out, start);
 }
 
 /// A proptest strategy for one value of type `ty`.
@@ -632,7 +648,7 @@ fn emit_strategy(out: &mut String, def: &StructDef, plans: &[FieldPlan]) {
         out.push_str("Just(Self::default()).boxed()\n}\n");
         return;
     }
-    out.push_str("(\n");
+    let mut values = Vec::with_capacity(plans.len());
     for f in plans {
         let value = match &f.nullable {
             Nullability::Never => strategy_value(&f.spec.ty, false),
@@ -650,13 +666,23 @@ fn emit_strategy(out: &mut String, def: &StructDef, plans: &[FieldPlan]) {
                 f.rust_name
             ),
         };
-        writeln!(out, "{value},").unwrap();
+        values.push(value);
     }
     let names: Vec<&str> = plans.iter().map(|f| f.rust_name.as_str()).collect();
+    // proptest takes tuples of at most 12 strategies: more fields are grouped in tuples of tuples.
+    const TUPLE: usize = 12;
+    let (strategies, pattern) = if values.len() <= TUPLE {
+        (format!("({},)", values.join(",\n")), format!("({},)", names.join(", ")))
+    } else {
+        let group = |items: &[String]| format!("({},)", items.join(",\n"));
+        let values: Vec<String> = values.chunks(TUPLE).map(group).collect();
+        let names: Vec<String> =
+            names.chunks(TUPLE).map(|c| format!("({},)", c.join(", "))).collect();
+        (format!("({},)", values.join(",\n")), format!("({},)", names.join(", ")))
+    };
     writeln!(
         out,
-        ").prop_map(|({},)| Self {{ {}, ..Self::default() }}).boxed()\n}}",
-        names.join(", "),
+        "{strategies}.prop_map(|{pattern}| Self {{ {}, ..Self::default() }}).boxed()\n}}",
         names.join(", ")
     )
     .unwrap();

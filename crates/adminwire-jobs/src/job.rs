@@ -22,6 +22,18 @@ impl JobState {
     pub fn is_final(self) -> bool {
         matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
     }
+
+    /// The state's name as every front end shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scheduled => "SCHEDULED",
+            Self::Running => "RUNNING",
+            Self::Paused => "PAUSED",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Cancelled => "CANCELLED",
+        }
+    }
 }
 
 /// Where one partition of a job is.
@@ -35,6 +47,28 @@ pub enum PartitionState {
     Failed(String),
     /// Its move was under way when the job was cancelled, and was reverted.
     Reverted,
+}
+
+impl PartitionState {
+    /// The state's name as every front end shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Moving => "MOVING",
+            Self::Done => "DONE",
+            Self::Skipped(_) => "SKIPPED",
+            Self::Failed(_) => "FAILED",
+            Self::Reverted => "REVERTED",
+        }
+    }
+
+    /// Why the partition was skipped or failed.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Skipped(why) | Self::Failed(why) => Some(why),
+            _ => None,
+        }
+    }
 }
 
 /// One partition of a job and its bytes.
@@ -58,6 +92,8 @@ pub struct Job {
     pub throttle: Option<u64>,
     /// Milliseconds since the Unix epoch.
     pub created_ms: u64,
+    /// When a scheduled job is to start.
+    pub execute_at_ms: Option<u64>,
     pub started_ms: Option<u64>,
     pub finished_ms: Option<u64>,
     /// Seconds still to go, when known.
@@ -89,6 +125,7 @@ impl Job {
             partitions,
             throttle,
             created_ms,
+            execute_at_ms: None,
             started_ms: None,
             finished_ms: None,
             eta_seconds: None,

@@ -59,6 +59,18 @@ impl AdminResponse {
                 }
                 .into()
             }
+            ApiKey::SubmitReassignment => {
+                SubmitReassignmentResponse { error_code, error_message, ..Default::default() }
+                    .into()
+            }
+            ApiKey::DescribeReassignmentJobs => {
+                DescribeReassignmentJobsResponse { error_code, error_message, ..Default::default() }
+                    .into()
+            }
+            ApiKey::AlterReassignmentJob => {
+                AlterReassignmentJobResponse { error_code, error_message, ..Default::default() }
+                    .into()
+            }
         }
     }
 
@@ -75,6 +87,9 @@ impl AdminResponse {
             AdminResponse::VerifyReassignPartitions(r) => r.error_code,
             AdminResponse::PreferredReplicaLeaderElection(r) => r.error_code,
             AdminResponse::VerifyPreferredReplicaLeaderElection(r) => r.error_code,
+            AdminResponse::SubmitReassignment(r) => r.error_code,
+            AdminResponse::DescribeReassignmentJobs(r) => r.error_code,
+            AdminResponse::AlterReassignmentJob(r) => r.error_code,
         })
     }
 }

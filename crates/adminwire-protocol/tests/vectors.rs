@@ -165,6 +165,9 @@ fn check(
         VerifyReassignPartitionsRequest / VerifyReassignPartitionsResponse,
         PreferredReplicaLeaderElectionRequest / PreferredReplicaLeaderElectionResponse,
         VerifyPreferredReplicaLeaderElectionRequest / VerifyPreferredReplicaLeaderElectionResponse,
+        SubmitReassignmentRequest / SubmitReassignmentResponse,
+        DescribeReassignmentJobsRequest / DescribeReassignmentJobsResponse,
+        AlterReassignmentJobRequest / AlterReassignmentJobResponse,
     )
 }
 
@@ -179,7 +182,7 @@ fn every_spec_version_has_vectors_and_they_hold() {
         .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("errors.json"))
         .collect();
     spec_files.sort();
-    assert_eq!(spec_files.len(), 20, "ten request and ten response specs");
+    assert_eq!(spec_files.len(), 26, "13 request and 13 response specs");
 
     for spec_path in spec_files {
         let spec = read_json(&spec_path);
@@ -233,7 +236,8 @@ fn every_spec_version_has_vectors_and_they_hold() {
                 Err(e) => problems.push(format!("{label}: {e}")),
             }
         }
-        let (lo, hi) = spec["validVersions"].as_str().unwrap().split_once('-').unwrap();
+        let versions = spec["validVersions"].as_str().unwrap();
+        let (lo, hi) = versions.split_once('-').unwrap_or((versions, versions));
         for v in lo.parse::<i64>().unwrap()..=hi.parse().unwrap() {
             if !versions_seen.contains(&v) {
                 problems.push(format!("{name}: no vector for version {v}"));
@@ -278,6 +282,12 @@ fn check_roundtrip_value(name: &str, vector: &Value) -> Value {
         PreferredReplicaLeaderElectionRequest,
         PreferredReplicaLeaderElectionResponse,
         VerifyPreferredReplicaLeaderElectionRequest,
-        VerifyPreferredReplicaLeaderElectionResponse
+        VerifyPreferredReplicaLeaderElectionResponse,
+        SubmitReassignmentRequest,
+        SubmitReassignmentResponse,
+        DescribeReassignmentJobsRequest,
+        DescribeReassignmentJobsResponse,
+        AlterReassignmentJobRequest,
+        AlterReassignmentJobResponse
     )
 }

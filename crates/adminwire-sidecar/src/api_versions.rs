@@ -102,5 +102,8 @@ mod tests {
         for key in 30000..=30009 {
             assert_eq!(find(key), Some((0, 1)));
         }
+        for key in 30010..=30012 {
+            assert_eq!(find(key), Some((0, 0)), "the reassignment jobs' keys");
+        }
     }
 }

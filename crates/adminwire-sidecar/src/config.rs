@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use adminwire_kafka::connection::{Credentials, Mechanism};
+use adminwire_kafka::scram::Hash;
 use anyhow::{Context, bail};
 use clap::Parser;
 use serde::Deserialize;
@@ -67,6 +69,15 @@ pub struct Flags {
     /// Threads that serve connections (0: half the cores, at least one).
     #[arg(long, env = "ADMINWIRE_WORKER_THREADS")]
     pub worker_threads: Option<usize>,
+    /// The SASL user reassignment jobs run as, on a cluster that requires authentication.
+    #[arg(long, env = "ADMINWIRE_JOBS_USERNAME")]
+    pub jobs_username: Option<String>,
+    /// That user's password (better given in the environment than on the command line).
+    #[arg(long, env = "ADMINWIRE_JOBS_PASSWORD", hide_env_values = true)]
+    pub jobs_password: Option<String>,
+    /// The SASL mechanism jobs log in with: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+    #[arg(long, env = "ADMINWIRE_JOBS_MECHANISM")]
+    pub jobs_mechanism: Option<String>,
 }
 
 /// The whole configuration, as the file spells it.
@@ -78,6 +89,57 @@ pub struct Config {
     pub limits: Limits,
     pub admin: Admin,
     pub runtime: Runtime,
+    pub jobs: Jobs,
+}
+
+/// Reassignment jobs: the principal they run as and how hard they may work the cluster.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Jobs {
+    /// The SASL user jobs run as. Needed on a cluster that requires authentication: the moves run
+    /// on the sidecar's own connections, long after the client that asked has gone, so never as
+    /// a borrowed client login, and never as a super-user nobody configured.
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
+    pub mechanism: String,
+    /// Partitions moving into, and out of, one broker at once.
+    pub max_moves_per_broker: usize,
+    /// Partitions moving at once in the whole cluster.
+    pub max_moves: usize,
+    /// How often a running job looks at its moves' progress.
+    pub poll_ms: u64,
+    /// The replication rate an unthrottled estimate assumes, bytes a second per broker.
+    pub bandwidth_bytes_per_sec: u64,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Self {
+            username: None,
+            password: None,
+            mechanism: "PLAIN".into(),
+            max_moves_per_broker: 5,
+            max_moves: 50,
+            poll_ms: 1_000,
+            // A conservative figure for a broker's replication on a 1 Gbit/s network.
+            bandwidth_bytes_per_sec: 50 * 1024 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for Jobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password, whatever logs the configuration.
+        f.debug_struct("Jobs")
+            .field("username", &self.username)
+            .field("mechanism", &self.mechanism)
+            .field("max_moves_per_broker", &self.max_moves_per_broker)
+            .field("max_moves", &self.max_moves)
+            .field("poll_ms", &self.poll_ms)
+            .field("bandwidth_bytes_per_sec", &self.bandwidth_bytes_per_sec)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How the sidecar's own work is scheduled.
@@ -159,7 +221,7 @@ pub struct Limits {
     pub admin: AdminLimits,
 }
 
-/// Caps on one admin-extension request (keys 30000-30009): its bytes, and the topics, partitions
+/// Caps on one admin-extension request (keys 30000-30012): its bytes, and the topics, partitions
 /// and plan entries it names. A request past a cap is answered INVALID_REQUEST (42) naming the
 /// cap, without being run. They bound the work and memory one request costs the sidecar and the
 /// cluster.
@@ -283,6 +345,13 @@ impl Config {
         set(&mut limits.write_timeout_ms, flags.write_timeout_ms);
         set(&mut limits.idle_timeout_ms, flags.idle_timeout_ms);
         set(&mut self.runtime.worker_threads, flags.worker_threads);
+        if flags.jobs_username.is_some() {
+            self.jobs.username = flags.jobs_username.clone();
+        }
+        if flags.jobs_password.is_some() {
+            self.jobs.password = flags.jobs_password.clone();
+        }
+        set(&mut self.jobs.mechanism, flags.jobs_mechanism.clone());
     }
 
     fn check(&self) -> anyhow::Result<()> {
@@ -316,6 +385,17 @@ impl Config {
         }
         if self.limits.max_frame_bytes > i32::MAX as usize {
             bail!("limits.max_frame_bytes cannot exceed {}", i32::MAX);
+        }
+        let jobs = &self.jobs;
+        if jobs.username.is_some() != jobs.password.is_some() {
+            bail!("jobs.username and jobs.password go together: give both or neither");
+        }
+        self.jobs.mechanism()?;
+        if jobs.max_moves_per_broker == 0 || jobs.max_moves == 0 || jobs.poll_ms == 0 {
+            bail!("jobs.max_moves_per_broker, jobs.max_moves and jobs.poll_ms must be at least 1");
+        }
+        if jobs.bandwidth_bytes_per_sec == 0 {
+            bail!("jobs.bandwidth_bytes_per_sec must be at least 1");
         }
         Ok(())
     }
@@ -369,6 +449,27 @@ impl Config {
 
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_millis(self.limits.idle_timeout_ms)
+    }
+}
+
+impl Jobs {
+    pub fn mechanism(&self) -> anyhow::Result<Mechanism> {
+        Ok(match self.mechanism.to_ascii_uppercase().as_str() {
+            "PLAIN" => Mechanism::Plain,
+            "SCRAM-SHA-256" => Mechanism::Scram(Hash::Sha256),
+            "SCRAM-SHA-512" => Mechanism::Scram(Hash::Sha512),
+            other => {
+                bail!("jobs.mechanism {other:?} is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+            }
+        })
+    }
+
+    /// The login jobs run with, if one is configured.
+    pub fn credentials(&self) -> anyhow::Result<Option<Credentials>> {
+        let (Some(username), Some(password)) = (&self.username, &self.password) else {
+            return Ok(None);
+        };
+        Ok(Some(Credentials::new(self.mechanism()?, username, password)))
     }
 }
 

@@ -146,6 +146,7 @@ impl<'a> Connection<'a> {
                 streaming: false,
                 outgoing: BytesMut::new(),
                 own_correlation_id: 0,
+                logged_in: false,
                 pipe: None,
                 slots,
                 routes,
@@ -282,6 +283,8 @@ struct ClientSide<'a> {
     outgoing: BytesMut,
     /// The next correlation id of the requests admin commands send on this connection.
     own_correlation_id: i32,
+    /// Whether the client logged in with SASL (sent a SaslHandshake) on this connection.
+    logged_in: bool,
     /// Made on the first streamed request.
     pipe: Option<splice::Pipe>,
     slots: mpsc::Sender<Slot>,
@@ -358,6 +361,9 @@ impl ClientSide<'_> {
             version = header.api_version,
             correlation_id = header.correlation_id
         );
+        if header.api_key == kafka_protocol::messages::ApiKey::SaslHandshake as i16 {
+            self.logged_in = true;
+        }
         let plan = span.in_scope(|| {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
             debug!("received");
@@ -413,9 +419,12 @@ impl ClientSide<'_> {
         };
         let (versions, target) = (Arc::clone(&self.versions), self.target);
         let shared = Arc::clone(self.shared);
+        let logged_in = self.logged_in;
         let command = async move {
             let mut upstream =
                 Upstream::new(&mut transport, &versions, target, &shared.config, &shared.registry);
+            upstream.jobs = Some(&shared.jobs);
+            upstream.client_logged_in = logged_in;
             let answer = admin::answer(api, &frame, &mut upstream).await;
             (answer, transport.next_correlation_id)
         }

@@ -1,7 +1,7 @@
 //! adminwire's sidecar: a Kafka proxy in front of a cluster's brokers. It passes the Kafka
 //! protocol through as bytes, rewriting only the broker addresses in the responses that carry
 //! them so that clients only ever connect through it, and answers the admin extension's requests
-//! (API keys 30000-30009) itself.
+//! (API keys 30000-30012) itself, the last three from the reassignment service it runs (`jobs`).
 //!
 //! Each client connection gets its own connection to the broker its listener fronts, so the
 //! broker authenticates and authorizes every client as if it had connected directly.
@@ -16,6 +16,7 @@ mod fetch_walk;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
+pub mod jobs;
 pub mod metrics;
 mod peek;
 mod policy;

@@ -15,6 +15,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{debug, error, info, warn};
 
 use crate::config::Config;
+use crate::jobs::Jobs;
 use crate::metrics::Metrics;
 use crate::registry::{ListenerOwner, Registry, Target};
 use crate::rewrite::Advertise;
@@ -117,7 +118,9 @@ impl Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let config = Arc::new(config);
     let commands = CommandRuntime::new().context("starting the admin commands' runtime")?;
+    let jobs = Jobs::new(&config)?;
     let shared = Arc::new_cyclic(|weak| Shared {
+        jobs,
         frames: FrameReader::new(config.limits.max_frame_bytes),
         metrics: Metrics::new(),
         registry: Registry::new(Arc::clone(&config), Box::new(Listeners(Weak::clone(weak)))),

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::jobs::Jobs;
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::upstream::Connector;
@@ -33,6 +34,8 @@ pub struct Shared {
     pub(crate) per_ip: Arc<DashMap<IpAddr, usize>>,
     /// Where admin commands run.
     pub(crate) commands: CommandRuntime,
+    /// The reassignment service of the cluster fronted.
+    pub jobs: Jobs,
 }
 
 /// The runtime admin commands run on: a thread of their own, so that a command's CPU (decoding,

@@ -15,6 +15,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use crate::config::Config;
+use crate::jobs::Jobs;
 use crate::metrics::Metrics;
 use crate::registry::{Registry, Target};
 use adminwire_kafka::call::{self, Call, NoCommonVersion, Versions};
@@ -146,6 +147,10 @@ pub struct Upstream<'a, T> {
     pub config: &'a Config,
     /// The brokers fronted, to tell clients their addresses.
     pub registry: &'a Registry,
+    /// The reassignment service, where the sidecar runs one.
+    pub jobs: Option<&'a Jobs>,
+    /// Whether the client logged in (SASL) on its connection.
+    pub client_logged_in: bool,
 }
 
 impl<'a, T: Transport> Upstream<'a, T> {
@@ -156,7 +161,16 @@ impl<'a, T: Transport> Upstream<'a, T> {
         config: &'a Config,
         registry: &'a Registry,
     ) -> Self {
-        Self { transport, versions, client_id: None, target, config, registry }
+        Self {
+            transport,
+            versions,
+            client_id: None,
+            target,
+            config,
+            registry,
+            jobs: None,
+            client_logged_in: false,
+        }
     }
 
     /// Sends `request` at the newest version both the broker and the sidecar know, and waits

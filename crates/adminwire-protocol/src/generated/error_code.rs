@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Error codes of the adminwire extension (1001-1010, from KIP-4's draft) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
+/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ErrorCode(pub i16);
@@ -30,6 +30,8 @@ impl ErrorCode {
     pub const INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA: ErrorCode = ErrorCode(1009);
     /// ReassignPartitionsInProgress (1010): Reassign partitions procedure has been already started.
     pub const REASSIGN_PARTITIONS_IN_PROGRESS: ErrorCode = ErrorCode(1010);
+    /// ReassignmentJobsNotConfigured (1011): The sidecar runs no reassignment jobs on this cluster: it needs a principal of its own (\[jobs\] in its configuration).
+    pub const REASSIGNMENT_JOBS_NOT_CONFIGURED: ErrorCode = ErrorCode(1011);
     /// NONE (0): No error.
     pub const NONE: ErrorCode = ErrorCode(0);
     /// UNKNOWN_SERVER_ERROR (-1): The server experienced an unexpected error when processing the request.
@@ -64,6 +66,8 @@ impl ErrorCode {
     pub const ELIGIBLE_LEADERS_NOT_AVAILABLE: ErrorCode = ErrorCode(83);
     /// NO_REASSIGNMENT_IN_PROGRESS (85): No partition reassignment is in progress.
     pub const NO_REASSIGNMENT_IN_PROGRESS: ErrorCode = ErrorCode(85);
+    /// RESOURCE_NOT_FOUND (91): A request illegally referred to a resource that does not exist.
+    pub const RESOURCE_NOT_FOUND: ErrorCode = ErrorCode(91);
 
     /// Every code the extension defines or reuses.
     pub const ALL: &[ErrorCode] = &[
@@ -77,6 +81,7 @@ impl ErrorCode {
         ErrorCode::PREFERRED_REPLICA_LEADER_ELECTION_IN_PROGRESS,
         ErrorCode::INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA,
         ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS,
+        ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED,
         ErrorCode::NONE,
         ErrorCode::UNKNOWN_SERVER_ERROR,
         ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
@@ -94,6 +99,7 @@ impl ErrorCode {
         ErrorCode::TOPIC_DELETION_DISABLED,
         ErrorCode::ELIGIBLE_LEADERS_NOT_AVAILABLE,
         ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
+        ErrorCode::RESOURCE_NOT_FOUND,
     ];
 
     /// The code's name (`TopicAlreadyExists`, `UNKNOWN_TOPIC_OR_PARTITION`), if it is known.
@@ -109,6 +115,7 @@ impl ErrorCode {
             1008 => Some("PreferredReplicaLeaderElectionInProgress"),
             1009 => Some("InvalidArgumentPreferredReplicaElectionData"),
             1010 => Some("ReassignPartitionsInProgress"),
+            1011 => Some("ReassignmentJobsNotConfigured"),
             0 => Some("NONE"),
             -1 => Some("UNKNOWN_SERVER_ERROR"),
             3 => Some("UNKNOWN_TOPIC_OR_PARTITION"),
@@ -126,6 +133,7 @@ impl ErrorCode {
             73 => Some("TOPIC_DELETION_DISABLED"),
             83 => Some("ELIGIBLE_LEADERS_NOT_AVAILABLE"),
             85 => Some("NO_REASSIGNMENT_IN_PROGRESS"),
+            91 => Some("RESOURCE_NOT_FOUND"),
             _ => None,
         }
     }
@@ -151,6 +159,9 @@ impl ErrorCode {
                 "Preferred replica leader election data is invalid (bad json, duplicates etc).",
             ),
             1010 => Some("Reassign partitions procedure has been already started."),
+            1011 => Some(
+                "The sidecar runs no reassignment jobs on this cluster: it needs a principal of its own ([jobs] in its configuration).",
+            ),
             0 => Some("No error."),
             -1 => Some("The server experienced an unexpected error when processing the request."),
             3 => Some("This server does not host this topic-partition."),
@@ -172,6 +183,7 @@ impl ErrorCode {
             73 => Some("Topic deletion is disabled."),
             83 => Some("Eligible topic partition leaders are not available."),
             85 => Some("No partition reassignment is in progress."),
+            91 => Some("A request illegally referred to a resource that does not exist."),
             _ => None,
         }
     }
@@ -189,6 +201,7 @@ impl ErrorCode {
             1008 => true,
             1009 => false,
             1010 => false,
+            1011 => false,
             0 => false,
             -1 => false,
             3 => true,
@@ -206,6 +219,7 @@ impl ErrorCode {
             73 => false,
             83 => true,
             85 => false,
+            91 => false,
             _ => false,
         }
     }
@@ -224,18 +238,26 @@ impl ErrorCode {
                 "VerifyReassignPartitions",
                 "PreferredReplicaLeaderElection",
                 "VerifyPreferredReplicaLeaderElection",
+                "SubmitReassignment",
+                "DescribeReassignmentJobs",
+                "AlterReassignmentJob",
             ],
             1002 => &["CreateTopic"],
             1003 => &["CreateTopic", "AlterTopic"],
             1004 => &["AlterTopic"],
-            1005 => &["CreateTopic"],
-            1006 => {
-                &["CreateTopic", "AlterTopic", "ReassignPartitions", "VerifyReassignPartitions"]
-            }
+            1005 => &["CreateTopic", "SubmitReassignment"],
+            1006 => &[
+                "CreateTopic",
+                "AlterTopic",
+                "ReassignPartitions",
+                "VerifyReassignPartitions",
+                "SubmitReassignment",
+            ],
             1007 => &["CreateTopic", "AlterTopic"],
             1008 => &["PreferredReplicaLeaderElection"],
             1009 => &["PreferredReplicaLeaderElection", "VerifyPreferredReplicaLeaderElection"],
             1010 => &["ReassignPartitions"],
+            1011 => &["SubmitReassignment", "DescribeReassignmentJobs", "AlterReassignmentJob"],
             0 => &[],
             -1 => &[],
             3 => &[],
@@ -253,13 +275,14 @@ impl ErrorCode {
             73 => &[],
             83 => &[],
             85 => &[],
+            91 => &[],
             _ => &[],
         }
     }
 
-    /// Whether this is one of the extension's own codes (1001-1010).
+    /// Whether this is one of the extension's own codes (1001-1011).
     pub fn is_extension(self) -> bool {
-        (1001..=1010).contains(&self.0)
+        (1001..=1011).contains(&self.0)
     }
 
     /// Whether this is success.

@@ -1,5 +1,7 @@
 //! The extension's messages, generated from `protocol-specs/`: do not edit.
 
+pub mod alter_reassignment_job_request;
+pub mod alter_reassignment_job_response;
 pub mod alter_topic_request;
 pub mod alter_topic_response;
 pub mod cluster_metadata_request;
@@ -8,6 +10,8 @@ pub mod create_topic_request;
 pub mod create_topic_response;
 pub mod delete_topic_request;
 pub mod delete_topic_response;
+pub mod describe_reassignment_jobs_request;
+pub mod describe_reassignment_jobs_response;
 pub mod describe_topic_request;
 pub mod describe_topic_response;
 pub mod error_code;
@@ -17,11 +21,15 @@ pub mod preferred_replica_leader_election_request;
 pub mod preferred_replica_leader_election_response;
 pub mod reassign_partitions_request;
 pub mod reassign_partitions_response;
+pub mod submit_reassignment_request;
+pub mod submit_reassignment_response;
 pub mod verify_preferred_replica_leader_election_request;
 pub mod verify_preferred_replica_leader_election_response;
 pub mod verify_reassign_partitions_request;
 pub mod verify_reassign_partitions_response;
 
+pub use alter_reassignment_job_request::AlterReassignmentJobRequest;
+pub use alter_reassignment_job_response::AlterReassignmentJobResponse;
 pub use alter_topic_request::AlterTopicRequest;
 pub use alter_topic_response::AlterTopicResponse;
 pub use cluster_metadata_request::ClusterMetadataRequest;
@@ -30,6 +38,8 @@ pub use create_topic_request::CreateTopicRequest;
 pub use create_topic_response::CreateTopicResponse;
 pub use delete_topic_request::DeleteTopicRequest;
 pub use delete_topic_response::DeleteTopicResponse;
+pub use describe_reassignment_jobs_request::DescribeReassignmentJobsRequest;
+pub use describe_reassignment_jobs_response::DescribeReassignmentJobsResponse;
 pub use describe_topic_request::DescribeTopicRequest;
 pub use describe_topic_response::DescribeTopicResponse;
 pub use list_topics_request::ListTopicsRequest;
@@ -38,6 +48,8 @@ pub use preferred_replica_leader_election_request::PreferredReplicaLeaderElectio
 pub use preferred_replica_leader_election_response::PreferredReplicaLeaderElectionResponse;
 pub use reassign_partitions_request::ReassignPartitionsRequest;
 pub use reassign_partitions_response::ReassignPartitionsResponse;
+pub use submit_reassignment_request::SubmitReassignmentRequest;
+pub use submit_reassignment_response::SubmitReassignmentResponse;
 pub use verify_preferred_replica_leader_election_request::VerifyPreferredReplicaLeaderElectionRequest;
 pub use verify_preferred_replica_leader_election_response::VerifyPreferredReplicaLeaderElectionResponse;
 pub use verify_reassign_partitions_request::VerifyReassignPartitionsRequest;
@@ -72,6 +84,12 @@ pub enum ApiKey {
     PreferredReplicaLeaderElection = 30008,
     /// Asks whether each listed partition is led by its preferred replica. Not given a schema by the seed; designed like VerifyReassignPartitions.
     VerifyPreferredReplicaLeaderElection = 30009,
+    /// Plans a reassignment and runs it as a job (now, or at ExecuteAt), or only estimates how long it would take. The fields are the reassignment service's request: reassignments, throttle, is_schedule, execute_at, time_estimate.
+    SubmitReassignment = 30010,
+    /// Describes reassignment jobs: the ones named, or every job the sidecar knows.
+    DescribeReassignmentJobs = 30011,
+    /// Pauses, resumes or cancels a reassignment job.
+    AlterReassignmentJob = 30012,
 }
 
 impl ApiKey {
@@ -87,6 +105,9 @@ impl ApiKey {
         ApiKey::VerifyReassignPartitions,
         ApiKey::PreferredReplicaLeaderElection,
         ApiKey::VerifyPreferredReplicaLeaderElection,
+        ApiKey::SubmitReassignment,
+        ApiKey::DescribeReassignmentJobs,
+        ApiKey::AlterReassignmentJob,
     ];
 
     /// The key for `value`, if it is one of the extension's.
@@ -102,6 +123,9 @@ impl ApiKey {
             30007 => Some(ApiKey::VerifyReassignPartitions),
             30008 => Some(ApiKey::PreferredReplicaLeaderElection),
             30009 => Some(ApiKey::VerifyPreferredReplicaLeaderElection),
+            30010 => Some(ApiKey::SubmitReassignment),
+            30011 => Some(ApiKey::DescribeReassignmentJobs),
+            30012 => Some(ApiKey::AlterReassignmentJob),
             _ => None,
         }
     }
@@ -119,6 +143,9 @@ impl ApiKey {
             ApiKey::VerifyReassignPartitions => "VerifyReassignPartitions",
             ApiKey::PreferredReplicaLeaderElection => "PreferredReplicaLeaderElection",
             ApiKey::VerifyPreferredReplicaLeaderElection => "VerifyPreferredReplicaLeaderElection",
+            ApiKey::SubmitReassignment => "SubmitReassignment",
+            ApiKey::DescribeReassignmentJobs => "DescribeReassignmentJobs",
+            ApiKey::AlterReassignmentJob => "AlterReassignmentJob",
         }
     }
 
@@ -135,6 +162,9 @@ impl ApiKey {
             ApiKey::VerifyReassignPartitions => (0, 1),
             ApiKey::PreferredReplicaLeaderElection => (0, 1),
             ApiKey::VerifyPreferredReplicaLeaderElection => (0, 1),
+            ApiKey::SubmitReassignment => (0, 0),
+            ApiKey::DescribeReassignmentJobs => (0, 0),
+            ApiKey::AlterReassignmentJob => (0, 0),
         }
     }
 
@@ -151,6 +181,9 @@ impl ApiKey {
             ApiKey::VerifyReassignPartitions => version >= 1,
             ApiKey::PreferredReplicaLeaderElection => version >= 1,
             ApiKey::VerifyPreferredReplicaLeaderElection => version >= 1,
+            ApiKey::SubmitReassignment => version >= 0,
+            ApiKey::DescribeReassignmentJobs => version >= 0,
+            ApiKey::AlterReassignmentJob => version >= 0,
         }
     }
 }
@@ -168,6 +201,9 @@ pub enum AdminRequest {
     VerifyReassignPartitions(VerifyReassignPartitionsRequest),
     PreferredReplicaLeaderElection(PreferredReplicaLeaderElectionRequest),
     VerifyPreferredReplicaLeaderElection(VerifyPreferredReplicaLeaderElectionRequest),
+    SubmitReassignment(SubmitReassignmentRequest),
+    DescribeReassignmentJobs(DescribeReassignmentJobsRequest),
+    AlterReassignmentJob(AlterReassignmentJobRequest),
 }
 
 impl AdminRequest {
@@ -188,6 +224,9 @@ impl AdminRequest {
             AdminRequest::VerifyPreferredReplicaLeaderElection(_) => {
                 ApiKey::VerifyPreferredReplicaLeaderElection
             }
+            AdminRequest::SubmitReassignment(_) => ApiKey::SubmitReassignment,
+            AdminRequest::DescribeReassignmentJobs(_) => ApiKey::DescribeReassignmentJobs,
+            AdminRequest::AlterReassignmentJob(_) => ApiKey::AlterReassignmentJob,
         }
     }
 
@@ -204,6 +243,9 @@ impl AdminRequest {
             AdminRequest::VerifyReassignPartitions(m) => m.encode(buf, version),
             AdminRequest::PreferredReplicaLeaderElection(m) => m.encode(buf, version),
             AdminRequest::VerifyPreferredReplicaLeaderElection(m) => m.encode(buf, version),
+            AdminRequest::SubmitReassignment(m) => m.encode(buf, version),
+            AdminRequest::DescribeReassignmentJobs(m) => m.encode(buf, version),
+            AdminRequest::AlterReassignmentJob(m) => m.encode(buf, version),
         }
     }
 
@@ -242,6 +284,14 @@ impl AdminRequest {
                 VerifyPreferredReplicaLeaderElectionRequest::decode(body, version)
                     .map(AdminRequest::VerifyPreferredReplicaLeaderElection)
             }
+            ApiKey::SubmitReassignment => SubmitReassignmentRequest::decode(body, version)
+                .map(AdminRequest::SubmitReassignment),
+            ApiKey::DescribeReassignmentJobs => {
+                DescribeReassignmentJobsRequest::decode(body, version)
+                    .map(AdminRequest::DescribeReassignmentJobs)
+            }
+            ApiKey::AlterReassignmentJob => AlterReassignmentJobRequest::decode(body, version)
+                .map(AdminRequest::AlterReassignmentJob),
         }
     }
 
@@ -291,6 +341,15 @@ impl AdminRequest {
                     .prop_map(AdminRequest::VerifyPreferredReplicaLeaderElection)
                     .boxed()
             }
+            ApiKey::SubmitReassignment => SubmitReassignmentRequest::arbitrary(version)
+                .prop_map(AdminRequest::SubmitReassignment)
+                .boxed(),
+            ApiKey::DescribeReassignmentJobs => DescribeReassignmentJobsRequest::arbitrary(version)
+                .prop_map(AdminRequest::DescribeReassignmentJobs)
+                .boxed(),
+            ApiKey::AlterReassignmentJob => AlterReassignmentJobRequest::arbitrary(version)
+                .prop_map(AdminRequest::AlterReassignmentJob)
+                .boxed(),
         }
     }
 }
@@ -465,6 +524,57 @@ impl TryFrom<AdminRequest> for VerifyPreferredReplicaLeaderElectionRequest {
     }
 }
 
+impl From<SubmitReassignmentRequest> for AdminRequest {
+    fn from(m: SubmitReassignmentRequest) -> Self {
+        AdminRequest::SubmitReassignment(m)
+    }
+}
+
+/// Takes the SubmitReassignmentRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for SubmitReassignmentRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::SubmitReassignment(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DescribeReassignmentJobsRequest> for AdminRequest {
+    fn from(m: DescribeReassignmentJobsRequest) -> Self {
+        AdminRequest::DescribeReassignmentJobs(m)
+    }
+}
+
+/// Takes the DescribeReassignmentJobsRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for DescribeReassignmentJobsRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::DescribeReassignmentJobs(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<AlterReassignmentJobRequest> for AdminRequest {
+    fn from(m: AlterReassignmentJobRequest) -> Self {
+        AdminRequest::AlterReassignmentJob(m)
+    }
+}
+
+/// Takes the AlterReassignmentJobRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for AlterReassignmentJobRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::AlterReassignmentJob(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Any response of the extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminResponse {
@@ -478,6 +588,9 @@ pub enum AdminResponse {
     VerifyReassignPartitions(VerifyReassignPartitionsResponse),
     PreferredReplicaLeaderElection(PreferredReplicaLeaderElectionResponse),
     VerifyPreferredReplicaLeaderElection(VerifyPreferredReplicaLeaderElectionResponse),
+    SubmitReassignment(SubmitReassignmentResponse),
+    DescribeReassignmentJobs(DescribeReassignmentJobsResponse),
+    AlterReassignmentJob(AlterReassignmentJobResponse),
 }
 
 impl AdminResponse {
@@ -498,6 +611,9 @@ impl AdminResponse {
             AdminResponse::VerifyPreferredReplicaLeaderElection(_) => {
                 ApiKey::VerifyPreferredReplicaLeaderElection
             }
+            AdminResponse::SubmitReassignment(_) => ApiKey::SubmitReassignment,
+            AdminResponse::DescribeReassignmentJobs(_) => ApiKey::DescribeReassignmentJobs,
+            AdminResponse::AlterReassignmentJob(_) => ApiKey::AlterReassignmentJob,
         }
     }
 
@@ -514,6 +630,9 @@ impl AdminResponse {
             AdminResponse::VerifyReassignPartitions(m) => m.encode(buf, version),
             AdminResponse::PreferredReplicaLeaderElection(m) => m.encode(buf, version),
             AdminResponse::VerifyPreferredReplicaLeaderElection(m) => m.encode(buf, version),
+            AdminResponse::SubmitReassignment(m) => m.encode(buf, version),
+            AdminResponse::DescribeReassignmentJobs(m) => m.encode(buf, version),
+            AdminResponse::AlterReassignmentJob(m) => m.encode(buf, version),
         }
     }
 
@@ -552,6 +671,14 @@ impl AdminResponse {
                 VerifyPreferredReplicaLeaderElectionResponse::decode(body, version)
                     .map(AdminResponse::VerifyPreferredReplicaLeaderElection)
             }
+            ApiKey::SubmitReassignment => SubmitReassignmentResponse::decode(body, version)
+                .map(AdminResponse::SubmitReassignment),
+            ApiKey::DescribeReassignmentJobs => {
+                DescribeReassignmentJobsResponse::decode(body, version)
+                    .map(AdminResponse::DescribeReassignmentJobs)
+            }
+            ApiKey::AlterReassignmentJob => AlterReassignmentJobResponse::decode(body, version)
+                .map(AdminResponse::AlterReassignmentJob),
         }
     }
 
@@ -603,6 +730,17 @@ impl AdminResponse {
                     .prop_map(AdminResponse::VerifyPreferredReplicaLeaderElection)
                     .boxed()
             }
+            ApiKey::SubmitReassignment => SubmitReassignmentResponse::arbitrary(version)
+                .prop_map(AdminResponse::SubmitReassignment)
+                .boxed(),
+            ApiKey::DescribeReassignmentJobs => {
+                DescribeReassignmentJobsResponse::arbitrary(version)
+                    .prop_map(AdminResponse::DescribeReassignmentJobs)
+                    .boxed()
+            }
+            ApiKey::AlterReassignmentJob => AlterReassignmentJobResponse::arbitrary(version)
+                .prop_map(AdminResponse::AlterReassignmentJob)
+                .boxed(),
         }
     }
 }
@@ -777,6 +915,57 @@ impl TryFrom<AdminResponse> for VerifyPreferredReplicaLeaderElectionResponse {
     }
 }
 
+impl From<SubmitReassignmentResponse> for AdminResponse {
+    fn from(m: SubmitReassignmentResponse) -> Self {
+        AdminResponse::SubmitReassignment(m)
+    }
+}
+
+/// Takes the SubmitReassignmentResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for SubmitReassignmentResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::SubmitReassignment(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DescribeReassignmentJobsResponse> for AdminResponse {
+    fn from(m: DescribeReassignmentJobsResponse) -> Self {
+        AdminResponse::DescribeReassignmentJobs(m)
+    }
+}
+
+/// Takes the DescribeReassignmentJobsResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for DescribeReassignmentJobsResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::DescribeReassignmentJobs(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<AlterReassignmentJobResponse> for AdminResponse {
+    fn from(m: AlterReassignmentJobResponse) -> Self {
+        AdminResponse::AlterReassignmentJob(m)
+    }
+}
+
+/// Takes the AlterReassignmentJobResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for AlterReassignmentJobResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::AlterReassignmentJob(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl crate::RequestMessage for ClusterMetadataRequest {
     type Response = ClusterMetadataResponse;
     const KEY: ApiKey = ApiKey::ClusterMetadata;
@@ -929,6 +1118,54 @@ impl crate::RequestMessage for VerifyPreferredReplicaLeaderElectionRequest {
 
 impl crate::ResponseMessage for VerifyPreferredReplicaLeaderElectionResponse {
     const KEY: ApiKey = ApiKey::VerifyPreferredReplicaLeaderElection;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for SubmitReassignmentRequest {
+    type Response = SubmitReassignmentResponse;
+    const KEY: ApiKey = ApiKey::SubmitReassignment;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for SubmitReassignmentResponse {
+    const KEY: ApiKey = ApiKey::SubmitReassignment;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for DescribeReassignmentJobsRequest {
+    type Response = DescribeReassignmentJobsResponse;
+    const KEY: ApiKey = ApiKey::DescribeReassignmentJobs;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for DescribeReassignmentJobsResponse {
+    const KEY: ApiKey = ApiKey::DescribeReassignmentJobs;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for AlterReassignmentJobRequest {
+    type Response = AlterReassignmentJobResponse;
+    const KEY: ApiKey = ApiKey::AlterReassignmentJob;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for AlterReassignmentJobResponse {
+    const KEY: ApiKey = ApiKey::AlterReassignmentJob;
     fn error_code(&self) -> crate::ErrorCode {
         crate::ErrorCode(self.error_code)
     }

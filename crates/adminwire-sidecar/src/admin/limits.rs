@@ -47,7 +47,15 @@ fn measure(request: &AdminRequest, version: i16) -> (usize, u64, usize) {
         AdminRequest::VerifyPreferredReplicaLeaderElection(r) => {
             (0, json_entries(&r.partitions_serialized) as u64, 0)
         }
-        AdminRequest::ListTopics(_) | AdminRequest::ClusterMetadata(_) => (0, 0, 0),
+        AdminRequest::SubmitReassignment(r) => {
+            let entries: usize = r.reassignments.iter().map(|t| t.assignment.len()).sum();
+            (r.reassignments.len(), entries as u64, entries)
+        }
+        // Job ids cost a lookup each, bounded by the request's bytes.
+        AdminRequest::DescribeReassignmentJobs(_)
+        | AdminRequest::AlterReassignmentJob(_)
+        | AdminRequest::ListTopics(_)
+        | AdminRequest::ClusterMetadata(_) => (0, 0, 0),
     }
 }
 

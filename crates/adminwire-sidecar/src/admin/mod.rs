@@ -1,16 +1,21 @@
-//! Requests of the admin extension (keys 30000-30009): answered by the sidecar, never passed to a
+//! Requests of the admin extension (keys 30000-30012): answered by the sidecar, never passed to a
 //! broker (which would close the connection on a key it does not know).
 //!
-//! Each command runs as Kafka admin requests on the client's own connection to its broker, so the
-//! broker authenticates and authorizes it as that client: the sidecar holds no credentials of its
-//! own. One module per command translates it.
+//! Each of KIP-4's commands (30000-30009) runs as Kafka admin requests on the client's own
+//! connection to its broker, so the broker authenticates and authorizes it as that client. The
+//! reassignment jobs' requests (30010-30012) are authorized the same way (`authorize`), then
+//! served by the sidecar's reassignment service (`crate::jobs`), which runs jobs as the principal
+//! the operator configured. One module per command translates it.
 
+mod alter_reassignment_job;
 mod alter_topic;
 pub(crate) mod assignment;
+mod authorize;
 mod cluster_metadata;
 mod controller;
 mod create_topic;
 mod delete_topic;
+mod describe_reassignment_jobs;
 mod describe_topic;
 pub(crate) mod election;
 mod json;
@@ -21,10 +26,14 @@ pub(crate) mod plan;
 mod preferred_replica_leader_election;
 mod reassign_partitions;
 mod settle;
+mod submit_reassignment;
 mod truncate;
 mod verify_preferred_replica_leader_election;
 mod verify_reassign_partitions;
 
+use adminwire_jobs::plan::PlanError;
+use adminwire_jobs::service::{Reassignments, ServiceError};
+use adminwire_kafka::connection::ConnectionError;
 use adminwire_protocol::wire::{self, MAX_CLASSIC_STRING};
 use adminwire_protocol::{
     AdminRequest, AdminResponse, ApiKey, DecodeError, DecodeErrorKind, EncodeErrorKind, ErrorCode,
@@ -66,6 +75,58 @@ impl From<CallError> for Failure {
                 ),
             ),
         }
+    }
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        let code = match &e {
+            ServiceError::Plan(PlanError::UnknownTopic(_)) => ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+            ServiceError::Plan(PlanError::ReplicationFactor { .. }) => {
+                ErrorCode::INVALID_ARGUMENT_REPLICATION_FACTOR
+            }
+            ServiceError::Plan(_) => ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
+            ServiceError::Kafka(
+                ConnectionError::Authentication { .. }
+                | ConnectionError::Mechanism { .. }
+                | ConnectionError::Scram { .. },
+            ) => {
+                return Failure(
+                    ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED,
+                    format!("the sidecar's own principal for jobs ([jobs]) could not log in: {e}"),
+                );
+            }
+            ServiceError::Kafka(_) => ErrorCode::BROKER_NOT_AVAILABLE,
+            ServiceError::UnknownJob(_) => ErrorCode::RESOURCE_NOT_FOUND,
+            ServiceError::Ended { .. } => ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
+            ServiceError::ZeroThrottle => ErrorCode::INVALID_REQUEST,
+            ServiceError::Internal(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
+        };
+        Failure(code, e.to_string())
+    }
+}
+
+/// The reassignment service for the client of `upstream`, or why this sidecar has none for it.
+fn service<'a>(upstream: &Upstream<'a, impl Transport>) -> Result<&'a Reassignments, Failure> {
+    let jobs = upstream.jobs.ok_or_else(|| {
+        Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, "this sidecar runs no jobs".into())
+    })?;
+    jobs.for_client(upstream.client_logged_in)
+        .map_err(|e| Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, e.to_string()))
+}
+
+/// Runs a service call that reads the cluster, within the command's deadline.
+async fn within<T>(
+    deadline: Instant,
+    work: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout_at(deadline, work).await {
+        Ok(done) => done.map_err(Into::into),
+        Err(_) => Err(Failure(
+            ErrorCode::REQUEST_TIMED_OUT,
+            "the reassignment service did not finish planning within the request timeout              (upstream.request_timeout_ms); nothing was started"
+                .into(),
+        )),
     }
 }
 
@@ -327,6 +388,15 @@ async fn run(
             verify_preferred_replica_leader_election::run(election(parsed)?, upstream, deadline)
                 .await
                 .map(Into::into)
+        }
+        AdminRequest::SubmitReassignment(r) => {
+            submit_reassignment::run(r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::DescribeReassignmentJobs(r) => {
+            describe_reassignment_jobs::run(&r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::AlterReassignmentJob(r) => {
+            alter_reassignment_job::run(&r, upstream, deadline).await.map(Into::into)
         }
     }
 }
