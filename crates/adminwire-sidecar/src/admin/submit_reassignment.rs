@@ -24,13 +24,14 @@ pub async fn run(
     let service = service(upstream)?;
     let asked = read(&request)?;
     let topics: Vec<&str> = asked.topics.iter().map(TopicRequest::topic).collect();
-    authorize::may_describe_topics(&topics, upstream, deadline).await?;
     if request.time_estimate {
         authorize::may_describe_cluster(upstream, deadline).await?;
+        authorize::may_describe_topics(&topics, upstream, deadline).await?;
         let (plan, estimate) = within(deadline, service.estimate(&asked)).await?;
         return Ok(estimated(plan, &estimate));
     }
     authorize::may_alter_cluster(upstream, deadline).await?;
+    authorize::may_describe_topics(&topics, upstream, deadline).await?;
     if asked.throttle.is_some() {
         authorize::may_throttle(&topics, upstream, deadline).await?;
     }
