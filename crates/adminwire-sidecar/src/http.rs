@@ -32,6 +32,7 @@ pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<S
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    shared.metrics.observe_jobs(&shared.jobs.service().jobs());
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         shared.metrics.encode(),

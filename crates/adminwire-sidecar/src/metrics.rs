@@ -1,5 +1,5 @@
 //! Prometheus metrics: connections, requests and their latency by API, bytes each way, upstream
-//! errors.
+//! errors, and the reassignment jobs (read from the service at each scrape).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -11,6 +11,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+
+use adminwire_jobs::job::{Job, JobState};
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiLabel {
@@ -26,6 +28,26 @@ struct DirectionLabel {
 struct KindLabel {
     kind: &'static str,
 }
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabel {
+    state: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabel {
+    job: String,
+}
+
+/// Every job state, so that a state with no job reads 0 rather than vanishing.
+const JOB_STATES: [JobState; 6] = [
+    JobState::Scheduled,
+    JobState::Running,
+    JobState::Paused,
+    JobState::Completed,
+    JobState::Failed,
+    JobState::Cancelled,
+];
 
 fn new_histogram() -> Histogram {
     // 50 µs to about 13 s.
@@ -68,6 +90,10 @@ pub struct Metrics {
     streamed: Family<DirectionLabel, Counter>,
     brokers: Gauge,
     queued_response_bytes: Gauge,
+    jobs: Family<StateLabel, Gauge>,
+    job_bytes_moved: Family<JobLabel, Gauge>,
+    job_bytes_total: Family<JobLabel, Gauge>,
+    job_throttle: Family<JobLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -90,6 +116,10 @@ impl Metrics {
             streamed: Family::default(),
             brokers: Gauge::default(),
             queued_response_bytes: Gauge::default(),
+            jobs: Family::default(),
+            job_bytes_moved: Family::default(),
+            job_bytes_total: Family::default(),
+            job_throttle: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -130,7 +160,46 @@ impl Metrics {
             "Bytes of broker responses held for clients that have not taken them yet",
             m.queued_response_bytes.clone(),
         );
+        registry.register(
+            "reassignment_jobs",
+            "Reassignment jobs this sidecar knows, by state",
+            m.jobs.clone(),
+        );
+        registry.register(
+            "reassignment_job_bytes_moved",
+            "Bytes a job not yet ended has copied to its new replicas, by job",
+            m.job_bytes_moved.clone(),
+        );
+        registry.register(
+            "reassignment_job_bytes_total",
+            "Bytes a job not yet ended copies in all, by job",
+            m.job_bytes_total.clone(),
+        );
+        registry.register(
+            "reassignment_job_throttle_bytes_per_second",
+            "The replication throttle in effect for a job not yet ended (0: unthrottled), by job",
+            m.job_throttle.clone(),
+        );
         Self { registry, ..m }
+    }
+
+    /// Sets the job metrics from `jobs`, as they are now. Only jobs not yet ended have series of
+    /// their own, so that the label set stays as small as the work under way.
+    pub fn observe_jobs(&self, jobs: &[Job]) {
+        for state in JOB_STATES {
+            let count = jobs.iter().filter(|j| j.state == state).count();
+            self.jobs.get_or_create(&StateLabel { state: state.name() }).set(count as i64);
+        }
+        self.job_bytes_moved.clear();
+        self.job_bytes_total.clear();
+        self.job_throttle.clear();
+        let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        for job in jobs.iter().filter(|j| !j.state.is_final()) {
+            let label = JobLabel { job: job.id.clone() };
+            self.job_bytes_moved.get_or_create(&label).set(gauge(job.bytes_copied()));
+            self.job_bytes_total.get_or_create(&label).set(gauge(job.bytes_total()));
+            self.job_throttle.get_or_create(&label).set(gauge(job.throttle.unwrap_or(0)));
+        }
     }
 
     /// The Prometheus text exposition of every metric.

@@ -206,6 +206,17 @@ fn an_estimate_moves_nothing_and_a_job_pauses_resumes_cancels_and_completes() {
     });
     assert_eq!(moving.state, "RUNNING", "{moving:?}");
     assert_eq!((moving.throttle, moving.partition_count), (300_000, 2));
+    // On /metrics while it runs: its state, throttle and bytes.
+    let job = format!("{{job=\"{id}\"}}");
+    let metric = |name: &str| sidecar.metric(&format!("adminwire_{name}"));
+    assert_eq!(metric("reassignment_jobs{state=\"RUNNING\"}"), Some(1.0));
+    assert_eq!(
+        metric(&format!("reassignment_job_throttle_bytes_per_second{job}")),
+        Some(300_000.0)
+    );
+    let total = metric(&format!("reassignment_job_bytes_total{job}")).unwrap_or_default();
+    assert!(total > 10e6, "{total}");
+    assert!(metric(&format!("reassignment_job_bytes_moved{job}")).is_some());
     // The executor takes an action at its next look (poll_ms): the job says so when it has.
     assert_eq!(alter(&mut connection, &id, PAUSE).0, 0);
     let within = Duration::from_secs(30);
@@ -251,6 +262,10 @@ fn an_estimate_moves_nothing_and_a_job_pauses_resumes_cancels_and_completes() {
     assert_eq!((done.partitions_done, done.bytes_moved), (2, done.bytes_total));
     assert!(done.finished_ms >= done.started_ms && done.started_ms >= done.created_ms);
     assert_eq!(replicas(&client, &topic), [vec![2, 3], vec![3, 1]]);
+    // Ended jobs are counted by state and have no series of their own.
+    assert_eq!(metric("reassignment_jobs{state=\"COMPLETED\"}"), Some(1.0));
+    assert_eq!(metric("reassignment_jobs{state=\"CANCELLED\"}"), Some(1.0));
+    assert_eq!(metric(&format!("reassignment_job_bytes_total{{job=\"{id}\"}}")), None);
 
     // Every job is listed; unknown ones are answered in their own entry.
     let listed = connection.call(DescribeReassignmentJobsRequest::default(), 0);
