@@ -431,3 +431,97 @@ fn on_the_secured_cluster_jobs_need_a_configured_principal_and_a_client_allowed_
     let mut bob = RawConnection::connect_as(&sidecar.bootstrap(), cluster, "bob");
     assert_eq!(alter(&mut bob, &id, CANCEL).0, ErrorCode::CLUSTER_AUTHORIZATION_FAILED.0);
 }
+
+#[test]
+fn a_partition_another_reassignment_is_moving_is_skipped_and_left_alone() {
+    use kafka_protocol::messages::alter_partition_reassignments_request::{
+        ReassignablePartition, ReassignableTopic,
+    };
+    use kafka_protocol::messages::incremental_alter_configs_request::{
+        AlterConfigsResource, AlterableConfig,
+    };
+    use kafka_protocol::messages::{
+        AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest,
+    };
+
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let cluster = Cluster::plain();
+    let client = direct(cluster);
+    let sidecar = TestSidecar::start_with(cluster, |c| c.jobs.poll_ms = 300);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = topic_with_data(cluster, &client, 6);
+    let text = |s: &str| StrBytes::from_string(s.to_owned());
+    let config = |name: &str, op: i8, value: Option<&str>| {
+        AlterableConfig::default()
+            .with_name(text(name))
+            .with_config_operation(op)
+            .with_value(value.map(text))
+    };
+    // SET (0) the values, or DELETE (1) them.
+    let configs = |op: i8| {
+        let value = |v| (op == 0).then_some(v);
+        IncrementalAlterConfigsRequest::default().with_resources(vec![
+            AlterConfigsResource::default()
+                .with_resource_type(4)
+                .with_resource_name(text("1"))
+                .with_configs(vec![config(
+                    "leader.replication.throttled.rate",
+                    op,
+                    value("100000"),
+                )]),
+            AlterConfigsResource::default()
+                .with_resource_type(2)
+                .with_resource_name(text(&topic))
+                .with_configs(vec![config(
+                    "leader.replication.throttled.replicas",
+                    op,
+                    value("0:1"),
+                )]),
+        ])
+    };
+    let move_partition_0 = |replicas: Option<Vec<BrokerId>>| {
+        AlterPartitionReassignmentsRequest::default().with_timeout_ms(30_000).with_topics(vec![
+            ReassignableTopic::default().with_name(TopicName(text(&topic))).with_partitions(vec![
+                ReassignablePartition::default().with_partition_index(0).with_replicas(replicas),
+            ]),
+        ])
+    };
+    // An operator's own slow move of partition 0 (throttled at 100 kB/s out of broker 1).
+    let set = runtime().block_on(client.call(To::Broker(1), configs(0))).unwrap();
+    assert!(set.responses.iter().all(|r| r.error_code == 0), "{set:?}");
+    let started = runtime()
+        .block_on(client.call(To::Any, move_partition_0(Some(vec![BrokerId(2)]))))
+        .unwrap();
+    assert_eq!(started.error_code, 0, "{started:?}");
+
+    let job = SubmitReassignmentRequest {
+        reassignments: vec![PartitionReassignEntity {
+            assignment: vec![
+                TopicAssignment { partition: 0, partition_brokers: vec![3], ..Default::default() },
+                TopicAssignment { partition: 1, partition_brokers: vec![3], ..Default::default() },
+            ],
+            ..automatic(&topic, &[])
+        }],
+        ..Default::default()
+    };
+    let id = submit(&mut connection, job).job_id.expect("a job id");
+    let done = wait_for_job(&mut connection, &id, Duration::from_secs(120), "not done", ended);
+    let states: Vec<(&str, Option<&str>)> =
+        done.partitions.iter().map(|p| (p.state.as_str(), p.reason.as_deref())).collect();
+    assert_eq!(
+        states,
+        [("SKIPPED", Some("another reassignment is moving it")), ("DONE", None)],
+        "{done:?}"
+    );
+    assert_eq!(done.state, "COMPLETED", "{done:?}");
+    // The operator's move is still theirs: cancelled here, it goes back to broker 1.
+    let cancelled = runtime().block_on(client.call(To::Any, move_partition_0(None))).unwrap();
+    assert_eq!(cancelled.error_code, 0, "{cancelled:?}");
+    let removed = runtime().block_on(client.call(To::Broker(1), configs(1))).unwrap();
+    assert!(removed.responses.iter().all(|r| r.error_code == 0), "{removed:?}");
+    let placed = wait_until(Duration::from_secs(60), "partition 0 back on broker 1", || {
+        let now = replicas(&client, &topic);
+        if now == [vec![1], vec![3]] { Ok(now) } else { Err(format!("{now:?}")) }
+    });
+    placed.unwrap_or_else(|e| panic!("{e}"));
+}
