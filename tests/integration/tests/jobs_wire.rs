@@ -396,9 +396,23 @@ fn on_the_secured_cluster_jobs_need_a_configured_principal_and_a_client_allowed_
     assert!(answer.error_message.unwrap_or_default().contains("[jobs]"));
     drop(unconfigured);
 
+    // A principal that cannot log in: the operator is told, in the client's answer.
+    let misconfigured = TestSidecar::start_with(cluster, |c| {
+        c.jobs.username = Some("admin".into());
+        c.jobs.password = Some("not-the-password".into());
+        c.jobs.mechanism = "SCRAM-SHA-512".into();
+    });
+    let mut admin = RawConnection::connect_as(&misconfigured.bootstrap(), cluster, "admin");
+    let answer = submit(&mut admin, request(true));
+    assert_eq!(ErrorCode(answer.error_code), ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED);
+    assert!(answer.error_message.unwrap_or_default().contains("could not log in"));
+    drop(misconfigured);
+
+    // Jobs run as admin, logged in with SCRAM-SHA-512.
     let sidecar = TestSidecar::start_with(cluster, |c| {
         c.jobs.username = Some("admin".into());
         c.jobs.password = Some(cluster.password("admin").into());
+        c.jobs.mechanism = "SCRAM-SHA-512".into();
         c.jobs.poll_ms = 300;
     });
     // bob may not alter the cluster, nor alice (who may do anything to her own topics only).

@@ -1,10 +1,12 @@
 //! adminwire's own client of a cluster (`adminwire-kafka`), which the job engine moves replicas
-//! and sets throttles with: against the plain cluster, and logged in on the secured one.
+//! and sets throttles with: against the plain cluster, and logged in on the secured one (SASL/PLAIN
+//! and SCRAM-SHA-256/512).
 
 use std::time::Duration;
 
 use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::{ConnectionError, Credentials, Mechanism};
+use adminwire_kafka::scram::Hash;
 use adminwire_test_support::Cluster;
 use kafka_protocol::messages::{DescribeClusterRequest, DescribeLogDirsRequest};
 
@@ -49,4 +51,24 @@ async fn on_the_secured_cluster_the_configured_principal_logs_in() {
     // a hang.
     let refused = client(cluster, None).brokers().await;
     assert!(refused.is_err(), "{refused:?}");
+}
+
+#[tokio::test]
+async fn on_the_secured_cluster_scram_logs_in_with_either_hash_and_refuses_a_wrong_password() {
+    let cluster = Cluster::secure();
+    let password = cluster.password("admin");
+    for hash in [Hash::Sha256, Hash::Sha512] {
+        let scram =
+            |password: &str| Some(Credentials::new(Mechanism::Scram(hash), "admin", password));
+        let brokers = client(cluster, scram(password)).brokers().await;
+        assert_eq!(brokers.map(|b| b.len()).ok(), Some(cluster.node_ids().len()), "{hash:?}");
+        match client(cluster, scram("not-the-password")).brokers().await {
+            Err(ConnectionError::Authentication { username, .. }) => assert_eq!(username, "admin"),
+            other => panic!("{hash:?}: a wrong password was not refused as such: {other:?}"),
+        }
+    }
+    // bob has no SCRAM credential: refused, not hung.
+    let bob =
+        Some(Credentials::new(Mechanism::Scram(Hash::Sha512), "bob", cluster.password("bob")));
+    assert!(client(cluster, bob).brokers().await.is_err());
 }
