@@ -80,8 +80,10 @@ pub fn estimate(copies: &[Copy], rate: u64, limits: Concurrency) -> Estimate {
         brokers.entry(c.to).or_default().bytes_in += c.bytes;
         brokers.entry(c.from).or_default().bytes_out += c.bytes;
     }
+    // Copies of empty partitions take no time: no broker sets it.
     let slowest = brokers
         .iter()
+        .filter(|(_, l)| l.bytes_in.max(l.bytes_out) > 0)
         .max_by_key(|(id, l)| (l.bytes_in.max(l.bytes_out), -**id))
         .map(|(id, _)| *id);
     let (seconds, waves) = play(copies, rate as f64, limits);
@@ -212,6 +214,12 @@ mod tests {
         assert_eq!(e.seconds, 20);
         assert_eq!(e.brokers[&3].bytes_in, 200_000_000);
         assert_eq!(e.slowest, Some(3));
+    }
+
+    #[test]
+    fn copies_of_empty_partitions_take_no_time_and_no_broker_is_the_slowest() {
+        let e = estimate(&[copy(0, 1, 2, 0)], 1_000, Concurrency::default());
+        assert_eq!((e.seconds, e.slowest), (0, None));
     }
 
     #[test]

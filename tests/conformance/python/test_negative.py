@@ -16,7 +16,9 @@ from wire import Connection, api_versions, wait_for
 
 INVALID_REQUEST = 42
 INVALID_TOPIC = 17
-EXTENSION = range(30000, 30010)
+EXTENSION = range(30000, 30013)
+# Keys 30000-30009 have versions 0 and 1; the reassignment jobs' keys 30010-30012 version 0 only.
+VERSIONS = {k: (0, 1) if k <= 30009 else (0,) for k in EXTENSION}
 
 
 def request_vectors():
@@ -53,7 +55,8 @@ def assert_invalid_request(conn: Connection, api_key: int, version: int, correla
 
 
 def test_every_request_has_a_vector_to_corrupt(protocol):
-    assert PAIRS == [(k, v) for k in EXTENSION for v in (0, 1)]
+    assert PAIRS == [(k, v) for k in EXTENSION for v in VERSIONS[k]]
+    assert len(PAIRS) == 23
 
 
 @pytest.mark.parametrize("api_key,version", PAIRS)
@@ -114,12 +117,13 @@ CLOSES = [
     ("an empty frame", struct.pack(">i", 0)),
     ("a frame of 4 bytes", kafkaspec.frame(struct.pack(">hh", 30005, 0))),
     ("a frame of 7 bytes", kafkaspec.frame(struct.pack(">hhhb", 30005, 0, 0, 1))),
-    ("an unlisted key 30010", kafkaspec.frame(struct.pack(">hhih", 30010, 0, 1, -1))),
+    ("an unlisted key 30013", kafkaspec.frame(struct.pack(">hhih", 30013, 0, 1, -1))),
     ("an unlisted key 29999", kafkaspec.frame(struct.pack(">hhih", 29999, 0, 1, -1))),
     ("an unlisted key -1", kafkaspec.frame(struct.pack(">hhih", -1, 0, 1, -1))),
 ] + [
     (f"key {k} version {v}", kafkaspec.frame(struct.pack(">hhih", k, v, 1, -1) + b"\x00"))
-    for k in EXTENSION for v in (2, -1)
+    # The first version past the key's last one, and -1.
+    for k in EXTENSION for v in (VERSIONS[k][-1] + 1, -1)
 ]
 
 

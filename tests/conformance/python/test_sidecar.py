@@ -1,6 +1,8 @@
-"""Every request of the extension, in both versions, sent by the generic codec to the sidecar in
+"""Every request of keys 30000-30009, in both versions, sent by the generic codec to the sidecar in
 front of the real cluster; every answer decoded by the same codec and checked against what the
 docs promise and, through kafka-python talking to the cluster directly, against the cluster.
+
+The reassignment jobs' keys (30010-30012) are in test_reassignment_jobs.py.
 
 The tests run in file order and share a few topics (made here, deleted at the end)."""
 
@@ -134,7 +136,7 @@ def ok(value: dict) -> None:
 
 def test_api_versions_list_the_extension(protocol, admin):
     offered = api_versions(admin.conn)
-    for api_key in range(30000, 30010):
+    for api_key in range(30000, 30013):
         spec = protocol.requests[api_key]
         assert offered.get(api_key) == (spec.valid.low, spec.valid.high), (api_key, offered)
 

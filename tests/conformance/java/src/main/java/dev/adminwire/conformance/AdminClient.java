@@ -473,6 +473,22 @@ public class AdminClient implements Closeable {
             return receive(apiKey, version, id);
         }
 
+        /** Sends {@code body} as a request of that key and version; the response's body. */
+        public byte[] call(int apiKey, int version, byte[] body) {
+            int id = nextCorrelationId();
+            send(Wire.frame(Wire.requestHeader(apiKey, version, id, clientId, flexible(apiKey, version)), body));
+            try {
+                Wire.Reader r = new Wire.Reader(readFrame(), false);
+                int got = responseCorrelationId(apiKey, version, r);
+                if (got != id) {
+                    throw new ApiException(-1, "correlation id " + got + ", expected " + id);
+                }
+                return r.raw(r.remaining(), "body");
+            } catch (IOException e) {
+                throw new ApiException(8, "receive failed: " + e);
+            }
+        }
+
         public Map<String, Object> receive(int apiKey, int version, int correlationId) {
             try {
                 Wire.Reader r = new Wire.Reader(readFrame(), false);

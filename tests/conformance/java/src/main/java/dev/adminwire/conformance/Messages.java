@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ten request/response pairs of the extension, written by hand from protocol-specs/*.json and
- * docs/protocol.md ("Messages"), versions 0 (classic) and 1 (flexible). A message is a map from
+ * The thirteen request/response pairs of the extension, written by hand from protocol-specs/*.json
+ * and docs/protocol.md ("Messages"): keys 30000-30009 in versions 0 (classic) and 1 (flexible)
+ * here, the reassignment jobs' keys 30010-30012 (version 0, flexible) in {@link JobMessages}. A message is a map from
  * the spec's field names to values (Integer, Boolean, String, List, nested maps, null), which is
  * also how the golden vectors write them; fields a request leaves out take the spec's default.
  */
@@ -29,8 +30,17 @@ public final class Messages {
     public static final int VERIFY_PREFERRED_REPLICA_LEADER_ELECTION = 30009;
     public static final int API_VERSIONS = 18;
 
-    /** Every key of the extension has versions 0 (classic) and 1 (flexible). */
+    /**
+     * Keys 30000-30009 have versions 0 (classic) and 1 (flexible); the reassignment jobs' keys
+     * 30010-30012 version 0 only, flexible.
+     */
     public static boolean flexible(int apiKey, int version) {
+        if (JobMessages.isJobKey(apiKey)) {
+            if (version != 0) {
+                throw new CodecException("key " + apiKey + " has no version " + version);
+            }
+            return true;
+        }
         if (apiKey < CLUSTER_METADATA || apiKey > VERIFY_PREFERRED_REPLICA_LEADER_ELECTION) {
             throw new IllegalArgumentException("not an extension key: " + apiKey);
         }
@@ -44,6 +54,9 @@ public final class Messages {
 
     public static byte[] encodeRequest(int apiKey, int version, Map<String, Object> v) {
         Writer w = new Writer(flexible(apiKey, version));
+        if (JobMessages.isJobKey(apiKey)) {
+            return JobMessages.encodeRequest(apiKey, v);
+        }
         boolean v1 = version == 1;
         switch (apiKey) {
             case CLUSTER_METADATA -> {}
@@ -171,6 +184,9 @@ public final class Messages {
 
     public static Map<String, Object> decodeResponse(int apiKey, int version, byte[] body) {
         Reader r = new Reader(body, flexible(apiKey, version));
+        if (JobMessages.isJobKey(apiKey)) {
+            return JobMessages.decodeResponse(apiKey, body);
+        }
         boolean v1 = version == 1;
         Map<String, Object> v = new LinkedHashMap<>();
         switch (apiKey) {

@@ -47,6 +47,11 @@ public final class Wire {
             return int16(v);
         }
 
+        public Writer int64(long v) {
+            int32((int) (v >>> 32));
+            return int32((int) v);
+        }
+
         public Writer bool(boolean v) {
             return int8(v ? 1 : 0);
         }
@@ -135,6 +140,11 @@ public final class Wire {
         public int int32(String what) {
             need(4, what);
             return buf.getInt();
+        }
+
+        public long int64(String what) {
+            need(8, what);
+            return buf.getLong();
         }
 
         public boolean bool(String what) {

@@ -58,8 +58,10 @@ class NegativeTest {
         });
     }
 
+    /** A request header v2 for a flexible key and version (every job key, any v1), else v1. */
     private static byte[] raw(int apiKey, int version, int correlationId, byte[] body) {
-        return Wire.frame(Wire.requestHeader(apiKey, version, correlationId, CLIENT, version == 1), body);
+        boolean flexible = version == 1 || (apiKey >= 30010 && apiKey <= 30012 && version == 0);
+        return Wire.frame(Wire.requestHeader(apiKey, version, correlationId, CLIENT, flexible), body);
     }
 
     private static void assertServing() {
@@ -71,7 +73,8 @@ class NegativeTest {
 
     @Test
     void everyKeyAndVersionHasABodyToCorrupt() throws Exception {
-        assertEquals(20, bodies().size());
+        // Keys 30000-30009 in versions 0 and 1, the reassignment jobs' 30010-30012 in version 0.
+        assertEquals(23, bodies().size());
     }
 
     @ParameterizedTest(name = "key {0} v{1}")
@@ -124,10 +127,15 @@ class NegativeTest {
                 Arguments.of("a size over 100 MiB", ByteBuffer.allocate(4).putInt(100 * 1024 * 1024 + 1).array()),
                 Arguments.of("a negative size", ByteBuffer.allocate(4).putInt(-5).array()),
                 Arguments.of("a frame of 7 bytes", sevenBytes.array()),
-                Arguments.of("the unlisted key 30010", raw(30010, 0, 1, new byte[0])));
+                Arguments.of("the unlisted key 30013", raw(30013, 0, 1, new byte[0])));
         Stream<Arguments> versions = Stream.iterate(30000, k -> k <= 30009, k -> k + 1)
                 .map(k -> Arguments.of("key " + k + " version 2", raw(k, 2, 1, new byte[] {0})));
-        return Stream.concat(frames, versions);
+        // The reassignment jobs' keys have version 0 only: 1 and -1 close.
+        Stream<Arguments> jobVersions = Stream.iterate(30010, k -> k <= 30012, k -> k + 1)
+                .flatMap(k -> Stream.of(
+                        Arguments.of("key " + k + " version 1", raw(k, 1, 1, new byte[] {0})),
+                        Arguments.of("key " + k + " version -1", raw(k, -1, 1, new byte[] {0}))));
+        return Stream.concat(Stream.concat(frames, versions), jobVersions);
     }
 
     @ParameterizedTest(name = "{0}")
