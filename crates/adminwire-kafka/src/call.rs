@@ -13,8 +13,8 @@ use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
     CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
     DescribeConfigsRequest, DescribeLogDirsRequest, DescribeQuorumRequest, ElectLeadersRequest,
-    IncrementalAlterConfigsRequest, ListPartitionReassignmentsRequest, MetadataRequest,
-    ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
+    FetchRequest, IncrementalAlterConfigsRequest, ListPartitionReassignmentsRequest,
+    MetadataRequest, ProduceRequest, ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
@@ -187,6 +187,18 @@ impl Call for AlterPartitionReassignmentsRequest {
 
 impl Call for ListPartitionReassignmentsRequest {
     const SUPPORTED: RangeInclusive<i16> = 0..=0;
+}
+
+impl Call for ProduceRequest {
+    /// v3 brings record batches (magic 2), the only format adminwire writes; v13 names topics by
+    /// id.
+    const SUPPORTED: RangeInclusive<i16> = 3..=12;
+}
+
+impl Call for FetchRequest {
+    /// v4 is the oldest Kafka 4 serves, and answers with the log start offset from v5; v13 names
+    /// topics by id.
+    const SUPPORTED: RangeInclusive<i16> = 5..=12;
 }
 
 impl Call for SaslHandshakeRequest {

@@ -6,10 +6,13 @@
 //! - [`connection`]: a connection of adminwire's own to one broker, logged in as the principal the
 //!   operator configured;
 //! - [`client`]: such connections to every broker of a cluster;
+//! - [`log`]: a partition of a compacted topic as a log of keyed records, where adminwire keeps
+//!   its own state;
 //! - [`scram`]: the client side of SASL/SCRAM.
 
 pub mod call;
 pub mod client;
 pub mod connection;
 pub mod frame;
+pub mod log;
 pub mod scram;

@@ -72,3 +72,36 @@ async fn on_the_secured_cluster_scram_logs_in_with_either_hash_and_refuses_a_wro
         Some(Credentials::new(Mechanism::Scram(Hash::Sha512), "bob", cluster.password("bob")));
     assert!(client(cluster, bob).brokers().await.is_err());
 }
+
+#[tokio::test]
+async fn a_compacted_log_is_created_once_written_and_read_back_from_any_offset() {
+    use adminwire_kafka::log;
+    use bytes::Bytes;
+
+    let cluster = Cluster::plain();
+    let client = client(cluster, None);
+    let topic = adminwire_test_support::unique_topic("log");
+    log::create_if_missing(&client, &topic).await.unwrap();
+    // Made already: left as it is.
+    log::create_if_missing(&client, &topic).await.unwrap();
+    let record = |k: &str, v: Option<&str>| {
+        (Bytes::from(k.to_owned()), v.map(|v| Bytes::from(v.to_owned())))
+    };
+    let first = log::append(&client, &topic, &[record("a", Some("1")), record("b", Some("2"))])
+        .await
+        .unwrap();
+    let second = log::append(&client, &topic, &[record("a", None)]).await.unwrap();
+    assert_eq!((first, second), (0, 2));
+    let read = log::read(&client, &topic, 0, Duration::from_millis(100)).await.unwrap();
+    let got: Vec<String> =
+        read.entries.iter().map(|e| format!("{} {:?}={:?}", e.offset, e.key, e.value)).collect();
+    assert_eq!(got, [r#"0 b"a"=Some(b"1")"#, r#"1 b"b"=Some(b"2")"#, r#"2 b"a"=None"#]);
+    assert_eq!((read.next_offset, read.high_watermark), (3, 3));
+    // The broker's clock stamps them (LogAppendTime), within the test's time.
+    assert!(read.entries.iter().all(|e| e.timestamp > 1_700_000_000_000));
+    let later = log::read(&client, &topic, 1, Duration::from_millis(100)).await.unwrap();
+    assert_eq!(later.entries.first().map(|e| e.offset), Some(1));
+    // Nothing new: the read waits its time and returns none.
+    let none = log::read(&client, &topic, 3, Duration::from_millis(200)).await.unwrap();
+    assert!(none.entries.is_empty() && none.next_offset == 3);
+}
