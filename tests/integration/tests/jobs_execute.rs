@@ -49,24 +49,7 @@ async fn topic_with_data(cluster: &Cluster, client: &Client, megabytes: usize) -
     let created = client.call(To::Any, create).await.unwrap();
     assert!(created.topics.iter().all(|t| t.error_code == 0), "{created:?}");
     cluster.wait_for_topic(None, &topic, 2);
-    let records = (megabytes * 1000).to_string();
-    let producer = cluster.kafka_tool(
-        "ProducerPerformance",
-        &[
-            "--topic",
-            &topic,
-            "--num-records",
-            &records,
-            "--record-size",
-            "1000",
-            "--throughput",
-            "-1",
-            "--producer-props",
-            &format!("bootstrap.servers={}", cluster.bootstrap()),
-            "acks=1",
-        ],
-    );
-    producer.expect_success("writing the topic's data");
+    cluster.write_megabytes(&topic, megabytes);
     topic
 }
 

@@ -77,24 +77,7 @@ fn topic_with_data(cluster: &Cluster, client: &Client, megabytes: usize) -> Stri
     // Data only on the plain cluster: the secured one's moves are checked for who may make them.
     assert!(user.is_none() || megabytes == 0);
     if megabytes > 0 {
-        let records = (megabytes * 1000).to_string();
-        let producer = cluster.kafka_tool(
-            "ProducerPerformance",
-            &[
-                "--topic",
-                &topic,
-                "--num-records",
-                &records,
-                "--record-size",
-                "1000",
-                "--throughput",
-                "-1",
-                "--producer-props",
-                &format!("bootstrap.servers={}", cluster.bootstrap()),
-                "acks=1",
-            ],
-        );
-        producer.expect_success("writing the topic's data");
+        cluster.write_megabytes(&topic, megabytes);
     }
     topic
 }

@@ -322,6 +322,29 @@ impl Cluster {
         self.wait_for_topic(None, topic, partitions);
     }
 
+    /// Writes about `megabytes` MB to `topic` (1,000-byte records, `acks=1`) with Kafka's own
+    /// `ProducerPerformance`, on the plain cluster.
+    pub fn write_megabytes(&self, topic: &str, megabytes: usize) {
+        let records = (megabytes * 1000).to_string();
+        let producer = self.kafka_tool(
+            "ProducerPerformance",
+            &[
+                "--topic",
+                topic,
+                "--num-records",
+                &records,
+                "--record-size",
+                "1000",
+                "--throughput",
+                "-1",
+                "--producer-props",
+                &format!("bootstrap.servers={}", self.bootstrap()),
+                "acks=1",
+            ],
+        );
+        producer.expect_success(&format!("writing {megabytes} MB to {topic}"));
+    }
+
     /// Metadata for one topic as kcat sees it when it asks `via` (`-L -J`), as JSON: `brokers`
     /// and `topics[0].partitions[].{partition,leader,isrs[].id}`.
     pub fn kcat_metadata(
