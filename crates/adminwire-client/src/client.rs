@@ -8,18 +8,29 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use adminwire_protocol::SubmitReassignmentResponse;
 use adminwire_protocol::generated::alter_topic_request::{self, AlterableTopic};
 use adminwire_protocol::generated::create_topic_request::{self, CreatableTopic};
+use adminwire_protocol::generated::describe_reassignment_jobs_response;
+use adminwire_protocol::generated::submit_reassignment_request::{
+    PartitionReassignEntity, TopicAssignment,
+};
 use adminwire_protocol::{
-    AdminRequest, AlterTopicRequest, ApiKey, ClusterMetadataRequest, CreateTopicRequest,
-    DeleteTopicRequest, DescribeTopicRequest, ErrorCode, ListTopicsRequest,
-    PreferredReplicaLeaderElectionRequest, ReassignPartitionsRequest, RequestMessage,
-    ResponseMessage, VerifyPreferredReplicaLeaderElectionRequest, VerifyReassignPartitionsRequest,
+    AdminRequest, AlterReassignmentJobRequest, AlterTopicRequest, ApiKey, ClusterMetadataRequest,
+    CreateTopicRequest, DeleteTopicRequest, DescribeReassignmentJobsRequest, DescribeTopicRequest,
+    ErrorCode, ListTopicsRequest, PreferredReplicaLeaderElectionRequest, ReassignPartitionsRequest,
+    RequestMessage, ResponseMessage, SubmitReassignmentRequest,
+    VerifyPreferredReplicaLeaderElectionRequest, VerifyReassignPartitionsRequest,
 };
 
 use crate::config::AdminClientConfig;
 use crate::connection::{Connection, Versions, server_timeout_ms};
 use crate::error::{Error, Result, ServerError};
+use crate::jobs::{
+    BrokerLoad, JobAction, JobDescription, JobPartition, JobPartitionState, JobResult,
+    JobSelection, JobState, PlannedMove, ReassignmentEstimate, ReassignmentJob,
+    ReassignmentRequest, TopicReassignment,
+};
 use crate::operation::{
     Election, ElectionStatus, PartitionState, Reassignment, ReassignmentStatus,
 };
@@ -519,6 +530,156 @@ impl AdminClient {
             .collect()
     }
 
+    /// Plans `request` on the cluster as it is and starts it as a job (now, or at its
+    /// `execute_at`); returns a handle on the job. Errors carry the server's code and message:
+    /// 3 for an unknown topic, 1005 for a bad replication factor, 1006 for an assignment it
+    /// refuses (naming the topic and partition), 1011 where the sidecar runs no jobs.
+    ///
+    /// ```no_run
+    /// # async fn example(client: adminwire_client::AdminClient) -> Result<(), adminwire_client::Error> {
+    /// use adminwire_client::ReassignmentRequest;
+    ///
+    /// let job = client
+    ///     .submit_reassignment(&ReassignmentRequest::new().automatic("orders", [1, 2], None))
+    ///     .await?;
+    /// println!("job {}", job.id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn submit_reassignment(
+        &self,
+        request: &ReassignmentRequest,
+    ) -> Result<ReassignmentJob> {
+        let wire = submit_request(request, false)?;
+        let answer = self.call::<SubmitReassignmentRequest>(|_| Ok(wire.clone())).await?;
+        let job_id = answer.response.job_id.filter(|id| !id.is_empty()).ok_or_else(|| {
+            Error::protocol(&answer.address, "SubmitReassignment: no job id and no error")
+        })?;
+        Ok(ReassignmentJob::new(self.clone(), job_id))
+    }
+
+    /// Plans `request` and estimates how long it would take, with the bytes each broker would
+    /// copy and every partition that would move. Nothing moves.
+    pub async fn estimate_reassignment(
+        &self,
+        request: &ReassignmentRequest,
+    ) -> Result<ReassignmentEstimate> {
+        let wire = submit_request(request, true)?;
+        let answer = self.call::<SubmitReassignmentRequest>(|_| Ok(wire.clone())).await?;
+        estimate(answer.response, &answer.address)
+    }
+
+    /// Describes the jobs of `selection`, each with its own result (91 RESOURCE_NOT_FOUND for a
+    /// job the sidecar does not know), with or without their partitions.
+    pub async fn describe_reassignment_jobs(
+        &self,
+        selection: &JobSelection,
+        include_partitions: bool,
+    ) -> Result<Vec<JobResult>> {
+        let job_ids = match selection {
+            JobSelection::All => None,
+            JobSelection::Ids(ids) => Some(ids.clone()),
+        };
+        let answer = self
+            .call::<DescribeReassignmentJobsRequest>(|_| {
+                Ok(DescribeReassignmentJobsRequest {
+                    job_ids: job_ids.clone(),
+                    include_partitions,
+                    ..Default::default()
+                })
+            })
+            .await?;
+        let address = &answer.address;
+        answer
+            .response
+            .jobs
+            .into_iter()
+            .map(|job| {
+                let job_id = job.job_id.clone();
+                let result = match ServerError::check(job.error_code, job.error_message.clone()) {
+                    Some(error) => Err(error),
+                    None => Ok(job_description(job, address)?),
+                };
+                Ok(JobResult { job_id, result })
+            })
+            .collect()
+    }
+
+    /// Every job the sidecar knows, oldest first, without their partitions.
+    pub async fn list_reassignment_jobs(&self) -> Result<Vec<JobDescription>> {
+        let results = self.describe_reassignment_jobs(&JobSelection::All, false).await?;
+        results.into_iter().map(|job| job.result.map_err(Error::from)).collect()
+    }
+
+    /// One job, with its partitions; [`Error::Server`] with 91 RESOURCE_NOT_FOUND if the sidecar
+    /// does not know it.
+    pub async fn describe_reassignment_job(&self, job_id: &str) -> Result<JobDescription> {
+        self.describe_one_job(job_id, true).await
+    }
+
+    /// One job without its partitions, for polling its progress.
+    pub(crate) async fn describe_reassignment_jobs_without_partitions(
+        &self,
+        job_id: &str,
+    ) -> Result<JobDescription> {
+        self.describe_one_job(job_id, false).await
+    }
+
+    async fn describe_one_job(
+        &self,
+        job_id: &str,
+        include_partitions: bool,
+    ) -> Result<JobDescription> {
+        let selection = JobSelection::Ids(vec![job_id.to_owned()]);
+        let mut results = self.describe_reassignment_jobs(&selection, include_partitions).await?;
+        match (results.pop(), results.is_empty()) {
+            (Some(job), true) if job.job_id == job_id => Ok(job.result?),
+            _ => Err(Error::Protocol {
+                address: self.config().bootstrap_servers.join(","),
+                detail: format!("DescribeReassignmentJobs: not one answer for job {job_id}"),
+            }),
+        }
+    }
+
+    /// A handle on the job `job_id`, to follow or change it (nothing is asked yet).
+    pub fn reassignment_job(&self, job_id: impl Into<String>) -> ReassignmentJob {
+        ReassignmentJob::new(self.clone(), job_id)
+    }
+
+    /// Pauses a job: no new move starts, moves under way finish. Returns its state then; 91 for
+    /// an unknown job, 85 NO_REASSIGNMENT_IN_PROGRESS for one that has ended.
+    pub async fn pause_reassignment_job(&self, job_id: &str) -> Result<JobState> {
+        self.alter_reassignment_job(job_id, JobAction::Pause).await
+    }
+
+    /// Resumes a paused job. Returns its state then.
+    pub async fn resume_reassignment_job(&self, job_id: &str) -> Result<JobState> {
+        self.alter_reassignment_job(job_id, JobAction::Resume).await
+    }
+
+    /// Cancels a job: moves under way are reverted and throttles restored. Returns its state
+    /// then (the reverting settles afterwards: describe the job to see it end).
+    pub async fn cancel_reassignment_job(&self, job_id: &str) -> Result<JobState> {
+        self.alter_reassignment_job(job_id, JobAction::Cancel).await
+    }
+
+    pub(crate) async fn alter_reassignment_job(
+        &self,
+        job_id: &str,
+        action: JobAction,
+    ) -> Result<JobState> {
+        let answer = self
+            .call::<AlterReassignmentJobRequest>(|_| {
+                Ok(AlterReassignmentJobRequest {
+                    job_id: job_id.to_owned(),
+                    action: action.code(),
+                    ..Default::default()
+                })
+            })
+            .await?;
+        job_state(&answer.response.state, &answer.address)
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // Every change to the state is one assignment, so a panicking holder cannot leave it
         // half-changed.
@@ -847,4 +1008,261 @@ fn alterable(alteration: &TopicAlteration) -> Result<AlterableTopic> {
 /// Topic names as the requests carry them.
 fn owned<S: AsRef<str>>(names: &[S]) -> Vec<String> {
     names.iter().map(|n| n.as_ref().to_owned()).collect()
+}
+
+/// The wire's SubmitReassignment for `request`: a manual topic carries its assignment, an
+/// automatic one its brokers; `None` values are the wire's -1.
+fn submit_request(
+    request: &ReassignmentRequest,
+    time_estimate: bool,
+) -> Result<SubmitReassignmentRequest> {
+    let wire_i64 = |value: u64, what: &str| {
+        i64::try_from(value)
+            .map_err(|_| Error::InvalidArgument(format!("{what} {value} is out of range")))
+    };
+    let reassignments = request
+        .topics
+        .iter()
+        .map(|topic| match topic {
+            TopicReassignment::Automatic { topic, brokers, replication_factor } => {
+                PartitionReassignEntity {
+                    topic: topic.clone(),
+                    brokers: brokers.clone(),
+                    replication_factor: replication_factor.map_or(-1, i32::from),
+                    ..Default::default()
+                }
+            }
+            TopicReassignment::Manual { topic, assignment } => PartitionReassignEntity {
+                topic: topic.clone(),
+                replication_factor: -1,
+                assignment: assignment
+                    .iter()
+                    .map(|p| TopicAssignment {
+                        partition: p.partition,
+                        partition_brokers: p.replicas.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        })
+        .collect();
+    Ok(SubmitReassignmentRequest {
+        reassignments,
+        throttle: request.throttle.map(|t| wire_i64(t, "throttle")).transpose()?.unwrap_or(-1),
+        is_schedule: request.execute_at.is_some(),
+        execute_at: request
+            .execute_at
+            .map(|at| wire_i64(at, "execute_at"))
+            .transpose()?
+            .unwrap_or(-1),
+        time_estimate,
+        weigh_by_size: request.weigh_by_size,
+        ..Default::default()
+    })
+}
+
+/// A count or size the server must send as zero or more.
+fn non_negative<T: TryFrom<i64>>(value: i64, what: &str, address: &str) -> Result<T> {
+    T::try_from(value).map_err(|_| Error::protocol(address, format!("{what} is {value}")))
+}
+
+/// A value the wire marks as absent with a negative number (-1).
+fn present(value: i64) -> Option<u64> {
+    u64::try_from(value).ok()
+}
+
+fn estimate(response: SubmitReassignmentResponse, address: &str) -> Result<ReassignmentEstimate> {
+    Ok(ReassignmentEstimate {
+        reassignment_time: non_negative(response.reassignment_time, "ReassignmentTime", address)?,
+        bytes_to_move: non_negative(response.bytes_to_move, "BytesToMove", address)?,
+        rate: non_negative(response.rate, "Rate", address)?,
+        waves: non_negative(i64::from(response.waves), "Waves", address)?,
+        slowest_broker: (response.slowest_broker >= 0).then_some(response.slowest_broker),
+        brokers: response
+            .brokers
+            .into_iter()
+            .map(|b| {
+                Ok(BrokerLoad {
+                    broker_id: b.broker_id,
+                    bytes_in: non_negative(b.bytes_in, "BytesIn", address)?,
+                    bytes_out: non_negative(b.bytes_out, "BytesOut", address)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        partitions: response
+            .partitions
+            .into_iter()
+            .map(|p| {
+                Ok(PlannedMove {
+                    bytes: non_negative(p.bytes, "Bytes", address)?,
+                    topic: p.topic,
+                    partition: p.partition,
+                    replicas: p.replicas,
+                    target_replicas: p.target_replicas,
+                })
+            })
+            .collect::<Result<_>>()?,
+        rack_unaware_topics: response.rack_unaware_topics,
+    })
+}
+
+fn job_state(name: &str, address: &str) -> Result<JobState> {
+    JobState::from_name(name)
+        .ok_or_else(|| Error::protocol(address, format!("unknown job state {name:?}")))
+}
+
+fn job_description(
+    job: describe_reassignment_jobs_response::Job,
+    address: &str,
+) -> Result<JobDescription> {
+    let partitions = job
+        .partitions
+        .into_iter()
+        .map(|p| {
+            let state = JobPartitionState::from_name(&p.state).ok_or_else(|| {
+                Error::protocol(address, format!("unknown partition state {:?}", p.state))
+            })?;
+            Ok(JobPartition {
+                state,
+                bytes_total: non_negative(p.bytes_total, "BytesTotal", address)?,
+                bytes_moved: non_negative(p.bytes_moved, "BytesMoved", address)?,
+                topic: p.topic,
+                partition: p.partition,
+                replicas: p.replicas,
+                target_replicas: p.target_replicas,
+                reason: p.reason,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(JobDescription {
+        state: job_state(&job.state, address)?,
+        throttle: present(job.throttle),
+        created_ms: non_negative(job.created_ms, "CreatedMs", address)?,
+        execute_at: present(job.execute_at),
+        started_ms: present(job.started_ms),
+        finished_ms: present(job.finished_ms),
+        bytes_total: non_negative(job.bytes_total, "BytesTotal", address)?,
+        bytes_moved: non_negative(job.bytes_moved, "BytesMoved", address)?,
+        eta_seconds: present(job.eta_seconds),
+        partition_count: non_negative(i64::from(job.partition_count), "PartitionCount", address)?,
+        partitions_done: non_negative(i64::from(job.partitions_done), "PartitionsDone", address)?,
+        cleanup_pending: job.cleanup_pending,
+        error: job.error,
+        partitions,
+        job_id: job.job_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use adminwire_protocol::generated::describe_reassignment_jobs_response::{Job, JobPartition};
+    use adminwire_protocol::generated::submit_reassignment_response;
+
+    use super::*;
+
+    #[test]
+    fn a_request_becomes_the_wires_with_minus_one_for_none() {
+        let request = ReassignmentRequest::new()
+            .automatic("auto", [1, 2, 3], Some(2))
+            .automatic("kept", [1], None)
+            .manual("manual", 0, [3, 1]);
+        let wire = submit_request(&request, true).unwrap();
+        assert_eq!((wire.throttle, wire.is_schedule, wire.execute_at), (-1, false, -1));
+        assert!(wire.time_estimate && !wire.weigh_by_size);
+        let topics: Vec<(&str, &[i32], i32, usize)> = wire
+            .reassignments
+            .iter()
+            .map(|r| (r.topic.as_str(), &r.brokers[..], r.replication_factor, r.assignment.len()))
+            .collect();
+        assert_eq!(
+            topics,
+            [("auto", &[1, 2, 3][..], 2, 0), ("kept", &[1][..], -1, 0), ("manual", &[][..], -1, 1)]
+        );
+        assert_eq!(wire.reassignments[2].assignment[0].partition_brokers, [3, 1]);
+
+        let scheduled = request.throttle(1_000).execute_at(1_796_162_400_000).weigh_by_size(true);
+        let wire = submit_request(&scheduled, false).unwrap();
+        assert_eq!(
+            (wire.throttle, wire.is_schedule, wire.execute_at),
+            (1_000, true, 1_796_162_400_000)
+        );
+        assert!(!wire.time_estimate && wire.weigh_by_size);
+        assert!(matches!(
+            submit_request(&ReassignmentRequest::new().throttle(u64::MAX), false),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn an_estimate_is_read_with_its_breakdown_and_minus_one_as_none() {
+        let response = SubmitReassignmentResponse {
+            reassignment_time: 12,
+            bytes_to_move: 2_000,
+            rate: 100,
+            waves: 2,
+            slowest_broker: -1,
+            brokers: vec![submit_reassignment_response::BrokerLoad {
+                broker_id: 1,
+                bytes_in: 0,
+                bytes_out: 2_000,
+                ..Default::default()
+            }],
+            partitions: vec![submit_reassignment_response::PlannedPartition {
+                topic: "t".into(),
+                partition: 0,
+                replicas: vec![1],
+                target_replicas: vec![2],
+                bytes: 2_000,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let read = estimate(response.clone(), "sidecar:9092").unwrap();
+        assert_eq!((read.reassignment_time, read.waves, read.slowest_broker), (12, 2, None));
+        assert_eq!(read.brokers[0].bytes_out, 2_000);
+        assert_eq!(read.partitions[0].target_replicas, [2]);
+        let negative = SubmitReassignmentResponse { bytes_to_move: -5, ..response };
+        assert!(matches!(estimate(negative, "sidecar:9092"), Err(Error::Protocol { .. })));
+    }
+
+    #[test]
+    fn a_job_is_read_with_its_states_and_unknown_states_are_protocol_errors() {
+        let job = Job {
+            job_id: "j".into(),
+            state: "RUNNING".into(),
+            throttle: -1,
+            created_ms: 5,
+            execute_at: -1,
+            started_ms: 6,
+            finished_ms: -1,
+            bytes_total: 100,
+            bytes_moved: 40,
+            eta_seconds: 3,
+            partition_count: 2,
+            partitions_done: 1,
+            partitions: vec![JobPartition {
+                topic: "t".into(),
+                partition: 0,
+                replicas: vec![1],
+                target_replicas: vec![2],
+                state: "MOVING".into(),
+                bytes_total: 50,
+                bytes_moved: 20,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let read = job_description(job.clone(), "sidecar:9092").unwrap();
+        assert_eq!(
+            (read.state, read.throttle, read.started_ms),
+            (JobState::Running, None, Some(6))
+        );
+        assert_eq!(read.partitions[0].state, JobPartitionState::Moving);
+        let progress = read.progress();
+        assert_eq!(progress.eta, Some(std::time::Duration::from_secs(3)));
+        assert_eq!((progress.bytes_moved, progress.bytes_total), (40, 100));
+        let odd = Job { state: "SLEEPING".into(), ..job };
+        assert!(matches!(job_description(odd, "sidecar:9092"), Err(Error::Protocol { .. })));
+    }
 }

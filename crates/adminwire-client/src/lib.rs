@@ -1,6 +1,6 @@
 //! An async admin client for Kafka clusters served by the adminwire sidecar: KIP-4's "Admin
 //! Client" (section 3 of the draft), over the admin extension of the wire protocol (API keys
-//! 30000–30009, see `docs/protocol.md`).
+//! 30000–30012, see `docs/protocol.md`).
 //!
 //! [`AdminClient::connect`] takes an [`AdminClientConfig`] (bootstrap servers, client id,
 //! timeouts, retries) and checks that the server offers the extension. The client then offers
@@ -8,6 +8,8 @@
 //! reassign partitions, elect preferred leaders and verify both — with batch forms where
 //! version 1 of the extension has them. Long-running commands return a handle
 //! ([`Reassignment`], [`Election`]) that polls until done within a deadline, with [`Progress`].
+//! Reassignment jobs (keys 30010–30012) are submitted or estimated from a
+//! [`ReassignmentRequest`] and followed with a [`ReassignmentJob`] handle.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -36,6 +38,7 @@ mod client;
 mod config;
 mod connection;
 mod error;
+mod jobs;
 mod operation;
 mod plan;
 mod pool;
@@ -46,6 +49,11 @@ pub use adminwire_protocol::ErrorCode;
 pub use client::AdminClient;
 pub use config::{AdminClientConfig, SecurityProtocol};
 pub use error::{Error, Result, ServerError};
+pub use jobs::{
+    BrokerLoad, DEFAULT_POLL_INTERVAL, JobAction, JobDescription, JobPartition, JobPartitionState,
+    JobProgress, JobResult, JobSelection, JobState, PartitionAssignment, PlannedMove,
+    ReassignmentEstimate, ReassignmentJob, ReassignmentRequest, TopicReassignment,
+};
 pub use operation::{
     Election, ElectionStatus, PartitionState, Progress, Reassignment, ReassignmentStatus,
 };

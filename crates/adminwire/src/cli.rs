@@ -83,7 +83,8 @@ pub enum AdminCommand {
     /// Describe a topic: its partitions' leaders, replicas and in-sync replicas, and its configs.
     #[command(long_flag = "describe-topic")]
     DescribeTopic(TopicArgs),
-    /// Move partitions' replicas as a reassignment JSON file says.
+    /// Move partitions' replicas: as a reassignment JSON file says, or as a job onto --brokers
+    /// (with --throttle, --execute-at, --estimate, --dry-run).
     #[command(long_flag = "reassign-partitions")]
     ReassignPartitions(ReassignArgs),
     /// Say how far the reassignment of a reassignment JSON file has come, per partition.
@@ -98,6 +99,21 @@ pub enum AdminCommand {
     /// Show the cluster's brokers and which one is the controller.
     #[command(long_flag = "cluster-metadata")]
     ClusterMetadata,
+    /// List the reassignment jobs the sidecar knows, oldest first.
+    #[command(long_flag = "list-jobs")]
+    ListJobs,
+    /// Describe a reassignment job: its state, bytes moved and partitions.
+    #[command(long_flag = "describe-job")]
+    DescribeJob(DescribeJobArgs),
+    /// Pause a reassignment job: no new move starts; moves under way finish.
+    #[command(long_flag = "pause-job")]
+    PauseJob(JobArgs),
+    /// Resume a paused reassignment job.
+    #[command(long_flag = "resume-job")]
+    ResumeJob(JobArgs),
+    /// Cancel a reassignment job: moves under way are reverted, throttles restored.
+    #[command(long_flag = "cancel-job")]
+    CancelJob(JobArgs),
 }
 
 impl AdminCommand {
@@ -116,6 +132,11 @@ impl AdminCommand {
                 "verify-preferred-replica-leader-election"
             }
             AdminCommand::ClusterMetadata => "cluster-metadata",
+            AdminCommand::ListJobs => "list-jobs",
+            AdminCommand::DescribeJob(_) => "describe-job",
+            AdminCommand::PauseJob(_) => "pause-job",
+            AdminCommand::ResumeJob(_) => "resume-job",
+            AdminCommand::CancelJob(_) => "cancel-job",
         }
     }
 
@@ -204,12 +225,76 @@ pub struct ListTopicsArgs {
     pub exclude_internal: bool,
 }
 
+/// `--reassign-partitions`: a plan file, or topics to place on brokers. A Kafka plan file alone
+/// runs KIP-4's ReassignPartitions, as it always did; any job option, topics given by flags, or a
+/// file in the job request's form runs it as a reassignment job of the sidecar.
 #[derive(Debug, Clone, Args)]
+#[command(group(
+    ArgGroup::new("what").required(true).args(["reassignment_json_file", "topics"])
+))]
 pub struct ReassignArgs {
+    /// What to move: kafka-reassign-partitions' plan,
+    /// {"version":1,"partitions":[{"topic":"foo","partition":1,"replicas":[1,2,3]}]}, or a job
+    /// request, {"reassignments":[{"topic":"foo","brokers":[1,2,3],"replication_factor":2}],
+    /// "throttle":10000000} (docs/cli.md describes both).
+    #[arg(long, value_name = "FILE")]
+    pub reassignment_json_file: Option<PathBuf>,
+    /// A topic to place on --brokers, as a job (repeat for more topics).
+    #[arg(long = "topic", value_name = "TOPIC", requires = "brokers")]
+    pub topics: Vec<String>,
+    /// The brokers to place the --topic topics on, comma-separated.
+    #[arg(long, value_name = "BROKER,BROKER", value_delimiter = ',', requires = "topics")]
+    pub brokers: Vec<i32>,
+    /// The --topic topics' replication factor after the move (default: as now).
+    #[arg(long, value_name = "N", requires = "topics")]
+    pub replication_factor: Option<u16>,
+    /// Limit the job's replication to this many bytes a second per broker and direction.
+    #[arg(long, value_name = "BYTES_PER_SEC", value_parser = clap::value_parser!(u64).range(1..))]
+    pub throttle: Option<u64>,
+    /// Balance the bytes each broker holds as well as its replica count.
+    #[arg(long)]
+    pub weigh_by_size: bool,
+    /// Start the job then rather than now: milliseconds since the Unix epoch, or an RFC 3339
+    /// time such as 2026-12-01T22:00:00Z.
+    #[arg(long, value_name = "EPOCH_MS|RFC3339", value_parser = execute_at)]
+    pub execute_at: Option<u64>,
+    /// Only estimate how long it would take, with the bytes per broker; nothing moves.
+    #[arg(long, conflicts_with_all = ["dry_run", "blocking"])]
+    pub estimate: bool,
+    /// Show each partition's replicas before and after, and the bytes it would copy; nothing
+    /// moves.
+    #[arg(long, conflicts_with = "blocking")]
+    pub dry_run: bool,
+    /// Wait until it is done, with a progress bar; Ctrl-C stops waiting (the reassignment goes
+    /// on).
+    #[arg(long)]
+    pub blocking: bool,
+}
+
+impl ReassignArgs {
+    /// Whether an option that only a job has was given (or topics by flag).
+    pub fn wants_job(&self) -> bool {
+        !self.topics.is_empty()
+            || self.throttle.is_some()
+            || self.weigh_by_size
+            || self.execute_at.is_some()
+            || self.estimate
+            || self.dry_run
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JobArgs {
+    /// The job's id, as --reassign-partitions printed it (or --list-jobs lists it).
+    #[arg(long, required = true, value_name = "ID")]
+    pub job: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DescribeJobArgs {
     #[command(flatten)]
-    pub plan: PlanFileArgs,
-    /// Wait until every partition is done, with a progress bar; Ctrl-C stops waiting (the
-    /// reassignment goes on).
+    pub job: JobArgs,
+    /// Wait until the job ends, with a progress bar; Ctrl-C stops waiting (the job goes on).
     #[arg(long)]
     pub blocking: bool,
 }
@@ -238,6 +323,100 @@ pub struct ElectionFileArgs {
     /// partition of the cluster.
     #[arg(long, visible_alias = "path-to-json-file", value_name = "FILE")]
     pub preferred_replica_leader_election_json_file: Option<PathBuf>,
+}
+
+/// `--execute-at`: milliseconds since the Unix epoch (all digits), or an RFC 3339 time.
+fn execute_at(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().map_err(|_| format!("{text} is too large for a time"));
+    }
+    rfc3339_epoch_ms(text).ok_or_else(|| {
+        format!(
+            "{text:?} is neither milliseconds since the Unix epoch nor an RFC 3339 time \
+             (2026-12-01T22:00:00Z, 2026-12-01T23:00:00+01:00)"
+        )
+    })
+}
+
+/// An RFC 3339 date-time (`2026-12-01T22:00:00.5+01:00`) as milliseconds since the Unix epoch;
+/// `None` if it is not one, or is before 1970.
+pub fn rfc3339_epoch_ms(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = bytes.get(range)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let separator = |at: usize, allowed: &[u8]| bytes.get(at).is_some_and(|b| allowed.contains(b));
+    let separators: [(usize, &[u8]); 5] =
+        [(4, b"-"), (7, b"-"), (10, b"Tt "), (13, b":"), (16, b":")];
+    if !separators.iter().all(|(at, allowed)| separator(*at, allowed)) {
+        return None;
+    }
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    // 60 is a leap second; it is counted as the next second, as Unix time has none.
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut millis = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        // Milliseconds: the first three digits, padded; finer digits are dropped.
+        let first_three = format!("{:0<3}", &fraction[..digits.min(3)]);
+        millis = first_three.parse::<i64>().ok()?;
+        rest = &fraction[digits..];
+    }
+    let offset_minutes = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digit = |d: &u8| d.is_ascii_digit().then(|| i64::from(d - b'0'));
+            let (hours, minutes) = (digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let minutes = hours * 60 + minutes;
+            if *sign == b'-' { -minutes } else { minutes }
+        }
+        _ => return None,
+    };
+    let days = days_since_epoch(year, month, day);
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
+    u64::try_from(seconds * 1_000 + millis).ok()
+}
+
+fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar: whole 400-year eras
+/// (146,097 days each) counted from March, so that the leap day ends a year.
+fn days_since_epoch(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// `KEY=VALUE`, split at the first `=`; the value may be empty, the key may not.
@@ -294,6 +473,105 @@ mod tests {
                 .is_ok()
         );
         assert!(parse(&["--broker-list", "h:1", "--shell"]).is_ok());
+    }
+
+    #[test]
+    fn job_flags_parse() {
+        let cli = parse(&[
+            "--reassign-partitions",
+            "--topic",
+            "a",
+            "--topic",
+            "b",
+            "--brokers",
+            "1,2,3",
+            "--replication-factor",
+            "2",
+            "--throttle",
+            "1000000",
+            "--weigh-by-size",
+            "--execute-at",
+            "2026-12-01T22:00:00Z",
+            "--blocking",
+        ])
+        .unwrap();
+        let CliCommand::Admin(AdminCommand::ReassignPartitions(args)) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(args.topics, ["a", "b"]);
+        assert_eq!(args.brokers, [1, 2, 3]);
+        assert_eq!(args.replication_factor, Some(2));
+        assert_eq!(args.throttle, Some(1_000_000));
+        assert_eq!(args.execute_at, Some(1_796_162_400_000));
+        assert!(args.weigh_by_size && args.blocking && args.wants_job());
+
+        let file_only = parse(&["--reassign-partitions", "--reassignment-json-file", "f"]).unwrap();
+        let CliCommand::Admin(AdminCommand::ReassignPartitions(args)) = file_only.command else {
+            panic!()
+        };
+        assert!(!args.wants_job(), "a plan file alone is KIP-4's reassignment");
+        for command in ["--describe-job", "--pause-job", "--resume-job", "--cancel-job"] {
+            assert!(parse(&[command, "--job", "abc"]).is_ok(), "{command}");
+        }
+        assert!(parse(&["--describe-job", "--job", "abc", "--blocking"]).is_ok());
+        assert!(parse(&["--list-jobs"]).is_ok());
+    }
+
+    #[test]
+    fn wrong_job_flags_are_usage_errors() {
+        let kind = |args: &[&str]| parse(args).map(|_| ()).unwrap_err().kind();
+        let topic = ["--reassign-partitions", "--topic", "t", "--brokers", "1"];
+        assert_eq!(kind(&["--reassign-partitions"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["--reassign-partitions", "--topic", "t"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            kind(&[&topic[..], &["--reassignment-json-file", "f"]].concat()),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            kind(&[&topic[..], &["--estimate", "--dry-run"]].concat()),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            kind(&[&topic[..], &["--dry-run", "--blocking"]].concat()),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(kind(&[&topic[..], &["--throttle", "0"]].concat()), ErrorKind::ValueValidation);
+        assert_eq!(kind(&[&topic[..], &["--brokers", "x"]].concat()), ErrorKind::ValueValidation);
+        assert_eq!(
+            kind(&[&topic[..], &["--execute-at", "tomorrow"]].concat()),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(kind(&["--pause-job"]), ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn execute_at_takes_epoch_milliseconds_or_rfc_3339() {
+        assert_eq!(execute_at("1796162400000"), Ok(1_796_162_400_000));
+        assert_eq!(execute_at("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(execute_at("2026-12-01T22:00:00Z"), Ok(1_796_162_400_000));
+        assert_eq!(execute_at("2026-12-01t23:00:00+01:00"), Ok(1_796_162_400_000));
+        assert_eq!(execute_at("2026-12-01 21:30:00-00:30"), Ok(1_796_162_400_000));
+        assert_eq!(execute_at("2026-12-01T22:00:00.25Z"), Ok(1_796_162_400_250));
+        assert_eq!(execute_at("2026-12-01T22:00:00.123456Z"), Ok(1_796_162_400_123));
+        assert_eq!(execute_at("2024-02-29T00:00:00Z"), Ok(1_709_164_800_000), "a leap day");
+        assert_eq!(execute_at("2000-03-01T00:00:00Z"), Ok(951_868_800_000));
+        for bad in [
+            "",
+            "2026-12-01",
+            "2026-12-01T22:00:00",
+            "2026-13-01T22:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T22:00:00.Z",
+            "2026-12-01T22:00:00+1:00",
+            "1969-12-31T23:59:59Z",
+            "99999999999999999999999",
+        ] {
+            assert!(execute_at(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

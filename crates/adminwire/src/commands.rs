@@ -6,17 +6,24 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use adminwire_client::{
-    AdminClient, ElectionScope, Error, NewTopic, PartitionResult, Progress, ReassignmentPlan,
-    TopicAlteration,
+    AdminClient, ElectionScope, Error, JobAction, NewTopic, PartitionResult, Progress,
+    ReassignmentJob, ReassignmentPlan, ReassignmentRequest, TopicAlteration,
 };
 
-use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs};
-use crate::progress::{self, Bar};
-use crate::report::{Failure, Finished, Operation, Report, Started};
+use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs, ReassignArgs};
+use crate::progress::{self, Bar, JobBar};
+use crate::report::{
+    AlteredJob, Failure, Finished, FinishedJob, Operation, Report, Started, SubmittedJob,
+};
+use crate::request_file::{JobFile, ReassignmentFile};
 
 /// How long `--blocking` waits at most. A reassignment of much data takes hours; a day is past
 /// any sensible wait, and Ctrl-C ends it sooner.
 const BLOCKING_DEADLINE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How often `--blocking` looks at a job at most: often enough for a live bar, rarely enough
+/// to cost the sidecar nothing.
+const JOB_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Where a command was typed, for the hints that name another command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,21 +74,16 @@ impl Session {
             }
             AdminCommand::ClusterMetadata => Ok(Report::Cluster(client.cluster_metadata().await?)),
             AdminCommand::ReassignPartitions(args) => {
-                let file = &args.plan.reassignment_json_file;
-                let plan = ReassignmentPlan::from_json(&read(file)?)?;
-                let hint =
-                    self.hint("verify-reassign-partitions", "--reassignment-json-file", file);
-                let reassignment = client.reassign_partitions(&plan).await?;
-                let started = reassignment.started().to_vec();
-                let finished = if args.blocking && any_accepted(&started) {
-                    let wait = |bar: Bar| {
-                        reassignment.wait_with_progress(BLOCKING_DEADLINE, move |p| bar.update(p))
-                    };
-                    Some(follow(Operation::Reassignment, "Reassigning", wait, &hint).await?)
-                } else {
-                    None
+                let file = match &args.reassignment_json_file {
+                    Some(path) => Some((ReassignmentFile::parse(&read(path)?)?, path.clone())),
+                    None => None,
                 };
-                Ok(started_report(Operation::Reassignment, started, finished, hint))
+                match file {
+                    Some((ReassignmentFile::KafkaPlan(plan), path)) if !args.wants_job() => {
+                        self.reassign_partitions(&plan, &path, args.blocking).await
+                    }
+                    file => self.reassignment_job(args, file.map(|(file, _)| file)).await,
+                }
             }
             AdminCommand::VerifyReassignPartitions(args) => {
                 let plan = ReassignmentPlan::from_json(&read(&args.reassignment_json_file)?)?;
@@ -116,7 +118,117 @@ impl Session {
                 let statuses = client.verify_preferred_replica_leader_election(&scope).await?;
                 Ok(Report::ElectionStatus(statuses))
             }
+            AdminCommand::ListJobs => Ok(Report::Jobs(client.list_reassignment_jobs().await?)),
+            AdminCommand::DescribeJob(args) => {
+                let job = client.reassignment_job(args.job.job);
+                if args.blocking {
+                    let finished = self.follow_job(&job).await?;
+                    Ok(Report::Job { description: finished.description, waited: true })
+                } else {
+                    Ok(Report::Job { description: job.describe().await?, waited: false })
+                }
+            }
+            AdminCommand::PauseJob(args) => self.alter_job(args.job, JobAction::Pause).await,
+            AdminCommand::ResumeJob(args) => self.alter_job(args.job, JobAction::Resume).await,
+            AdminCommand::CancelJob(args) => self.alter_job(args.job, JobAction::Cancel).await,
         }
+    }
+
+    /// KIP-4's ReassignPartitions of Kafka's plan, followed by its verify request.
+    async fn reassign_partitions(
+        &self,
+        plan: &ReassignmentPlan,
+        file: &Path,
+        blocking: bool,
+    ) -> Result<Report, Failure> {
+        let hint = self.hint("verify-reassign-partitions", "--reassignment-json-file", file);
+        let reassignment = self.client.reassign_partitions(plan).await?;
+        let started = reassignment.started().to_vec();
+        let finished = if blocking && any_accepted(&started) {
+            let wait = |bar: Bar| {
+                reassignment.wait_with_progress(BLOCKING_DEADLINE, move |p| bar.update(p))
+            };
+            Some(follow(Operation::Reassignment, "Reassigning", wait, &hint).await?)
+        } else {
+            None
+        };
+        Ok(started_report(Operation::Reassignment, started, finished, hint))
+    }
+
+    /// A reassignment job: the file's request (if any) with the topics and options of the
+    /// flags, which win over the file's. Estimated, shown as a dry run, or submitted (and with
+    /// `--blocking` followed to its end).
+    async fn reassignment_job(
+        &self,
+        args: ReassignArgs,
+        file: Option<ReassignmentFile>,
+    ) -> Result<Report, Failure> {
+        let JobFile { mut request, time_estimate } = match file {
+            Some(file) => file.into_job(),
+            None => JobFile { request: ReassignmentRequest::new(), time_estimate: false },
+        };
+        for topic in args.topics {
+            request =
+                request.automatic(topic, args.brokers.iter().copied(), args.replication_factor);
+        }
+        request.throttle = args.throttle.or(request.throttle);
+        request.execute_at = args.execute_at.or(request.execute_at);
+        request.weigh_by_size |= args.weigh_by_size;
+
+        if args.dry_run {
+            return Ok(Report::DryRun(self.client.estimate_reassignment(&request).await?));
+        }
+        if args.estimate || time_estimate {
+            return Ok(Report::Estimate(self.client.estimate_reassignment(&request).await?));
+        }
+        let job = self.client.submit_reassignment(&request).await?;
+        let finished = if args.blocking { Some(self.follow_job(&job).await?) } else { None };
+        Ok(Report::JobSubmitted(SubmittedJob {
+            job_id: job.id().to_owned(),
+            finished,
+            describe_hint: self.job_hint(job.id()),
+        }))
+    }
+
+    /// Waits for a job to end with a progress bar of its bytes, until it ends or Ctrl-C (which
+    /// stops the waiting, never the job).
+    async fn follow_job(&self, job: &ReassignmentJob) -> Result<FinishedJob, Failure> {
+        let bar = JobBar::start("Reassigning");
+        let started = Instant::now();
+        let waiting = job.wait_with_progress(BLOCKING_DEADLINE, JOB_POLL_INTERVAL, |p| {
+            bar.update(p);
+        });
+        let outcome = progress::unless_interrupted(waiting).await;
+        bar.clear();
+        match outcome {
+            Some(Ok(description)) => Ok(FinishedJob { description, elapsed: started.elapsed() }),
+            Some(Err(error)) => Err(error.into()),
+            None => Err(Failure::Interrupted {
+                description: format!(
+                    "stopped waiting after {:.1}s; reassignment job {} goes on in the cluster. \
+                     Check on it with: {}",
+                    started.elapsed().as_secs_f64(),
+                    job.id(),
+                    self.job_hint(job.id())
+                ),
+            }),
+        }
+    }
+
+    async fn alter_job(&self, job_id: String, action: JobAction) -> Result<Report, Failure> {
+        let job = self.client.reassignment_job(job_id);
+        let state = match action {
+            JobAction::Pause => job.pause().await?,
+            JobAction::Resume => job.resume().await?,
+            JobAction::Cancel => job.cancel().await?,
+        };
+        Ok(Report::JobAltered(AlteredJob { job_id: job.id().to_owned(), action, state }))
+    }
+
+    /// The command that describes a job, e.g. `adminwire --describe-job --job ID --broker-list
+    /// h:9092`.
+    fn job_hint(&self, job_id: &str) -> String {
+        format!("{} --job {job_id}{}", self.command_prefix("describe-job"), self.command_suffix())
     }
 
     /// The command that checks on a long-running command later, e.g. `adminwire

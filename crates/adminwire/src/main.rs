@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod progress;
 mod report;
+mod request_file;
 mod shell;
 
 use std::io::Write;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use adminwire_client::{
-    ClusterMetadata, ElectionStatus, Error, PartitionResult, PartitionState, Progress,
+    ClusterMetadata, ElectionStatus, Error, JobAction, JobDescription, JobPartitionState, JobState,
+    PartitionResult, PartitionState, PlannedMove, Progress, ReassignmentEstimate,
     ReassignmentStatus, TopicDescription, TopicPartition,
 };
 use comfy_table::{Table, presets};
@@ -15,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::cli::OutputFormat;
+use crate::progress::duration;
 
 /// The result of a command that ran.
 #[derive(Debug)]
@@ -28,6 +30,41 @@ pub enum Report {
     Started(Started),
     ReassignmentStatus(Vec<ReassignmentStatus>),
     ElectionStatus(Vec<ElectionStatus>),
+    /// `--estimate`: how long, and each broker's share.
+    Estimate(ReassignmentEstimate),
+    /// `--dry-run`: the same answer, shown as each partition's move.
+    DryRun(ReassignmentEstimate),
+    JobSubmitted(SubmittedJob),
+    Jobs(Vec<JobDescription>),
+    /// A job described; `waited` if `--blocking` followed it to its end.
+    Job {
+        description: JobDescription,
+        waited: bool,
+    },
+    JobAltered(AlteredJob),
+}
+
+/// A reassignment job that was submitted, and, with `--blocking`, how it ended.
+#[derive(Debug)]
+pub struct SubmittedJob {
+    pub job_id: String,
+    pub finished: Option<FinishedJob>,
+    /// The command that describes the job.
+    pub describe_hint: String,
+}
+
+#[derive(Debug)]
+pub struct FinishedJob {
+    pub description: JobDescription,
+    pub elapsed: Duration,
+}
+
+/// A job paused, resumed or cancelled, and its state then.
+#[derive(Debug)]
+pub struct AlteredJob {
+    pub job_id: String,
+    pub action: JobAction,
+    pub state: JobState,
 }
 
 /// A long-running command that was started, and, with `--blocking`, how it ended.
@@ -79,6 +116,8 @@ pub enum Failure {
     Partitions { operation: Operation, failed: Vec<TopicPartition>, total: usize },
     /// Ctrl-C while waiting; what was started goes on.
     Interrupted { description: String },
+    /// A reassignment job that was waited for ended other than completed.
+    JobNotCompleted { job_id: String, state: JobState, error: Option<String> },
 }
 
 impl From<Error> for Failure {
@@ -95,6 +134,7 @@ impl Failure {
             Failure::NotStarted { .. } => "PartitionsNotStarted",
             Failure::Partitions { .. } => "PartitionsFailed",
             Failure::Interrupted { .. } => "Interrupted",
+            Failure::JobNotCompleted { .. } => "JobNotCompleted",
         }
     }
 
@@ -135,6 +175,10 @@ impl Failure {
                 )
             }
             Failure::Interrupted { description } => description.clone(),
+            Failure::JobNotCompleted { job_id, state, error } => match error {
+                Some(error) => format!("reassignment job {job_id} ended {state}: {error}"),
+                None => format!("reassignment job {job_id} ended {state}"),
+            },
         }
     }
 
@@ -167,6 +211,20 @@ impl Report {
     /// The failure a report carries (partitions refused or failed), if any: the report is
     /// printed, then this, and the command exits non-zero.
     pub fn failure(&self) -> Option<Failure> {
+        let ended = |job: &JobDescription| {
+            (job.state != JobState::Completed).then(|| Failure::JobNotCompleted {
+                job_id: job.job_id.clone(),
+                state: job.state,
+                error: job.error.clone(),
+            })
+        };
+        match self {
+            Report::JobSubmitted(SubmittedJob { finished: Some(finished), .. }) => {
+                return ended(&finished.description);
+            }
+            Report::Job { description, waited: true } => return ended(description),
+            _ => {}
+        }
         let Report::Started(started) = self else { return None };
         let operation = started.operation;
         if let Some(finished) = &started.finished {
@@ -212,6 +270,33 @@ impl Report {
             }),
             Report::ReassignmentStatus(statuses) => json!({"partitions": to_value(statuses)}),
             Report::ElectionStatus(statuses) => json!({"partitions": to_value(statuses)}),
+            Report::Estimate(estimate) => to_value(estimate),
+            Report::DryRun(estimate) => json!({
+                "bytes_to_move": estimate.bytes_to_move,
+                "partitions": estimate.partitions.iter().map(|p| json!({
+                    "topic": p.topic,
+                    "partition": p.partition,
+                    "replicas": p.replicas,
+                    "target_replicas": p.target_replicas,
+                    "bytes": p.bytes,
+                    "bytes_moved": bytes_moved(p),
+                })).collect::<Vec<_>>(),
+            }),
+            Report::JobSubmitted(submitted) => match &submitted.finished {
+                None => json!({"job_id": submitted.job_id}),
+                Some(finished) => json!({
+                    "job_id": submitted.job_id,
+                    "job": to_value(&finished.description),
+                    "elapsed_ms": u64::try_from(finished.elapsed.as_millis()).unwrap_or(u64::MAX),
+                }),
+            },
+            Report::Jobs(jobs) => json!({"jobs": to_value(jobs)}),
+            Report::Job { description, .. } => to_value(description),
+            Report::JobAltered(altered) => json!({
+                "job_id": altered.job_id,
+                "action": action_name(altered.action),
+                "state": altered.state.name(),
+            }),
         }
     }
 
@@ -251,8 +336,239 @@ impl Report {
                 let states = statuses.iter().map(|s| s.state);
                 format!("{}\n{}", rendered(&table), tally(states))
             }
+            Report::Estimate(estimate) => estimated(estimate),
+            Report::DryRun(estimate) => dry_run(estimate),
+            Report::JobSubmitted(submitted) => submitted_job(submitted),
+            Report::Jobs(jobs) => job_list(jobs),
+            Report::Job { description, .. } => job(description),
+            Report::JobAltered(altered) => format!(
+                "Asked reassignment job {} to {}; its state is now {}.",
+                altered.job_id,
+                action_name(altered.action),
+                altered.state
+            ),
         }
     }
+}
+
+fn action_name(action: JobAction) -> &'static str {
+    match action {
+        JobAction::Pause => "pause",
+        JobAction::Resume => "resume",
+        JobAction::Cancel => "cancel",
+    }
+}
+
+/// The bytes a partition's move copies: its size once per replica it gains.
+fn bytes_moved(p: &PlannedMove) -> u64 {
+    let added = p.target_replicas.iter().filter(|b| !p.replicas.contains(b)).count();
+    p.bytes.saturating_mul(added as u64)
+}
+
+/// Bytes for people, in binary units as the progress bar shows them: `512 B`, `12.0 MiB`.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+fn estimated(estimate: &ReassignmentEstimate) -> String {
+    let mut out = format!(
+        "Estimated time: {} to copy {} at {}/s per broker, in {} {}",
+        duration(Duration::from_secs(estimate.reassignment_time)),
+        size(estimate.bytes_to_move),
+        size(estimate.rate),
+        estimate.waves,
+        if estimate.waves == 1 { "wave" } else { "waves" },
+    );
+    match estimate.slowest_broker {
+        Some(broker) => {
+            let _ = writeln!(out, "; slowest broker: {broker}.");
+        }
+        None => out.push_str(".\n"),
+    }
+    let mut table = table(["Broker", "Bytes in", "Bytes out"]);
+    for b in &estimate.brokers {
+        table.add_row([b.broker_id.to_string(), size(b.bytes_in), size(b.bytes_out)]);
+    }
+    if !estimate.brokers.is_empty() {
+        let _ = writeln!(out, "{}", rendered(&table));
+    }
+    let _ = write!(
+        out,
+        "{} would move; nothing was moved (--dry-run shows each).",
+        capitalized(&count(estimate.partitions.len()))
+    );
+    rack_unaware(&mut out, estimate);
+    out
+}
+
+fn dry_run(estimate: &ReassignmentEstimate) -> String {
+    let mut table = table(["Topic", "Partition", "Replicas", "Target", "Size", "Bytes moved"]);
+    for p in &estimate.partitions {
+        table.add_row([
+            p.topic.clone(),
+            p.partition.to_string(),
+            ids(&p.replicas),
+            ids(&p.target_replicas),
+            size(p.bytes),
+            size(bytes_moved(p)),
+        ]);
+    }
+    let mut out = if estimate.partitions.is_empty() {
+        "No partition would move.".to_owned()
+    } else {
+        format!(
+            "{}\n{} would move, {} copied in all; nothing was moved (dry run).",
+            rendered(&table),
+            capitalized(&count(estimate.partitions.len())),
+            size(estimate.bytes_to_move)
+        )
+    };
+    rack_unaware(&mut out, estimate);
+    out
+}
+
+fn rack_unaware(out: &mut String, estimate: &ReassignmentEstimate) {
+    if !estimate.rack_unaware_topics.is_empty() {
+        let _ = write!(
+            out,
+            "\nNot spread over racks (not every target broker has a rack): {}",
+            estimate.rack_unaware_topics.join(", ")
+        );
+    }
+}
+
+fn submitted_job(submitted: &SubmittedJob) -> String {
+    let Some(FinishedJob { description, elapsed }) = &submitted.finished else {
+        return format!(
+            "Submitted reassignment job {}.\nFollow it with: {}",
+            submitted.job_id, submitted.describe_hint
+        );
+    };
+    let mut out = format!(
+        "Reassignment job {} ended {} in {:.1}s: {} of {} moved, {}/{} partitions done.",
+        description.job_id,
+        description.state,
+        elapsed.as_secs_f64(),
+        size(description.bytes_moved),
+        size(description.bytes_total),
+        description.partitions_done,
+        description.partition_count
+    );
+    for p in &description.partitions {
+        if matches!(p.state, JobPartitionState::Failed | JobPartitionState::Skipped) {
+            let reason = p.reason.as_deref().unwrap_or("no reason given");
+            let _ = write!(out, "\n{} {}-{}: {reason}", p.state, p.topic, p.partition);
+        }
+    }
+    out
+}
+
+fn job_list(jobs: &[JobDescription]) -> String {
+    if jobs.is_empty() {
+        return "No reassignment jobs.".to_owned();
+    }
+    let mut table = table(["Job", "State", "Moved", "Total", "Partitions", "ETA", "Created"]);
+    for j in jobs {
+        table.add_row([
+            j.job_id.clone(),
+            j.state.to_string(),
+            size(j.bytes_moved),
+            size(j.bytes_total),
+            format!("{}/{}", j.partitions_done, j.partition_count),
+            eta(j),
+            utc(j.created_ms),
+        ]);
+    }
+    rendered(&table)
+}
+
+fn eta(job: &JobDescription) -> String {
+    match job.eta_seconds {
+        Some(seconds) if !job.state.is_final() => duration(Duration::from_secs(seconds)),
+        _ => "-".to_owned(),
+    }
+}
+
+fn job(j: &JobDescription) -> String {
+    let mut out = format!("Reassignment job {}: {}\n", j.job_id, j.state);
+    let mut times = vec![format!("created {}", utc(j.created_ms))];
+    if let Some(at) = j.execute_at {
+        times.push(format!("scheduled for {}", utc(at)));
+    }
+    if let Some(at) = j.started_ms {
+        times.push(format!("started {}", utc(at)));
+    }
+    if let Some(at) = j.finished_ms {
+        times.push(format!("ended {}", utc(at)));
+    }
+    let _ = writeln!(out, "{}", capitalized(&times.join(", ")));
+    let throttle = j.throttle.map_or_else(|| "none".to_owned(), |t| format!("{}/s", size(t)));
+    let _ = writeln!(
+        out,
+        "Moved {} of {}, {}/{} partitions done, ETA {}. Throttle: {throttle}.",
+        size(j.bytes_moved),
+        size(j.bytes_total),
+        j.partitions_done,
+        j.partition_count,
+        eta(j)
+    );
+    if let Some(error) = &j.error {
+        let _ = writeln!(out, "Error: {error}");
+    }
+    if j.cleanup_pending {
+        out.push_str("Throttles the job set wait to be removed (a broker is down); retried until they are.\n");
+    }
+    let mut table =
+        table(["Topic", "Partition", "Replicas", "Target", "State", "Moved", "Total", "Reason"]);
+    for p in &j.partitions {
+        table.add_row([
+            p.topic.clone(),
+            p.partition.to_string(),
+            ids(&p.replicas),
+            ids(&p.target_replicas),
+            p.state.to_string(),
+            size(p.bytes_moved),
+            size(p.bytes_total),
+            p.reason.clone().unwrap_or_default(),
+        ]);
+    }
+    if !j.partitions.is_empty() {
+        out.push_str(&rendered(&table));
+    }
+    out.trim_end().to_owned()
+}
+
+/// Milliseconds since the Unix epoch as an RFC 3339 time in UTC, to the second.
+fn utc(epoch_ms: u64) -> String {
+    let seconds = epoch_ms / 1000;
+    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
+    // The inverse of counting days in 400-year eras from 0000-03-01.
+    let days = days as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
 }
 
 fn to_value(value: &impl Serialize) -> Value {
@@ -491,5 +807,204 @@ mod tests {
         );
         let failure = report.failure().expect("a failure");
         assert_eq!(failure.description(), "1 of 2 partitions of the reassignment failed: a-1");
+    }
+
+    fn estimate() -> ReassignmentEstimate {
+        use adminwire_client::BrokerLoad;
+        ReassignmentEstimate {
+            reassignment_time: 65,
+            bytes_to_move: 3 * 1024 * 1024,
+            rate: 1024 * 1024,
+            waves: 2,
+            slowest_broker: Some(1),
+            brokers: vec![
+                BrokerLoad { broker_id: 1, bytes_in: 0, bytes_out: 3 * 1024 * 1024 },
+                BrokerLoad { broker_id: 2, bytes_in: 3 * 1024 * 1024, bytes_out: 0 },
+            ],
+            partitions: vec![
+                PlannedMove {
+                    topic: "t".into(),
+                    partition: 0,
+                    replicas: vec![1],
+                    target_replicas: vec![2],
+                    bytes: 1024 * 1024,
+                },
+                PlannedMove {
+                    topic: "t".into(),
+                    partition: 1,
+                    replicas: vec![1],
+                    target_replicas: vec![1, 2, 3],
+                    bytes: 1024 * 1024,
+                },
+            ],
+            rack_unaware_topics: vec!["t".into()],
+        }
+    }
+
+    fn job_description(state: JobState) -> JobDescription {
+        JobDescription {
+            job_id: "abc".into(),
+            state,
+            throttle: Some(1024 * 1024),
+            created_ms: 1_796_162_400_000,
+            execute_at: None,
+            started_ms: Some(1_796_162_401_000),
+            finished_ms: None,
+            bytes_total: 2048,
+            bytes_moved: 1024,
+            eta_seconds: Some(75),
+            partition_count: 2,
+            partitions_done: 1,
+            cleanup_pending: false,
+            error: None,
+            partitions: vec![adminwire_client::JobPartition {
+                topic: "t".into(),
+                partition: 0,
+                replicas: vec![1],
+                target_replicas: vec![2],
+                state: JobPartitionState::Moving,
+                reason: None,
+                bytes_total: 2048,
+                bytes_moved: 1024,
+            }],
+        }
+    }
+
+    #[test]
+    fn an_estimate_shows_the_time_and_each_brokers_share() {
+        let text = Report::Estimate(estimate()).render(OutputFormat::Human);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Estimated time: 1m 5s to copy 3.0 MiB at 1.0 MiB/s per broker, in 2 waves; slowest broker: 1.",
+                "Broker  Bytes in  Bytes out",
+                "1       0 B       3.0 MiB",
+                "2       3.0 MiB   0 B",
+                "2 partitions would move; nothing was moved (--dry-run shows each).",
+                "Not spread over racks (not every target broker has a rack): t",
+            ]
+        );
+        let json: Value =
+            serde_json::from_str(&Report::Estimate(estimate()).render(OutputFormat::Json)).unwrap();
+        assert_eq!(json["reassignment_time"], 65);
+        assert_eq!(
+            json["brokers"][1],
+            json!({"broker_id": 2, "bytes_in": 3_145_728, "bytes_out": 0})
+        );
+        assert_eq!(json["partitions"][0]["target_replicas"], json!([2]));
+        assert_eq!(json["rack_unaware_topics"], json!(["t"]));
+    }
+
+    #[test]
+    fn a_dry_run_shows_each_partition_before_and_after_with_the_bytes_it_copies() {
+        let text = Report::DryRun(estimate()).render(OutputFormat::Human);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Topic  Partition  Replicas  Target  Size     Bytes moved",
+                "t      0          1         2       1.0 MiB  1.0 MiB",
+                "t      1          1         1,2,3   1.0 MiB  2.0 MiB",
+                "2 partitions would move, 3.0 MiB copied in all; nothing was moved (dry run).",
+                "Not spread over racks (not every target broker has a rack): t",
+            ]
+        );
+        let json: Value =
+            serde_json::from_str(&Report::DryRun(estimate()).render(OutputFormat::Json)).unwrap();
+        assert_eq!(json["partitions"][1]["bytes_moved"], 2 * 1024 * 1024);
+        assert_eq!(json["bytes_to_move"], 3 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_submitted_job_prints_its_id_and_how_to_follow_it() {
+        let submitted = |finished| {
+            Report::JobSubmitted(SubmittedJob {
+                job_id: "abc".into(),
+                finished,
+                describe_hint: "adminwire --describe-job --job abc --broker-list h:1".into(),
+            })
+        };
+        assert_eq!(submitted(None).render(OutputFormat::Json), r#"{"job_id":"abc"}"#);
+        assert_eq!(
+            submitted(None).render(OutputFormat::Human),
+            "Submitted reassignment job abc.\nFollow it with: adminwire --describe-job --job abc --broker-list h:1"
+        );
+        let mut cancelled = job_description(JobState::Cancelled);
+        cancelled.partitions[0].state = JobPartitionState::Failed;
+        cancelled.partitions[0].reason = Some("broker 2 is gone".into());
+        let report = submitted(Some(FinishedJob {
+            description: cancelled,
+            elapsed: Duration::from_millis(2500),
+        }));
+        assert_eq!(
+            report.render(OutputFormat::Human),
+            "Reassignment job abc ended CANCELLED in 2.5s: 1.0 KiB of 2.0 KiB moved, 1/2 partitions done.\n\
+             FAILED t-0: broker 2 is gone"
+        );
+        let json: Value = serde_json::from_str(&report.render(OutputFormat::Json)).unwrap();
+        assert_eq!((&json["job_id"], &json["job"]["state"]), (&json!("abc"), &json!("CANCELLED")));
+        assert_eq!(json["elapsed_ms"], 2500);
+        let failure = report.failure().expect("a job that did not complete fails the command");
+        assert_eq!(failure.name(), "JobNotCompleted");
+        assert_eq!(failure.description(), "reassignment job abc ended CANCELLED");
+    }
+
+    #[test]
+    fn jobs_are_listed_and_described_with_their_progress() {
+        let listed =
+            Report::Jobs(vec![job_description(JobState::Running)]).render(OutputFormat::Human);
+        assert_eq!(
+            listed.lines().collect::<Vec<_>>(),
+            [
+                "Job  State    Moved    Total    Partitions  ETA     Created",
+                "abc  RUNNING  1.0 KiB  2.0 KiB  1/2         1m 15s  2026-12-01T22:00:00Z",
+            ]
+        );
+        assert_eq!(Report::Jobs(vec![]).render(OutputFormat::Human), "No reassignment jobs.");
+        let described =
+            Report::Job { description: job_description(JobState::Running), waited: false };
+        assert_eq!(
+            described.render(OutputFormat::Human).lines().collect::<Vec<_>>(),
+            [
+                "Reassignment job abc: RUNNING",
+                "Created 2026-12-01T22:00:00Z, started 2026-12-01T22:00:01Z",
+                "Moved 1.0 KiB of 2.0 KiB, 1/2 partitions done, ETA 1m 15s. Throttle: 1.0 MiB/s.",
+                "Topic  Partition  Replicas  Target  State   Moved    Total    Reason",
+                "t      0          1         2       MOVING  1.0 KiB  2.0 KiB",
+            ]
+        );
+        assert!(described.failure().is_none(), "describing a job is not waiting for it");
+        let json: Value = serde_json::from_str(&described.render(OutputFormat::Json)).unwrap();
+        assert_eq!(json["eta_seconds"], 75);
+        assert_eq!(json["execute_at"], Value::Null);
+        assert_eq!(json["partitions"][0]["target_replicas"], json!([2]));
+        assert_eq!(json["partitions"][0]["state"], "MOVING");
+    }
+
+    #[test]
+    fn an_altered_job_says_what_was_asked_and_its_state() {
+        let altered = Report::JobAltered(AlteredJob {
+            job_id: "abc".into(),
+            action: JobAction::Pause,
+            state: JobState::Paused,
+        });
+        assert_eq!(
+            altered.render(OutputFormat::Human),
+            "Asked reassignment job abc to pause; its state is now PAUSED."
+        );
+        assert_eq!(
+            altered.render(OutputFormat::Json),
+            r#"{"action":"pause","job_id":"abc","state":"PAUSED"}"#
+        );
+    }
+
+    #[test]
+    fn times_print_in_utc() {
+        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(utc(1_796_162_400_999), "2026-12-01T22:00:00Z");
+        assert_eq!(size(1023), "1023 B");
+        assert_eq!(size(1536), "1.5 KiB");
     }
 }

@@ -63,7 +63,8 @@ fn the_seeds_session_with_completion_context_history_and_errors() {
     // Completion: a command from its start, an option, a topic name asked of the cluster. The
     // line only works if each completion filled in the rest.
     let prefix = &topic[..topic.len() - 3];
-    shell.type_keys("desc\t");
+    // `desc` alone would stop at `describe-`, shared by describe-topic and describe-job.
+    shell.type_keys("describe-t\t");
     shell.type_keys("--to\t");
     shell.type_keys(&format!("{prefix}\t"));
     shell.type_keys("\r");
