@@ -522,3 +522,49 @@ fn a_partition_another_reassignment_is_moving_is_skipped_and_left_alone() {
     });
     placed.unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn a_scheduled_job_waits_for_its_time_and_one_cancelled_before_it_never_moves() {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let cluster = Cluster::plain();
+    let client = direct(cluster);
+    let sidecar = TestSidecar::start_with(cluster, |c| c.jobs.poll_ms = 300);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = topic_with_data(cluster, &client, 1);
+    let now_ms = || {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        i64::try_from(since.as_millis()).unwrap()
+    };
+    let scheduled = |partition: i32, at: i64| SubmitReassignmentRequest {
+        reassignments: vec![PartitionReassignEntity {
+            assignment: vec![TopicAssignment {
+                partition,
+                partition_brokers: vec![2],
+                ..Default::default()
+            }],
+            ..automatic(&topic, &[])
+        }],
+        is_schedule: true,
+        execute_at: at,
+        ..Default::default()
+    };
+
+    // Cancelled while it waits: it never starts.
+    let far = now_ms() + 3_600_000;
+    let id = submit(&mut connection, scheduled(0, far)).job_id.expect("a job id");
+    let waiting = describe(&mut connection, &id);
+    assert_eq!((waiting.state.as_str(), waiting.execute_at), ("SCHEDULED", far), "{waiting:?}");
+    assert_eq!(waiting.started_ms, -1);
+    assert_eq!(alter(&mut connection, &id, CANCEL).0, 0);
+    let cancelled = wait_for_job(&mut connection, &id, Duration::from_secs(30), "cancelled", ended);
+    assert_eq!((cancelled.state.as_str(), cancelled.started_ms), ("CANCELLED", -1));
+
+    // Due in three seconds: scheduled until then, then it runs to its end.
+    let at = now_ms() + 3_000;
+    let id = submit(&mut connection, scheduled(1, at)).job_id.expect("a job id");
+    assert_eq!(describe(&mut connection, &id).state, "SCHEDULED");
+    let done = wait_for_job(&mut connection, &id, Duration::from_secs(60), "not done", ended);
+    assert_eq!(done.state, "COMPLETED", "{done:?}");
+    assert!(done.started_ms >= at, "started at {} before its time {at}", done.started_ms);
+    assert_eq!(replicas(&client, &topic), [vec![1], vec![2]]);
+}
