@@ -32,7 +32,8 @@ use crate::survey;
 use crate::throttle::{ThrottleError, Throttles};
 
 /// What a job is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Control {
     Run,
     Pause,

@@ -1,10 +1,13 @@
 //! A job as every front end sees it: what it moves, where each partition is, bytes moved, throttle,
 //! times, and what it expects still to take.
 
+use serde::{Deserialize, Serialize};
+
 use crate::plan::Move;
 
 /// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum JobState {
     /// Waiting for its start time.
     Scheduled,
@@ -37,7 +40,8 @@ impl JobState {
 }
 
 /// Where one partition of a job is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", tag = "state", content = "reason")]
 pub enum PartitionState {
     Pending,
     Moving,
@@ -72,9 +76,11 @@ impl PartitionState {
 }
 
 /// One partition of a job and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartitionProgress {
+    #[serde(flatten)]
     pub change: Move,
+    #[serde(flatten)]
     pub state: PartitionState,
     /// Bytes to copy: the partition's size for each replica added.
     pub bytes_total: u64,
@@ -83,7 +89,7 @@ pub struct PartitionProgress {
 }
 
 /// A reassignment job.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub id: String,
     pub state: JobState,

@@ -6,6 +6,7 @@
 //! - [`estimate`]: how long a plan takes, before it starts and while it runs.
 //! - [`throttle`]: replication throttles that always come off, and never take others' with them.
 //! - [`job`] and [`execute`]: a job's state, and carrying its plan out on the cluster.
+//! - [`store`]: where jobs live — a compacted topic of the cluster, or this process's memory.
 //! - [`service`]: all of it as the one entry point of every front end.
 
 pub mod estimate;
@@ -13,5 +14,6 @@ pub mod execute;
 pub mod job;
 pub mod plan;
 pub mod service;
+pub mod store;
 pub mod survey;
 pub mod throttle;

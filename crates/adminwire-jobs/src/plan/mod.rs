@@ -102,7 +102,7 @@ pub enum PlanError {
 }
 
 /// One partition's move: its replicas before and after, the preferred leader first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Move {
     pub topic: String,
     pub partition: i32,

@@ -1,0 +1,423 @@
+//! Where jobs live: a compacted topic of the cluster itself (`jobs.topic`), as Kafka Connect keeps
+//! its configs and statuses, so that a restarted sidecar finds its jobs and several sidecars share
+//! them. Or, for tests and tools that need no durability, this process's memory alone.
+//!
+//! The topic is a keyed log; the latest value of each key is what holds:
+//!
+//! | key | value |
+//! |---|---|
+//! | `job/<id>` | a job without its partitions, and how many chunks they take |
+//! | `job/<id>/<n>` | chunk `n` of the job's partitions, [`CHUNK`] to a record |
+//! | `control/<id>` | what the job was last asked: run, pause or cancel |
+//! | `throttles` | what the throttle keeper found on brokers and topics, and what it holds |
+//!
+//! Every value is JSON with a format number (`"v": 1`). A job is written as one batch (its header
+//! and the chunks that changed), which Kafka appends whole or not at all; a write returns once
+//! this store has read it back, so what a sidecar wrote it also shows.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use adminwire_kafka::client::Client;
+use adminwire_kafka::log::{self, Entry, LogError};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::watch;
+use tracing::warn;
+
+use crate::execute::Control;
+use crate::job::{Job, PartitionProgress};
+
+/// The format of the values written.
+pub const FORMAT: u32 = 1;
+
+/// Partitions per record: about 100 bytes each, so a record stays well under Kafka's 1 MB.
+pub const CHUNK: usize = 1_000;
+
+/// How long a read of the topic waits for new records.
+const TAIL_WAIT: Duration = Duration::from_millis(500);
+
+/// Why the store could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the jobs topic: {0}")]
+    Log(#[from] LogError),
+    #[error("the jobs topic: {0}")]
+    Format(String),
+    #[error("the jobs topic was not read back within {0:?} of a write")]
+    NotReadBack(Duration),
+}
+
+/// A job's record without its partitions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    v: u32,
+    #[serde(flatten)]
+    job: Job,
+    chunks: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Chunk {
+    v: u32,
+    partitions: Vec<PartitionProgress>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Versioned<T> {
+    v: u32,
+    #[serde(flatten)]
+    value: T,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Asked {
+    control: Control,
+}
+
+/// What the store holds: the latest value of every key read.
+#[derive(Debug, Default)]
+struct Held {
+    headers: BTreeMap<String, Header>,
+    chunks: BTreeMap<(String, usize), Vec<PartitionProgress>>,
+    controls: BTreeMap<String, Control>,
+    throttles: Option<Value>,
+    /// The chunks as this process last wrote them, so that only changed ones are written again.
+    written: BTreeMap<(String, usize), String>,
+}
+
+/// The jobs of a cluster, and where they are kept.
+#[derive(Debug)]
+pub struct Store {
+    log: Option<Log>,
+    held: Mutex<Held>,
+    /// The offset read up to, for writers waiting to see their write.
+    read_to: watch::Sender<i64>,
+}
+
+#[derive(Debug)]
+struct Log {
+    client: Arc<Client>,
+    topic: String,
+}
+
+impl Store {
+    /// A store in this process's memory: jobs end with it.
+    pub fn memory() -> Arc<Self> {
+        Arc::new(Self {
+            log: None,
+            held: Mutex::new(Held::default()),
+            read_to: watch::channel(0).0,
+        })
+    }
+
+    /// The store kept in `topic` of the cluster `client` reaches (created on first use), with
+    /// everything in it read; it goes on reading what others write until it is dropped.
+    pub async fn open(client: Arc<Client>, topic: &str) -> Result<Arc<Self>, StoreError> {
+        log::create_if_missing(&client, topic).await?;
+        let store = Arc::new(Self {
+            log: Some(Log { client, topic: topic.to_owned() }),
+            held: Mutex::new(Held::default()),
+            read_to: watch::channel(0).0,
+        });
+        // Everything written so far, before anyone is answered from it.
+        let mut next = 0;
+        loop {
+            let (read, end) = store.read_once(next).await?;
+            next = read;
+            if next >= end {
+                break;
+            }
+        }
+        let weak = Arc::downgrade(&store);
+        tokio::spawn(async move {
+            let mut next = next;
+            loop {
+                let Some(store) = weak.upgrade() else { return };
+                match store.read_once(next).await {
+                    Ok((read, _)) => next = read,
+                    Err(e) => {
+                        warn!("reading the jobs topic failed, trying again: {e}");
+                        drop(store);
+                        tokio::time::sleep(TAIL_WAIT).await;
+                    }
+                }
+            }
+        });
+        Ok(store)
+    }
+
+    /// Every job, oldest first.
+    pub fn jobs(&self) -> Vec<Job> {
+        let held = self.lock();
+        let mut jobs: Vec<Job> = held.headers.keys().filter_map(|id| assemble(&held, id)).collect();
+        jobs.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+        jobs
+    }
+
+    pub fn job(&self, id: &str) -> Option<Job> {
+        assemble(&self.lock(), id)
+    }
+
+    /// What `id` was last asked, if anything.
+    pub fn control(&self, id: &str) -> Option<Control> {
+        self.lock().controls.get(id).copied()
+    }
+
+    /// The throttle keeper's state, as it last wrote it.
+    pub fn throttles(&self) -> Option<Value> {
+        self.lock().throttles.clone()
+    }
+
+    /// Writes `job`: its header, and the chunks of partitions that changed since this process
+    /// last wrote them.
+    pub async fn save_job(&self, job: &Job) -> Result<(), StoreError> {
+        let chunks: Vec<&[PartitionProgress]> = job.partitions.chunks(CHUNK).collect();
+        let mut records = Vec::new();
+        let mut changed = Vec::new();
+        {
+            let held = self.lock();
+            for (n, chunk) in chunks.iter().enumerate() {
+                let value = json(&Chunk { v: FORMAT, partitions: chunk.to_vec() })?;
+                let key = (job.id.clone(), n);
+                if held.written.get(&key) != Some(&value) {
+                    records.push((chunk_key(&job.id, n), Some(Bytes::from(value.clone()))));
+                    changed.push((key, value));
+                }
+            }
+        }
+        let header = Header { v: FORMAT, job: without_partitions(job), chunks: chunks.len() };
+        records.push((Bytes::from(format!("job/{}", job.id)), Some(Bytes::from(json(&header)?))));
+        self.write(&records).await?;
+        let mut held = self.lock();
+        held.written.extend(changed);
+        if self.log.is_none() {
+            // In memory, the write is the read.
+            for (n, chunk) in chunks.iter().enumerate() {
+                held.chunks.insert((job.id.clone(), n), chunk.to_vec());
+            }
+            held.headers.insert(job.id.clone(), header);
+        }
+        Ok(())
+    }
+
+    /// Records what `id` is asked to do.
+    pub async fn save_control(&self, id: &str, control: Control) -> Result<(), StoreError> {
+        let value = json(&Versioned { v: FORMAT, value: Asked { control } })?;
+        self.write(&[(Bytes::from(format!("control/{id}")), Some(Bytes::from(value)))]).await?;
+        if self.log.is_none() {
+            self.lock().controls.insert(id.to_owned(), control);
+        }
+        Ok(())
+    }
+
+    /// Records the throttle keeper's state.
+    pub async fn save_throttles(&self, state: Value) -> Result<(), StoreError> {
+        let value = json(&Versioned { v: FORMAT, value: state.clone() })?;
+        self.write(&[(Bytes::from_static(b"throttles"), Some(Bytes::from(value)))]).await?;
+        if self.log.is_none() {
+            self.lock().throttles = Some(state);
+        }
+        Ok(())
+    }
+
+    /// Appends `records` and waits until this store has read them back.
+    async fn write(&self, records: &[(Bytes, Option<Bytes>)]) -> Result<(), StoreError> {
+        let Some(log) = &self.log else { return Ok(()) };
+        let first = log::append(&log.client, &log.topic, records).await?;
+        let last = first + records.len() as i64 - 1;
+        let wait = Duration::from_secs(30);
+        let mut read_to = self.read_to.subscribe();
+        tokio::time::timeout(wait, read_to.wait_for(|at| *at > last))
+            .await
+            .map_err(|_| StoreError::NotReadBack(wait))?
+            .map_err(|_| StoreError::NotReadBack(wait))?;
+        Ok(())
+    }
+
+    /// Reads what follows `from` once and takes it in; the offset to read from next, and the
+    /// log's end then.
+    async fn read_once(&self, from: i64) -> Result<(i64, i64), StoreError> {
+        let Some(log) = &self.log else { return Ok((from, from)) };
+        let read = log::read(&log.client, &log.topic, from, TAIL_WAIT).await?;
+        {
+            let mut held = self.lock();
+            for entry in &read.entries {
+                take_in(&mut held, entry);
+            }
+        }
+        self.read_to.send_replace(read.next_offset);
+        Ok((read.next_offset, read.high_watermark))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One record read: the latest value of its key. A value that cannot be read (a newer format, or
+/// damage) is logged and skipped, so that one bad record never stops the store.
+fn take_in(held: &mut Held, entry: &Entry) {
+    let key = String::from_utf8_lossy(&entry.key).into_owned();
+    let value = entry.value.as_deref();
+    let result = match key.split('/').collect::<Vec<_>>().as_slice() {
+        ["job", id] => match value {
+            Some(v) => parse::<Header>(v).map(|h| {
+                held.headers.insert((*id).to_owned(), h);
+            }),
+            None => {
+                held.headers.remove(*id);
+                held.chunks.retain(|(job, _), _| job != id);
+                Ok(())
+            }
+        },
+        ["job", id, n] => match (n.parse::<usize>(), value) {
+            (Ok(n), Some(v)) => parse::<Chunk>(v).map(|c| {
+                held.chunks.insert(((*id).to_owned(), n), c.partitions);
+            }),
+            (Ok(n), None) => {
+                held.chunks.remove(&((*id).to_owned(), n));
+                Ok(())
+            }
+            (Err(e), _) => Err(e.to_string()),
+        },
+        ["control", id] => match value {
+            Some(v) => parse::<Versioned<Asked>>(v).map(|a| {
+                held.controls.insert((*id).to_owned(), a.value.control);
+            }),
+            None => {
+                held.controls.remove(*id);
+                Ok(())
+            }
+        },
+        ["throttles"] => match value {
+            Some(v) => parse::<Versioned<Value>>(v).map(|t| held.throttles = Some(t.value)),
+            None => {
+                held.throttles = None;
+                Ok(())
+            }
+        },
+        // Keys of other kinds (a newer sidecar's) are left alone.
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        warn!(key, offset = entry.offset, "skipping a record of the jobs topic: {e}");
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, String> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    match value.get("v").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(FORMAT) => {
+            serde_json::from_value(value).map_err(|e| e.to_string())
+        }
+        other => Err(format!("format {other:?}, this sidecar reads {FORMAT}")),
+    }
+}
+
+/// A job from its header and chunks, if every chunk has been read.
+fn assemble(held: &Held, id: &str) -> Option<Job> {
+    let header = held.headers.get(id)?;
+    let mut job = header.job.clone();
+    for n in 0..header.chunks {
+        job.partitions.extend(held.chunks.get(&(id.to_owned(), n))?.iter().cloned());
+    }
+    Some(job)
+}
+
+fn without_partitions(job: &Job) -> Job {
+    Job { partitions: Vec::new(), ..job.clone() }
+}
+
+fn chunk_key(id: &str, n: usize) -> Bytes {
+    Bytes::from(format!("job/{id}/{n}"))
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Format(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::PartitionState;
+    use crate::plan::Move;
+
+    fn job(partitions: usize) -> Job {
+        let moves = (0..partitions)
+            .map(|p| Move {
+                topic: "orders".into(),
+                partition: p as i32,
+                before: vec![1, 2],
+                after: vec![2, 3],
+                size: 1_000,
+            })
+            .collect();
+        let mut job = Job::new("ab".repeat(16), moves, Some(5_000), 42);
+        job.partitions[0].state =
+            PartitionState::Skipped("another reassignment is moving it".into());
+        job
+    }
+
+    fn entry(offset: i64, key: &str, value: Option<String>) -> Entry {
+        Entry {
+            offset,
+            timestamp: 0,
+            key: Bytes::from(key.to_owned()),
+            value: value.map(Bytes::from),
+        }
+    }
+
+    #[test]
+    fn a_job_is_written_as_a_header_and_chunks_and_read_back_whole() {
+        let job = job(CHUNK + 1);
+        let header = Header { v: FORMAT, job: without_partitions(&job), chunks: 2 };
+        let chunk = |n: usize, from: usize, to: usize| {
+            let c = Chunk { v: FORMAT, partitions: job.partitions[from..to].to_vec() };
+            entry(n as i64, &format!("job/{}/{n}", job.id), Some(json(&c).unwrap()))
+        };
+        let mut held = Held::default();
+        take_in(&mut held, &entry(5, &format!("job/{}", job.id), Some(json(&header).unwrap())));
+        take_in(&mut held, &chunk(0, 0, CHUNK));
+        assert_eq!(assemble(&held, &job.id), None, "a chunk is missing");
+        take_in(&mut held, &chunk(1, CHUNK, CHUNK + 1));
+        assert_eq!(assemble(&held, &job.id), Some(job.clone()));
+        // The partition's state and reason are plain fields of its record.
+        let text = json(&Chunk { v: FORMAT, partitions: job.partitions[..1].to_vec() }).unwrap();
+        assert!(
+            text.contains(r#""state":"SKIPPED","reason":"another reassignment is moving it""#),
+            "{text}"
+        );
+        // A tombstone removes the job.
+        take_in(&mut held, &entry(9, &format!("job/{}", job.id), None));
+        assert_eq!(assemble(&held, &job.id), None);
+        assert!(held.chunks.is_empty());
+    }
+
+    #[test]
+    fn records_of_another_format_or_kind_are_skipped_not_fatal() {
+        let mut held = Held::default();
+        take_in(&mut held, &entry(0, "job/x", Some(r#"{"v":2,"id":"x"}"#.into())));
+        take_in(&mut held, &entry(1, "job/x", Some("not json".into())));
+        take_in(&mut held, &entry(2, "lease", Some(r#"{"v":1}"#.into())));
+        take_in(&mut held, &entry(3, "control/x", Some(r#"{"v":1,"control":"PAUSE"}"#.into())));
+        assert!(held.headers.is_empty());
+        assert_eq!(held.controls.get("x"), Some(&Control::Pause));
+    }
+
+    #[tokio::test]
+    async fn in_memory_a_saved_job_is_there_and_unchanged_chunks_are_not_written_again() {
+        let store = Store::memory();
+        let mut job = job(3);
+        store.save_job(&job).await.unwrap();
+        assert_eq!(store.job(&job.id), Some(job.clone()));
+        job.state = crate::job::JobState::Paused;
+        store.save_job(&job).await.unwrap();
+        assert_eq!(store.jobs(), [job.clone()]);
+        assert_eq!(store.lock().written.len(), 1);
+        store.save_control(&job.id, Control::Cancel).await.unwrap();
+        assert_eq!(store.control(&job.id), Some(Control::Cancel));
+    }
+}
