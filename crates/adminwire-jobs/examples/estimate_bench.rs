@@ -13,6 +13,7 @@ use adminwire_jobs::estimate::{self, Concurrency};
 use adminwire_jobs::execute::{Control, Executor};
 use adminwire_jobs::job::Job;
 use adminwire_jobs::plan::{self, Options, TopicRequest};
+use adminwire_jobs::store::Store;
 use adminwire_jobs::survey::survey;
 use adminwire_jobs::throttle::Throttles;
 use adminwire_kafka::client::Client;
@@ -58,9 +59,10 @@ async fn main() {
         estimate.waves
     );
 
-    let throttles = Arc::new(Throttles::new(Arc::clone(&client)));
+    let store = Store::memory();
+    let throttles = Arc::new(Throttles::new(Arc::clone(&client), Arc::clone(&store)));
     let executor =
-        Executor::new(Arc::clone(&client), throttles, limits, Duration::from_millis(500));
+        Executor::new(Arc::clone(&client), throttles, limits, Duration::from_millis(500), store);
     let job =
         Arc::new(Mutex::new(Job::new("estimate-bench".into(), plan.moves, Some(throttle), 0)));
     let (_control, commands) = watch::channel(Control::Run);

@@ -28,6 +28,7 @@ use tracing::{info, warn};
 use crate::estimate::{self, Concurrency};
 use crate::job::{Job, JobState, PartitionState};
 use crate::plan::Move;
+use crate::store::Store;
 use crate::survey;
 use crate::throttle::{ThrottleError, Throttles};
 
@@ -54,6 +55,8 @@ pub struct Executor {
     throttles: Arc<Throttles>,
     limits: Concurrency,
     poll: Duration,
+    /// Where each job's state is written: before a wave starts, after every look, at its end.
+    store: Arc<Store>,
 }
 
 /// Why a step could not be taken; the next one tries again.
@@ -63,6 +66,8 @@ pub enum StepError {
     Kafka(#[from] ConnectionError),
     #[error(transparent)]
     Throttle(#[from] ThrottleError),
+    #[error("writing the job down: {0}")]
+    Store(String),
 }
 
 fn lock(job: &SharedJob) -> MutexGuard<'_, Job> {
@@ -79,33 +84,28 @@ impl Executor {
         throttles: Arc<Throttles>,
         limits: Concurrency,
         poll: Duration,
+        store: Arc<Store>,
     ) -> Self {
-        Self { client, throttles, limits, poll }
+        Self { client, throttles, limits, poll, store }
     }
 
-    /// Runs `job` to its end, as `control` says; its throttles are off when this returns.
+    /// Runs `job` to its end, as `control` says; its throttles are off when this returns. A job
+    /// that ran before (in this process or another, which stopped) goes on from where its last
+    /// written state says it was.
     pub async fn run(&self, job: SharedJob, mut control: watch::Receiver<Control>) {
-        let id = {
+        let (id, ended_before) = {
             let mut job = lock(&job);
             job.started_ms.get_or_insert_with(now_ms);
-            job.state = JobState::Running;
-            job.id.clone()
+            let ended = job.state.is_final().then_some(job.state);
+            if ended.is_none() {
+                job.state = JobState::Running;
+            }
+            (job.id.clone(), ended)
         };
-        let mut run = Run { unsettled: BTreeMap::new(), cancelled_sent: false, last: None };
-        let ended = loop {
-            let asked = *control.borrow_and_update();
-            match self.step(&job, asked, &mut run).await {
-                Ok(Some(ended)) => break ended,
-                Ok(None) => {}
-                Err(e) => warn!(job = %id, "a step of the job failed, trying again: {e}"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(self.poll) => {}
-                changed = control.changed() => if changed.is_err() {
-                    // Nobody can control the job any more: it goes on as it was asked last.
-                    tokio::time::sleep(self.poll).await;
-                },
-            }
+        // A job that had ended with its throttles still to take off only needs that done.
+        let ended = match ended_before {
+            Some(ended) => ended,
+            None => self.carry_out(&job, &id, &mut control).await,
         };
         // The job shows its end once its throttles are off; if a broker keeps them on, it shows
         // its end with the clean-up pending, until that is done too.
@@ -128,10 +128,96 @@ impl Executor {
                 }
             }
         }
-        let mut job = lock(&job);
-        job.finished_ms = Some(now_ms());
-        job.eta_seconds = Some(0);
-        info!(job = %id, state = ?job.state, "job ended");
+        {
+            let mut job = lock(&job);
+            job.finished_ms = Some(now_ms());
+            job.eta_seconds = Some(0);
+            info!(job = %id, state = ?job.state, "job ended");
+        }
+        self.save(&job).await;
+    }
+
+    /// Steps the job until it ends: how it ended.
+    async fn carry_out(
+        &self,
+        job: &SharedJob,
+        id: &str,
+        control: &mut watch::Receiver<Control>,
+    ) -> JobState {
+        let mut run = Run { unsettled: BTreeMap::new(), cancelled_sent: false, last: None };
+        while let Err(e) = self.resume(job).await {
+            warn!(job = %id, "looking at a resumed job failed, trying again: {e}");
+            tokio::time::sleep(self.poll).await;
+        }
+        loop {
+            let asked = *control.borrow_and_update();
+            let stepped = self.step(job, asked, &mut run).await;
+            self.save(job).await;
+            match stepped {
+                Ok(Some(ended)) => return ended,
+                Ok(None) => {}
+                Err(e) => warn!(job = %id, "a step of the job failed, trying again: {e}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.poll) => {}
+                changed = control.changed() => if changed.is_err() {
+                    // Nobody can control the job any more: it goes on as it was asked last.
+                    tokio::time::sleep(self.poll).await;
+                },
+            }
+        }
+    }
+
+    /// Writes `job` as it is now. A failed write is logged and the job goes on: the next look
+    /// writes it again, and what it acts on first (a wave) is written with [`Self::save_first`].
+    async fn save(&self, job: &SharedJob) {
+        let now = lock(job).clone();
+        if let Err(e) = self.store.save_job(&now).await {
+            warn!(job = %now.id, "writing the job's state failed: {e}");
+        }
+    }
+
+    /// Writes `job` before what it says is acted on; the action waits for the next look if the
+    /// write fails.
+    async fn save_first(&self, job: &Job) -> Result<(), StepError> {
+        self.store.save_job(job).await.map_err(|e| StepError::Store(e.to_string()))
+    }
+
+    /// A job's partitions as the cluster has them now, for a job taken up again: a partition
+    /// written as moving whose move never reached the cluster (the runner stopped between
+    /// writing and starting it) is pending again; one that finished meanwhile is done.
+    async fn resume(&self, job: &SharedJob) -> Result<(), StepError> {
+        let moving = moving(job);
+        if moving.is_empty() {
+            return Ok(());
+        }
+        let listed = self.reassigning().await?;
+        let replicas = self.replicas(moving.iter().map(|m| m.topic.as_str())).await?;
+        let id = lock(job).id.clone();
+        let mut finished = Vec::new();
+        {
+            let mut job = lock(job);
+            for p in job.partitions.iter_mut().filter(|p| p.state == PartitionState::Moving) {
+                let key = (p.change.topic.clone(), p.change.partition);
+                if listed.contains(&key) {
+                    continue;
+                }
+                match replicas.get(&key) {
+                    Some(now) if *now == p.change.after => {
+                        p.state = PartitionState::Done;
+                        p.bytes_copied = p.bytes_total;
+                        finished.push(p.change.clone());
+                    }
+                    Some(now) if *now == p.change.before => p.state = PartitionState::Pending,
+                    _ => {}
+                }
+            }
+        }
+        if !finished.is_empty() {
+            self.throttles.release(&id, &finished).await?;
+        }
+        info!(job = %id, finished = finished.len(), "job taken up again");
+        Ok(())
     }
 
     /// One look at the cluster and what follows from it; how the job ended, once it has.
@@ -350,6 +436,15 @@ impl Executor {
         if wave.is_empty() {
             return Ok(());
         }
+        // Written as moving before anything of the wave is asked of the cluster.
+        let intended = {
+            let mut intended = lock(job).clone();
+            for (i, _) in &wave {
+                intended.partitions[*i].state = PartitionState::Moving;
+            }
+            intended
+        };
+        self.save_first(&intended).await?;
         let moves: Vec<Move> = wave.iter().map(|(_, m)| m.clone()).collect();
         if let Some(rate) = throttle {
             self.throttles.apply(id, rate, &moves).await?;

@@ -2,8 +2,8 @@
 //! handlers, the REST API, the CLI): estimate a request, submit it as a job, list, describe,
 //! pause, resume and cancel jobs.
 //!
-//! Jobs live in this process for now; keeping them in the cluster (a compacted topic), so that a
-//! restarted sidecar resumes them and several sidecars share them, is the next step.
+//! Jobs are kept in a [`Store`]: a compacted topic of the cluster, so that a restarted process
+//! takes its jobs up again where they were, or this process's memory.
 
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
@@ -19,6 +19,7 @@ use crate::estimate::{self, Concurrency, Estimate};
 use crate::execute::{Control, Executor, SharedJob};
 use crate::job::{Job, JobState};
 use crate::plan::{self, Options, Plan, PlanError, TopicRequest};
+use crate::store::{Store, StoreError};
 use crate::survey::survey;
 use crate::throttle::Throttles;
 
@@ -48,9 +49,12 @@ pub enum ServiceError {
     ZeroThrottle,
     #[error("{0}")]
     Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-struct Entry {
+/// A job this process runs, and how to tell it what it is asked.
+struct Running {
     job: SharedJob,
     control: watch::Sender<Control>,
 }
@@ -58,11 +62,12 @@ struct Entry {
 /// The reassignment service of one cluster.
 pub struct Reassignments {
     client: Arc<Client>,
+    store: Arc<Store>,
     executor: Arc<Executor>,
     limits: Concurrency,
     /// The replication rate assumed for an unthrottled estimate, bytes a second per broker.
     bandwidth: u64,
-    jobs: Mutex<BTreeMap<String, Entry>>,
+    running: Mutex<BTreeMap<String, Running>>,
     next: AtomicU64,
 }
 
@@ -77,20 +82,109 @@ fn now_ms() -> u64 {
 }
 
 impl Reassignments {
-    /// The service for the cluster `client` reaches (its principal runs the moves), with the
-    /// executor's `limits`, looking at the cluster every `poll`; `bandwidth` is the replication
-    /// rate an unthrottled estimate assumes.
-    pub fn new(client: Arc<Client>, limits: Concurrency, poll: Duration, bandwidth: u64) -> Self {
-        let throttles = Arc::new(Throttles::new(Arc::clone(&client)));
-        let executor = Arc::new(Executor::new(Arc::clone(&client), throttles, limits, poll));
-        Self {
+    /// The service for the cluster `client` reaches (its principal runs the moves), its jobs kept
+    /// in `store`, with the executor's `limits`, looking at the cluster every `poll`;
+    /// `bandwidth` is the replication rate an unthrottled estimate assumes. Nothing runs until
+    /// [`Self::run_jobs`].
+    pub fn new(
+        client: Arc<Client>,
+        store: Arc<Store>,
+        limits: Concurrency,
+        poll: Duration,
+        bandwidth: u64,
+    ) -> Arc<Self> {
+        let throttles = Arc::new(Throttles::new(Arc::clone(&client), Arc::clone(&store)));
+        let executor = Arc::new(Executor::new(
+            Arc::clone(&client),
+            throttles,
+            limits,
+            poll,
+            Arc::clone(&store),
+        ));
+        Arc::new(Self {
             client,
+            store,
             executor,
             limits,
             bandwidth,
-            jobs: Mutex::new(BTreeMap::new()),
+            running: Mutex::new(BTreeMap::new()),
             next: AtomicU64::new(0),
+        })
+    }
+
+    /// Runs, on `runtime`, every job of the store that has not ended — those left by a process
+    /// that stopped, and those submitted from now on — until the service is dropped.
+    pub fn run_jobs(self: &Arc<Self>, runtime: &tokio::runtime::Handle) {
+        let weak = Arc::downgrade(self);
+        let mut changes = self.store.changes();
+        runtime.spawn(async move {
+            loop {
+                let Some(service) = weak.upgrade() else { return };
+                service.take_up();
+                drop(service);
+                tokio::select! {
+                    changed = changes.changed() => if changed.is_err() { return },
+                    // A job's start time passing is not a change of the store.
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        });
+    }
+
+    /// Starts every job not ended that this process does not run yet, and tells each running job
+    /// what it was last asked.
+    fn take_up(self: &Arc<Self>) {
+        let mut running = self.lock();
+        for job in self.store.jobs() {
+            if let Some(run) = running.get(&job.id) {
+                if let Some(asked) = self.store.control(&job.id) {
+                    run.control.send_if_modified(|now| std::mem::replace(now, asked) != asked);
+                }
+                continue;
+            }
+            if job.state.is_final() && !job.cleanup_pending {
+                continue;
+            }
+            let asked = self.store.control(&job.id).unwrap_or(Control::Run);
+            let (control, commands) = watch::channel(asked);
+            let id = job.id.clone();
+            let shared = Arc::new(Mutex::new(job));
+            running.insert(id.clone(), Running { job: Arc::clone(&shared), control });
+            let service = Arc::clone(self);
+            tokio::spawn(async move {
+                service.run_one(shared, commands).await;
+                service.lock().remove(&id);
+            });
         }
+    }
+
+    /// Runs one job: waits for its start time if it has one (a cancel ends the wait), then
+    /// carries it out.
+    async fn run_one(&self, job: SharedJob, mut commands: watch::Receiver<Control>) {
+        let start_at = {
+            let job = job.lock().unwrap_or_else(PoisonError::into_inner);
+            (job.state == JobState::Scheduled).then_some(job.execute_at_ms).flatten()
+        };
+        if let Some(at) = start_at {
+            let wait = Duration::from_millis(at.saturating_sub(now_ms()));
+            let cancelled = tokio::select! {
+                _ = tokio::time::sleep(wait) => false,
+                _ = commands.wait_for(|c| *c == Control::Cancel) => true,
+            };
+            if cancelled {
+                let ended = {
+                    let mut job = job.lock().unwrap_or_else(PoisonError::into_inner);
+                    job.state = JobState::Cancelled;
+                    job.finished_ms = Some(now_ms());
+                    job.clone()
+                };
+                if let Err(e) = self.store.save_job(&ended).await {
+                    tracing::warn!(job = %ended.id, "writing the job's end failed: {e}");
+                }
+                return;
+            }
+        }
+        self.executor.run(job, commands).await;
     }
 
     /// The plan `request` comes to on the cluster as it is now.
@@ -118,7 +212,8 @@ impl Reassignments {
         Ok((plan, estimate))
     }
 
-    /// Plans `request` and runs it as a job (at `execute_at`, if given); its id.
+    /// Plans `request` and keeps it as a job (to run at `execute_at`, if given); its id. The job
+    /// runs wherever jobs are run ([`Self::run_jobs`]).
     pub async fn submit(&self, request: &Request) -> Result<String, ServiceError> {
         let plan = self.plan(request).await?;
         let id = self.new_id();
@@ -128,68 +223,54 @@ impl Reassignments {
             job.state = JobState::Scheduled;
             job.execute_at_ms = start_at;
         }
-        let job = Arc::new(Mutex::new(job));
-        let (control, commands) = watch::channel(Control::Run);
-        self.lock().insert(id.clone(), Entry { job: Arc::clone(&job), control });
-        let executor = Arc::clone(&self.executor);
-        tokio::spawn(async move {
-            if let Some(at) = start_at {
-                let mut commands = commands.clone();
-                let wait = Duration::from_millis(at.saturating_sub(now_ms()));
-                let cancelled = tokio::select! {
-                    _ = tokio::time::sleep(wait) => false,
-                    _ = commands.wait_for(|c| *c == Control::Cancel) => true,
-                };
-                if cancelled {
-                    let mut job = job.lock().unwrap_or_else(PoisonError::into_inner);
-                    job.state = JobState::Cancelled;
-                    job.finished_ms = Some(now_ms());
-                    return;
-                }
-            }
-            executor.run(job, commands).await;
-        });
+        self.store.save_job(&job).await?;
         Ok(id)
     }
 
     /// A job as it is now.
     pub fn describe(&self, id: &str) -> Result<Job, ServiceError> {
-        let jobs = self.lock();
-        let entry = jobs.get(id).ok_or_else(|| ServiceError::UnknownJob(id.to_owned()))?;
-        Ok(entry.job.lock().unwrap_or_else(PoisonError::into_inner).clone())
+        if let Some(run) = self.lock().get(id) {
+            return Ok(run.job.lock().unwrap_or_else(PoisonError::into_inner).clone());
+        }
+        self.store.job(id).ok_or_else(|| ServiceError::UnknownJob(id.to_owned()))
     }
 
     /// Every job, oldest first.
     pub fn jobs(&self) -> Vec<Job> {
-        let mut jobs: Vec<Job> = self
-            .lock()
-            .values()
-            .map(|e| e.job.lock().unwrap_or_else(PoisonError::into_inner).clone())
-            .collect();
-        jobs.sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
-        jobs
+        let running = self.lock();
+        self.store
+            .jobs()
+            .into_iter()
+            .map(|job| match running.get(&job.id) {
+                Some(run) => run.job.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+                None => job,
+            })
+            .collect()
     }
 
-    pub fn pause(&self, id: &str) -> Result<(), ServiceError> {
-        self.control(id, Control::Pause)
+    pub async fn pause(&self, id: &str) -> Result<(), ServiceError> {
+        self.control(id, Control::Pause).await
     }
 
-    pub fn resume(&self, id: &str) -> Result<(), ServiceError> {
-        self.control(id, Control::Run)
+    pub async fn resume(&self, id: &str) -> Result<(), ServiceError> {
+        self.control(id, Control::Run).await
     }
 
-    pub fn cancel(&self, id: &str) -> Result<(), ServiceError> {
-        self.control(id, Control::Cancel)
+    pub async fn cancel(&self, id: &str) -> Result<(), ServiceError> {
+        self.control(id, Control::Cancel).await
     }
 
-    fn control(&self, id: &str, to: Control) -> Result<(), ServiceError> {
-        let jobs = self.lock();
-        let entry = jobs.get(id).ok_or_else(|| ServiceError::UnknownJob(id.to_owned()))?;
-        let state = entry.job.lock().unwrap_or_else(PoisonError::into_inner).state;
+    /// Writes what `id` is asked, for whichever process runs it; tells it at once if this one
+    /// does.
+    async fn control(&self, id: &str, to: Control) -> Result<(), ServiceError> {
+        let state = self.describe(id)?.state;
         if state.is_final() {
             return Err(ServiceError::Ended { id: id.to_owned(), state });
         }
-        entry.control.send_replace(to);
+        self.store.save_control(id, to).await?;
+        if let Some(run) = self.lock().get(id) {
+            run.control.send_replace(to);
+        }
         Ok(())
     }
 
@@ -202,7 +283,7 @@ impl Reassignments {
         format!("{:016x}{:016x}", now_ms(), hasher.finish())
     }
 
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Entry>> {
-        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Running>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -166,6 +166,11 @@ impl Store {
         self.lock().controls.get(id).copied()
     }
 
+    /// Ticks whenever the store takes in something new (its own writes too).
+    pub fn changes(&self) -> watch::Receiver<i64> {
+        self.read_to.subscribe()
+    }
+
     /// The throttle keeper's state, as it last wrote it.
     pub fn throttles(&self) -> Option<Value> {
         self.lock().throttles.clone()
@@ -199,6 +204,8 @@ impl Store {
                 held.chunks.insert((job.id.clone(), n), chunk.to_vec());
             }
             held.headers.insert(job.id.clone(), header);
+            drop(held);
+            self.read_to.send_modify(|n| *n += 1);
         }
         Ok(())
     }
@@ -209,6 +216,7 @@ impl Store {
         self.write(&[(Bytes::from(format!("control/{id}")), Some(Bytes::from(value)))]).await?;
         if self.log.is_none() {
             self.lock().controls.insert(id.to_owned(), control);
+            self.read_to.send_modify(|n| *n += 1);
         }
         Ok(())
     }

@@ -29,7 +29,11 @@ use kafka_protocol::messages::incremental_alter_configs_request::{
 use kafka_protocol::messages::{DescribeConfigsRequest, IncrementalAlterConfigsRequest};
 use kafka_protocol::protocol::StrBytes;
 
+use serde::{Deserialize, Serialize};
+use tracing::warn;
+
 use crate::plan::Move;
+use crate::store::Store;
 
 pub const LEADER_RATE: &str = "leader.replication.throttled.rate";
 pub const FOLLOWER_RATE: &str = "follower.replication.throttled.rate";
@@ -53,6 +57,8 @@ pub enum ThrottleError {
     Kafka(#[from] ConnectionError),
     #[error("{resource}: {message}")]
     Refused { resource: String, message: String },
+    #[error("writing the throttles down: {0}")]
+    Store(String),
 }
 
 /// A partition by topic and number.
@@ -60,7 +66,7 @@ type Partition = (String, i32);
 
 /// One broker's rates: what it had before any job, and each job's rate with the partitions for
 /// which that job moves through this broker.
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct BrokerRates {
     found: [Option<String>; 2],
     /// The rate last set on the broker by the keeper.
@@ -70,7 +76,7 @@ struct BrokerRates {
 
 /// One topic's lists (leader, follower): the entries found before any job, and each entry the
 /// keeper added with the jobs that hold it.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct TopicLists {
     /// `None` where the topic had no such setting of its own.
     found: [Option<BTreeSet<String>>; 2],
@@ -83,7 +89,7 @@ impl TopicLists {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Held {
     brokers: BTreeMap<i32, BrokerRates>,
     topics: BTreeMap<String, TopicLists>,
@@ -94,6 +100,8 @@ struct Held {
 pub struct Throttles {
     client: Arc<Client>,
     held: tokio::sync::Mutex<Held>,
+    /// Where what it found and holds is written down, before it changes anything.
+    store: Arc<Store>,
 }
 
 /// The entries a move throttles: leader side, the replicas it copies from; follower side, those it
@@ -103,14 +111,58 @@ fn entries(m: &Move) -> [Vec<String>; 2] {
     [m.before.iter().map(|&b| entry(b)).collect(), m.adding().map(entry).collect()]
 }
 
+/// Marks `moves` of `job` as held at `rate`, with each broker's rate to be `next`.
+fn hold(held: &mut Held, job: &str, rate: u64, moves: &[Move], next: &BTreeMap<i32, u64>) {
+    for m in moves {
+        let partition = (m.topic.clone(), m.partition);
+        for broker in brokers_of(m) {
+            if let Some(rates) = held.brokers.get_mut(&broker) {
+                let holding = rates.holders.entry(job.to_owned()).or_default();
+                holding.0 = rate;
+                holding.1.insert(partition.clone());
+            }
+        }
+        if let Some(lists) = held.topics.get_mut(&m.topic) {
+            for (side, list) in entries(m).into_iter().enumerate() {
+                for entry in list {
+                    lists.held[side].entry(entry).or_default().insert(job.to_owned());
+                }
+            }
+        }
+    }
+    for (broker, lowest) in next {
+        if let Some(rates) = held.brokers.get_mut(broker) {
+            rates.set = Some(*lowest);
+        }
+    }
+}
+
 /// The brokers a move goes through: those it copies from and those it copies to.
 fn brokers_of(m: &Move) -> BTreeSet<i32> {
     m.before.iter().copied().chain(m.adding()).collect()
 }
 
 impl Throttles {
-    pub fn new(client: Arc<Client>) -> Self {
-        Self { client, held: tokio::sync::Mutex::new(Held::default()) }
+    /// The keeper for the cluster `client` reaches, taking up what `store` says a keeper found
+    /// and held before (a sidecar restarted, or another one's jobs taken over).
+    pub fn new(client: Arc<Client>, store: Arc<Store>) -> Self {
+        let held = store.throttles().map_or_else(Held::default, |state| {
+            serde_json::from_value(state).unwrap_or_else(|e| {
+                warn!("the throttle keeper's state in the jobs topic cannot be read: {e}");
+                Held::default()
+            })
+        });
+        Self { client, held: tokio::sync::Mutex::new(held), store }
+    }
+
+    /// The jobs that hold throttles, by what the keeper knows.
+    pub async fn holders(&self) -> BTreeSet<String> {
+        let held = self.held.lock().await;
+        let brokers = held.brokers.values().flat_map(|b| b.holders.keys().cloned());
+        let topics = held.topics.values().flat_map(|t| {
+            t.held.iter().flat_map(|side| side.values().flat_map(|jobs| jobs.iter().cloned()))
+        });
+        brokers.chain(topics.collect::<Vec<_>>()).collect()
     }
 
     /// Throttles `moves` of `job` at `rate` bytes a second.
@@ -147,41 +199,28 @@ impl Throttles {
                 }
             }
         }
-        self.alter_topics(&append, APPEND).await?;
         // The rates: each broker the lowest any job asks.
-        let mut next = BTreeMap::new();
-        for &broker in &brokers {
-            let rates = &held.brokers[&broker];
-            let lowest =
-                rates.holders.values().map(|(r, _)| *r).chain([rate]).min().unwrap_or(rate);
-            if rates.set != Some(lowest) {
+        let next: BTreeMap<i32, u64> = brokers
+            .iter()
+            .map(|&broker| {
+                let rates = &held.brokers[&broker];
+                let lowest = rates.holders.values().map(|(r, _)| *r).chain([rate]).min();
+                (broker, lowest.unwrap_or(rate))
+            })
+            .collect();
+        // Written down before Kafka is told, so that whoever runs the job next (after a crash)
+        // takes off what may have been set, and restores what was found.
+        let mut intended = held.clone();
+        hold(&mut intended, job, rate, moves, &next);
+        self.save(&intended).await?;
+        self.alter_topics(&append, APPEND).await?;
+        for (&broker, &lowest) in &next {
+            if held.brokers[&broker].set != Some(lowest) {
                 self.set_rate(broker, Some(&lowest.to_string()), Some(&lowest.to_string())).await?;
             }
-            next.insert(broker, lowest);
         }
         // Kafka has it all: now it is held.
-        for m in moves {
-            let partition = (m.topic.clone(), m.partition);
-            for broker in brokers_of(m) {
-                if let Some(rates) = held.brokers.get_mut(&broker) {
-                    let held = rates.holders.entry(job.to_owned()).or_default();
-                    held.0 = rate;
-                    held.1.insert(partition.clone());
-                }
-            }
-            if let Some(lists) = held.topics.get_mut(&m.topic) {
-                for (side, list) in entries(m).into_iter().enumerate() {
-                    for entry in list {
-                        lists.held[side].entry(entry).or_default().insert(job.to_owned());
-                    }
-                }
-            }
-        }
-        for (broker, lowest) in next {
-            if let Some(rates) = held.brokers.get_mut(&broker) {
-                rates.set = Some(lowest);
-            }
-        }
+        *held = intended;
         Ok(())
     }
 
@@ -317,7 +356,14 @@ impl Throttles {
         // next job reads it afresh.
         held.brokers.retain(|_, rates| !rates.holders.is_empty());
         held.topics.retain(|_, lists| lists.held.iter().any(|side| !side.is_empty()));
-        Ok(())
+        // Written down once Kafka has taken it: a crash before this releases it again, which
+        // changes nothing.
+        self.save(held).await
+    }
+
+    async fn save(&self, held: &Held) -> Result<(), ThrottleError> {
+        let state = serde_json::to_value(held).map_err(|e| ThrottleError::Store(e.to_string()))?;
+        self.store.save_throttles(state).await.map_err(|e| ThrottleError::Store(e.to_string()))
     }
 
     /// A broker's own dynamic rates (leader, follower), if set.

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use adminwire_jobs::estimate::Concurrency;
 use adminwire_jobs::service::Reassignments;
+use adminwire_jobs::store::Store;
 use adminwire_kafka::client::Client;
 
 use crate::config::Config;
@@ -19,7 +20,7 @@ use crate::config::Config;
 /// The reassignment service and who it runs as.
 #[derive(Debug)]
 pub struct Jobs {
-    service: Reassignments,
+    service: Arc<Reassignments>,
     /// Whether a principal is configured (`[jobs]` username and password).
     logs_in: bool,
 }
@@ -47,14 +48,17 @@ impl Jobs {
             cluster: config.jobs.max_moves,
         };
         let poll = Duration::from_millis(config.jobs.poll_ms);
-        let service = Reassignments::new(client, limits, poll, config.jobs.bandwidth_bytes_per_sec);
+        // In this process's memory for now: a restarted sidecar forgets its jobs.
+        let store = Store::memory();
+        let bandwidth = config.jobs.bandwidth_bytes_per_sec;
+        let service = Reassignments::new(client, store, limits, poll, bandwidth);
         Ok(Self { service, logs_in })
     }
 
     /// The service, for a client that did or did not log in on its connection. A client that
     /// logged in is on a cluster that requires it, so without a principal of its own the sidecar
     /// cannot run jobs there.
-    pub fn for_client(&self, client_logged_in: bool) -> Result<&Reassignments, NoPrincipal> {
+    pub fn for_client(&self, client_logged_in: bool) -> Result<&Arc<Reassignments>, NoPrincipal> {
         if client_logged_in && !self.logs_in {
             return Err(NoPrincipal);
         }
@@ -62,7 +66,7 @@ impl Jobs {
     }
 
     /// The service, for reading its jobs (metrics).
-    pub fn service(&self) -> &Reassignments {
+    pub fn service(&self) -> &Arc<Reassignments> {
         &self.service
     }
 }

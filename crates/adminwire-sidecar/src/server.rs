@@ -119,6 +119,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let config = Arc::new(config);
     let commands = CommandRuntime::new().context("starting the admin commands' runtime")?;
     let jobs = Jobs::new(&config)?;
+    // Jobs run beside the admin commands, never on the threads that pass clients' bytes.
+    if let Some(runtime) = commands.handle() {
+        jobs.service().run_jobs(&runtime);
+    }
     let shared = Arc::new_cyclic(|weak| Shared {
         jobs,
         frames: FrameReader::new(config.limits.max_frame_bytes),

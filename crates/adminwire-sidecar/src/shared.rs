@@ -57,6 +57,11 @@ impl CommandRuntime {
         Ok(Self(Some(runtime)))
     }
 
+    /// The runtime's handle, while it runs.
+    pub fn handle(&self) -> Option<tokio::runtime::Handle> {
+        self.0.as_ref().map(|runtime| runtime.handle().clone())
+    }
+
     pub fn spawn<F>(&self, command: F) -> Option<tokio::task::JoinHandle<F::Output>>
     where
         F: Future + Send + 'static,

@@ -11,6 +11,7 @@ use adminwire_jobs::execute::{Control, Executor, SharedJob};
 use adminwire_jobs::job::{Job, JobState, PartitionState};
 use adminwire_jobs::plan::{self, Options, TopicRequest};
 use adminwire_jobs::service::{Reassignments, Request, ServiceError};
+use adminwire_jobs::store::Store;
 use adminwire_jobs::survey::survey;
 use adminwire_jobs::throttle::{
     FOLLOWER_RATE, FOLLOWER_REPLICAS, LEADER_RATE, LEADER_REPLICAS, Throttles,
@@ -143,10 +144,11 @@ struct Engine {
 fn engine(cluster: &Cluster) -> Engine {
     let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
     let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)));
-    let throttles = Arc::new(Throttles::new(Arc::clone(&client)));
+    let store = Store::memory();
+    let throttles = Arc::new(Throttles::new(Arc::clone(&client), Arc::clone(&store)));
     let limits = Concurrency { per_broker: 1, cluster: 10 };
-    let executor =
-        Arc::new(Executor::new(Arc::clone(&client), throttles, limits, Duration::from_millis(300)));
+    let poll = Duration::from_millis(300);
+    let executor = Arc::new(Executor::new(Arc::clone(&client), throttles, limits, poll, store));
     Engine { client, executor }
 }
 
@@ -287,10 +289,12 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let topic = topic_with_data(cluster, &engine.client, 4).await;
     let service = Reassignments::new(
         Arc::clone(&engine.client),
+        Store::memory(),
         Concurrency::default(),
         Duration::from_millis(300),
         50_000_000,
     );
+    service.run_jobs(&tokio::runtime::Handle::current());
     let request = Request {
         topics: vec![TopicRequest::Automatic {
             topic: topic.clone(),
@@ -325,8 +329,8 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     placed.sort();
     assert_eq!(placed, [2, 3], "one partition on each target broker");
     no_throttles(&engine.client, &topic).await;
-    assert!(matches!(service.cancel(&id), Err(ServiceError::Ended { .. })));
-    assert!(matches!(service.pause("nope"), Err(ServiceError::UnknownJob(_))));
+    assert!(matches!(service.cancel(&id).await, Err(ServiceError::Ended { .. })));
+    assert!(matches!(service.pause("nope").await, Err(ServiceError::UnknownJob(_))));
 
     // Scheduled a minute ahead, then cancelled: nothing moves.
     let later = Request {
@@ -344,7 +348,7 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     };
     let scheduled = service.submit(&later).await.unwrap();
     assert_eq!(service.describe(&scheduled).unwrap().state, JobState::Scheduled);
-    service.cancel(&scheduled).unwrap();
+    service.cancel(&scheduled).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while service.describe(&scheduled).unwrap().state != JobState::Cancelled {
         assert!(tokio::time::Instant::now() < deadline, "{:?}", service.describe(&scheduled));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adminwire_jobs::plan::Move;
+use adminwire_jobs::store::Store;
 use adminwire_jobs::throttle::{
     FOLLOWER_RATE, FOLLOWER_REPLICAS, LEADER_RATE, LEADER_REPLICAS, Throttles,
 };
@@ -148,7 +149,7 @@ async fn throttles_merge_with_the_operators_and_come_off_exactly() {
     let before_2 = own(&client, BROKER, "2", &rates).await;
     let before_3 = own(&client, BROKER, "3", &rates).await;
 
-    let throttles = Throttles::new(Arc::clone(&client));
+    let throttles = Throttles::new(Arc::clone(&client), Store::memory());
     let job_a = [moving(&topic, 0, &[1], &[2]), moving(&topic, 1, &[2], &[3])];
     let job_b = [moving(&topic, 2, &[3], &[1])];
     throttles.apply("a", 1_000_000, &job_a).await.unwrap();
@@ -218,7 +219,7 @@ async fn a_broker_down_at_clean_up_keeps_its_throttle_held_until_it_is_back() {
     let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(5)));
     let topic = unique_topic("cleanup");
     cluster.create_topic(&topic, 1);
-    let throttles = Throttles::new(Arc::clone(&client));
+    let throttles = Throttles::new(Arc::clone(&client), Store::memory());
     let rates = [LEADER_RATE, FOLLOWER_RATE];
     let before_3 = own(&client, BROKER, "3", &rates).await;
     throttles.apply("c", 2_000_000, &[moving(&topic, 0, &[1], &[3])]).await.unwrap();

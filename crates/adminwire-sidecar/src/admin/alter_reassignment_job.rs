@@ -28,9 +28,9 @@ pub async fn run(
     authorize::may_alter_cluster(upstream, deadline).await?;
     let id = request.job_id.as_str();
     let taken = match request.action {
-        PAUSE => service.pause(id),
-        RESUME => service.resume(id),
-        _ => service.cancel(id),
+        PAUSE => service.pause(id).await,
+        RESUME => service.resume(id).await,
+        _ => service.cancel(id).await,
     };
     match taken {
         Ok(()) => {

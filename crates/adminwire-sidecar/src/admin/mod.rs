@@ -39,6 +39,8 @@ use adminwire_protocol::{
     AdminRequest, AdminResponse, ApiKey, DecodeError, DecodeErrorKind, EncodeErrorKind, ErrorCode,
     RequestFrame, decode_request, encode_response,
 };
+use std::sync::Arc;
+
 use bytes::BytesMut;
 use tokio::time::Instant;
 
@@ -100,14 +102,14 @@ impl From<ServiceError> for Failure {
             ServiceError::UnknownJob(_) => ErrorCode::RESOURCE_NOT_FOUND,
             ServiceError::Ended { .. } => ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
             ServiceError::ZeroThrottle => ErrorCode::INVALID_REQUEST,
-            ServiceError::Internal(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
+            ServiceError::Internal(_) | ServiceError::Store(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
         };
         Failure(code, e.to_string())
     }
 }
 
 /// The reassignment service for the client of `upstream`, or why this sidecar has none for it.
-fn service<'a>(upstream: &Upstream<'a, impl Transport>) -> Result<&'a Reassignments, Failure> {
+fn service<'a>(upstream: &Upstream<'a, impl Transport>) -> Result<&'a Arc<Reassignments>, Failure> {
     let jobs = upstream.jobs.ok_or_else(|| {
         Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, "this sidecar runs no jobs".into())
     })?;
