@@ -58,3 +58,159 @@ async fn jobs_written_to_the_topic_are_read_back_by_a_later_store_and_seen_by_an
     assert_eq!(later.jobs(), [big, small.clone()]);
     assert_eq!(later.control(&small.id), Some(Control::Cancel));
 }
+
+/// The brokers' and `topic`'s own throttle settings, as `name=value`.
+async fn throttles_left(client: &Client, topic: &str) -> Vec<String> {
+    use adminwire_kafka::client::To;
+    use kafka_protocol::messages::DescribeConfigsRequest;
+    use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
+    use kafka_protocol::protocol::StrBytes;
+
+    let mut left = Vec::new();
+    let resources = [(4, "1"), (4, "2"), (4, "3"), (2, topic)];
+    for (kind, name) in resources {
+        let request = DescribeConfigsRequest::default().with_resources(vec![
+            DescribeConfigsResource::default()
+                .with_resource_type(kind)
+                .with_resource_name(StrBytes::from_string(name.to_owned())),
+        ]);
+        let to = if kind == 4 { To::Broker(name.parse().unwrap()) } else { To::Any };
+        let answer = client.call(to, request).await.unwrap();
+        left.extend(answer.results.iter().flat_map(|r| &r.configs).filter_map(|c| {
+            // A broker's or topic's own setting (not a default).
+            let own = matches!(c.config_source, 1 | 2);
+            (own && c.name.contains("throttled"))
+                .then(|| format!("{name} {}={:?}", c.name, c.value.as_deref()))
+        }));
+    }
+    left
+}
+
+/// A topic of two partitions on broker 1 with `megabytes` MB.
+async fn topic_on_broker_1(cluster: &Cluster, client: &Client, megabytes: usize) -> String {
+    use adminwire_kafka::client::To;
+    use kafka_protocol::messages::create_topics_request::{
+        CreatableReplicaAssignment, CreatableTopic,
+    };
+    use kafka_protocol::messages::{BrokerId, CreateTopicsRequest, TopicName};
+    use kafka_protocol::protocol::StrBytes;
+
+    let topic = unique_topic("taken-up");
+    let create = CreateTopicsRequest::default().with_timeout_ms(30_000).with_topics(vec![
+        CreatableTopic::default()
+            .with_name(TopicName(StrBytes::from_string(topic.clone())))
+            .with_num_partitions(-1)
+            .with_replication_factor(-1)
+            .with_assignments(
+                (0..2)
+                    .map(|p| {
+                        CreatableReplicaAssignment::default()
+                            .with_partition_index(p)
+                            .with_broker_ids(vec![BrokerId(1)])
+                    })
+                    .collect(),
+            ),
+    ]);
+    let created = client.call(To::Any, create).await.unwrap();
+    assert!(created.topics.iter().all(|t| t.error_code == 0), "{created:?}");
+    cluster.wait_for_topic(None, &topic, 2);
+    if megabytes > 0 {
+        cluster.write_megabytes(&topic, megabytes);
+    }
+    topic
+}
+
+/// A service on `jobs_topic` whose jobs run on `runtime`.
+fn service(
+    cluster: &Cluster,
+    runtime: &tokio::runtime::Runtime,
+    jobs_topic: &str,
+) -> Arc<adminwire_jobs::service::Reassignments> {
+    use adminwire_jobs::estimate::Concurrency;
+    use adminwire_jobs::service::Reassignments;
+
+    runtime.block_on(async {
+        let store = Store::open(client(cluster), jobs_topic).await.unwrap();
+        let limits = Concurrency { per_broker: 1, cluster: 10 };
+        let poll = Duration::from_millis(300);
+        let service = Reassignments::new(client(cluster), store, limits, poll, 50_000_000);
+        service.run_jobs(runtime.handle());
+        service
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
+}
+
+/// Asks `service` about job `id` until `ready`, at most `within`.
+fn wait_for_job(
+    runtime: &tokio::runtime::Runtime,
+    service: &adminwire_jobs::service::Reassignments,
+    id: &str,
+    within: Duration,
+    ready: impl Fn(&Job) -> bool,
+) -> Job {
+    runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let job = service.describe(id).unwrap();
+            if ready(&job) {
+                return job;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{job:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+fn ended(job: &Job) -> bool {
+    job.state.is_final() && !job.cleanup_pending
+}
+
+/// The process running a job stops dead (its runtime dropped, nothing more written) while the
+/// job moves data, and another takes it up from the topic: it completes with the replicas
+/// planned and no throttle left, which the first had set.
+#[test]
+fn a_job_left_mid_move_is_taken_up_from_the_topic_and_ends_as_planned() {
+    use adminwire_jobs::plan::{Options, TopicRequest};
+    use adminwire_jobs::service::Request;
+
+    let cluster = Cluster::plain();
+    let jobs_topic = unique_topic("jobs");
+    let first = runtime();
+    let direct = client(cluster);
+    let topic = first.block_on(topic_on_broker_1(cluster, &direct, 6));
+    let service_1 = service(cluster, &first, &jobs_topic);
+    let request = Request {
+        topics: vec![TopicRequest::Manual {
+            topic: topic.clone(),
+            assignment: vec![(0, vec![2]), (1, vec![3])],
+            replication_factor: None,
+        }],
+        throttle: Some(500_000),
+        execute_at: None,
+        options: Options::default(),
+    };
+    let id = first.block_on(service_1.submit(&request)).unwrap();
+    let seen = wait_for_job(&first, &service_1, &id, Duration::from_secs(60), |j| {
+        ended(j) || j.partitions.iter().any(|p| p.state == PartitionState::Moving)
+    });
+    assert!(!seen.state.is_final(), "ended before it was seen moving: {seen:?}");
+    // Dead: no task of its runtime runs again, nothing more is written.
+    drop(service_1);
+    first.shutdown_background();
+
+    let second = runtime();
+    let service_2 = service(cluster, &second, &jobs_topic);
+    let done = wait_for_job(&second, &service_2, &id, Duration::from_secs(120), ended);
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    let check = client(cluster);
+    second.block_on(async {
+        let placed = adminwire_jobs::survey::survey(&check, std::slice::from_ref(&topic)).await.unwrap();
+        let replicas: Vec<Vec<i32>> =
+            placed.topics[&topic].iter().map(|p| p.replicas.clone()).collect();
+        assert_eq!(replicas, [vec![2], vec![3]]);
+        assert_eq!(throttles_left(&check, &topic).await, Vec::<String>::new());
+    });
+}
