@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use adminwire_kafka::client::Client;
 use adminwire_kafka::connection::ConnectionError;
@@ -19,7 +19,7 @@ use crate::estimate::{self, Concurrency, Estimate};
 use crate::execute::{Control, Executor, SharedJob};
 use crate::job::{Job, JobState};
 use crate::plan::{self, Options, Plan, PlanError, TopicRequest};
-use crate::store::{Store, StoreError};
+use crate::store::{Lease, Store, StoreError};
 use crate::survey::survey;
 use crate::throttle::Throttles;
 
@@ -57,17 +57,102 @@ pub enum ServiceError {
 struct Running {
     job: SharedJob,
     control: watch::Sender<Control>,
+    task: Option<tokio::task::AbortHandle>,
+}
+
+/// This process as one of several sharing a store: its name in the lease, and how long a lease
+/// holds without renewal.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub member: String,
+    pub lease: Duration,
+}
+
+/// Keeps (or waits to take) the store's lease for one process.
+#[derive(Debug)]
+struct LeaseKeeper {
+    membership: Membership,
+    /// When a claim or renewal of ours was last read back.
+    confirmed: Option<Instant>,
+    /// When we last wrote a renewal.
+    renewed: Option<Instant>,
+    since: Option<Instant>,
+    /// When this process took the lease over from another holder: how long it had gone
+    /// unrenewed.
+    took_over_after: Option<Duration>,
+}
+
+impl LeaseKeeper {
+    fn new(membership: Membership) -> Self {
+        Self { membership, confirmed: None, renewed: None, since: None, took_over_after: None }
+    }
+
+    /// How long to wait between looks: a third of the lease, so that a renewal is never late.
+    fn pause(&self) -> Duration {
+        (self.membership.lease / 3).min(Duration::from_secs(1))
+    }
+
+    /// Renews the lease if this process holds it, claims it if its holder let it run out;
+    /// whether this process holds it now. A holder that has not had a renewal read back for half
+    /// the lease stops counting itself the holder before anyone else may claim it.
+    async fn keep(&mut self, store: &Store) -> bool {
+        let me = &self.membership.member;
+        let lease = self.membership.lease;
+        let now = Instant::now();
+        match store.runner() {
+            Some((held, _)) if held.holder == *me => {
+                if self.renewed.is_none_or(|at| now.duration_since(at) >= self.pause()) {
+                    self.renewed = Some(now);
+                    match store.save_runner(&held).await {
+                        Ok(()) => self.confirmed = Some(Instant::now()),
+                        Err(e) => tracing::warn!("renewing the jobs lease failed: {e}"),
+                    }
+                }
+                let holds = self.confirmed.is_some_and(|at| at.elapsed() < lease / 2);
+                if !holds {
+                    self.since = None;
+                }
+                holds
+            }
+            Some((_, seen)) if seen.elapsed() < lease => {
+                self.since = None;
+                false
+            }
+            other => {
+                let unrenewed = other.as_ref().map(|(_, seen)| seen.elapsed());
+                let epoch = other.map_or(1, |(held, _)| held.epoch + 1);
+                let claim = Lease { holder: me.clone(), epoch };
+                if let Err(e) = store.save_runner(&claim).await {
+                    tracing::warn!("claiming the jobs lease failed: {e}");
+                    return false;
+                }
+                let taken = store.runner().is_some_and(|(held, _)| held == claim);
+                if taken {
+                    tracing::info!(member = %me, epoch, "this process runs the jobs now");
+                    self.confirmed = Some(Instant::now());
+                    self.renewed = Some(Instant::now());
+                    self.since = Some(Instant::now());
+                    self.took_over_after = unrenewed;
+                }
+                taken
+            }
+        }
+    }
 }
 
 /// The reassignment service of one cluster.
 pub struct Reassignments {
     client: Arc<Client>,
     store: Arc<Store>,
+    throttles: Arc<Throttles>,
     executor: Arc<Executor>,
     limits: Concurrency,
     /// The replication rate assumed for an unthrottled estimate, bytes a second per broker.
     bandwidth: u64,
     running: Mutex<BTreeMap<String, Running>>,
+    /// Since when this process has run the jobs (held the lease).
+    runner_since: Mutex<Option<Instant>>,
+    took_over_after: Mutex<Option<Duration>>,
     next: AtomicU64,
 }
 
@@ -96,7 +181,7 @@ impl Reassignments {
         let throttles = Arc::new(Throttles::new(Arc::clone(&client), Arc::clone(&store)));
         let executor = Arc::new(Executor::new(
             Arc::clone(&client),
-            throttles,
+            Arc::clone(&throttles),
             limits,
             poll,
             Arc::clone(&store),
@@ -104,31 +189,97 @@ impl Reassignments {
         Arc::new(Self {
             client,
             store,
+            throttles,
             executor,
             limits,
             bandwidth,
             running: Mutex::new(BTreeMap::new()),
+            runner_since: Mutex::new(None),
+            took_over_after: Mutex::new(None),
             next: AtomicU64::new(0),
         })
     }
 
     /// Runs, on `runtime`, every job of the store that has not ended — those left by a process
-    /// that stopped, and those submitted from now on — until the service is dropped.
-    pub fn run_jobs(self: &Arc<Self>, runtime: &tokio::runtime::Handle) {
+    /// that stopped, and those submitted from now on — until the service is dropped. With
+    /// `membership`, only while this process holds the store's lease (see [`Lease`]): processes
+    /// sharing a store run each job in one of them at a time, and when the holder stops, another
+    /// takes its jobs up once the lease has gone unrenewed for its time.
+    pub fn run_jobs(
+        self: &Arc<Self>,
+        runtime: &tokio::runtime::Handle,
+        membership: Option<Membership>,
+    ) {
         let weak = Arc::downgrade(self);
         let mut changes = self.store.changes();
         runtime.spawn(async move {
+            let mut lease = membership.map(LeaseKeeper::new);
+            let mut ran = false;
             loop {
                 let Some(service) = weak.upgrade() else { return };
-                service.take_up();
+                let runs = match &mut lease {
+                    None => true,
+                    Some(keeper) => keeper.keep(&service.store).await,
+                };
+                if runs && !ran {
+                    // Another process may have set and held throttles meanwhile.
+                    service.throttles.take_up().await;
+                }
+                ran = runs;
+                {
+                    let mut since =
+                        service.runner_since.lock().unwrap_or_else(PoisonError::into_inner);
+                    *since = match &lease {
+                        None => Some(since.unwrap_or_else(Instant::now)),
+                        Some(keeper) => keeper.since,
+                    };
+                    if let Some(after) = lease.as_mut().and_then(|k| k.took_over_after.take()) {
+                        *service.took_over_after.lock().unwrap_or_else(PoisonError::into_inner) =
+                            Some(after);
+                    }
+                }
+                if runs {
+                    service.take_up();
+                } else {
+                    service.stop_all();
+                }
+                let pause = lease.as_ref().map_or(Duration::from_secs(1), LeaseKeeper::pause);
                 drop(service);
                 tokio::select! {
                     changed = changes.changed() => if changed.is_err() { return },
-                    // A job's start time passing is not a change of the store.
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    // A job's start time passing, or a lease running out, is not a change.
+                    _ = tokio::time::sleep(pause) => {}
                 }
             }
         });
+    }
+
+    /// Whether this process runs jobs now: with a lease, whether it holds it.
+    pub fn is_runner(&self) -> bool {
+        self.runner_since().is_some()
+    }
+
+    /// How long the lease had gone unrenewed when this process last took it over from another
+    /// holder: the time a stopped runner's jobs waited.
+    pub fn took_over_after(&self) -> Option<Duration> {
+        *self.took_over_after.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Since when this process has held the lease, if it does.
+    pub fn runner_since(&self) -> Option<Instant> {
+        *self.runner_since.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stops every job this process runs, where it is: it holds the lease no more, and whoever
+    /// takes it takes the jobs up from the store.
+    fn stop_all(&self) {
+        let stopped = std::mem::take(&mut *self.lock());
+        for (id, run) in stopped {
+            tracing::warn!(job = %id, "stopping the job here: this process no longer runs jobs");
+            if let Some(task) = run.task {
+                task.abort();
+            }
+        }
     }
 
     /// Starts every job not ended that this process does not run yet, and tells each running job
@@ -148,13 +299,17 @@ impl Reassignments {
             let asked = self.store.control(&job.id).unwrap_or(Control::Run);
             let (control, commands) = watch::channel(asked);
             let id = job.id.clone();
+            let job_id = id.clone();
             let shared = Arc::new(Mutex::new(job));
-            running.insert(id.clone(), Running { job: Arc::clone(&shared), control });
+            running.insert(id.clone(), Running { job: Arc::clone(&shared), control, task: None });
             let service = Arc::clone(self);
-            tokio::spawn(async move {
+            let task = tokio::spawn(async move {
                 service.run_one(shared, commands).await;
                 service.lock().remove(&id);
             });
+            if let Some(run) = running.get_mut(&job_id) {
+                run.task = Some(task.abort_handle());
+            }
         }
     }
 

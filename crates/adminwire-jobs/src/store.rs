@@ -10,6 +10,7 @@
 //! | `job/<id>/<n>` | chunk `n` of the job's partitions, [`CHUNK`] to a record |
 //! | `control/<id>` | what the job was last asked: run, pause or cancel |
 //! | `throttles` | what the throttle keeper found on brokers and topics, and what it holds |
+//! | `runner` | the lease: which process runs the jobs, and its epoch (see [`Lease`]) |
 //!
 //! Every value is JSON with a format number (`"v": 1`). A job is written as one batch (its header
 //! and the chunks that changed), which Kafka appends whole or not at all; a write returns once
@@ -17,7 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use adminwire_kafka::client::Client;
 use adminwire_kafka::log::{self, Entry, LogError};
@@ -77,6 +78,17 @@ struct Asked {
     control: Control,
 }
 
+/// Who runs the jobs. A process claims the lease with the next epoch when the holder has not
+/// renewed it for the lease's time, and renews it with the same epoch while it holds it. Every
+/// store reads the same records in the same order and takes the same ones: a claim of a higher
+/// epoch, or a renewal by the holder of the epoch it holds. So of two processes claiming at once,
+/// the one whose claim Kafka appended first holds it, and every store agrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub holder: String,
+    pub epoch: u64,
+}
+
 /// What the store holds: the latest value of every key read.
 #[derive(Debug, Default)]
 struct Held {
@@ -84,6 +96,8 @@ struct Held {
     chunks: BTreeMap<(String, usize), Vec<PartitionProgress>>,
     controls: BTreeMap<String, Control>,
     throttles: Option<Value>,
+    /// The lease as taken, and when this store last saw it claimed or renewed.
+    runner: Option<(Lease, Instant)>,
     /// The chunks as this process last wrote them, so that only changed ones are written again.
     written: BTreeMap<(String, usize), String>,
 }
@@ -169,6 +183,23 @@ impl Store {
     /// Ticks whenever the store takes in something new (its own writes too).
     pub fn changes(&self) -> watch::Receiver<i64> {
         self.read_to.subscribe()
+    }
+
+    /// The lease, and when it was last claimed or renewed as this store saw it.
+    pub fn runner(&self) -> Option<(Lease, Instant)> {
+        self.lock().runner.clone()
+    }
+
+    /// Claims or renews the lease; returns once this store has read it back (and so knows
+    /// whether it was taken).
+    pub async fn save_runner(&self, lease: &Lease) -> Result<(), StoreError> {
+        let value = json(&Versioned { v: FORMAT, value: lease.clone() })?;
+        self.write(&[(Bytes::from_static(b"runner"), Some(Bytes::from(value)))]).await?;
+        if self.log.is_none() {
+            let mut held = self.lock();
+            take_lease(&mut held, lease.clone());
+        }
+        Ok(())
     }
 
     /// The throttle keeper's state, as it last wrote it.
@@ -300,6 +331,10 @@ fn take_in(held: &mut Held, entry: &Entry) {
                 Ok(())
             }
         },
+        ["runner"] => match value {
+            Some(v) => parse::<Versioned<Lease>>(v).map(|l| take_lease(held, l.value)),
+            None => Ok(()),
+        },
         ["throttles"] => match value {
             Some(v) => parse::<Versioned<Value>>(v).map(|t| held.throttles = Some(t.value)),
             None => {
@@ -312,6 +347,17 @@ fn take_in(held: &mut Held, entry: &Entry) {
     };
     if let Err(e) = result {
         warn!(key, offset = entry.offset, "skipping a record of the jobs topic: {e}");
+    }
+}
+
+/// The lease rule (see [`Lease`]): a higher epoch's claim, or the holder's renewal.
+fn take_lease(held: &mut Held, lease: Lease) {
+    let taken = match &held.runner {
+        None => true,
+        Some((now, _)) => lease.epoch > now.epoch || *now == lease,
+    };
+    if taken {
+        held.runner = Some((lease, Instant::now()));
     }
 }
 

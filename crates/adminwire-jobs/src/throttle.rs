@@ -111,6 +111,16 @@ fn entries(m: &Move) -> [Vec<String>; 2] {
     [m.before.iter().map(|&b| entry(b)).collect(), m.adding().map(entry).collect()]
 }
 
+/// What a keeper last wrote to `store`, or nothing held.
+fn written(store: &Store) -> Held {
+    store.throttles().map_or_else(Held::default, |state| {
+        serde_json::from_value(state).unwrap_or_else(|e| {
+            warn!("the throttle keeper's state in the jobs topic cannot be read: {e}");
+            Held::default()
+        })
+    })
+}
+
 /// Marks `moves` of `job` as held at `rate`, with each broker's rate to be `next`.
 fn hold(held: &mut Held, job: &str, rate: u64, moves: &[Move], next: &BTreeMap<i32, u64>) {
     for m in moves {
@@ -146,13 +156,14 @@ impl Throttles {
     /// The keeper for the cluster `client` reaches, taking up what `store` says a keeper found
     /// and held before (a sidecar restarted, or another one's jobs taken over).
     pub fn new(client: Arc<Client>, store: Arc<Store>) -> Self {
-        let held = store.throttles().map_or_else(Held::default, |state| {
-            serde_json::from_value(state).unwrap_or_else(|e| {
-                warn!("the throttle keeper's state in the jobs topic cannot be read: {e}");
-                Held::default()
-            })
-        });
+        let held = written(&store);
         Self { client, held: tokio::sync::Mutex::new(held), store }
+    }
+
+    /// Takes up what the store says now: for a process that has just become the one running
+    /// the jobs, whose keeper was idle while another's set and held throttles.
+    pub async fn take_up(&self) {
+        *self.held.lock().await = written(&self.store);
     }
 
     /// The jobs that hold throttles, by what the keeper knows.

@@ -121,7 +121,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let jobs = Jobs::new(&config)?;
     // Jobs run beside the admin commands, never on the threads that pass clients' bytes.
     if let Some(runtime) = commands.handle() {
-        jobs.service().run_jobs(&runtime);
+        jobs.service().run_jobs(&runtime, None);
     }
     let shared = Arc::new_cyclic(|weak| Shared {
         jobs,

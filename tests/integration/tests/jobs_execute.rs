@@ -294,7 +294,7 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
         Duration::from_millis(300),
         50_000_000,
     );
-    service.run_jobs(&tokio::runtime::Handle::current());
+    service.run_jobs(&tokio::runtime::Handle::current(), None);
     let request = Request {
         topics: vec![TopicRequest::Automatic {
             topic: topic.clone(),

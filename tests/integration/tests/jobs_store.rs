@@ -12,6 +12,14 @@ use adminwire_jobs::store::{CHUNK, Store};
 use adminwire_kafka::client::Client;
 use adminwire_test_support::{Cluster, unique_topic};
 
+/// One test at a time: each checks that no throttle is left on the brokers, and each has its
+/// own jobs topic and so its own throttle keeper (one per cluster in production).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn client(cluster: &Cluster) -> Arc<Client> {
     let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
     Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)))
@@ -120,23 +128,35 @@ async fn topic_on_broker_1(cluster: &Cluster, client: &Client, megabytes: usize)
     topic
 }
 
-/// A service on `jobs_topic` whose jobs run on `runtime`.
-fn service(
+/// A service on `jobs_topic` whose jobs run on `runtime`, as `member` of those sharing the topic
+/// (or alone).
+fn member(
     cluster: &Cluster,
     runtime: &tokio::runtime::Runtime,
     jobs_topic: &str,
+    member: Option<&str>,
 ) -> Arc<adminwire_jobs::service::Reassignments> {
     use adminwire_jobs::estimate::Concurrency;
-    use adminwire_jobs::service::Reassignments;
+    use adminwire_jobs::service::{Membership, Reassignments};
 
     runtime.block_on(async {
         let store = Store::open(client(cluster), jobs_topic).await.unwrap();
         let limits = Concurrency { per_broker: 1, cluster: 10 };
         let poll = Duration::from_millis(300);
         let service = Reassignments::new(client(cluster), store, limits, poll, 50_000_000);
-        service.run_jobs(runtime.handle());
+        let membership =
+            member.map(|m| Membership { member: m.to_owned(), lease: Duration::from_secs(3) });
+        service.run_jobs(runtime.handle(), membership);
         service
     })
+}
+
+fn service(
+    cluster: &Cluster,
+    runtime: &tokio::runtime::Runtime,
+    jobs_topic: &str,
+) -> Arc<adminwire_jobs::service::Reassignments> {
+    member(cluster, runtime, jobs_topic, None)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -176,6 +196,7 @@ fn a_job_left_mid_move_is_taken_up_from_the_topic_and_ends_as_planned() {
     use adminwire_jobs::plan::{Options, TopicRequest};
     use adminwire_jobs::service::Request;
 
+    let _alone = alone();
     let cluster = Cluster::plain();
     let jobs_topic = unique_topic("jobs");
     let first = runtime();
@@ -207,7 +228,107 @@ fn a_job_left_mid_move_is_taken_up_from_the_topic_and_ends_as_planned() {
     assert_eq!(done.state, JobState::Completed, "{done:?}");
     let check = client(cluster);
     second.block_on(async {
-        let placed = adminwire_jobs::survey::survey(&check, std::slice::from_ref(&topic)).await.unwrap();
+        let placed =
+            adminwire_jobs::survey::survey(&check, std::slice::from_ref(&topic)).await.unwrap();
+        let replicas: Vec<Vec<i32>> =
+            placed.topics[&topic].iter().map(|p| p.replicas.clone()).collect();
+        assert_eq!(replicas, [vec![2], vec![3]]);
+        assert_eq!(throttles_left(&check, &topic).await, Vec::<String>::new());
+    });
+}
+
+/// Three processes share a jobs topic: one holds the lease and runs the jobs, whichever accepted
+/// them; the others see them and pass their controls on. The holder stops dead mid-move: one of
+/// the others takes the lease over once it has gone unrenewed for its time (3 s here) and ends
+/// the job as planned, throttles off.
+#[test]
+fn of_three_sharing_a_topic_one_runs_the_jobs_and_another_takes_over_when_it_dies() {
+    use adminwire_jobs::plan::{Options, TopicRequest};
+    use adminwire_jobs::service::Request;
+
+    let _alone = alone();
+    let cluster = Cluster::plain();
+    let jobs_topic = unique_topic("jobs");
+    let runtimes: Vec<tokio::runtime::Runtime> = (0..3).map(|_| runtime()).collect();
+    let services: Vec<_> = runtimes
+        .iter()
+        .enumerate()
+        .map(|(i, rt)| member(cluster, rt, &jobs_topic, Some(&format!("sidecar-{i}"))))
+        .collect();
+    // Exactly one holds the lease.
+    let runner = adminwire_test_support::wait_until(Duration::from_secs(30), "a runner", || {
+        let runners: Vec<usize> = (0..3).filter(|&i| services[i].is_runner()).collect();
+        match runners.as_slice() {
+            [one] => Ok(*one),
+            other => Err(format!("runners {other:?}")),
+        }
+    })
+    .unwrap();
+    let other = (runner + 1) % 3;
+    let direct = client(cluster);
+    let topic = runtimes[other].block_on(topic_on_broker_1(cluster, &direct, 6));
+    let request = Request {
+        topics: vec![TopicRequest::Manual {
+            topic: topic.clone(),
+            assignment: vec![(0, vec![2]), (1, vec![3])],
+            replication_factor: None,
+        }],
+        throttle: Some(500_000),
+        execute_at: None,
+        options: Options::default(),
+    };
+    // Submitted to a process that does not run jobs: the runner takes it up.
+    let id = runtimes[other].block_on(services[other].submit(&request)).unwrap();
+    let seen =
+        wait_for_job(&runtimes[other], &services[other], &id, Duration::from_secs(60), |j| {
+            ended(j) || j.partitions.iter().any(|p| p.state == PartitionState::Moving)
+        });
+    assert!(!seen.state.is_final(), "ended before it was seen moving: {seen:?}");
+    // A pause through a third process reaches the runner.
+    let third = 3 - runner - other;
+    runtimes[third].block_on(services[third].pause(&id)).unwrap();
+    wait_for_job(&runtimes[third], &services[third], &id, Duration::from_secs(30), |j| {
+        j.state == JobState::Paused
+    });
+    runtimes[third].block_on(services[third].resume(&id)).unwrap();
+
+    // The runner dies.
+    let mut runtimes: Vec<Option<tokio::runtime::Runtime>> =
+        runtimes.into_iter().map(Some).collect();
+    let mut services: Vec<Option<_>> = services.into_iter().map(Some).collect();
+    services[runner] = None;
+    if let Some(dead) = runtimes[runner].take() {
+        dead.shutdown_background();
+    }
+    let died = std::time::Instant::now();
+    let survivors: Vec<usize> = (0..3).filter(|&i| i != runner).collect();
+    let successor =
+        adminwire_test_support::wait_until(Duration::from_secs(30), "a successor", || {
+            let runners: Vec<usize> = survivors
+                .iter()
+                .copied()
+                .filter(|&i| services[i].as_ref().is_some_and(|s| s.is_runner()))
+                .collect();
+            match runners.as_slice() {
+                [one] => Ok(*one),
+                other => Err(format!("runners {other:?}")),
+            }
+        })
+        .unwrap();
+    let took = died.elapsed();
+    let service = services[successor].as_ref().unwrap();
+    let rt = runtimes[successor].as_ref().unwrap();
+    println!(
+        "take-over: {took:?} after the runner died (the lease unrenewed for {:?})",
+        service.took_over_after()
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let done = wait_for_job(rt, service, &id, Duration::from_secs(120), ended);
+    assert_eq!(done.state, JobState::Completed, "{done:?}");
+    let check = client(cluster);
+    rt.block_on(async {
+        let placed =
+            adminwire_jobs::survey::survey(&check, std::slice::from_ref(&topic)).await.unwrap();
         let replicas: Vec<Vec<i32>> =
             placed.topics[&topic].iter().map(|p| p.replicas.clone()).collect();
         assert_eq!(replicas, [vec![2], vec![3]]);
