@@ -218,8 +218,12 @@ fn api_versions_offers_the_extension_and_narrows_the_brokers_ranges() {
                 .map(|k| (k.min_version, k.max_version))
         };
         for key in AdminKey::ALL {
-            assert_eq!(find(*key as i16), Some((0, 1)), "v{version}: extension key {key:?}");
+            let (lo, hi) = key.versions();
+            assert_eq!(find(*key as i16), Some((lo, hi)), "v{version}: extension key {key:?}");
         }
+        // KIP-4's ten in versions 0-1, the reassignment jobs' three in version 0.
+        assert_eq!(find(30000), Some((0, 1)));
+        assert_eq!(find(30012), Some((0, 0)));
         let metadata = find(ApiKey::Metadata as i16).expect("Metadata offered");
         assert!(metadata.1 <= ApiKey::Metadata.valid_versions().max);
         assert_eq!(

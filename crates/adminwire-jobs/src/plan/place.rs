@@ -34,6 +34,27 @@ pub(super) struct Target {
 }
 
 impl Target {
+    /// Whether every target broker can hold within one of the mean number of replicas while
+    /// each partition spreads over the racks (at most `ceil(factor / racks)` replicas on one
+    /// rack). Each rack then holds between `partitions × max(0, factor − (racks − 1) × cap)` and
+    /// `partitions × cap` replicas, which its brokers must be able to share at the mean ±1.
+    fn rack_balance_possible(&self, partitions: usize) -> bool {
+        let Some(rack_of) = &self.rack_of else { return true };
+        let racks = rack_of.iter().copied().max().map_or(0, |r| r + 1);
+        if racks == 0 {
+            return true;
+        }
+        let cap = self.factor.div_ceil(racks);
+        let least = self.factor.saturating_sub((racks - 1) * cap);
+        let total = partitions * self.factor;
+        let brokers = self.brokers.len();
+        let (floor, ceil) = (total / brokers, total.div_ceil(brokers));
+        (0..racks).all(|rack| {
+            let members = rack_of.iter().filter(|r| **r == rack).count();
+            partitions * least <= members * ceil && partitions * cap >= members * floor
+        })
+    }
+
     pub(super) fn new(
         topic: &str,
         cluster: &Cluster,
@@ -397,7 +418,10 @@ pub fn lower_bound(cluster: &Cluster, requests: &[TopicRequest]) -> Result<usize
                         )
                     })
                     .sum();
-                bound += per_partition.max(per_broker);
+                // Where racks make the brokers' balance impossible, no plan need reach each
+                // broker's share: only the partitions' own count binds.
+                let balanced = target.rack_balance_possible(partitions.len());
+                bound += if balanced { per_partition.max(per_broker) } else { per_partition };
             }
             TopicRequest::Manual { assignment, .. } => {
                 for (partition, replicas) in assignment {
