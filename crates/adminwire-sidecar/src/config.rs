@@ -111,6 +111,14 @@ pub struct Jobs {
     pub poll_ms: u64,
     /// The replication rate an unthrottled estimate assumes, bytes a second per broker.
     pub bandwidth_bytes_per_sec: u64,
+    /// Where jobs are kept: `topic` (in `topic` of the cluster, shared by every sidecar in
+    /// front of it) or `memory` (this process's; a restart forgets them).
+    pub store: String,
+    /// The compacted topic jobs are kept in.
+    pub topic: String,
+    /// How long the sidecar running the jobs may go without renewing its lease before another
+    /// takes them over.
+    pub lease_ms: u64,
 }
 
 impl Default for Jobs {
@@ -124,6 +132,9 @@ impl Default for Jobs {
             poll_ms: 1_000,
             // A conservative figure for a broker's replication on a 1 Gbit/s network.
             bandwidth_bytes_per_sec: 50 * 1024 * 1024,
+            store: "topic".into(),
+            topic: "adminwire-jobs".into(),
+            lease_ms: 10_000,
         }
     }
 }
@@ -138,6 +149,9 @@ impl std::fmt::Debug for Jobs {
             .field("max_moves", &self.max_moves)
             .field("poll_ms", &self.poll_ms)
             .field("bandwidth_bytes_per_sec", &self.bandwidth_bytes_per_sec)
+            .field("store", &self.store)
+            .field("topic", &self.topic)
+            .field("lease_ms", &self.lease_ms)
             .finish_non_exhaustive()
     }
 }
@@ -396,6 +410,12 @@ impl Config {
         }
         if jobs.bandwidth_bytes_per_sec == 0 {
             bail!("jobs.bandwidth_bytes_per_sec must be at least 1");
+        }
+        if !matches!(jobs.store.as_str(), "topic" | "memory") {
+            bail!("jobs.store {:?} is not \"topic\" or \"memory\"", jobs.store);
+        }
+        if jobs.topic.is_empty() || jobs.lease_ms < 1_000 {
+            bail!("jobs.topic must be named and jobs.lease_ms be at least 1000");
         }
         Ok(())
     }

@@ -32,7 +32,10 @@ pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<S
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    shared.metrics.observe_jobs(&shared.jobs.service().jobs());
+    if let Some(service) = shared.jobs.service() {
+        shared.metrics.observe_jobs(&service.jobs());
+        shared.metrics.observe_runner(service.is_runner(), service.took_over_after());
+    }
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         shared.metrics.encode(),

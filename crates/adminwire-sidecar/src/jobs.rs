@@ -1,72 +1,131 @@
 //! The reassignment service (adminwire-jobs) of the cluster this sidecar fronts, as its wire
 //! handlers and metrics reach it.
 //!
+//! Jobs are kept in a compacted topic of the cluster (`jobs.topic`), shared by every sidecar in
+//! front of it: any of them accepts, lists and steers jobs, and the one holding the topic's lease
+//! runs them; if it stops, another takes them up where they were. The store is opened in the
+//! background, so that the sidecar passes clients' traffic even while the cluster cannot be read;
+//! job requests meanwhile are answered as retriable.
+//!
 //! A job's moves run on the service's own connections, long after the client that asked has
 //! gone, so they run as the principal the operator configured in `[jobs]`, never as a borrowed
 //! client login. A client is authorized by the broker, as itself, before a job is touched (see
 //! `admin::authorize`). On a cluster whose clients log in, a sidecar with no principal configured
 //! refuses jobs rather than try to run them unauthenticated.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use adminwire_jobs::estimate::Concurrency;
-use adminwire_jobs::service::Reassignments;
+use adminwire_jobs::service::{Membership, Reassignments};
 use adminwire_jobs::store::Store;
 use adminwire_kafka::client::Client;
+use tokio::runtime::Handle;
+use tracing::{info, warn};
 
 use crate::config::Config;
 
 /// The reassignment service and who it runs as.
 #[derive(Debug)]
 pub struct Jobs {
-    service: Arc<Reassignments>,
+    service: Arc<OnceLock<Arc<Reassignments>>>,
+    /// Why the store is not open yet, while it is not.
+    opening: Arc<Mutex<String>>,
     /// Whether a principal is configured (`[jobs]` username and password).
     logs_in: bool,
 }
 
 /// Why a client's job request cannot be served by this sidecar.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "this sidecar runs no reassignment jobs for a cluster that requires authentication: it has no \
-     principal of its own to run them as (set [jobs] username and password, or \
-     --jobs-username/ADMINWIRE_JOBS_PASSWORD, to a user allowed to alter the cluster)"
-)]
-pub struct NoPrincipal;
+pub enum Unavailable {
+    #[error(
+        "this sidecar runs no reassignment jobs for a cluster that requires authentication: it \
+         has no principal of its own to run them as (set [jobs] username and password, or \
+         --jobs-username/ADMINWIRE_JOBS_PASSWORD, to a user allowed to alter the cluster)"
+    )]
+    NoPrincipal,
+    #[error("the sidecar is still reading its jobs from the cluster ({0}); try again shortly")]
+    Loading(String),
+}
 
 impl Jobs {
-    pub fn new(config: &Config) -> anyhow::Result<Self> {
+    /// The service for `config`'s cluster, its jobs run on `runtime`; `member` names this
+    /// sidecar among those sharing the jobs topic. With a topic store, the service is there once
+    /// the topic has been read.
+    pub fn start(config: &Config, runtime: &Handle, member: String) -> anyhow::Result<Self> {
         let credentials = config.jobs.credentials()?;
         let logs_in = credentials.is_some();
-        let client = Arc::new(Client::new(
-            config.upstream.bootstrap_servers.clone(),
-            credentials,
-            config.request_timeout(),
-        ));
+        let client = || {
+            Arc::new(Client::new(
+                config.upstream.bootstrap_servers.clone(),
+                credentials.clone(),
+                config.request_timeout(),
+            ))
+        };
         let limits = Concurrency {
             per_broker: config.jobs.max_moves_per_broker,
             cluster: config.jobs.max_moves,
         };
         let poll = Duration::from_millis(config.jobs.poll_ms);
-        // In this process's memory for now: a restarted sidecar forgets its jobs.
-        let store = Store::memory();
         let bandwidth = config.jobs.bandwidth_bytes_per_sec;
-        let service = Reassignments::new(client, store, limits, poll, bandwidth);
-        Ok(Self { service, logs_in })
+        let jobs = Self {
+            service: Arc::new(OnceLock::new()),
+            opening: Arc::new(Mutex::new("not read yet".into())),
+            logs_in,
+        };
+        if config.jobs.store == "memory" {
+            let service = Reassignments::new(client(), Store::memory(), limits, poll, bandwidth);
+            service.run_jobs(runtime, None);
+            let _ = jobs.service.set(service);
+            return Ok(jobs);
+        }
+        // The store reads with a client of its own: its reads wait for records, and must not
+        // hold up the service's calls to the same broker.
+        let (store_client, service_client) = (client(), client());
+        let topic = config.jobs.topic.clone();
+        let membership = Membership { member, lease: Duration::from_millis(config.jobs.lease_ms) };
+        let (slot, opening, on) =
+            (Arc::clone(&jobs.service), Arc::clone(&jobs.opening), runtime.clone());
+        runtime.spawn(async move {
+            let mut pause = Duration::from_secs(1);
+            let store = loop {
+                match Store::open(Arc::clone(&store_client), &topic).await {
+                    Ok(store) => break store,
+                    Err(e) => {
+                        warn!(
+                            topic,
+                            "opening the jobs topic failed, trying again in {pause:?}: {e}"
+                        );
+                        *opening.lock().unwrap_or_else(PoisonError::into_inner) = e.to_string();
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(Duration::from_secs(30));
+                    }
+                }
+            };
+            info!(topic, jobs = store.jobs().len(), member = %membership.member, "jobs read");
+            let service = Reassignments::new(service_client, store, limits, poll, bandwidth);
+            service.run_jobs(&on, Some(membership));
+            let _ = slot.set(service);
+        });
+        Ok(jobs)
     }
 
     /// The service, for a client that did or did not log in on its connection. A client that
     /// logged in is on a cluster that requires it, so without a principal of its own the sidecar
     /// cannot run jobs there.
-    pub fn for_client(&self, client_logged_in: bool) -> Result<&Arc<Reassignments>, NoPrincipal> {
+    pub fn for_client(&self, client_logged_in: bool) -> Result<&Arc<Reassignments>, Unavailable> {
         if client_logged_in && !self.logs_in {
-            return Err(NoPrincipal);
+            return Err(Unavailable::NoPrincipal);
         }
-        Ok(&self.service)
+        self.service.get().ok_or_else(|| {
+            Unavailable::Loading(
+                self.opening.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+            )
+        })
     }
 
-    /// The service, for reading its jobs (metrics).
-    pub fn service(&self) -> &Arc<Reassignments> {
-        &self.service
+    /// The service, once its jobs have been read (metrics).
+    pub fn service(&self) -> Option<&Arc<Reassignments>> {
+        self.service.get()
     }
 }

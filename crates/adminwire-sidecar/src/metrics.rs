@@ -94,6 +94,8 @@ pub struct Metrics {
     job_bytes_moved: Family<JobLabel, Gauge>,
     job_bytes_total: Family<JobLabel, Gauge>,
     job_throttle: Family<JobLabel, Gauge>,
+    job_runner: Gauge,
+    job_takeover_ms: Gauge,
 }
 
 impl Default for Metrics {
@@ -120,6 +122,8 @@ impl Metrics {
             job_bytes_moved: Family::default(),
             job_bytes_total: Family::default(),
             job_throttle: Family::default(),
+            job_runner: Gauge::default(),
+            job_takeover_ms: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -180,6 +184,16 @@ impl Metrics {
             "The replication throttle in effect for a job not yet ended (0: unthrottled), by job",
             m.job_throttle.clone(),
         );
+        registry.register(
+            "reassignment_runner",
+            "1 while this sidecar holds the jobs lease and runs the jobs, else 0",
+            m.job_runner.clone(),
+        );
+        registry.register(
+            "reassignment_takeover_milliseconds",
+            "How long the jobs lease had gone unrenewed when this sidecar last took it over",
+            m.job_takeover_ms.clone(),
+        );
         Self { registry, ..m }
     }
 
@@ -199,6 +213,15 @@ impl Metrics {
             self.job_bytes_moved.get_or_create(&label).set(gauge(job.bytes_copied()));
             self.job_bytes_total.get_or_create(&label).set(gauge(job.bytes_total()));
             self.job_throttle.get_or_create(&label).set(gauge(job.throttle.unwrap_or(0)));
+        }
+    }
+
+    /// Whether this sidecar runs the jobs, and how long the lease had gone unrenewed when it
+    /// last took it over.
+    pub fn observe_runner(&self, runs: bool, took_over_after: Option<Duration>) {
+        self.job_runner.set(i64::from(runs));
+        if let Some(after) = took_over_after {
+            self.job_takeover_ms.set(i64::try_from(after.as_millis()).unwrap_or(i64::MAX));
         }
     }
 

@@ -114,15 +114,28 @@ impl Running {
     }
 }
 
+/// This sidecar's name among those sharing the jobs topic: where clients reach it, and which
+/// process it is (a restarted sidecar is another member).
+fn member_name(config: &Config) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    format!(
+        "{}:{}/{}/{:08x}",
+        config.advertised_host(),
+        config.listen.bootstrap_port,
+        std::process::id(),
+        hasher.finish() as u32
+    )
+}
+
 /// Binds the listeners and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let config = Arc::new(config);
     let commands = CommandRuntime::new().context("starting the admin commands' runtime")?;
-    let jobs = Jobs::new(&config)?;
     // Jobs run beside the admin commands, never on the threads that pass clients' bytes.
-    if let Some(runtime) = commands.handle() {
-        jobs.service().run_jobs(&runtime, None);
-    }
+    let runtime = commands.handle().context("the admin commands' runtime is running")?;
+    let jobs = Jobs::start(&config, &runtime, member_name(&config))?;
     let shared = Arc::new_cyclic(|weak| Shared {
         jobs,
         frames: FrameReader::new(config.limits.max_frame_bytes),

@@ -14,7 +14,8 @@ use crate::{Cluster, wait_until};
 pub struct TestSidecar {
     // Declared before the runtime so it is dropped (shut down) first.
     running: Running,
-    runtime: tokio::runtime::Runtime,
+    /// Taken when the sidecar is killed.
+    runtime: Option<tokio::runtime::Runtime>,
     broker_ports: Vec<(i32, u16)>,
 }
 
@@ -68,7 +69,7 @@ impl TestSidecar {
         loop {
             let (config, broker_ports) = Self::config(cluster, &tweak);
             match runtime.block_on(adminwire_sidecar::start(config)) {
-                Ok(running) => return Self { running, runtime, broker_ports },
+                Ok(running) => return Self { running, runtime: Some(runtime), broker_ports },
                 Err(e) if attempts > 1 && e.to_string().contains("Address already in use") => {
                     attempts -= 1;
                 }
@@ -98,6 +99,8 @@ impl TestSidecar {
         }
         config.admin.listen = Some(SocketAddr::from(([127, 0, 0, 1], free_port())));
         config.limits.shutdown_drain_ms = 5_000;
+        // Each test's jobs are its own: a sidecar shares a jobs topic only where a test says.
+        config.jobs.store = "memory".into();
         tweak(&mut config);
         (config, broker_ports)
     }
@@ -127,7 +130,7 @@ impl TestSidecar {
 
     /// Runs `f` inside the sidecar's runtime, for calls into it that spawn tasks or bind sockets.
     pub fn in_runtime<T>(&self, f: impl FnOnce() -> T) -> T {
-        let _entered = self.runtime.enter();
+        let _entered = self.runtime().enter();
         f()
     }
 
@@ -164,12 +167,26 @@ impl TestSidecar {
 
     /// Stops the sidecar the way SIGTERM does: stop accepting, drain, close.
     pub fn shutdown(&self) {
-        self.runtime.block_on(self.running.shutdown());
+        self.runtime().block_on(self.running.shutdown());
+    }
+
+    /// Stops the sidecar dead, as `kill -9` would: no task of it runs again (its jobs stop
+    /// where they are), nothing is drained or written.
+    pub fn kill(mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime.as_ref().expect("a sidecar not killed")
     }
 }
 
 impl Drop for TestSidecar {
     fn drop(&mut self) {
-        self.runtime.block_on(self.running.shutdown());
+        if let Some(runtime) = &self.runtime {
+            runtime.block_on(self.running.shutdown());
+        }
     }
 }

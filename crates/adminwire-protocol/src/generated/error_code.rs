@@ -44,6 +44,8 @@ impl ErrorCode {
     pub const REQUEST_TIMED_OUT: ErrorCode = ErrorCode(7);
     /// BROKER_NOT_AVAILABLE (8): The broker is not available.
     pub const BROKER_NOT_AVAILABLE: ErrorCode = ErrorCode(8);
+    /// COORDINATOR_LOAD_IN_PROGRESS (14): The coordinator is loading and hence can't process requests.
+    pub const COORDINATOR_LOAD_IN_PROGRESS: ErrorCode = ErrorCode(14);
     /// INVALID_TOPIC_EXCEPTION (17): The request attempted to perform an operation on an invalid topic.
     pub const INVALID_TOPIC_EXCEPTION: ErrorCode = ErrorCode(17);
     /// TOPIC_AUTHORIZATION_FAILED (29): Topic authorization failed.
@@ -88,6 +90,7 @@ impl ErrorCode {
         ErrorCode::LEADER_NOT_AVAILABLE,
         ErrorCode::REQUEST_TIMED_OUT,
         ErrorCode::BROKER_NOT_AVAILABLE,
+        ErrorCode::COORDINATOR_LOAD_IN_PROGRESS,
         ErrorCode::INVALID_TOPIC_EXCEPTION,
         ErrorCode::TOPIC_AUTHORIZATION_FAILED,
         ErrorCode::CLUSTER_AUTHORIZATION_FAILED,
@@ -122,6 +125,7 @@ impl ErrorCode {
             5 => Some("LEADER_NOT_AVAILABLE"),
             7 => Some("REQUEST_TIMED_OUT"),
             8 => Some("BROKER_NOT_AVAILABLE"),
+            14 => Some("COORDINATOR_LOAD_IN_PROGRESS"),
             17 => Some("INVALID_TOPIC_EXCEPTION"),
             29 => Some("TOPIC_AUTHORIZATION_FAILED"),
             31 => Some("CLUSTER_AUTHORIZATION_FAILED"),
@@ -170,6 +174,7 @@ impl ErrorCode {
             ),
             7 => Some("The request timed out."),
             8 => Some("The broker is not available."),
+            14 => Some("The coordinator is loading and hence can't process requests."),
             17 => Some("The request attempted to perform an operation on an invalid topic."),
             29 => Some("Topic authorization failed."),
             31 => Some("Cluster authorization failed."),
@@ -208,6 +213,7 @@ impl ErrorCode {
             5 => true,
             7 => true,
             8 => false,
+            14 => true,
             17 => false,
             29 => false,
             31 => false,
@@ -264,6 +270,7 @@ impl ErrorCode {
             5 => &[],
             7 => &[],
             8 => &[],
+            14 => &[],
             17 => &[],
             29 => &[],
             31 => &[],

@@ -45,6 +45,7 @@ use bytes::BytesMut;
 use tokio::time::Instant;
 
 use crate::config::AdminLimits;
+use crate::jobs::Unavailable;
 use crate::upstream::{self, CallError, Transport, Upstream};
 
 /// Why an extension request gets no answer, and its connection closes.
@@ -113,8 +114,13 @@ fn service<'a>(upstream: &Upstream<'a, impl Transport>) -> Result<&'a Arc<Reassi
     let jobs = upstream.jobs.ok_or_else(|| {
         Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, "this sidecar runs no jobs".into())
     })?;
-    jobs.for_client(upstream.client_logged_in)
-        .map_err(|e| Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, e.to_string()))
+    jobs.for_client(upstream.client_logged_in).map_err(|e| match e {
+        Unavailable::NoPrincipal => {
+            Failure(ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED, e.to_string())
+        }
+        // Kafka's code for a coordinator still loading its state, retriable as this is.
+        Unavailable::Loading(_) => Failure(ErrorCode::COORDINATOR_LOAD_IN_PROGRESS, e.to_string()),
+    })
 }
 
 /// Runs a service call that reads the cluster, within the command's deadline.
