@@ -1149,6 +1149,8 @@ fn job_description(
         partitions_done: non_negative(i64::from(job.partitions_done), "PartitionsDone", address)?,
         cleanup_pending: job.cleanup_pending,
         error: job.error,
+        requested_by: job.requested_by,
+        started_late_ms: present(job.started_late_ms),
         partitions,
         job_id: job.job_id,
     })

@@ -343,6 +343,11 @@ pub struct JobDescription {
     pub cleanup_pending: bool,
     /// Why it failed as a whole.
     pub error: Option<String>,
+    /// The principal of the client that submitted it (`User:name`), if known.
+    pub requested_by: Option<String>,
+    /// For a scheduled job that started after its time (no sidecar ran jobs then): how late, in
+    /// milliseconds.
+    pub started_late_ms: Option<u64>,
     /// Its partitions, when asked for (empty otherwise).
     pub partitions: Vec<JobPartition>,
 }

@@ -109,6 +109,12 @@ pub struct Job {
     pub cleanup_pending: bool,
     /// Why the job failed as a whole, if it did.
     pub error: Option<String>,
+    /// The principal of the client that submitted it (`User:name`), when known.
+    #[serde(default)]
+    pub requested_by: Option<String>,
+    /// For a scheduled job that started after its time (no process ran jobs then): how late.
+    #[serde(default)]
+    pub started_late_ms: Option<u64>,
 }
 
 impl Job {
@@ -137,6 +143,8 @@ impl Job {
             eta_seconds: None,
             cleanup_pending: false,
             error: None,
+            requested_by: None,
+            started_late_ms: None,
         }
     }
 

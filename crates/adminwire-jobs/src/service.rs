@@ -32,6 +32,8 @@ pub struct Request {
     /// Milliseconds since the Unix epoch at which to start; none: now.
     pub execute_at: Option<u64>,
     pub options: Options,
+    /// The principal of the client asking (`User:name`), recorded with the job.
+    pub requested_by: Option<String>,
 }
 
 /// Why a request or a command was refused.
@@ -45,6 +47,8 @@ pub enum ServiceError {
     UnknownJob(String),
     #[error("job {id} has ended ({state:?})")]
     Ended { id: String, state: JobState },
+    #[error("job {id} is {state:?}, not scheduled: only a scheduled job can be re-timed")]
+    NotScheduled { id: String, state: JobState },
     #[error("a throttle of 0 bytes a second would never finish")]
     ZeroThrottle,
     #[error("{0}")]
@@ -161,6 +165,10 @@ impl std::fmt::Debug for Reassignments {
         f.debug_struct("Reassignments").field("jobs", &self.jobs().len()).finish_non_exhaustive()
     }
 }
+
+/// How long past its time a scheduled job may start before it is said to have started late:
+/// about what taking a job up takes.
+const LATE: u64 = 2_000;
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
@@ -288,10 +296,20 @@ impl Reassignments {
         let mut running = self.lock();
         for job in self.store.jobs() {
             if let Some(run) = running.get(&job.id) {
-                if let Some(asked) = self.store.control(&job.id) {
-                    run.control.send_if_modified(|now| std::mem::replace(now, asked) != asked);
+                let retimed = {
+                    let now = run.job.lock().unwrap_or_else(PoisonError::into_inner);
+                    now.state == JobState::Scheduled && now.execute_at_ms != job.execute_at_ms
+                };
+                if !retimed {
+                    if let Some(asked) = self.store.control(&job.id) {
+                        run.control.send_if_modified(|now| std::mem::replace(now, asked) != asked);
+                    }
+                    continue;
                 }
-                continue;
+                // Re-timed while it waited: it waits again, for its new time.
+                if let Some(task) = running.remove(&job.id).and_then(|run| run.task) {
+                    task.abort();
+                }
             }
             if job.state.is_final() && !job.cleanup_pending {
                 continue;
@@ -321,6 +339,13 @@ impl Reassignments {
             (job.state == JobState::Scheduled).then_some(job.execute_at_ms).flatten()
         };
         if let Some(at) = start_at {
+            // A job whose time passed while no process ran jobs says how late it started.
+            let late = now_ms().saturating_sub(at);
+            if late > LATE {
+                let mut job = job.lock().unwrap_or_else(PoisonError::into_inner);
+                job.started_late_ms = Some(late);
+                tracing::warn!(job = %job.id, late_ms = late, "a scheduled job starts late");
+            }
             let wait = Duration::from_millis(at.saturating_sub(now_ms()));
             let cancelled = tokio::select! {
                 _ = tokio::time::sleep(wait) => false,
@@ -373,13 +398,38 @@ impl Reassignments {
         let plan = self.plan(request).await?;
         let id = self.new_id();
         let mut job = Job::new(id.clone(), plan.moves, request.throttle, now_ms());
+        job.requested_by = request.requested_by.clone();
         let start_at = request.execute_at.filter(|at| *at > now_ms());
         if start_at.is_some() {
             job.state = JobState::Scheduled;
             job.execute_at_ms = start_at;
         }
         self.store.save_job(&job).await?;
+        tracing::info!(
+            job = %id,
+            requested_by = job.requested_by.as_deref().unwrap_or("unknown"),
+            partitions = job.partitions.len(),
+            execute_at = ?job.execute_at_ms,
+            "job submitted"
+        );
         Ok(id)
+    }
+
+    /// Moves a scheduled job's start to `at` (ms since the Unix epoch; a time passed starts it
+    /// now).
+    pub async fn reschedule(&self, id: &str, at: u64) -> Result<(), ServiceError> {
+        let job = self.describe(id)?;
+        if job.state.is_final() {
+            return Err(ServiceError::Ended { id: id.to_owned(), state: job.state });
+        }
+        if job.state != JobState::Scheduled {
+            return Err(ServiceError::NotScheduled { id: id.to_owned(), state: job.state });
+        }
+        // Whichever process runs it sees the new time and waits for that instead.
+        let retimed = Job { execute_at_ms: Some(at), ..job };
+        self.store.save_job(&retimed).await?;
+        tracing::info!(job = %id, execute_at = at, "job re-timed");
+        Ok(())
     }
 
     /// A job as it is now.

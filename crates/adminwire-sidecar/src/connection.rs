@@ -43,6 +43,7 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 use crate::admin::{self, Unanswerable};
 use crate::metrics::QueuedResponse;
 use crate::policy::{self, NotOffered, RequestPlan, ResponsePlan};
+use crate::principal;
 use crate::registry::Target;
 use crate::shared::{IpSlot, Shared};
 use crate::stall::{ClientWriter, StallGuard};
@@ -147,6 +148,7 @@ impl<'a> Connection<'a> {
                 outgoing: BytesMut::new(),
                 own_correlation_id: 0,
                 logged_in: false,
+                principal: None,
                 pipe: None,
                 slots,
                 routes,
@@ -285,6 +287,8 @@ struct ClientSide<'a> {
     own_correlation_id: i32,
     /// Whether the client logged in with SASL (sent a SaslHandshake) on this connection.
     logged_in: bool,
+    /// Whom it logged in as, where its token says (see `principal`).
+    principal: Option<String>,
     /// Made on the first streamed request.
     pipe: Option<splice::Pipe>,
     slots: mpsc::Sender<Slot>,
@@ -364,6 +368,12 @@ impl ClientSide<'_> {
         if header.api_key == kafka_protocol::messages::ApiKey::SaslHandshake as i16 {
             self.logged_in = true;
         }
+        if header.api_key == kafka_protocol::messages::ApiKey::SaslAuthenticate as i16
+            && let Some(principal) =
+                principal::from_sasl_authenticate(frame.payload(), header.api_version)
+        {
+            self.principal = Some(principal);
+        }
         let plan = span.in_scope(|| {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
             debug!("received");
@@ -420,11 +430,17 @@ impl ClientSide<'_> {
         let (versions, target) = (Arc::clone(&self.versions), self.target);
         let shared = Arc::clone(self.shared);
         let logged_in = self.logged_in;
+        let principal = match (&self.principal, logged_in) {
+            (Some(principal), _) => Some(principal.clone()),
+            (None, false) => Some(crate::principal::ANONYMOUS.to_owned()),
+            (None, true) => None,
+        };
         let command = async move {
             let mut upstream =
                 Upstream::new(&mut transport, &versions, target, &shared.config, &shared.registry);
             upstream.jobs = Some(&shared.jobs);
             upstream.client_logged_in = logged_in;
+            upstream.client_principal = principal;
             let answer = admin::answer(api, &frame, &mut upstream).await;
             (answer, transport.next_correlation_id)
         }

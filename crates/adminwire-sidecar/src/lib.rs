@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod metrics;
 mod peek;
 mod policy;
+mod principal;
 pub mod registry;
 mod reviewed;
 pub mod rewrite;

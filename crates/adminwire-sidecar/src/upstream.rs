@@ -151,6 +151,8 @@ pub struct Upstream<'a, T> {
     pub jobs: Option<&'a Jobs>,
     /// Whether the client logged in (SASL) on its connection.
     pub client_logged_in: bool,
+    /// Whom the client logged in as (`User:name`, `User:ANONYMOUS`), if known.
+    pub client_principal: Option<String>,
 }
 
 impl<'a, T: Transport> Upstream<'a, T> {
@@ -170,6 +172,7 @@ impl<'a, T: Transport> Upstream<'a, T> {
             registry,
             jobs: None,
             client_logged_in: false,
+            client_principal: None,
         }
     }
 

@@ -511,6 +511,12 @@ fn job(j: &JobDescription) -> String {
     if let Some(at) = j.finished_ms {
         times.push(format!("ended {}", utc(at)));
     }
+    if let Some(late) = j.started_late_ms {
+        times.push(format!("{} s after its time (no sidecar ran jobs then)", late / 1000));
+    }
+    if let Some(who) = &j.requested_by {
+        times.push(format!("submitted by {who}"));
+    }
     let _ = writeln!(out, "{}", capitalized(&times.join(", ")));
     let throttle = j.throttle.map_or_else(|| "none".to_owned(), |t| format!("{}/s", size(t)));
     let _ = writeln!(
@@ -857,6 +863,8 @@ mod tests {
             partitions_done: 1,
             cleanup_pending: false,
             error: None,
+            requested_by: Some("User:alice".into()),
+            started_late_ms: None,
             partitions: vec![adminwire_client::JobPartition {
                 topic: "t".into(),
                 partition: 0,
@@ -968,7 +976,7 @@ mod tests {
             described.render(OutputFormat::Human).lines().collect::<Vec<_>>(),
             [
                 "Reassignment job abc: RUNNING",
-                "Created 2026-12-01T22:00:00Z, started 2026-12-01T22:00:01Z",
+                "Created 2026-12-01T22:00:00Z, started 2026-12-01T22:00:01Z, submitted by User:alice",
                 "Moved 1.0 KiB of 2.0 KiB, 1/2 partitions done, ETA 1m 15s. Throttle: 1.0 MiB/s.",
                 "Topic  Partition  Replicas  Target  State   Moved    Total    Reason",
                 "t      0          1         2       MOVING  1.0 KiB  2.0 KiB",

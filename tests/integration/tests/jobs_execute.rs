@@ -304,6 +304,7 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
         throttle: Some(2_000_000),
         execute_at: None,
         options: Options::default(),
+        requested_by: None,
     };
     // Two partitions of about 2 MB, out of broker 1 at 2 MB/s: about 2 s.
     let (plan, estimate) = service.estimate(&request).await.unwrap();

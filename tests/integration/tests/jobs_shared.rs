@@ -185,6 +185,8 @@ fn a_scheduled_job_of_a_killed_sidecar_starts_when_a_sidecar_comes_up_after_its_
     let done = job_when(&second, &id, Duration::from_secs(60), ended);
     assert_eq!(done.state, "COMPLETED", "{done:?}");
     assert!(done.started_ms > execute_at, "started at {} for {execute_at}", done.started_ms);
+    // It says so.
+    assert!(done.started_late_ms > 1_000, "started late by {} ms", done.started_late_ms);
     let described = replicas(cluster, &topic);
     assert!(described.contains("Partition: 1\tLeader: 3\tReplicas: 3\t"), "{described}");
 }

@@ -212,6 +212,7 @@ fn a_job_left_mid_move_is_taken_up_from_the_topic_and_ends_as_planned() {
         throttle: Some(500_000),
         execute_at: None,
         options: Options::default(),
+        requested_by: None,
     };
     let id = first.block_on(service_1.submit(&request)).unwrap();
     let seen = wait_for_job(&first, &service_1, &id, Duration::from_secs(60), |j| {
@@ -276,6 +277,7 @@ fn of_three_sharing_a_topic_one_runs_the_jobs_and_another_takes_over_when_it_die
         throttle: Some(500_000),
         execute_at: None,
         options: Options::default(),
+        requested_by: None,
     };
     // Submitted to a process that does not run jobs: the runner takes it up.
     let id = runtimes[other].block_on(services[other].submit(&request)).unwrap();

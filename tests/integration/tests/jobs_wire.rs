@@ -421,6 +421,7 @@ fn on_the_secured_cluster_jobs_need_a_configured_principal_and_a_client_allowed_
     let id = submitted.job_id.clone().unwrap_or_else(|| panic!("{submitted:?}"));
     let done = wait_for_job(&mut admin, &id, Duration::from_secs(120), "not done", ended);
     assert_eq!(done.state, "COMPLETED", "{done:?}");
+    assert_eq!(done.requested_by.as_deref(), Some("User:admin"), "who asked is recorded");
     let placed = replicas(&client, &topic);
     assert!(placed.iter().all(|r| r.len() == 1 && r[0] != 1), "{placed:?}");
 
@@ -559,12 +560,27 @@ fn a_scheduled_job_waits_for_its_time_and_one_cancelled_before_it_never_moves() 
     let cancelled = wait_for_job(&mut connection, &id, Duration::from_secs(30), "cancelled", ended);
     assert_eq!((cancelled.state.as_str(), cancelled.started_ms), ("CANCELLED", -1));
 
-    // Due in three seconds: scheduled until then, then it runs to its end.
+    // Due in an hour, re-timed to three seconds from now: scheduled until then, then it runs to
+    // its end.
+    let id = submit(&mut connection, scheduled(1, far)).job_id.expect("a job id");
+    assert_eq!(describe(&mut connection, &id).requested_by.as_deref(), Some("User:ANONYMOUS"));
     let at = now_ms() + 3_000;
-    let id = submit(&mut connection, scheduled(1, at)).job_id.expect("a job id");
-    assert_eq!(describe(&mut connection, &id).state, "SCHEDULED");
+    let retime = AlterReassignmentJobRequest {
+        job_id: id.clone(),
+        action: 3,
+        execute_at: at,
+        ..Default::default()
+    };
+    assert_eq!(connection.call(retime, 0).error_code, 0);
+    let waiting = describe(&mut connection, &id);
+    assert_eq!((waiting.state.as_str(), waiting.execute_at), ("SCHEDULED", at));
     let done = wait_for_job(&mut connection, &id, Duration::from_secs(60), "not done", ended);
     assert_eq!(done.state, "COMPLETED", "{done:?}");
     assert!(done.started_ms >= at, "started at {} before its time {at}", done.started_ms);
+    assert_eq!(done.started_late_ms, -1, "on time");
+    // Only a scheduled job can be re-timed.
+    let late =
+        AlterReassignmentJobRequest { job_id: id, action: 3, execute_at: at, ..Default::default() };
+    assert_eq!(connection.call(late, 0).error_code, ErrorCode::NO_REASSIGNMENT_IN_PROGRESS.0);
     assert_eq!(replicas(&client, &topic), [vec![1], vec![2]]);
 }

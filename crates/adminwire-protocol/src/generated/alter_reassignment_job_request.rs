@@ -8,19 +8,33 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DecodeError, EncodeError};
 use crate::wire::*;
 
-/// Pauses, resumes or cancels a reassignment job.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Pauses, resumes, cancels or re-times a reassignment job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlterReassignmentJobRequest {
     /// The job's id. (versions 0+)
     #[serde(rename = "JobId")]
     pub job_id: String,
-    /// 0: pause (no new moves start; moves under way finish), 1: resume, 2: cancel (moves under way are reverted, throttles restored). (versions 0+)
+    /// 0: pause (no new moves start; moves under way finish), 1: resume, 2: cancel (moves under way are reverted, throttles restored), 3: re-time a scheduled job to ExecuteAt. (versions 0+)
     #[serde(rename = "Action")]
     pub action: i8,
+    /// For action 3: the job's new start, in milliseconds since the Unix epoch (a time already passed starts it now). (versions 0+; tag 0)
+    #[serde(rename = "ExecuteAt")]
+    pub execute_at: i64,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl Default for AlterReassignmentJobRequest {
+    fn default() -> Self {
+        Self {
+            job_id: String::new(),
+            action: 0,
+            execute_at: -1,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
+    }
 }
 
 impl AlterReassignmentJobRequest {
@@ -28,7 +42,17 @@ impl AlterReassignmentJobRequest {
         let flexible = true;
         encode_field("JobId", put_string(buf, &self.job_id, flexible))?;
         put_int8(buf, self.action);
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.execute_at != -1 {
+            known.push(
+                tagged(0, |buf| {
+                    put_int64(buf, self.execute_at);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("ExecuteAt"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -38,7 +62,17 @@ impl AlterReassignmentJobRequest {
         let mut input = input;
         (input, this.job_id) = in_field("JobId", (string(flexible))(input))?;
         (input, this.action) = in_field("Action", int8(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.execute_at = in_tagged_field("ExecuteAt", tagged_value(0, value, int64))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.execute_at = known.execute_at;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -47,8 +81,13 @@ impl AlterReassignmentJobRequest {
     pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
         use proptest::prelude::*;
         let _ = version;
-        (crate::testing::any_string().boxed(), any::<i8>().boxed())
-            .prop_map(|(job_id, action)| Self { job_id, action, ..Self::default() })
+        (crate::testing::any_string().boxed(), any::<i8>().boxed(), any::<i64>().boxed())
+            .prop_map(|(job_id, action, execute_at)| Self {
+                job_id,
+                action,
+                execute_at,
+                ..Self::default()
+            })
             .boxed()
     }
 }

@@ -125,6 +125,12 @@ pub struct Job {
     /// Why the job failed as a whole, or null. (versions 0+; nullable 0+)
     #[serde(rename = "Error")]
     pub error: Option<String>,
+    /// The principal of the client that submitted the job (User:name, User:ANONYMOUS without a login), or null if not known. (versions 0+; nullable 0+; tag 0)
+    #[serde(rename = "RequestedBy")]
+    pub requested_by: Option<String>,
+    /// For a scheduled job that started later than its time (no sidecar ran then): by how many milliseconds; else -1. (versions 0+; tag 1)
+    #[serde(rename = "StartedLateMs")]
+    pub started_late_ms: i64,
     /// Each partition of the job, if asked for. (versions 0+)
     #[serde(rename = "Partitions")]
     pub partitions: Vec<JobPartition>,
@@ -152,6 +158,8 @@ impl Default for Job {
             partitions_done: 0,
             cleanup_pending: false,
             error: None,
+            requested_by: None,
+            started_late_ms: -1,
             partitions: Default::default(),
             unknown_tagged_fields: UnknownTaggedFields::new(),
         }
@@ -184,7 +192,23 @@ impl Job {
             "Partitions",
             put_array(buf, &self.partitions, flexible, |buf, item| item.write(buf, version)),
         )?;
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.requested_by.is_some() {
+            known.push(
+                tagged(0, |buf| put_nullable_string(buf, self.requested_by.as_deref(), true))
+                    .map_err(|e| e.in_field("RequestedBy"))?,
+            );
+        }
+        if self.started_late_ms != -1 {
+            known.push(
+                tagged(1, |buf| {
+                    put_int64(buf, self.started_late_ms);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("StartedLateMs"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -210,7 +234,24 @@ impl Job {
         (input, this.error) = in_field("Error", (nullable_string(flexible))(input))?;
         (input, this.partitions) =
             in_field("Partitions", (array(flexible, |i| JobPartition::read(i, version)))(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.requested_by =
+                    in_tagged_field("RequestedBy", tagged_value(0, value, nullable_string(true)))?;
+                Ok(true)
+            }
+            1 => {
+                known.started_late_ms =
+                    in_tagged_field("StartedLateMs", tagged_value(1, value, int64))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.requested_by = known.requested_by;
+        this.started_late_ms = known.started_late_ms;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -239,6 +280,8 @@ impl Job {
                 any::<i32>().boxed(),
                 any::<bool>().boxed(),
                 proptest::option::of(crate::testing::any_string()).boxed(),
+                proptest::option::of(crate::testing::any_string()).boxed(),
+                any::<i64>().boxed(),
                 proptest::collection::vec(JobPartition::arbitrary(version), 0..4).boxed(),
             ),
         )
@@ -258,7 +301,15 @@ impl Job {
                         bytes_moved,
                         eta_seconds,
                     ),
-                    (partition_count, partitions_done, cleanup_pending, error, partitions),
+                    (
+                        partition_count,
+                        partitions_done,
+                        cleanup_pending,
+                        error,
+                        requested_by,
+                        started_late_ms,
+                        partitions,
+                    ),
                 )| Self {
                     job_id,
                     error_code,
@@ -276,6 +327,8 @@ impl Job {
                     partitions_done,
                     cleanup_pending,
                     error,
+                    requested_by,
+                    started_late_ms,
                     partitions,
                     ..Self::default()
                 },

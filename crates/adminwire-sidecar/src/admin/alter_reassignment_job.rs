@@ -1,5 +1,5 @@
-//! AlterReassignmentJob → pause, resume or cancel a job of the reassignment service. Authorized as
-//! ALTER on the cluster, which moving (and reverting) partitions needs.
+//! AlterReassignmentJob → pause, resume, cancel or re-time a job of the reassignment service.
+//! Authorized as ALTER on the cluster, which moving (and reverting) partitions needs.
 
 use adminwire_jobs::service::ServiceError;
 use adminwire_protocol::{AlterReassignmentJobRequest, AlterReassignmentJobResponse, ErrorCode};
@@ -12,6 +12,7 @@ use crate::upstream::{Transport, Upstream};
 const PAUSE: i8 = 0;
 const RESUME: i8 = 1;
 const CANCEL: i8 = 2;
+const RETIME: i8 = 3;
 
 pub async fn run(
     request: &AlterReassignmentJobRequest,
@@ -19,18 +20,38 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<AlterReassignmentJobResponse, Failure> {
     let service = service(upstream)?;
-    if !(PAUSE..=CANCEL).contains(&request.action) {
+    if !(PAUSE..=RETIME).contains(&request.action) {
         return Err(Failure(
             ErrorCode::INVALID_REQUEST,
-            format!("action {} is not 0 (pause), 1 (resume) or 2 (cancel)", request.action),
+            format!(
+                "action {} is not 0 (pause), 1 (resume), 2 (cancel) or 3 (re-time)",
+                request.action
+            ),
         ));
     }
+    let retime_to = match (request.action, u64::try_from(request.execute_at)) {
+        (RETIME, Ok(at)) => Some(at),
+        (RETIME, Err(_)) => {
+            return Err(Failure(
+                ErrorCode::INVALID_REQUEST,
+                format!(
+                    "re-timing a job needs ExecuteAt, in milliseconds since the Unix epoch (got {})",
+                    request.execute_at
+                ),
+            ));
+        }
+        _ => None,
+    };
     authorize::may_alter_cluster(upstream, deadline).await?;
     let id = request.job_id.as_str();
     let taken = match request.action {
         PAUSE => service.pause(id).await,
         RESUME => service.resume(id).await,
-        _ => service.cancel(id).await,
+        CANCEL => service.cancel(id).await,
+        _ => match retime_to {
+            Some(at) => service.reschedule(id, at).await,
+            None => Ok(()),
+        },
     };
     match taken {
         Ok(()) => {

@@ -56,6 +56,8 @@ fn described(job: &ServiceJob, with_partitions: bool) -> Job {
             .unwrap_or(i32::MAX),
         cleanup_pending: job.cleanup_pending,
         error: job.error.clone(),
+        requested_by: job.requested_by.clone(),
+        started_late_ms: ms(job.started_late_ms),
         partitions: if with_partitions {
             job.partitions
                 .iter()

@@ -102,6 +102,7 @@ impl From<ServiceError> for Failure {
             ServiceError::Kafka(_) => ErrorCode::BROKER_NOT_AVAILABLE,
             ServiceError::UnknownJob(_) => ErrorCode::RESOURCE_NOT_FOUND,
             ServiceError::Ended { .. } => ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
+            ServiceError::NotScheduled { .. } => ErrorCode::INVALID_REQUEST,
             ServiceError::ZeroThrottle => ErrorCode::INVALID_REQUEST,
             ServiceError::Internal(_) | ServiceError::Store(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
         };

@@ -22,7 +22,8 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<SubmitReassignmentResponse, Failure> {
     let service = service(upstream)?;
-    let asked = read(&request)?;
+    let mut asked = read(&request)?;
+    asked.requested_by = upstream.client_principal.clone();
     let topics: Vec<&str> = asked.topics.iter().map(TopicRequest::topic).collect();
     if request.time_estimate {
         authorize::may_describe_cluster(upstream, deadline).await?;
@@ -92,6 +93,7 @@ fn read(request: &SubmitReassignmentRequest) -> Result<Request, Failure> {
         throttle,
         execute_at,
         options: Options { weigh_by_size: request.weigh_by_size },
+        requested_by: None,
     })
 }
 

@@ -232,6 +232,8 @@ public final class JobMessages {
             int partitionsDone,
             boolean cleanupPending,
             String error,
+            String requestedBy,
+            long startedLateMs,
             List<JobPartition> partitions) {}
 
     public record DescribeReassignmentJobsResponse(int errorCode, String errorMessage, List<Job> jobs) {
@@ -266,9 +268,24 @@ public final class JobMessages {
                             r.string(true, "Reason"), r.int64("BytesTotal"), r.int64("BytesMoved")));
                     r.tags("JobPartition", null);
                 }
-                r.tags("Job", null);
+                // Tagged: 0 RequestedBy (nullable string, default null), 1 StartedLateMs (int64, default -1).
+                String[] requestedBy = {null};
+                long[] startedLate = {-1};
+                r.tags("Job", (tag, tr) -> {
+                    if (tag == 0) {
+                        requestedBy[0] = tr.string(true, "RequestedBy");
+                        tr.end("RequestedBy");
+                        return true;
+                    }
+                    if (tag == 1) {
+                        startedLate[0] = tr.int64("StartedLateMs");
+                        tr.end("StartedLateMs");
+                        return true;
+                    }
+                    return false;
+                });
                 jobs.add(new Job(jobId, code, message, state, throttle, created, executeAt, started, finished, total,
-                        moved, eta, count, done, cleanup, error, partitions));
+                        moved, eta, count, done, cleanup, error, requestedBy[0], startedLate[0], partitions));
             }
             r.tags("DescribeReassignmentJobsResponse", null);
             r.end("DescribeReassignmentJobsResponse");
@@ -298,6 +315,8 @@ public final class JobMessages {
                 m.put("PartitionsDone", j.partitionsDone());
                 m.put("CleanupPending", j.cleanupPending());
                 m.put("Error", j.error());
+                m.put("RequestedBy", j.requestedBy());
+                m.put("StartedLateMs", j.startedLateMs());
                 List<Object> parts = new ArrayList<>();
                 for (JobPartition p : j.partitions()) {
                     Map<String, Object> pm = new LinkedHashMap<>();
@@ -325,13 +344,25 @@ public final class JobMessages {
     public static final int RESUME = 1;
     public static final int CANCEL = 2;
 
-    public record AlterReassignmentJobRequest(String jobId, int action) {
+    public record AlterReassignmentJobRequest(String jobId, int action, long executeAt) {
+        public AlterReassignmentJobRequest(String jobId, int action) {
+            this(jobId, action, -1);
+        }
+
+        /** ExecuteAt is tagged field 0, sent only when it is not its default (-1). */
         public byte[] encode() {
-            return new Writer(true).string(notNull(jobId, "JobId")).int8(action).tags().bytes();
+            Writer w = new Writer(true).string(notNull(jobId, "JobId")).int8(action);
+            if (executeAt == -1) {
+                return w.tags().bytes();
+            }
+            byte[] value = new Writer(true).int64(executeAt).bytes();
+            return w.uvarint(1).uvarint(0).uvarint(value.length).raw(value).bytes();
         }
 
         public static AlterReassignmentJobRequest fromMap(Map<String, Object> v) {
-            return new AlterReassignmentJobRequest(Messages.str(v, "JobId", null), Messages.num(v, "Action", 0));
+            Object at = v.get("ExecuteAt");
+            return new AlterReassignmentJobRequest(Messages.str(v, "JobId", null), Messages.num(v, "Action", 0),
+                    at == null ? -1 : ((Number) at).longValue());
         }
     }
 
