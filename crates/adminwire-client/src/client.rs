@@ -673,6 +673,7 @@ impl AdminClient {
                 Ok(AlterReassignmentJobRequest {
                     job_id: job_id.to_owned(),
                     action: action.code(),
+                    execute_at: action.execute_at(),
                     ..Default::default()
                 })
             })

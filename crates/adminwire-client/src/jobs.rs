@@ -415,6 +415,8 @@ pub enum JobAction {
     Resume,
     /// Stop: moves under way are reverted, throttles restored.
     Cancel,
+    /// Move a scheduled job's start to this time, in milliseconds since the Unix epoch.
+    Reschedule(u64),
 }
 
 impl JobAction {
@@ -424,6 +426,15 @@ impl JobAction {
             JobAction::Pause => 0,
             JobAction::Resume => 1,
             JobAction::Cancel => 2,
+            JobAction::Reschedule(_) => 3,
+        }
+    }
+
+    /// The new start a re-time carries, or the wire's "none".
+    pub(crate) fn execute_at(self) -> i64 {
+        match self {
+            JobAction::Reschedule(at) => i64::try_from(at).unwrap_or(i64::MAX),
+            _ => -1,
         }
     }
 }
@@ -505,6 +516,12 @@ impl ReassignmentJob {
     /// background: describe the job, or wait for it, to see it end).
     pub async fn cancel(&self) -> Result<JobState> {
         self.client.alter_reassignment_job(&self.id, JobAction::Cancel).await
+    }
+
+    /// Moves the job's start to `execute_at_ms` (milliseconds since the Unix epoch); only a
+    /// scheduled job can be re-timed.
+    pub async fn reschedule(&self, execute_at_ms: u64) -> Result<JobState> {
+        self.client.alter_reassignment_job(&self.id, JobAction::Reschedule(execute_at_ms)).await
     }
 
     /// Waits until the job ends (completed, failed or cancelled) with its throttles off (not

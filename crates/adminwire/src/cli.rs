@@ -114,6 +114,9 @@ pub enum AdminCommand {
     /// Cancel a reassignment job: moves under way are reverted, throttles restored.
     #[command(long_flag = "cancel-job")]
     CancelJob(JobArgs),
+    /// Move a scheduled reassignment job's start to --execute-at.
+    #[command(long_flag = "reschedule-job")]
+    RescheduleJob(RescheduleJobArgs),
 }
 
 impl AdminCommand {
@@ -137,6 +140,7 @@ impl AdminCommand {
             AdminCommand::PauseJob(_) => "pause-job",
             AdminCommand::ResumeJob(_) => "resume-job",
             AdminCommand::CancelJob(_) => "cancel-job",
+            AdminCommand::RescheduleJob(_) => "reschedule-job",
         }
     }
 
@@ -288,6 +292,15 @@ pub struct JobArgs {
     /// The job's id, as --reassign-partitions printed it (or --list-jobs lists it).
     #[arg(long, required = true, value_name = "ID")]
     pub job: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RescheduleJobArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// The job's new start: epoch milliseconds, or RFC 3339 (`2026-12-01T22:00:00Z`).
+    #[arg(long, required = true, value_name = "EPOCH_MS|RFC3339", value_parser = execute_at)]
+    pub execute_at: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -131,6 +131,9 @@ impl Session {
             AdminCommand::PauseJob(args) => self.alter_job(args.job, JobAction::Pause).await,
             AdminCommand::ResumeJob(args) => self.alter_job(args.job, JobAction::Resume).await,
             AdminCommand::CancelJob(args) => self.alter_job(args.job, JobAction::Cancel).await,
+            AdminCommand::RescheduleJob(args) => {
+                self.alter_job(args.job.job, JobAction::Reschedule(args.execute_at)).await
+            }
         }
     }
 
@@ -221,6 +224,7 @@ impl Session {
             JobAction::Pause => job.pause().await?,
             JobAction::Resume => job.resume().await?,
             JobAction::Cancel => job.cancel().await?,
+            JobAction::Reschedule(at) => job.reschedule(at).await?,
         };
         Ok(Report::JobAltered(AlteredJob { job_id: job.id().to_owned(), action, state }))
     }

@@ -356,6 +356,7 @@ fn action_name(action: JobAction) -> &'static str {
         JobAction::Pause => "pause",
         JobAction::Resume => "resume",
         JobAction::Cancel => "cancel",
+        JobAction::Reschedule(_) => "reschedule",
     }
 }
 

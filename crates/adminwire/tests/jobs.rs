@@ -499,3 +499,51 @@ fn the_client_estimates_submits_follows_and_describes_a_job() {
     wait_for_replicas(&sidecar, &topic, &[vec![2], vec![3]]);
     delete_topic(&sidecar, &topic);
 }
+
+#[test]
+fn a_job_scheduled_for_later_is_re_timed_and_runs_then_saying_who_asked() {
+    let _alone = alone();
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    sidecar.wait_for_brokers(3);
+    let topic = topic_with_data(cluster, &sidecar, 1);
+    let submitted = adminwire_json(
+        &sidecar,
+        &[
+            "--reassign-partitions",
+            "--topic",
+            &topic,
+            "--brokers",
+            "2,3",
+            "--execute-at",
+            "2099-01-01T00:00:00Z",
+        ],
+    );
+    let job_id = submitted["job_id"].as_str().expect("a job id").to_owned();
+    let waiting = job_when(&sidecar, &job_id, "scheduled", |j| j["state"] == "SCHEDULED");
+    assert_eq!(waiting["execute_at"], 4_070_908_800_000_u64, "{waiting}");
+    assert_eq!(waiting["requested_by"], "User:ANONYMOUS", "{waiting}");
+    let soon = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis()
+        + 2_000;
+    let retimed = adminwire_json(
+        &sidecar,
+        &["--reschedule-job", "--job", &job_id, "--execute-at", &soon.to_string()],
+    );
+    assert_eq!(
+        (&retimed["action"], &retimed["state"]),
+        (&"reschedule".into(), &"SCHEDULED".into())
+    );
+    let done = job_when(&sidecar, &job_id, "completed", |j| {
+        j["state"] == "COMPLETED" && j["cleanup_pending"] == false
+    });
+    assert!(done["started_ms"].as_u64().unwrap_or(0) >= soon as u64, "{done}");
+    // An ended job is not re-timed.
+    let (code, error) =
+        json_failure(&sidecar, &["--reschedule-job", "--job", &job_id, "--execute-at", "0"]);
+    assert_eq!(code, Some(1), "{error}");
+    assert!(error.to_string().contains("85"), "{error}");
+    delete_topic(&sidecar, &topic);
+}
