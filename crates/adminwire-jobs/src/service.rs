@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -61,7 +61,7 @@ pub enum ServiceError {
 struct Running {
     job: SharedJob,
     control: watch::Sender<Control>,
-    task: Option<tokio::task::AbortHandle>,
+    task: tokio::task::AbortHandle,
 }
 
 /// This process as one of several sharing a store: its name in the lease, and how long a lease
@@ -80,7 +80,6 @@ struct LeaseKeeper {
     confirmed: Option<Instant>,
     /// When we last wrote a renewal.
     renewed: Option<Instant>,
-    since: Option<Instant>,
     /// When this process took the lease over from another holder: how long it had gone
     /// unrenewed.
     took_over_after: Option<Duration>,
@@ -88,12 +87,18 @@ struct LeaseKeeper {
 
 impl LeaseKeeper {
     fn new(membership: Membership) -> Self {
-        Self { membership, confirmed: None, renewed: None, since: None, took_over_after: None }
+        Self { membership, confirmed: None, renewed: None, took_over_after: None }
     }
 
-    /// How long to wait between looks: a third of the lease, so that a renewal is never late.
+    /// How long to wait between looks: never longer than between renewals, so that a renewal
+    /// is never late.
     fn pause(&self) -> Duration {
-        (self.membership.lease / 3).min(Duration::from_secs(1))
+        self.renew_every().min(Duration::from_secs(1))
+    }
+
+    /// A third of the lease: two renewals may go astray before it runs out.
+    fn renew_every(&self) -> Duration {
+        self.membership.lease / 3
     }
 
     /// Renews the lease if this process holds it, claims it if its holder let it run out;
@@ -105,23 +110,16 @@ impl LeaseKeeper {
         let now = Instant::now();
         match store.runner() {
             Some((held, _)) if held.holder == *me => {
-                if self.renewed.is_none_or(|at| now.duration_since(at) >= self.pause()) {
+                if self.renewed.is_none_or(|at| now.duration_since(at) >= self.renew_every()) {
                     self.renewed = Some(now);
                     match store.save_runner(&held).await {
                         Ok(()) => self.confirmed = Some(Instant::now()),
                         Err(e) => tracing::warn!("renewing the jobs lease failed: {e}"),
                     }
                 }
-                let holds = self.confirmed.is_some_and(|at| at.elapsed() < lease / 2);
-                if !holds {
-                    self.since = None;
-                }
-                holds
+                self.confirmed.is_some_and(|at| at.elapsed() < lease / 2)
             }
-            Some((_, seen)) if seen.elapsed() < lease => {
-                self.since = None;
-                false
-            }
+            Some((_, seen)) if seen.elapsed() < lease => false,
             other => {
                 let unrenewed = other.as_ref().map(|(_, seen)| seen.elapsed());
                 let epoch = other.map_or(1, |(held, _)| held.epoch + 1);
@@ -135,7 +133,6 @@ impl LeaseKeeper {
                     tracing::info!(member = %me, epoch, "this process runs the jobs now");
                     self.confirmed = Some(Instant::now());
                     self.renewed = Some(Instant::now());
-                    self.since = Some(Instant::now());
                     self.took_over_after = unrenewed;
                 }
                 taken
@@ -154,8 +151,8 @@ pub struct Reassignments {
     /// The replication rate assumed for an unthrottled estimate, bytes a second per broker.
     bandwidth: u64,
     running: Mutex<BTreeMap<String, Running>>,
-    /// Since when this process has run the jobs (held the lease).
-    runner_since: Mutex<Option<Instant>>,
+    /// Whether this process runs the jobs now (holds the lease).
+    runs: AtomicBool,
     took_over_after: Mutex<Option<Duration>>,
     next: AtomicU64,
 }
@@ -202,7 +199,7 @@ impl Reassignments {
             limits,
             bandwidth,
             running: Mutex::new(BTreeMap::new()),
-            runner_since: Mutex::new(None),
+            runs: AtomicBool::new(false),
             took_over_after: Mutex::new(None),
             next: AtomicU64::new(0),
         })
@@ -234,17 +231,10 @@ impl Reassignments {
                     service.throttles.take_up().await;
                 }
                 ran = runs;
-                {
-                    let mut since =
-                        service.runner_since.lock().unwrap_or_else(PoisonError::into_inner);
-                    *since = match &lease {
-                        None => Some(since.unwrap_or_else(Instant::now)),
-                        Some(keeper) => keeper.since,
-                    };
-                    if let Some(after) = lease.as_mut().and_then(|k| k.took_over_after.take()) {
-                        *service.took_over_after.lock().unwrap_or_else(PoisonError::into_inner) =
-                            Some(after);
-                    }
+                service.runs.store(runs, Ordering::Relaxed);
+                if let Some(after) = lease.as_mut().and_then(|k| k.took_over_after.take()) {
+                    *service.took_over_after.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(after);
                 }
                 if runs {
                     service.take_up();
@@ -264,7 +254,7 @@ impl Reassignments {
 
     /// Whether this process runs jobs now: with a lease, whether it holds it.
     pub fn is_runner(&self) -> bool {
-        self.runner_since().is_some()
+        self.runs.load(Ordering::Relaxed)
     }
 
     /// How long the lease had gone unrenewed when this process last took it over from another
@@ -273,20 +263,13 @@ impl Reassignments {
         *self.took_over_after.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Since when this process has held the lease, if it does.
-    pub fn runner_since(&self) -> Option<Instant> {
-        *self.runner_since.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Stops every job this process runs, where it is: it holds the lease no more, and whoever
     /// takes it takes the jobs up from the store.
     fn stop_all(&self) {
         let stopped = std::mem::take(&mut *self.lock());
         for (id, run) in stopped {
             tracing::warn!(job = %id, "stopping the job here: this process no longer runs jobs");
-            if let Some(task) = run.task {
-                task.abort();
-            }
+            run.task.abort();
         }
     }
 
@@ -294,7 +277,8 @@ impl Reassignments {
     /// what it was last asked.
     fn take_up(self: &Arc<Self>) {
         let mut running = self.lock();
-        for job in self.store.jobs() {
+        // Headers only: a job's partitions are read when it is taken up, not at every look.
+        for job in self.store.summaries() {
             if let Some(run) = running.get(&job.id) {
                 let retimed = {
                     let now = run.job.lock().unwrap_or_else(PoisonError::into_inner);
@@ -307,27 +291,26 @@ impl Reassignments {
                     continue;
                 }
                 // Re-timed while it waited: it waits again, for its new time.
-                if let Some(task) = running.remove(&job.id).and_then(|run| run.task) {
-                    task.abort();
+                if let Some(run) = running.remove(&job.id) {
+                    run.task.abort();
                 }
             }
             if job.state.is_final() && !job.cleanup_pending {
                 continue;
             }
+            // A job whose chunks are not all read yet is taken up at a later look.
+            let Some(job) = self.store.job(&job.id) else { continue };
             let asked = self.store.control(&job.id).unwrap_or(Control::Run);
             let (control, commands) = watch::channel(asked);
             let id = job.id.clone();
-            let job_id = id.clone();
             let shared = Arc::new(Mutex::new(job));
-            running.insert(id.clone(), Running { job: Arc::clone(&shared), control, task: None });
             let service = Arc::clone(self);
+            let (job, finished) = (Arc::clone(&shared), id.clone());
             let task = tokio::spawn(async move {
                 service.run_one(shared, commands).await;
-                service.lock().remove(&id);
+                service.lock().remove(&finished);
             });
-            if let Some(run) = running.get_mut(&job_id) {
-                run.task = Some(task.abort_handle());
-            }
+            running.insert(id, Running { job, control, task: task.abort_handle() });
         }
     }
 
@@ -438,6 +421,22 @@ impl Reassignments {
             return Ok(run.job.lock().unwrap_or_else(PoisonError::into_inner).clone());
         }
         self.store.job(id).ok_or_else(|| ServiceError::UnknownJob(id.to_owned()))
+    }
+
+    /// Every job without its partitions, oldest first; those this process runs as they are now.
+    pub fn summaries(&self) -> Vec<Job> {
+        let running = self.lock();
+        self.store
+            .summaries()
+            .into_iter()
+            .map(|job| match running.get(&job.id) {
+                Some(run) => {
+                    let now = run.job.lock().unwrap_or_else(PoisonError::into_inner);
+                    Job { partitions: Vec::new(), ..now.clone() }
+                }
+                None => job,
+            })
+            .collect()
     }
 
     /// Every job, oldest first.

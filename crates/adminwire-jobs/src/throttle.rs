@@ -166,16 +166,6 @@ impl Throttles {
         *self.held.lock().await = written(&self.store);
     }
 
-    /// The jobs that hold throttles, by what the keeper knows.
-    pub async fn holders(&self) -> BTreeSet<String> {
-        let held = self.held.lock().await;
-        let brokers = held.brokers.values().flat_map(|b| b.holders.keys().cloned());
-        let topics = held.topics.values().flat_map(|t| {
-            t.held.iter().flat_map(|side| side.values().flat_map(|jobs| jobs.iter().cloned()))
-        });
-        brokers.chain(topics.collect::<Vec<_>>()).collect()
-    }
-
     /// Throttles `moves` of `job` at `rate` bytes a second.
     pub async fn apply(&self, job: &str, rate: u64, moves: &[Move]) -> Result<(), ThrottleError> {
         let mut held = self.held.lock().await;

@@ -33,7 +33,14 @@ pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<S
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     if let Some(service) = shared.jobs.service() {
-        shared.metrics.observe_jobs(&service.jobs());
+        // Every job's state from its header; bytes only for the jobs not ended.
+        let all = service.summaries();
+        let active: Vec<_> = all
+            .iter()
+            .filter(|j| !j.state.is_final())
+            .filter_map(|j| service.describe(&j.id).ok())
+            .collect();
+        shared.metrics.observe_jobs(&all, &active);
         shared.metrics.observe_runner(service.is_runner(), service.took_over_after());
     }
     (

@@ -197,18 +197,19 @@ impl Metrics {
         Self { registry, ..m }
     }
 
-    /// Sets the job metrics from `jobs`, as they are now. Only jobs not yet ended have series of
-    /// their own, so that the label set stays as small as the work under way.
-    pub fn observe_jobs(&self, jobs: &[Job]) {
+    /// Sets the job metrics: counts by state from `all` (partitions not needed), and a series
+    /// per job of `active` (those not yet ended, with their partitions), so that the label set
+    /// stays as small as the work under way.
+    pub fn observe_jobs(&self, all: &[Job], active: &[Job]) {
         for state in JOB_STATES {
-            let count = jobs.iter().filter(|j| j.state == state).count();
+            let count = all.iter().filter(|j| j.state == state).count();
             self.jobs.get_or_create(&StateLabel { state: state.name() }).set(count as i64);
         }
         self.job_bytes_moved.clear();
         self.job_bytes_total.clear();
         self.job_throttle.clear();
         let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        for job in jobs.iter().filter(|j| !j.state.is_final()) {
+        for job in active {
             let label = JobLabel { job: job.id.clone() };
             self.job_bytes_moved.get_or_create(&label).set(gauge(job.bytes_copied()));
             self.job_bytes_total.get_or_create(&label).set(gauge(job.bytes_total()));

@@ -527,7 +527,7 @@ fn a_job_scheduled_for_later_is_re_timed_and_runs_then_saying_who_asked() {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
         .as_millis()
-        + 2_000;
+        + 5_000;
     let retimed = adminwire_json(
         &sidecar,
         &["--reschedule-job", "--job", &job_id, "--execute-at", &soon.to_string()],

@@ -18,9 +18,8 @@ use adminwire_jobs::throttle::{
 };
 use adminwire_kafka::client::{Client, To};
 use adminwire_test_support::{Cluster, unique_topic};
-use kafka_protocol::messages::create_topics_request::{CreatableReplicaAssignment, CreatableTopic};
+use kafka_protocol::messages::DescribeConfigsRequest;
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
-use kafka_protocol::messages::{BrokerId, CreateTopicsRequest, DescribeConfigsRequest, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -30,26 +29,9 @@ fn text(s: &str) -> StrBytes {
 }
 
 /// A topic of two partitions on broker 1 holding `megabytes` of records.
-async fn topic_with_data(cluster: &Cluster, client: &Client, megabytes: usize) -> String {
+fn topic_with_data(cluster: &Cluster, megabytes: usize) -> String {
     let topic = unique_topic("moving");
-    let create = CreateTopicsRequest::default().with_timeout_ms(30_000).with_topics(vec![
-        CreatableTopic::default()
-            .with_name(TopicName(text(&topic)))
-            .with_num_partitions(-1)
-            .with_replication_factor(-1)
-            .with_assignments(
-                (0..2)
-                    .map(|p| {
-                        CreatableReplicaAssignment::default()
-                            .with_partition_index(p)
-                            .with_broker_ids(vec![BrokerId(1)])
-                    })
-                    .collect(),
-            ),
-    ]);
-    let created = client.call(To::Any, create).await.unwrap();
-    assert!(created.topics.iter().all(|t| t.error_code == 0), "{created:?}");
-    cluster.wait_for_topic(None, &topic, 2);
+    cluster.create_topic_placed(&topic, "1,1");
     cluster.write_megabytes(&topic, megabytes);
     topic
 }
@@ -176,7 +158,7 @@ async fn a_throttled_job_runs_to_its_end_and_leaves_no_throttle() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let engine = engine(cluster);
-    let topic = topic_with_data(cluster, &engine.client, 12).await;
+    let topic = topic_with_data(cluster, 12);
     // 1 MB/s: two partitions of 6 MB, one at a time out of broker 1, take several seconds even
     // after Kafka lets the first bytes through unthrottled.
     let job = job(&engine, &topic, 1_000_000).await;
@@ -203,7 +185,7 @@ async fn a_cancelled_job_is_reverted_and_leaves_no_throttle() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let engine = engine(cluster);
-    let topic = topic_with_data(cluster, &engine.client, 12).await;
+    let topic = topic_with_data(cluster, 12);
     // 100 kB/s: the moves would take minutes.
     let job = job(&engine, &topic, 100_000).await;
     let (control, commands) = watch::channel(Control::Run);
@@ -238,7 +220,7 @@ async fn a_paused_job_starts_nothing_until_resumed() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let engine = engine(cluster);
-    let topic = topic_with_data(cluster, &engine.client, 2).await;
+    let topic = topic_with_data(cluster, 2);
     let job = job(&engine, &topic, 10_000_000).await;
     let (control, commands) = watch::channel(Control::Pause);
     let runner = run(&engine, &job, commands);
@@ -260,7 +242,7 @@ async fn a_destination_broker_killed_mid_move_is_waited_for() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let engine = engine(cluster);
-    let topic = topic_with_data(cluster, &engine.client, 6).await;
+    let topic = topic_with_data(cluster, 6);
     // 300 kB/s: partition 0's 3 MB take about ten seconds, even after Kafka lets the first ones
     // through unthrottled (its quota is an average over eleven one-second windows).
     let job = job(&engine, &topic, 300_000).await;
@@ -286,7 +268,7 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let _alone = ONE_AT_A_TIME.lock().await;
     let cluster = Cluster::plain();
     let engine = engine(cluster);
-    let topic = topic_with_data(cluster, &engine.client, 4).await;
+    let topic = topic_with_data(cluster, 4);
     let service = Reassignments::new(
         Arc::clone(&engine.client),
         Store::memory(),

@@ -322,6 +322,18 @@ impl Cluster {
         self.wait_for_topic(None, topic, partitions);
     }
 
+    /// Creates `topic` with its replicas placed as Kafka's `--replica-assignment` says (`1,1`:
+    /// two partitions, each on broker 1), as `admin`, and waits until every broker knows it.
+    pub fn create_topic_placed(&self, topic: &str, assignment: &str) {
+        self.topic_command(
+            "admin",
+            &["--create", "--topic", topic, "--replica-assignment", assignment],
+        )
+        .expect_success(&format!("creating topic {topic}"));
+        let user = (self.variant() == Variant::Secure).then_some("admin");
+        self.wait_for_topic(user, topic, assignment.split(',').count());
+    }
+
     /// Writes about `megabytes` MB to `topic` (1,000-byte records, `acks=1`) with Kafka's own
     /// `ProducerPerformance`, on the plain cluster.
     pub fn write_megabytes(&self, topic: &str, megabytes: usize) {
