@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
@@ -50,9 +51,12 @@ pub struct NoCommonVersion {
 
 impl Versions {
     pub fn from_response(response: &ApiVersionsResponse) -> Self {
-        Self(
-            response.api_keys.iter().map(|v| (v.api_key, (v.min_version, v.max_version))).collect(),
-        )
+        Self::from_api_keys(&response.api_keys)
+    }
+
+    /// The ranges of an ApiVersions answer's `api_keys`.
+    pub fn from_api_keys(api_keys: &[ApiVersion]) -> Self {
+        Self(api_keys.iter().map(|v| (v.api_key, (v.min_version, v.max_version))).collect())
     }
 
     /// The newest version of `R` both sides know.
@@ -86,10 +90,15 @@ pub fn encode<R: Call>(
 
 /// The body of a response frame (size prefix included) to `R` at `version`.
 pub fn decode<R: Call>(frame: &Bytes, version: i16) -> anyhow::Result<R::Response> {
+    decode_payload::<R>(frame.slice(4.min(frame.len())..), version)
+}
+
+/// The body of a response frame's payload (header and body, no size prefix) to `R` at
+/// `version`.
+pub fn decode_payload<R: Call>(mut payload: Bytes, version: i16) -> anyhow::Result<R::Response> {
     let api = api_key::<R>();
-    let mut input = frame.slice(4.min(frame.len())..);
-    ResponseHeader::decode(&mut input, api.response_header_version(version))?;
-    R::Response::decode(&mut input, version)
+    ResponseHeader::decode(&mut payload, api.response_header_version(version))?;
+    R::Response::decode(&mut payload, version)
 }
 
 /// The ApiVersions request the sidecar asks with. Version 2, not 3: versions 3+ carry a client
@@ -222,7 +231,6 @@ impl Call for DescribeClusterRequest {
 #[cfg(test)]
 mod tests {
     use kafka_protocol::messages::TopicName;
-    use kafka_protocol::messages::api_versions_response::ApiVersion;
     use kafka_protocol::protocol::{Encodable, StrBytes};
 
     use super::*;

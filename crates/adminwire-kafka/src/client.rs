@@ -9,7 +9,8 @@ use kafka_protocol::messages::MetadataRequest;
 use tokio::time::Instant;
 
 use crate::call::Call;
-use crate::connection::{Connection, ConnectionError, Credentials};
+use crate::connection::{Connection, ConnectionError};
+use crate::sasl::{Credentials, LoginError};
 
 /// Where a call goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,7 @@ impl Client {
             match Connection::open(address, credentials, deadline).await {
                 Ok(connection) => return Ok(connection),
                 // A refused login is the answer; another server would refuse it too.
-                Err(e @ ConnectionError::Authentication { .. }) => return Err(e),
+                Err(e @ ConnectionError::Login(LoginError::Refused { .. })) => return Err(e),
                 Err(e) => last = Some(e),
             }
         }

@@ -5,60 +5,16 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::messages::{
-    ApiKey, SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest,
-    SaslHandshakeResponse,
-};
-use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::messages::ApiKey;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
 use crate::call::{self, Call, NoCommonVersion, Versions};
-use crate::scram::{Hash, Scram, ScramError};
+use crate::sasl::{Credentials, Login, LoginError};
 
 /// The largest response read: Kafka's own default for requests (`socket.request.max.bytes`).
 pub const MAX_RESPONSE_BYTES: usize = 100 * 1024 * 1024;
-
-/// A SASL login.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub mechanism: Mechanism,
-    pub username: String,
-    pub password: String,
-}
-
-/// The SASL mechanisms adminwire logs in with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mechanism {
-    Plain,
-    Scram(Hash),
-}
-
-impl Mechanism {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Plain => "PLAIN",
-            Self::Scram(hash) => hash.mechanism(),
-        }
-    }
-}
-
-impl Credentials {
-    pub fn new(mechanism: Mechanism, username: &str, password: &str) -> Self {
-        Self { mechanism, username: username.to_owned(), password: password.to_owned() }
-    }
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the password, whatever logs this.
-        f.debug_struct("Credentials")
-            .field("mechanism", &self.mechanism)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +31,8 @@ pub enum ConnectionError {
     Decode(String),
     #[error("a response of {0} bytes is more than the {MAX_RESPONSE_BYTES} taken")]
     TooLarge(usize),
-    #[error("authentication as {username:?} failed: {message}")]
-    Authentication { username: String, message: String },
-    #[error("the broker does not offer SASL/{wanted} (it offers {offered:?})")]
-    Mechanism { wanted: &'static str, offered: Vec<String> },
-    #[error("authentication as {username:?}: {source}")]
-    Scram { username: String, source: ScramError },
+    #[error(transparent)]
+    Login(#[from] LoginError),
 }
 
 /// One connection to one broker.
@@ -141,70 +93,20 @@ impl Connection {
         call::decode::<R>(&answer, version).map_err(|e| ConnectionError::Decode(e.to_string()))
     }
 
-    /// SASL (KIP-43, with KIP-152's framed tokens): a handshake naming the mechanism, then its
-    /// tokens. PLAIN sends `\0user\0password`; SCRAM sends its first message, then its proof, and
-    /// checks the server's signature.
+    /// Logs in (see [`crate::sasl`]), each request at the newest version both sides know.
     async fn log_in(
         &mut self,
         credentials: &Credentials,
         deadline: Instant,
     ) -> Result<(), ConnectionError> {
-        let wanted = credentials.mechanism.name();
-        let handshake =
-            SaslHandshakeRequest::default().with_mechanism(StrBytes::from_static_str(wanted));
-        let shook: SaslHandshakeResponse = self.call(handshake, deadline).await?;
-        if shook.error_code != 0 {
-            let offered = shook.mechanisms.iter().map(|m| m.to_string()).collect();
-            return Err(ConnectionError::Mechanism { wanted, offered });
-        }
-        match credentials.mechanism {
-            Mechanism::Plain => {
-                let mut token =
-                    Vec::with_capacity(2 + credentials.username.len() + credentials.password.len());
-                token.push(0);
-                token.extend_from_slice(credentials.username.as_bytes());
-                token.push(0);
-                token.extend_from_slice(credentials.password.as_bytes());
-                self.authenticate(credentials, token, deadline).await?;
-            }
-            Mechanism::Scram(hash) => {
-                let scram_error = |source| ConnectionError::Scram {
-                    username: credentials.username.clone(),
-                    source,
-                };
-                let mut scram = Scram::new(hash, &credentials.username, &credentials.password)
-                    .map_err(scram_error)?;
-                let first = scram.client_first().into_bytes();
-                let server_first = self.authenticate(credentials, first, deadline).await?;
-                let server_first = String::from_utf8_lossy(&server_first).into_owned();
-                let last = scram.client_final(&server_first).map_err(scram_error)?.into_bytes();
-                let server_final = self.authenticate(credentials, last, deadline).await?;
-                scram
-                    .check_server_final(&String::from_utf8_lossy(&server_final))
-                    .map_err(scram_error)?;
-            }
+        let (mut login, handshake) = Login::start(credentials);
+        let answer = self.call(handshake, deadline).await?;
+        let mut token = Some(login.handshake_answered(&answer)?);
+        while let Some(request) = token {
+            let answer = self.call(request, deadline).await?;
+            token = login.authenticate_answered(&answer)?;
         }
         Ok(())
-    }
-
-    /// One SASL token out, the server's token back.
-    async fn authenticate(
-        &mut self,
-        credentials: &Credentials,
-        token: Vec<u8>,
-        deadline: Instant,
-    ) -> Result<Bytes, ConnectionError> {
-        let request = SaslAuthenticateRequest::default().with_auth_bytes(Bytes::from(token));
-        let answer: SaslAuthenticateResponse = self.call(request, deadline).await?;
-        if answer.error_code != 0 {
-            return Err(ConnectionError::Authentication {
-                username: credentials.username.clone(),
-                message: answer
-                    .error_message
-                    .map_or_else(|| format!("error {}", answer.error_code), |m| m.to_string()),
-            });
-        }
-        Ok(answer.auth_bytes)
     }
 
     /// Writes `frame` with the next correlation id and reads the response frame (size prefix

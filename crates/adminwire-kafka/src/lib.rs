@@ -8,6 +8,7 @@
 //! - [`client`]: such connections to every broker of a cluster;
 //! - [`log`]: a partition of a compacted topic as a log of keyed records, where adminwire keeps
 //!   its own state;
+//! - [`sasl`]: logging in with SASL, as a sequence of requests without I/O;
 //! - [`scram`]: the client side of SASL/SCRAM.
 
 pub mod call;
@@ -15,4 +16,5 @@ pub mod client;
 pub mod connection;
 pub mod frame;
 pub mod log;
+pub mod sasl;
 pub mod scram;

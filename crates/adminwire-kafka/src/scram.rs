@@ -92,7 +92,6 @@ pub enum ScramError {
 }
 
 /// One SCRAM exchange, from the client's side.
-#[derive(Debug)]
 pub struct Scram {
     hash: Hash,
     password: String,
@@ -100,6 +99,13 @@ pub struct Scram {
     nonce: String,
     /// After the proof: the signature the server must answer with.
     server_signature: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Scram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password (nor what is derived from it), whatever logs this.
+        f.debug_struct("Scram").field("hash", &self.hash).finish_non_exhaustive()
+    }
 }
 
 impl Scram {

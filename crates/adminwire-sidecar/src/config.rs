@@ -6,8 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use adminwire_kafka::connection::{Credentials, Mechanism};
-use adminwire_kafka::scram::Hash;
+use adminwire_kafka::sasl::{Credentials, Mechanism};
 use anyhow::{Context, bail};
 use clap::Parser;
 use serde::Deserialize;
@@ -474,14 +473,13 @@ impl Config {
 
 impl Jobs {
     pub fn mechanism(&self) -> anyhow::Result<Mechanism> {
-        Ok(match self.mechanism.to_ascii_uppercase().as_str() {
-            "PLAIN" => Mechanism::Plain,
-            "SCRAM-SHA-256" => Mechanism::Scram(Hash::Sha256),
-            "SCRAM-SHA-512" => Mechanism::Scram(Hash::Sha512),
-            other => {
-                bail!("jobs.mechanism {other:?} is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+        let name = self.mechanism.to_ascii_uppercase();
+        match Mechanism::from_name(&name) {
+            Some(mechanism) => Ok(mechanism),
+            None => {
+                bail!("jobs.mechanism {name:?} is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
             }
-        })
+        }
     }
 
     /// The login jobs run with, if one is configured.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use adminwire_jobs::survey::survey;
 use adminwire_kafka::client::{Client, To};
-use adminwire_kafka::connection::{Credentials, Mechanism};
+use adminwire_kafka::sasl::{Credentials, Mechanism};
 use adminwire_protocol::generated::describe_reassignment_jobs_response::Job;
 use adminwire_protocol::generated::submit_reassignment_request::{
     PartitionReassignEntity, TopicAssignment,

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use adminwire_kafka::client::{Client, To};
-use adminwire_kafka::connection::{ConnectionError, Credentials, Mechanism};
+use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::sasl::{Credentials, LoginError, Mechanism};
 use adminwire_kafka::scram::Hash;
 use adminwire_test_support::Cluster;
 use kafka_protocol::messages::{DescribeClusterRequest, DescribeLogDirsRequest};
@@ -44,7 +45,9 @@ async fn on_the_secured_cluster_the_configured_principal_logs_in() {
     assert_eq!(brokers.len(), cluster.node_ids().len());
 
     match client(cluster, login("admin", "not-the-password")).brokers().await {
-        Err(ConnectionError::Authentication { username, .. }) => assert_eq!(username, "admin"),
+        Err(ConnectionError::Login(LoginError::Refused { username, .. })) => {
+            assert_eq!(username, "admin")
+        }
         other => panic!("a wrong password was not refused as such: {other:?}"),
     }
     // Without a login the broker takes nothing but ApiVersions and the handshake: an error, not
@@ -63,7 +66,9 @@ async fn on_the_secured_cluster_scram_logs_in_with_either_hash_and_refuses_a_wro
         let brokers = client(cluster, scram(password)).brokers().await;
         assert_eq!(brokers.map(|b| b.len()).ok(), Some(cluster.node_ids().len()), "{hash:?}");
         match client(cluster, scram("not-the-password")).brokers().await {
-            Err(ConnectionError::Authentication { username, .. }) => assert_eq!(username, "admin"),
+            Err(ConnectionError::Login(LoginError::Refused { username, .. })) => {
+                assert_eq!(username, "admin")
+            }
             other => panic!("{hash:?}: a wrong password was not refused as such: {other:?}"),
         }
     }

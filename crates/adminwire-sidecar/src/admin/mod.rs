@@ -89,11 +89,7 @@ impl From<ServiceError> for Failure {
                 ErrorCode::INVALID_ARGUMENT_REPLICATION_FACTOR
             }
             ServiceError::Plan(_) => ErrorCode::INVALID_ARGUMENT_REPLICA_ASSIGNMENT,
-            ServiceError::Kafka(
-                ConnectionError::Authentication { .. }
-                | ConnectionError::Mechanism { .. }
-                | ConnectionError::Scram { .. },
-            ) => {
+            ServiceError::Kafka(ConnectionError::Login(_)) => {
                 return Failure(
                     ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED,
                     format!("the sidecar's own principal for jobs ([jobs]) could not log in: {e}"),
