@@ -921,7 +921,10 @@ impl AdminClient {
                 Err(Error::Closed) => return Err(Error::Closed),
                 Err(error) => {
                     tracing::debug!(server = servers[index], %error, "bootstrap server failed");
-                    let telling = matches!(error, Error::ExtensionNotOffered { .. });
+                    let telling = matches!(
+                        error,
+                        Error::ExtensionNotOffered { .. } | Error::Authentication { .. }
+                    );
                     if failure.is_none() || telling {
                         failure = Some(error);
                     }

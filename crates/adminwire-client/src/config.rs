@@ -6,16 +6,80 @@ use std::time::Duration;
 
 use crate::error::Error;
 
-/// How the client talks to the servers. Only plaintext exists so far; TLS and SASL arrive with a
-/// later release, and until then asking for them is a configuration error rather than a
-/// connection that silently is not what was asked for.
+/// How the client talks to the servers (`security.protocol`). TLS is not offered: the sidecar
+/// has no TLS listener yet, and asking for it is a configuration error rather than a connection
+/// that silently is not what was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum SecurityProtocol {
     /// Plain TCP, no authentication (Kafka's `PLAINTEXT`).
     #[default]
     Plaintext,
+    /// Plain TCP, logging in with SASL first (Kafka's `SASL_PLAINTEXT`): the sidecar passes the
+    /// login to a broker, which authenticates the client and authorizes everything it asks for.
+    SaslPlaintext,
 }
+
+/// The SASL mechanisms the client logs in with (`sasl.mechanism`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SaslMechanism {
+    /// `PLAIN`: the password is sent as it is (so only over a network you trust).
+    Plain,
+    /// `SCRAM-SHA-256`: a salted challenge; the password never crosses the wire.
+    ScramSha256,
+    /// `SCRAM-SHA-512`.
+    ScramSha512,
+}
+
+impl SaslMechanism {
+    /// The name Kafka gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "PLAIN",
+            Self::ScramSha256 => "SCRAM-SHA-256",
+            Self::ScramSha512 => "SCRAM-SHA-512",
+        }
+    }
+
+    fn from_name(name: &str) -> Result<Self, Error> {
+        match name.to_ascii_uppercase().as_str() {
+            "PLAIN" => Ok(Self::Plain),
+            "SCRAM-SHA-256" => Ok(Self::ScramSha256),
+            "SCRAM-SHA-512" => Ok(Self::ScramSha512),
+            other => Err(Error::Config(format!(
+                "sasl.mechanism={other} is not supported (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)"
+            ))),
+        }
+    }
+}
+
+/// A SASL login: the mechanism, the user and the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SaslCredentials {
+    /// How to log in.
+    pub mechanism: SaslMechanism,
+    /// Who logs in.
+    pub username: String,
+    /// The user's password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for SaslCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password, whatever logs a configuration.
+        f.debug_struct("SaslCredentials")
+            .field("mechanism", &self.mechanism)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The login modules whose `username` and `password` options are a PLAIN or SCRAM login.
+const LOGIN_MODULES: [&str; 2] = [
+    "org.apache.kafka.common.security.plain.PlainLoginModule",
+    "org.apache.kafka.common.security.scram.ScramLoginModule",
+];
 
 /// The client's settings. [`AdminClientConfig::new`] gives Kafka's defaults for everything but
 /// the bootstrap servers.
@@ -58,6 +122,9 @@ pub struct AdminClientConfig {
     pub max_response_size: usize,
     /// How to talk to the servers (`security.protocol`).
     pub security_protocol: SecurityProtocol,
+    /// The login, for [`SecurityProtocol::SaslPlaintext`] (`sasl.mechanism` and
+    /// `sasl.jaas.config`).
+    pub sasl: Option<SaslCredentials>,
 }
 
 impl AdminClientConfig {
@@ -73,13 +140,16 @@ impl AdminClientConfig {
             retry_backoff_max: Duration::from_secs(1),
             max_response_size: adminwire_protocol::DEFAULT_MAX_FRAME_SIZE,
             security_protocol: SecurityProtocol::Plaintext,
+            sasl: None,
         }
     }
 
     /// Settings from Kafka-style properties, as in a `--command-config` file. Known keys:
     /// `bootstrap.servers` (comma-separated, required), `client.id`, `request.timeout.ms`,
     /// `socket.connection.setup.timeout.ms`, `retries`, `retry.backoff.ms`,
-    /// `retry.backoff.max.ms`, `security.protocol` (only `PLAINTEXT` so far). Other keys are
+    /// `retry.backoff.max.ms`, `security.protocol` (`PLAINTEXT` or `SASL_PLAINTEXT`),
+    /// `sasl.mechanism` (`PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`) and `sasl.jaas.config` (Kafka's
+    /// `PlainLoginModule` or `ScramLoginModule` with `username` and `password`). Other keys are
     /// refused, so that a setting this client would ignore is noticed.
     ///
     /// ```
@@ -99,12 +169,25 @@ impl AdminClientConfig {
     ///     ("security.protocol", "SSL"),
     /// ]);
     /// assert!(tls.is_err(), "TLS is not supported yet, so it is refused");
+    ///
+    /// let sasl = AdminClientConfig::from_properties([
+    ///     ("bootstrap.servers", "a:9092"),
+    ///     ("security.protocol", "SASL_PLAINTEXT"),
+    ///     ("sasl.mechanism", "SCRAM-SHA-512"),
+    ///     ("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule \
+    ///         required username=\"admin\" password=\"admin-secret\";"),
+    /// ])
+    /// .unwrap();
+    /// assert_eq!(sasl.sasl.unwrap().username, "admin");
     /// ```
     pub fn from_properties<K: AsRef<str>, V: AsRef<str>>(
         properties: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, Error> {
         let mut config = Self::new(Vec::<String>::new());
         let mut bootstrap_given = false;
+        // Kafka's default mechanism is GSSAPI, which this client does not speak.
+        let mut mechanism = None;
+        let mut jaas = None;
         for (key, value) in properties {
             let (key, value) = (key.as_ref().trim(), value.as_ref().trim());
             match key {
@@ -127,18 +210,36 @@ impl AdminClientConfig {
                 "security.protocol" => {
                     config.security_protocol = match value.to_ascii_uppercase().as_str() {
                         "PLAINTEXT" => SecurityProtocol::Plaintext,
+                        "SASL_PLAINTEXT" => SecurityProtocol::SaslPlaintext,
                         other => {
                             return Err(Error::Config(format!(
-                                "security.protocol={other} is not supported yet (only PLAINTEXT)"
+                                "security.protocol={other} is not supported (PLAINTEXT or \
+                                 SASL_PLAINTEXT; the sidecar has no TLS listener yet)"
                             )));
                         }
                     }
                 }
+                "sasl.mechanism" => mechanism = Some(SaslMechanism::from_name(value)?),
+                "sasl.jaas.config" => jaas = Some(value.to_owned()),
                 other => return Err(Error::Config(format!("unknown property {other:?}"))),
             }
         }
         if !bootstrap_given {
             return Err(Error::Config("bootstrap.servers is required".to_owned()));
+        }
+        if let Some(jaas) = jaas {
+            let mechanism = mechanism.ok_or_else(|| {
+                Error::Config(
+                    "sasl.jaas.config needs sasl.mechanism (PLAIN, SCRAM-SHA-256 or \
+                     SCRAM-SHA-512; Kafka's default, GSSAPI, is not supported)"
+                        .to_owned(),
+                )
+            })?;
+            config.sasl = Some(credentials_from_jaas(mechanism, &jaas)?);
+        } else if mechanism.is_some() {
+            return Err(Error::Config(
+                "sasl.mechanism is set but sasl.jaas.config is not".to_owned(),
+            ));
         }
         config.validate()?;
         Ok(config)
@@ -159,6 +260,18 @@ impl AdminClientConfig {
     /// Sets [`connect_timeout`](Self::connect_timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Logs in with SASL over plain TCP: sets [`sasl`](Self::sasl) and
+    /// [`security_protocol`](Self::security_protocol) (`SASL_PLAINTEXT`).
+    pub fn sasl(mut self, mechanism: SaslMechanism, username: &str, password: &str) -> Self {
+        self.security_protocol = SecurityProtocol::SaslPlaintext;
+        self.sasl = Some(SaslCredentials {
+            mechanism,
+            username: username.to_owned(),
+            password: password.to_owned(),
+        });
         self
     }
 
@@ -191,7 +304,20 @@ impl AdminClientConfig {
         if self.request_timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(Error::Config("timeouts must be greater than zero".to_owned()));
         }
-        Ok(())
+        match (self.security_protocol, &self.sasl) {
+            (SecurityProtocol::SaslPlaintext, None) => Err(Error::Config(
+                "security.protocol=SASL_PLAINTEXT needs a login (sasl.mechanism and \
+                 sasl.jaas.config)"
+                    .to_owned(),
+            )),
+            // Kafka's clients ignore the login then; a login given and not used is a mistake.
+            (SecurityProtocol::Plaintext, Some(_)) => Err(Error::Config(
+                "a SASL login is configured but security.protocol is PLAINTEXT; set \
+                 security.protocol=SASL_PLAINTEXT"
+                    .to_owned(),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The wait before try number `attempt` (1 for the first retry): exponential, capped.
@@ -201,6 +327,27 @@ impl AdminClientConfig {
             .saturating_mul(factor)
             .min(self.retry_backoff_max.max(self.retry_backoff))
     }
+}
+
+/// The login of a `sasl.jaas.config` value.
+fn credentials_from_jaas(mechanism: SaslMechanism, jaas: &str) -> Result<SaslCredentials, Error> {
+    let bad = |detail: String| Error::Config(format!("sasl.jaas.config: {detail}"));
+    let login = crate::properties::parse_jaas(jaas).map_err(bad)?;
+    if !LOGIN_MODULES.contains(&login.module.as_str()) {
+        return Err(bad(format!(
+            "login module {} is not supported (PlainLoginModule or ScramLoginModule)",
+            login.module
+        )));
+    }
+    if let Some((unknown, _)) =
+        login.options.iter().find(|(k, _)| k != "username" && k != "password")
+    {
+        return Err(bad(format!("option {unknown:?} is not supported (username and password)")));
+    }
+    let option = |name: &str| {
+        login.option(name).map(str::to_owned).ok_or_else(|| bad(format!("no {name} option")))
+    };
+    Ok(SaslCredentials { mechanism, username: option("username")?, password: option("password")? })
 }
 
 fn split_servers(value: &str) -> Vec<String> {
@@ -232,6 +379,77 @@ mod tests {
         let unknown =
             AdminClientConfig::from_properties([("bootstrap.servers", "a:1"), ("acks", "all")]);
         assert!(matches!(unknown, Err(Error::Config(m)) if m.contains("acks")));
+    }
+
+    fn sasl_properties<'a>(extra: &[(&'a str, &'a str)]) -> Result<AdminClientConfig, Error> {
+        let mut properties = vec![("bootstrap.servers", "a:1")];
+        properties.extend_from_slice(extra);
+        AdminClientConfig::from_properties(properties)
+    }
+
+    const PLAIN_JAAS: &str = "org.apache.kafka.common.security.plain.PlainLoginModule required \
+                              username=\"bob\" password=\"bob-secret\";";
+
+    #[test]
+    fn a_kafka_sasl_configuration_gives_the_login() {
+        let config = sasl_properties(&[
+            ("security.protocol", "SASL_PLAINTEXT"),
+            ("sasl.mechanism", "PLAIN"),
+            ("sasl.jaas.config", PLAIN_JAAS),
+        ])
+        .unwrap();
+        assert_eq!(config.security_protocol, SecurityProtocol::SaslPlaintext);
+        let login = config.sasl.unwrap();
+        assert_eq!((login.mechanism, login.username.as_str()), (SaslMechanism::Plain, "bob"));
+        assert_eq!(login.password, "bob-secret");
+        assert!(!format!("{login:?}").contains("bob-secret"), "Debug shows no password");
+    }
+
+    #[test]
+    fn incomplete_or_unsupported_sasl_configurations_are_refused_with_the_reason() {
+        let scram_jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required \
+                          username=\"a\" password=\"p\" tokenauth=true;";
+        for (properties, says) in [
+            (vec![("security.protocol", "SASL_PLAINTEXT")], "needs a login"),
+            (vec![("security.protocol", "SASL_SSL")], "not supported"),
+            (vec![("sasl.mechanism", "PLAIN")], "sasl.jaas.config is not"),
+            (vec![("sasl.jaas.config", PLAIN_JAAS)], "needs sasl.mechanism"),
+            (vec![("sasl.mechanism", "PLAIN"), ("sasl.jaas.config", PLAIN_JAAS)], "PLAINTEXT"),
+            (vec![("sasl.mechanism", "GSSAPI")], "GSSAPI is not supported"),
+            (
+                vec![
+                    ("security.protocol", "SASL_PLAINTEXT"),
+                    ("sasl.mechanism", "PLAIN"),
+                    ("sasl.jaas.config", "com.sun.security.auth.module.Krb5LoginModule required;"),
+                ],
+                "Krb5LoginModule is not supported",
+            ),
+            (
+                vec![
+                    ("security.protocol", "SASL_PLAINTEXT"),
+                    ("sasl.mechanism", "SCRAM-SHA-256"),
+                    ("sasl.jaas.config", scram_jaas),
+                ],
+                "tokenauth",
+            ),
+            (
+                vec![
+                    ("security.protocol", "SASL_PLAINTEXT"),
+                    ("sasl.mechanism", "PLAIN"),
+                    (
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required \
+                         username=\"a\";",
+                    ),
+                ],
+                "no password",
+            ),
+        ] {
+            match sasl_properties(&properties) {
+                Err(Error::Config(m)) => assert!(m.contains(says), "{properties:?}: {m}"),
+                other => panic!("{properties:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

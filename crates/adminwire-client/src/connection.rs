@@ -16,7 +16,11 @@ use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::config::AdminClientConfig;
+use adminwire_kafka::call::{Call, Versions as KafkaVersions};
+use adminwire_kafka::sasl::{Credentials, Login, LoginError, Mechanism};
+use adminwire_kafka::scram::Hash;
+
+use crate::config::{AdminClientConfig, SaslCredentials, SaslMechanism};
 use crate::error::Error;
 
 /// ApiVersions v3 is the first that names the client software; every Kafka since 2.4 has it.
@@ -83,6 +87,9 @@ impl Connection {
                 versions: Versions([None; ApiKey::ALL.len()]),
             };
             let offered = connection.api_versions(&config.client_id).await?;
+            if let Some(credentials) = &config.sasl {
+                connection.log_in(credentials, &offered, &config.client_id).await?;
+            }
             connection.versions = Versions::negotiate(&offered);
             if !connection.versions.offers_any() {
                 return Err(Error::ExtensionNotOffered { address: address.to_owned() });
@@ -202,6 +209,63 @@ impl Connection {
             return Err(bad(format!("error code {}", response.error_code)));
         }
         Ok(response.api_keys)
+    }
+
+    /// Logs in with SASL (see `adminwire_kafka::sasl`): the sidecar passes the exchange to a
+    /// broker, which authenticates the client. Before any extension key is sent, since a SASL
+    /// listener takes nothing else until the client has logged in.
+    async fn log_in(
+        &mut self,
+        credentials: &SaslCredentials,
+        offered: &[ApiVersion],
+        client_id: &str,
+    ) -> Result<(), Error> {
+        let kafka_versions = KafkaVersions::from_api_keys(offered);
+        let mechanism = match credentials.mechanism {
+            SaslMechanism::Plain => Mechanism::Plain,
+            SaslMechanism::ScramSha256 => Mechanism::Scram(Hash::Sha256),
+            SaslMechanism::ScramSha512 => Mechanism::Scram(Hash::Sha512),
+        };
+        let login = Credentials::new(mechanism, &credentials.username, &credentials.password);
+        let address = self.address.clone();
+        let refused = |e: LoginError| Error::Authentication {
+            address: address.clone(),
+            username: credentials.username.clone(),
+            detail: match e {
+                LoginError::Refused { message, .. } => message,
+                other => other.to_string(),
+            },
+        };
+        let (mut login, handshake) = Login::start(&login);
+        let answer = self.call_kafka(handshake, &kafka_versions, client_id).await?;
+        let mut token = Some(login.handshake_answered(&answer).map_err(refused)?);
+        while let Some(request) = token {
+            let answer = self.call_kafka(request, &kafka_versions, client_id).await?;
+            token = login.authenticate_answered(&answer).map_err(refused)?;
+        }
+        tracing::debug!(address = self.address, user = credentials.username, "logged in");
+        Ok(())
+    }
+
+    /// Sends one of Kafka's own requests at the newest version both sides know.
+    async fn call_kafka<R: Call>(
+        &mut self,
+        request: R,
+        versions: &KafkaVersions,
+        client_id: &str,
+    ) -> Result<R::Response, Error> {
+        let api = adminwire_kafka::call::api_key::<R>();
+        let version = versions.pick::<R>().map_err(|e| Error::Unsupported {
+            address: self.address.clone(),
+            what: e.to_string(),
+        })?;
+        let correlation_id = self.take_correlation_id();
+        let frame =
+            adminwire_kafka::call::encode(&request, version, correlation_id, Some(client_id))
+                .map_err(|e| Error::Config(format!("cannot encode {api:?}: {e}")))?;
+        let payload = self.round_trip(&frame, correlation_id).await?;
+        adminwire_kafka::call::decode_payload::<R>(Bytes::from(payload), version)
+            .map_err(|e| Error::protocol(&self.address, format!("{api:?} v{version}: {e}")))
     }
 
     /// Writes a whole request frame and reads the response to it: its payload (header and

@@ -160,6 +160,17 @@ pub enum Error {
         /// What is missing.
         what: String,
     },
+    /// The server refused the client's SASL login: a wrong user or password, or a mechanism it
+    /// does not offer. Another try with the same login would be refused too.
+    #[error("authentication as {username:?} at {address} failed: {detail}")]
+    Authentication {
+        /// The `host:port` logged in to.
+        address: String,
+        /// The user that tried.
+        username: String,
+        /// What the server said.
+        detail: String,
+    },
     /// An argument the client refuses before sending anything.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -182,7 +193,7 @@ impl Error {
 
     /// The error's name: the server code's (`TopicAlreadyExists`) or the kind of failure
     /// (`ConnectionError`, `Timeout`, `ProtocolError`, `ExtensionNotOffered`, `Unsupported`,
-    /// `InvalidArgument`, `ConfigError`, `Closed`).
+    /// `AuthenticationError`, `InvalidArgument`, `ConfigError`, `Closed`).
     pub fn name(&self) -> &'static str {
         match self {
             Error::Server(e) => e.name(),
@@ -191,6 +202,7 @@ impl Error {
             Error::Protocol { .. } => "ProtocolError",
             Error::ExtensionNotOffered { .. } => "ExtensionNotOffered",
             Error::Unsupported { .. } => "Unsupported",
+            Error::Authentication { .. } => "AuthenticationError",
             Error::InvalidArgument(_) => "InvalidArgument",
             Error::Config(_) => "ConfigError",
             Error::Closed => "Closed",

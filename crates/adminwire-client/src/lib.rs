@@ -3,7 +3,7 @@
 //! 30000–30012, see `docs/protocol.md`).
 //!
 //! [`AdminClient::connect`] takes an [`AdminClientConfig`] (bootstrap servers, client id,
-//! timeouts, retries) and checks that the server offers the extension. The client then offers
+//! timeouts, retries, a SASL login) and checks that the server offers the extension. The client then offers
 //! the seed's API method for method — create, alter, delete, list and describe topics,
 //! reassign partitions, elect preferred leaders and verify both — with batch forms where
 //! version 1 of the extension has them. Long-running commands return a handle
@@ -42,12 +42,13 @@ mod jobs;
 mod operation;
 mod plan;
 mod pool;
+mod properties;
 mod topic_request;
 mod types;
 
 pub use adminwire_protocol::ErrorCode;
 pub use client::AdminClient;
-pub use config::{AdminClientConfig, SecurityProtocol};
+pub use config::{AdminClientConfig, SaslCredentials, SaslMechanism, SecurityProtocol};
 pub use error::{Error, Result, ServerError};
 pub use jobs::{
     BrokerLoad, DEFAULT_POLL_INTERVAL, JobAction, JobDescription, JobPartition, JobPartitionState,
@@ -58,6 +59,7 @@ pub use operation::{
     Election, ElectionStatus, PartitionState, Progress, Reassignment, ReassignmentStatus,
 };
 pub use plan::{ElectionScope, PartitionReassignment, ReassignmentPlan};
+pub use properties::read_file as read_properties_file;
 pub use types::{
     BatchOptions, Broker, BrokerId, ClusterMetadata, NewTopic, PartitionDescription,
     PartitionResult, ReplicaAssignment, TopicAlteration, TopicDescription, TopicLayout,

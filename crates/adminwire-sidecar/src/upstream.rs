@@ -188,12 +188,37 @@ impl<'a, T: Transport> Upstream<'a, T> {
         request.fit(version);
         let frame = call::encode(&request, version, 0, self.client_id.as_deref())
             .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
-        let response = self.transport.exchange(api, version, frame, deadline).await?;
+        let response = self.exchange(api, version, frame, deadline).await?;
         call::decode::<R>(&response, version).map_err(|e| CallError::Decode {
             api,
             version,
             reason: e.to_string(),
         })
+    }
+
+    /// One exchange on the transport. A broker whose listener requires SASL closes the connection
+    /// of a client that sends anything but ApiVersions before logging in, which to the sidecar
+    /// looks like any broken connection: the error says so when the client this command runs for
+    /// has not logged in.
+    async fn exchange(
+        &mut self,
+        api: ApiKey,
+        version: i16,
+        frame: BytesMut,
+        deadline: Instant,
+    ) -> Result<Bytes, CallError> {
+        match self.transport.exchange(api, version, frame, deadline).await {
+            Err(CallError::Closed(reason))
+                if self.client_principal.as_deref() == Some(crate::principal::ANONYMOUS) =>
+            {
+                Err(CallError::Closed(format!(
+                    "{reason} (this client has not logged in: if the broker's listener requires \
+                     SASL, log in first, as a Kafka client does with security.protocol=\
+                     SASL_PLAINTEXT, sasl.mechanism and sasl.jaas.config)"
+                )))
+            }
+            other => other,
+        }
     }
 
     async fn versions(&mut self, deadline: Instant) -> Result<&Versions, CallError> {
@@ -202,7 +227,7 @@ impl<'a, T: Transport> Upstream<'a, T> {
             let version = call::API_VERSIONS_VERSION;
             let frame = call::encode_api_versions(self.client_id.as_deref())
                 .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
-            let response = self.transport.exchange(api, version, frame, deadline).await?;
+            let response = self.exchange(api, version, frame, deadline).await?;
             let versions = call::decode_api_versions(&response).map_err(|e| CallError::Decode {
                 api,
                 version,

@@ -37,6 +37,13 @@ pub struct Cli {
     )]
     pub broker_list: Vec<String>,
 
+    /// A Kafka client properties file, as Kafka's tools take it: `security.protocol`
+    /// (PLAINTEXT or SASL_PLAINTEXT), `sasl.mechanism` (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512),
+    /// `sasl.jaas.config`, and timeouts (`request.timeout.ms`, ...). --broker-list names the
+    /// servers.
+    #[arg(long, global = true, value_name = "FILE", display_order = 100)]
+    pub command_config: Option<std::path::PathBuf>,
+
     /// How results are printed: tables and sentences for people, or one JSON document for
     /// scripts (docs/cli.md describes each).
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human, display_order = 101)]

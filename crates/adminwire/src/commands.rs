@@ -28,8 +28,9 @@ const JOB_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Where a command was typed, for the hints that name another command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// `adminwire --... --broker-list LIST`: hints are full command lines.
-    CommandLine { broker_list: String },
+    /// `adminwire --... --broker-list LIST [--command-config FILE]`: hints are full command
+    /// lines, ending with the options that connected this one.
+    CommandLine { connection_options: String },
     /// The shell: hints are shell commands.
     Shell,
 }
@@ -256,7 +257,7 @@ impl Session {
 
     fn command_suffix(&self) -> String {
         match &self.mode {
-            Mode::CommandLine { broker_list } => format!(" --broker-list {broker_list}"),
+            Mode::CommandLine { connection_options } => format!(" {connection_options}"),
             Mode::Shell => String::new(),
         }
     }

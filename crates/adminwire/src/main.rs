@@ -39,8 +39,19 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-    let broker_list = cli.broker_list.join(",");
-    let config = AdminClientConfig::new(cli.broker_list).client_id("adminwire-cli");
+    let config = match client_config(&cli) {
+        Ok(config) => config,
+        Err(error) => {
+            print_failure(&Failure::from(error), cli.output);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut connection_options = format!("--broker-list {}", cli.broker_list.join(","));
+    if let Some(file) = &cli.command_config {
+        let file = file.to_string_lossy();
+        let quoted = shlex::try_quote(&file).map_or_else(|_| file.to_string(), |q| q.into_owned());
+        connection_options.push_str(&format!(" --command-config {quoted}"));
+    }
     let client = match runtime.block_on(AdminClient::connect(config)) {
         Ok(client) => client,
         Err(error) => {
@@ -53,7 +64,7 @@ fn main() -> ExitCode {
             shell::run(&runtime, Session { client, mode: Mode::Shell }, cli.output)
         }
         CliCommand::Admin(command) => {
-            let session = Session { client, mode: Mode::CommandLine { broker_list } };
+            let session = Session { client, mode: Mode::CommandLine { connection_options } };
             match runtime.block_on(session.execute(command)) {
                 Ok(report) => {
                     print_report(&report, cli.output);
@@ -73,6 +84,21 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// The client's settings: --broker-list's servers, and what --command-config's file says (as
+/// Kafka's tools, --broker-list names the servers even when the file has `bootstrap.servers`).
+fn client_config(cli: &Cli) -> Result<AdminClientConfig, adminwire_client::Error> {
+    let Some(file) = &cli.command_config else {
+        return Ok(AdminClientConfig::new(cli.broker_list.clone()).client_id("adminwire-cli"));
+    };
+    let mut properties = adminwire_client::read_properties_file(file)?;
+    properties.retain(|(key, _)| key != "bootstrap.servers");
+    if !properties.iter().any(|(key, _)| key == "client.id") {
+        properties.push(("client.id".to_owned(), "adminwire-cli".to_owned()));
+    }
+    properties.push(("bootstrap.servers".to_owned(), cli.broker_list.join(",")));
+    AdminClientConfig::from_properties(properties)
 }
 
 /// Prints a report on stdout. A closed stdout (`adminwire ... | head -1`) is not an error of the
