@@ -119,10 +119,15 @@ impl Executor {
                 }
                 Err(e) => {
                     warn!(job = %id, "taking the job's throttles off failed, trying again: {e}");
-                    {
+                    let newly_pending = {
                         let mut job = lock(&job);
                         job.state = ended;
-                        job.cleanup_pending = true;
+                        !std::mem::replace(&mut job.cleanup_pending, true)
+                    };
+                    // Written once, so that listings say so and a successor knows that only the
+                    // clean-up is left.
+                    if newly_pending {
+                        self.save(&job).await;
                     }
                     tokio::time::sleep(self.poll).await;
                 }
