@@ -141,6 +141,31 @@ impl LeaseKeeper {
     }
 }
 
+/// How the service works the cluster and keeps its jobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// How many moves run at once, per broker and in the cluster.
+    pub limits: Concurrency,
+    /// How often a running job looks at the cluster.
+    pub poll: Duration,
+    /// The replication rate assumed for an unthrottled estimate, bytes a second per broker.
+    pub bandwidth: u64,
+    /// How long a job is kept after it ended (and its clean-up was done); then the runner
+    /// removes it from the store.
+    pub retention: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            limits: Concurrency::default(),
+            poll: Duration::from_secs(1),
+            bandwidth: 50_000_000,
+            retention: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
 /// The reassignment service of one cluster.
 pub struct Reassignments {
     client: Arc<Client>,
@@ -150,6 +175,7 @@ pub struct Reassignments {
     limits: Concurrency,
     /// The replication rate assumed for an unthrottled estimate, bytes a second per broker.
     bandwidth: u64,
+    retention: Duration,
     running: Mutex<BTreeMap<String, Running>>,
     /// Whether this process runs the jobs now (holds the lease).
     runs: AtomicBool,
@@ -173,16 +199,9 @@ fn now_ms() -> u64 {
 
 impl Reassignments {
     /// The service for the cluster `client` reaches (its principal runs the moves), its jobs kept
-    /// in `store`, with the executor's `limits`, looking at the cluster every `poll`;
-    /// `bandwidth` is the replication rate an unthrottled estimate assumes. Nothing runs until
-    /// [`Self::run_jobs`].
-    pub fn new(
-        client: Arc<Client>,
-        store: Arc<Store>,
-        limits: Concurrency,
-        poll: Duration,
-        bandwidth: u64,
-    ) -> Arc<Self> {
+    /// in `store`, working as `settings` say. Nothing runs until [`Self::run_jobs`].
+    pub fn new(client: Arc<Client>, store: Arc<Store>, settings: Settings) -> Arc<Self> {
+        let Settings { limits, poll, bandwidth, retention } = settings;
         let throttles = Arc::new(Throttles::new(Arc::clone(&client), Arc::clone(&store)));
         let executor = Arc::new(Executor::new(
             Arc::clone(&client),
@@ -198,6 +217,7 @@ impl Reassignments {
             executor,
             limits,
             bandwidth,
+            retention,
             running: Mutex::new(BTreeMap::new()),
             runs: AtomicBool::new(false),
             took_over_after: Mutex::new(None),
@@ -238,6 +258,7 @@ impl Reassignments {
                 }
                 if runs {
                     service.take_up();
+                    service.forget_old_jobs().await;
                 } else {
                     service.stop_all();
                 }
@@ -250,6 +271,22 @@ impl Reassignments {
                 }
             }
         });
+    }
+
+    /// Removes from the store the jobs that ended (their clean-up done) longer than the retention
+    /// ago. Only the runner does, so that sidecars sharing a store do not all write it.
+    async fn forget_old_jobs(&self) {
+        let now = now_ms();
+        let retention = u64::try_from(self.retention.as_millis()).unwrap_or(u64::MAX);
+        for job in self.store.summaries() {
+            let ended_at = job.finished_ms.filter(|_| job.state.is_final() && !job.cleanup_pending);
+            if ended_at.is_some_and(|at| now.saturating_sub(at) > retention) {
+                match self.store.forget_job(&job.id).await {
+                    Ok(()) => tracing::info!(job = %job.id, "ended job removed: past retention"),
+                    Err(e) => tracing::warn!(job = %job.id, "removing an old job failed: {e}"),
+                }
+            }
+        }
     }
 
     /// Whether this process runs jobs now: with a lease, whether it holds it.

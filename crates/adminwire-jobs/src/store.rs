@@ -251,6 +251,27 @@ impl Store {
         Ok(())
     }
 
+    /// Removes job `id`: tombstones for its header, its chunks and its control, which compaction
+    /// then drops from the topic.
+    pub async fn forget_job(&self, id: &str) -> Result<(), StoreError> {
+        let chunks = self.lock().headers.get(id).map_or(0, |h| h.chunks);
+        let mut records: Vec<(Bytes, Option<Bytes>)> =
+            (0..chunks).map(|n| (chunk_key(id, n), None)).collect();
+        records.push((Bytes::from(format!("control/{id}")), None));
+        // The header last: a reader that sees it gone has seen the rest gone too.
+        records.push((Bytes::from(format!("job/{id}")), None));
+        self.write(&records).await?;
+        if self.log.is_none() {
+            let mut held = self.lock();
+            held.headers.remove(id);
+            held.chunks.retain(|(job, _), _| job != id);
+            held.controls.remove(id);
+            drop(held);
+            self.read_to.send_modify(|n| *n += 1);
+        }
+        Ok(())
+    }
+
     /// Records what `id` is asked to do.
     pub async fn save_control(&self, id: &str, control: Control) -> Result<(), StoreError> {
         let value = json(&Versioned { v: FORMAT, value: Asked { control } })?;

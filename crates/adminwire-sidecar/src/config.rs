@@ -118,6 +118,9 @@ pub struct Jobs {
     /// How long the sidecar running the jobs may go without renewing its lease before another
     /// takes them over.
     pub lease_ms: u64,
+    /// How long a job is kept (listed, described) after it ended; then it is removed from the
+    /// jobs topic, so that the topic does not grow for ever.
+    pub retention_ms: u64,
 }
 
 impl Default for Jobs {
@@ -134,6 +137,8 @@ impl Default for Jobs {
             store: "topic".into(),
             topic: "adminwire-jobs".into(),
             lease_ms: 10_000,
+            // A week, as Kafka keeps a topic's records by default.
+            retention_ms: 7 * 24 * 3600 * 1000,
         }
     }
 }
@@ -151,6 +156,7 @@ impl std::fmt::Debug for Jobs {
             .field("store", &self.store)
             .field("topic", &self.topic)
             .field("lease_ms", &self.lease_ms)
+            .field("retention_ms", &self.retention_ms)
             .finish_non_exhaustive()
     }
 }

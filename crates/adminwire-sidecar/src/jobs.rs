@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use adminwire_jobs::estimate::Concurrency;
-use adminwire_jobs::service::{Membership, Reassignments};
+use adminwire_jobs::service::{Membership, Reassignments, Settings};
 use adminwire_jobs::store::Store;
 use adminwire_kafka::client::Client;
 use tokio::runtime::Handle;
@@ -62,19 +62,22 @@ impl Jobs {
                 config.request_timeout(),
             ))
         };
-        let limits = Concurrency {
-            per_broker: config.jobs.max_moves_per_broker,
-            cluster: config.jobs.max_moves,
+        let settings = Settings {
+            limits: Concurrency {
+                per_broker: config.jobs.max_moves_per_broker,
+                cluster: config.jobs.max_moves,
+            },
+            poll: Duration::from_millis(config.jobs.poll_ms),
+            bandwidth: config.jobs.bandwidth_bytes_per_sec,
+            retention: Duration::from_millis(config.jobs.retention_ms),
         };
-        let poll = Duration::from_millis(config.jobs.poll_ms);
-        let bandwidth = config.jobs.bandwidth_bytes_per_sec;
         let jobs = Self {
             service: Arc::new(OnceLock::new()),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
         if config.jobs.store == "memory" {
-            let service = Reassignments::new(client(), Store::memory(), limits, poll, bandwidth);
+            let service = Reassignments::new(client(), Store::memory(), settings);
             service.run_jobs(runtime, None);
             let _ = jobs.service.set(service);
             return Ok(jobs);
@@ -103,7 +106,7 @@ impl Jobs {
                 }
             };
             info!(topic, jobs = store.jobs().len(), member = %membership.member, "jobs read");
-            let service = Reassignments::new(service_client, store, limits, poll, bandwidth);
+            let service = Reassignments::new(service_client, store, settings);
             service.run_jobs(&on, Some(membership));
             let _ = slot.set(service);
         });

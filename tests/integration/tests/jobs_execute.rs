@@ -10,7 +10,7 @@ use adminwire_jobs::estimate::Concurrency;
 use adminwire_jobs::execute::{Control, Executor, SharedJob};
 use adminwire_jobs::job::{Job, JobState, PartitionState};
 use adminwire_jobs::plan::{self, Options, TopicRequest};
-use adminwire_jobs::service::{Reassignments, Request, ServiceError};
+use adminwire_jobs::service::{Reassignments, Request, ServiceError, Settings};
 use adminwire_jobs::store::Store;
 use adminwire_jobs::survey::survey;
 use adminwire_jobs::throttle::{
@@ -269,13 +269,8 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let cluster = Cluster::plain();
     let engine = engine(cluster);
     let topic = topic_with_data(cluster, 4);
-    let service = Reassignments::new(
-        Arc::clone(&engine.client),
-        Store::memory(),
-        Concurrency::default(),
-        Duration::from_millis(300),
-        50_000_000,
-    );
+    let settings = Settings { poll: Duration::from_millis(300), ..Settings::default() };
+    let service = Reassignments::new(Arc::clone(&engine.client), Store::memory(), settings);
     service.run_jobs(&tokio::runtime::Handle::current(), None);
     let request = Request {
         topics: vec![TopicRequest::Automatic {

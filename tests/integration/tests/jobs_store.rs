@@ -111,13 +111,16 @@ fn member(
     member: Option<&str>,
 ) -> Arc<adminwire_jobs::service::Reassignments> {
     use adminwire_jobs::estimate::Concurrency;
-    use adminwire_jobs::service::{Membership, Reassignments};
+    use adminwire_jobs::service::{Membership, Reassignments, Settings};
 
     runtime.block_on(async {
         let store = Store::open(client(cluster), jobs_topic).await.unwrap();
-        let limits = Concurrency { per_broker: 1, cluster: 10 };
-        let poll = Duration::from_millis(300);
-        let service = Reassignments::new(client(cluster), store, limits, poll, 50_000_000);
+        let settings = Settings {
+            limits: Concurrency { per_broker: 1, cluster: 10 },
+            poll: Duration::from_millis(300),
+            ..Settings::default()
+        };
+        let service = Reassignments::new(client(cluster), store, settings);
         let membership =
             member.map(|m| Membership { member: m.to_owned(), lease: Duration::from_secs(3) });
         service.run_jobs(runtime.handle(), membership);
@@ -307,5 +310,71 @@ fn of_three_sharing_a_topic_one_runs_the_jobs_and_another_takes_over_when_it_die
             placed.topics[&topic].iter().map(|p| p.replicas.clone()).collect();
         assert_eq!(replicas, [vec![2], vec![3]]);
         assert_eq!(throttles_left(&check, &topic).await, Vec::<String>::new());
+    });
+}
+
+/// Jobs that ended longer ago than the retention are removed from the topic by the runner
+/// (tombstones, which compaction drops): neither the service nor a store opened later on the
+/// topic has them, while a job still waiting for its time stays.
+#[test]
+fn ended_jobs_past_their_retention_are_removed_from_the_topic() {
+    use adminwire_jobs::estimate::Concurrency;
+    use adminwire_jobs::plan::{Options, TopicRequest};
+    use adminwire_jobs::service::{Membership, Reassignments, Request, ServiceError, Settings};
+
+    let _alone = alone();
+    let cluster = Cluster::plain();
+    let jobs_topic = unique_topic("jobs");
+    let topic = unique_topic("retained");
+    cluster.create_topic_placed(&topic, "1");
+    let rt = runtime();
+    let service = rt.block_on(async {
+        let store = Store::open(client(cluster), &jobs_topic).await.unwrap();
+        let settings = Settings {
+            limits: Concurrency { per_broker: 1, cluster: 10 },
+            poll: Duration::from_millis(300),
+            retention: Duration::from_secs(2),
+            ..Settings::default()
+        };
+        let service = Reassignments::new(client(cluster), store, settings);
+        let lease = Duration::from_secs(3);
+        service.run_jobs(rt.handle(), Some(Membership { member: "retains".into(), lease }));
+        service
+    });
+    let request = |execute_at| Request {
+        topics: vec![TopicRequest::Manual {
+            topic: topic.clone(),
+            assignment: vec![(0, vec![2])],
+            replication_factor: None,
+        }],
+        throttle: None,
+        execute_at,
+        options: Options::default(),
+        requested_by: None,
+    };
+    let (ran, waits) = rt.block_on(async {
+        let ran = service.submit(&request(None)).await.unwrap();
+        let waits = service.submit(&request(Some(4_070_908_800_000))).await.unwrap();
+        (ran, waits)
+    });
+    rt.block_on(async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            match service.describe(&ran) {
+                Err(ServiceError::UnknownJob(_)) => break,
+                other => assert!(tokio::time::Instant::now() < deadline, "still there: {other:?}"),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let placed =
+            adminwire_jobs::survey::survey(&client(cluster), std::slice::from_ref(&topic)).await;
+        let replicas: Vec<Vec<i32>> =
+            placed.unwrap().topics[&topic].iter().map(|p| p.replicas.clone()).collect();
+        assert_eq!(replicas, [vec![2]], "the job ran before it was removed");
+        assert_eq!(service.describe(&waits).unwrap().state, JobState::Scheduled);
+
+        let later = Store::open(client(cluster), &jobs_topic).await.unwrap();
+        assert!(later.job(&ran).is_none() && later.control(&ran).is_none());
+        assert_eq!(later.jobs().iter().map(|j| j.id.as_str()).collect::<Vec<_>>(), [waits]);
     });
 }
