@@ -94,56 +94,69 @@ fn replicas(cluster: &Cluster, topic: &str) -> String {
 }
 
 #[test]
+fn of_two_sidecars_one_runs_the_jobs_and_the_other_takes_over_when_it_is_killed() {
+    one_runs_the_jobs_and_another_takes_over_when_it_is_killed(2);
+}
+
+#[test]
 fn of_three_sidecars_one_runs_the_jobs_and_another_takes_over_when_it_is_killed() {
+    one_runs_the_jobs_and_another_takes_over_when_it_is_killed(3);
+}
+
+/// `count` sidecars share a jobs topic: exactly one runs the jobs; a job is submitted through
+/// another, paused and resumed through the last; the runner is killed mid-move, and another takes
+/// the job over and ends it as planned.
+fn one_runs_the_jobs_and_another_takes_over_when_it_is_killed(count: usize) {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let cluster = Cluster::plain();
     let jobs_topic = unique_topic("jobs");
     let mut sidecars: Vec<Option<TestSidecar>> =
-        (0..3).map(|_| Some(sidecar(cluster, &jobs_topic))).collect();
+        (0..count).map(|_| Some(sidecar(cluster, &jobs_topic))).collect();
     let runner = wait_until(Duration::from_secs(30), "one runner", || {
         let runners: Vec<usize> =
-            (0..3).filter(|&i| sidecars[i].as_ref().is_some_and(runs_jobs)).collect();
+            (0..count).filter(|&i| sidecars[i].as_ref().is_some_and(runs_jobs)).collect();
         match runners.as_slice() {
             [one] => Ok(*one),
             other => Err(format!("runners {other:?}")),
         }
     })
     .unwrap();
-    let (other, third) = ((runner + 1) % 3, (runner + 2) % 3);
+    let others: Vec<usize> = (1..count).map(|k| (runner + k) % count).collect();
+    let (submitter, steerer) = (others[0], others[others.len() - 1]);
     let topic = topic_on_broker_1(cluster, 6);
 
-    // Submitted through a sidecar that does not run jobs; paused through another.
+    // Submitted through a sidecar that does not run jobs; paused through another (or the same).
     let at = |i: usize| sidecars[i].as_ref().expect("alive");
-    let mut submitter = RawConnection::connect(&at(other).bootstrap());
-    let submitted = submitter.call(job_request(&topic, 500_000), 0);
+    let mut submitting = RawConnection::connect(&at(submitter).bootstrap());
+    let submitted = submitting.call(job_request(&topic, 500_000), 0);
     let id = submitted.job_id.clone().unwrap_or_else(|| panic!("{submitted:?}"));
-    job_when(at(third), &id, Duration::from_secs(60), |j| {
+    job_when(at(steerer), &id, Duration::from_secs(60), |j| {
         j.partitions.iter().any(|p| p.state == "MOVING")
     });
-    let mut steerer = RawConnection::connect(&at(third).bootstrap());
+    let mut steering = RawConnection::connect(&at(steerer).bootstrap());
     let pause = AlterReassignmentJobRequest { job_id: id.clone(), action: 0, ..Default::default() };
-    assert_eq!(steerer.call(pause, 0).error_code, 0);
-    job_when(at(other), &id, Duration::from_secs(30), |j| j.state == "PAUSED");
+    assert_eq!(steering.call(pause, 0).error_code, 0);
+    job_when(at(submitter), &id, Duration::from_secs(30), |j| j.state == "PAUSED");
     let resume =
         AlterReassignmentJobRequest { job_id: id.clone(), action: 1, ..Default::default() };
-    assert_eq!(steerer.call(resume, 0).error_code, 0);
+    assert_eq!(steering.call(resume, 0).error_code, 0);
 
     // The runner is killed mid-move: another takes the job over and ends it.
     sidecars[runner].take().expect("alive").kill();
     let at = |i: usize| sidecars[i].as_ref().expect("alive");
     let killed = Instant::now();
     let successor = wait_until(Duration::from_secs(30), "a successor", || {
-        [other, third]
-            .into_iter()
-            .find(|&i| runs_jobs(at(i)))
-            .ok_or_else(|| "no runner yet".to_owned())
+        others.iter().copied().find(|&i| runs_jobs(at(i))).ok_or_else(|| "no runner yet".to_owned())
     })
     .unwrap();
     let took = killed.elapsed();
     let reported = at(successor).metric("adminwire_reassignment_takeover_milliseconds");
-    println!("take-over: {took:?} after the kill; the lease had gone unrenewed {reported:?} ms");
+    println!(
+        "{count} sidecars: take-over {took:?} after the kill; the lease had gone unrenewed \
+         {reported:?} ms"
+    );
     // The wait above bounds the take-over (ten leases); its time is measured and printed.
-    let done = job_when(at(other), &id, Duration::from_secs(120), ended);
+    let done = job_when(at(submitter), &id, Duration::from_secs(120), ended);
     assert_eq!(done.state, "COMPLETED", "{done:?}");
     let described = replicas(cluster, &topic);
     assert!(described.contains("Partition: 0\tLeader: 2\tReplicas: 2\t"), "{described}");
