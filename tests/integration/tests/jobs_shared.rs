@@ -3,6 +3,8 @@
 //! job waits for its time — has its jobs taken up by another, or by itself started again, where
 //! they were.
 
+mod jobs_common;
+
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use adminwire_protocol::generated::describe_reassignment_jobs_response::Job;
@@ -161,6 +163,21 @@ fn one_runs_the_jobs_and_another_takes_over_when_it_is_killed(count: usize) {
     let described = replicas(cluster, &topic);
     assert!(described.contains("Partition: 0\tLeader: 2\tReplicas: 2\t"), "{described}");
     assert!(described.contains("Partition: 1\tLeader: 3\tReplicas: 3\t"), "{described}");
+    // The killed runner had set them; the successor took them off.
+    wait_for_no_throttles(cluster, &topic);
+}
+
+/// Waits (bounded) until the brokers and `topic` have no throttle setting of their own, as the
+/// brokers' metadata shows it.
+fn wait_for_no_throttles(cluster: &Cluster, topic: &str) {
+    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
+    let client = adminwire_kafka::client::Client::new(bootstrap, None, Duration::from_secs(30));
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    wait_until(Duration::from_secs(30), "no throttle left", || {
+        let left = runtime.block_on(jobs_common::throttles_left(&client, topic));
+        if left.is_empty() { Ok(()) } else { Err(format!("{left:?}")) }
+    })
+    .unwrap();
 }
 
 #[test]

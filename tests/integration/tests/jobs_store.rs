@@ -2,6 +2,8 @@
 //! store opened later on the same topic reads back whole (a restarted sidecar), and a store open
 //! at the same time sees soon after (another sidecar).
 
+mod jobs_common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +13,7 @@ use adminwire_jobs::plan::Move;
 use adminwire_jobs::store::{CHUNK, Store};
 use adminwire_kafka::client::Client;
 use adminwire_test_support::{Cluster, unique_topic};
+use jobs_common::throttles_left;
 
 /// One test at a time: each checks that no throttle is left on the brokers, and each has its
 /// own jobs topic and so its own throttle keeper (one per cluster in production).
@@ -65,33 +68,6 @@ async fn jobs_written_to_the_topic_are_read_back_by_a_later_store_and_seen_by_an
     let later = Store::open(client(cluster), &topic).await.unwrap();
     assert_eq!(later.jobs(), [big, small.clone()]);
     assert_eq!(later.control(&small.id), Some(Control::Cancel));
-}
-
-/// The brokers' and `topic`'s own throttle settings, as `name=value`.
-async fn throttles_left(client: &Client, topic: &str) -> Vec<String> {
-    use adminwire_kafka::client::To;
-    use kafka_protocol::messages::DescribeConfigsRequest;
-    use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
-    use kafka_protocol::protocol::StrBytes;
-
-    let mut left = Vec::new();
-    let resources = [(4, "1"), (4, "2"), (4, "3"), (2, topic)];
-    for (kind, name) in resources {
-        let request = DescribeConfigsRequest::default().with_resources(vec![
-            DescribeConfigsResource::default()
-                .with_resource_type(kind)
-                .with_resource_name(StrBytes::from_string(name.to_owned())),
-        ]);
-        let to = if kind == 4 { To::Broker(name.parse().unwrap()) } else { To::Any };
-        let answer = client.call(to, request).await.unwrap();
-        left.extend(answer.results.iter().flat_map(|r| &r.configs).filter_map(|c| {
-            // A broker's or topic's own setting (not a default).
-            let own = matches!(c.config_source, 1 | 2);
-            (own && c.name.contains("throttled"))
-                .then(|| format!("{name} {}={:?}", c.name, c.value.as_deref()))
-        }));
-    }
-    left
 }
 
 /// A topic of two partitions on broker 1 with `megabytes` MB.
