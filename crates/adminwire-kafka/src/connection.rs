@@ -109,9 +109,14 @@ impl Connection {
         Ok(())
     }
 
-    /// Writes `frame` with the next correlation id and reads the response frame (size prefix
-    /// included).
-    async fn exchange(
+    /// The versions the broker said it takes.
+    pub fn versions(&self) -> &Versions {
+        &self.versions
+    }
+
+    /// Writes `frame` (a whole request of `api`, encoded by the caller) with the next correlation
+    /// id and reads the response frame (size prefix included), until `deadline`.
+    pub async fn exchange(
         &mut self,
         api: ApiKey,
         mut frame: BytesMut,

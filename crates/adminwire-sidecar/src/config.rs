@@ -89,6 +89,34 @@ pub struct Config {
     pub admin: Admin,
     pub runtime: Runtime,
     pub jobs: Jobs,
+    pub rest: Rest,
+}
+
+/// The REST API, served on `admin.listen`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rest {
+    /// The SASL mechanism a request's HTTP Basic credentials log in to the brokers with: PLAIN,
+    /// SCRAM-SHA-256 or SCRAM-SHA-512.
+    pub mechanism: String,
+}
+
+impl Default for Rest {
+    fn default() -> Self {
+        Self { mechanism: "PLAIN".into() }
+    }
+}
+
+impl Rest {
+    pub fn mechanism(&self) -> anyhow::Result<Mechanism> {
+        let name = self.mechanism.to_ascii_uppercase();
+        match Mechanism::from_name(&name) {
+            Some(mechanism) => Ok(mechanism),
+            None => {
+                bail!("rest.mechanism {name:?} is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+            }
+        }
+    }
 }
 
 /// Reassignment jobs: the principal they run as and how hard they may work the cluster.

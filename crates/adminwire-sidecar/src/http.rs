@@ -18,11 +18,13 @@ pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<S
         .map_err(|e| anyhow::anyhow!("binding the admin endpoint {address}: {e}"))?;
     let bound = listener.local_addr()?;
     let shutdown = shared.shutdown.clone();
+    let api = crate::rest::router(Arc::clone(&shared))?;
     let app = Router::new()
         .route("/metrics", get(metrics))
         .route("/health", get(health))
-        .with_state(shared);
-    info!(address = %bound, "serving /metrics and /health");
+        .with_state(shared)
+        .merge(api);
+    info!(address = %bound, "serving the REST API, /metrics and /health");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })

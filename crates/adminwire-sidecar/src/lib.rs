@@ -2,6 +2,7 @@
 //! protocol through as bytes, rewriting only the broker addresses in the responses that carry
 //! them so that clients only ever connect through it, and answers the admin extension's requests
 //! (API keys 30000-30012) itself, the last three from the reassignment service it runs (`jobs`).
+//! Its HTTP listener serves a REST API on the same engine (`rest`), `/metrics` and `/health`.
 //!
 //! Each client connection gets its own connection to the broker its listener fronts, so the
 //! broker authenticates and authorizes every client as if it had connected directly.
@@ -22,6 +23,7 @@ mod peek;
 mod policy;
 mod principal;
 pub mod registry;
+mod rest;
 mod reviewed;
 pub mod rewrite;
 pub mod server;

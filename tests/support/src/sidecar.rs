@@ -159,6 +159,11 @@ impl TestSidecar {
         (status, body)
     }
 
+    /// The base URL of the sidecar's HTTP listener (REST API, /metrics, /health).
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.running.admin.expect("the admin endpoint is on"))
+    }
+
     /// The value of a Prometheus sample, e.g. `adminwire_requests_total{api="Metadata"}`.
     pub fn metric(&self, sample: &str) -> Option<f64> {
         let (_, body) = self.http_get("/metrics");

@@ -238,9 +238,35 @@ fn prepare(
     if let Err(Failure(code, message)) = limits::check(&request, version, limits) {
         return Err(refuse(code, message));
     }
-    // The JSON is taken out of the request and dropped once parsed, so the text and its parsed
-    // form are never held together with what the command builds from it.
-    let parsed = match &mut request {
+    let parsed = parse_json(&mut request);
+    Ok(Prepared { client_id: request_header.client_id.unwrap_or_default(), request, parsed })
+}
+
+/// Runs an extension request built in this process (by the REST API) as [`answer`] runs one read
+/// from a client: the same caps, the same parse of the JSON it carries, the same command. Its
+/// failure is the response's error code and message.
+pub async fn execute(
+    mut request: AdminRequest,
+    version: i16,
+    upstream: &mut Upstream<'_, impl Transport>,
+) -> AdminResponse {
+    let api_key = request.api_key();
+    if let Err(Failure(code, message)) =
+        limits::check(&request, version, &upstream.config.limits.admin)
+    {
+        return AdminResponse::error(api_key, version, code, message);
+    }
+    let parsed = parse_json(&mut request);
+    match run(request, parsed, version, upstream).await {
+        Ok(response) => response,
+        Err(Failure(code, message)) => AdminResponse::error(api_key, version, code, message),
+    }
+}
+
+/// Takes the JSON a request carries out of it, parsed. The text is dropped once parsed, so the
+/// text and its parsed form are never held together with what the command builds from it.
+fn parse_json(request: &mut AdminRequest) -> Parsed {
+    match request {
         AdminRequest::ReassignPartitions(r) => {
             Parsed::Plan(plan::parse(std::mem::take(&mut r.manual_assignment)))
         }
@@ -254,8 +280,7 @@ fn prepare(
             Parsed::Election(election::parse(std::mem::take(&mut r.partitions_serialized)))
         }
         _ => Parsed::Nothing,
-    };
-    Ok(Prepared { client_id: request_header.client_id.unwrap_or_default(), request, parsed })
+    }
 }
 
 /// For tests that measure what preparing a request costs (crates/adminwire-sidecar/tests): runs

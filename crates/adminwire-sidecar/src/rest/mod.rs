@@ -1,0 +1,128 @@
+//! The REST API (docs/rest.md), served beside `/metrics` and `/health` on `admin.listen`, in Kafka
+//! Connect's conventions. It calls the same engine as the wire handlers: each resource builds the
+//! extension's own request (version 1) and runs it with [`crate::admin::execute`], on a connection
+//! of its own to the cluster logged in as the caller ([`caller`]), so that the broker's ACLs decide
+//! exactly as they would for the same user on the wire. Like the wire commands, the work runs on
+//! the command runtime, never on the workers that pass clients' bytes.
+
+mod caller;
+mod cluster;
+pub mod error;
+mod topics;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use adminwire_kafka::sasl::Mechanism;
+use adminwire_protocol::{AdminRequest, AdminResponse, ErrorCode};
+use axum::Router;
+use axum::http::HeaderMap;
+use tokio::time::Instant;
+
+use self::caller::Session;
+use self::error::ApiError;
+use crate::config::Config;
+use crate::registry::Target;
+use crate::shared::Shared;
+use crate::upstream::Upstream;
+
+/// The version of the extension's requests the API builds.
+const VERSION: i16 = 1;
+
+/// The client id the API's requests carry, as brokers log them.
+const CLIENT_ID: &str = "adminwire-rest";
+
+/// What every resource handler shares.
+#[derive(Clone)]
+pub struct Rest {
+    shared: Arc<Shared>,
+    /// The sidecar's configuration as the API runs commands with it: KIP-4's controller-only
+    /// rule is for listeners, and the API has none.
+    config: Arc<Config>,
+    mechanism: Mechanism,
+}
+
+/// The API's routes, to be merged with the operations endpoint's.
+pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
+    let mut config = (*shared.config).clone();
+    config.listen.require_controller = false;
+    let mechanism = config.rest.mechanism()?;
+    let rest = Rest { shared, config: Arc::new(config), mechanism };
+    Ok(Router::new()
+        .merge(cluster::routes())
+        .merge(topics::routes())
+        .fallback(no_such_resource)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(rest))
+}
+
+/// Every path the API does not have: a JSON 404 like every other error.
+async fn no_such_resource(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no resource {}: docs/rest.md lists them", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method}", uri.path()),
+    )
+}
+
+impl Rest {
+    /// Runs `work` for the caller of `headers` on the command runtime: `work` gets the caller's
+    /// connection to the cluster, opened within the request timeout.
+    async fn run<T, F, Fut>(&self, headers: &HeaderMap, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Caller) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
+    {
+        let credentials = caller::credentials(headers, self.mechanism)?;
+        let rest = self.clone();
+        let task = async move {
+            let deadline = Instant::now() + rest.config.request_timeout();
+            let session = Session::open(&rest.config, credentials.as_ref(), deadline).await?;
+            work(Caller { rest, session, logged_in: credentials.is_some() }).await
+        };
+        let Some(handle) = self.shared.commands.spawn(task) else {
+            return Err(ApiError::unavailable("the sidecar is stopping"));
+        };
+        handle.await.map_err(|e| ApiError::unavailable(format!("the request stopped: {e}")))?
+    }
+}
+
+/// A caller's connection to the cluster, on which it runs extension requests.
+pub struct Caller {
+    rest: Rest,
+    session: Session,
+    logged_in: bool,
+}
+
+impl Caller {
+    /// Runs `request` as the wire handlers run it for a client on its own connection.
+    async fn execute(&mut self, request: impl Into<AdminRequest>) -> AdminResponse {
+        let Caller { rest, session, logged_in } = self;
+        let versions = Arc::clone(&session.versions);
+        let principal = session.principal.clone();
+        let mut upstream = Upstream::new(
+            session,
+            &versions,
+            Target::Bootstrap,
+            &rest.config,
+            &rest.shared.registry,
+        );
+        upstream.jobs = Some(&rest.shared.jobs);
+        upstream.client_logged_in = *logged_in;
+        upstream.client_principal = Some(principal);
+        upstream.client_id = Some(CLIENT_ID.to_owned());
+        crate::admin::execute(request.into(), VERSION, &mut upstream).await
+    }
+}
+
+/// `Ok` for a response without a top-level error, else its error as an answer.
+fn check(code: i16, message: Option<&str>) -> Result<(), ApiError> {
+    match code {
+        0 => Ok(()),
+        code => Err(ApiError::kafka(ErrorCode(code), message.map(str::to_owned))),
+    }
+}

@@ -1,0 +1,161 @@
+//! The REST API over HTTP (curl, as operators script it) against an in-process sidecar in front of
+//! the real cluster: the root, the cluster, the brokers and topics, the errors' JSON; on the
+//! secured cluster, each request runs as its HTTP Basic user, so the brokers' ACLs decide.
+
+use std::process::Command;
+use std::time::Duration;
+
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::{Cluster, run, unique_topic, wait_until};
+use serde_json::Value;
+
+/// An HTTP answer: status, headers (lower-case names), and the body as JSON.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// `curl -X METHOD URL` as `user` (with their password on `cluster`), with a JSON body if given.
+fn curl(
+    sidecar: &TestSidecar,
+    method: &str,
+    path: &str,
+    login: Option<(&str, &str)>,
+    body: Option<&Value>,
+) -> Answer {
+    let mut command = Command::new("curl");
+    command.args(["-sS", "-i", "-X", method, &format!("{}{path}", sidecar.http_url())]);
+    if let Some((user, password)) = login {
+        command.args(["-u", &format!("{user}:{password}")]);
+    }
+    if let Some(body) = body {
+        command.args(["-H", "Content-Type: application/json", "--data-binary", &body.to_string()]);
+    }
+    let out = run(&mut command, Duration::from_secs(60)).expect("curl runs");
+    let text = out.expect_success(&format!("curl {method} {path}"));
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok());
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let body = if body.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(body)
+            .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {body}"))
+    };
+    Answer { status: status.unwrap_or(0), headers, body }
+}
+
+/// Checks an error answer: its status, the JSON every error has, and the Kafka error behind it.
+fn assert_error(answer: &Answer, status: u16, kafka_error: Option<&str>) {
+    assert_eq!(answer.status, status, "{answer:?}");
+    assert_eq!(answer.body["error_code"], status, "{answer:?}");
+    assert!(answer.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer:?}");
+    match kafka_error {
+        Some(name) => assert_eq!(answer.body["kafka_error"]["name"], name, "{answer:?}"),
+        None => assert!(answer.body.get("kafka_error").is_none(), "{answer:?}"),
+    }
+}
+
+#[test]
+fn the_root_cluster_brokers_and_topics_are_read_over_http() {
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    sidecar.wait_for_brokers(3);
+    let topic = unique_topic("rest-read");
+    cluster.create_topic(&topic, 3);
+
+    let root = curl(&sidecar, "GET", "/", None, None);
+    assert_eq!(root.status, 200, "{root:?}");
+    assert_eq!(root.body["version"], env!("CARGO_PKG_VERSION"));
+    assert!(root.body["commit"].as_str().is_some_and(|c| !c.is_empty()), "{root:?}");
+    assert_eq!(root.body["kafka_cluster_id"], cluster.state("CLUSTER_ID").expect("its id"));
+
+    let summary = curl(&sidecar, "GET", "/cluster", None, None);
+    assert_eq!(summary.status, 200, "{summary:?}");
+    assert_eq!(summary.body["brokers"], 3);
+    assert!(summary.body["controller"].as_i64().is_some_and(|c| (1..=3).contains(&c)));
+    assert!(summary.body["partitions"].as_u64().unwrap_or(0) >= 3, "{summary:?}");
+
+    let brokers = curl(&sidecar, "GET", "/brokers", None, None);
+    assert_eq!(brokers.status, 200, "{brokers:?}");
+    let brokers = brokers.body.as_array().expect("an array").clone();
+    assert_eq!(brokers.iter().map(|b| b["id"].as_i64().unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(brokers.iter().filter(|b| b["role"] == "controller").count(), 1, "{brokers:?}");
+    for broker in &brokers {
+        // Each broker holds a replica of each of the topic's partitions (replication factor 3),
+        // and is reached through the sidecar.
+        assert!(broker["partitions"].as_u64().unwrap_or(0) >= 3, "{broker}");
+        let id = broker["id"].as_i64().unwrap() as i32;
+        let advertised = format!("{}:{}", broker["host"].as_str().unwrap(), broker["port"]);
+        assert_eq!(advertised, sidecar.broker_address(id), "{broker}");
+    }
+
+    let listed = curl(&sidecar, "GET", "/topics", None, None);
+    assert_eq!(listed.status, 200);
+    assert!(listed.body.as_array().is_some_and(|t| t.contains(&Value::from(topic.clone()))));
+    let expanded = curl(&sidecar, "GET", "/topics?expand=info", None, None);
+    assert_eq!(expanded.body[&topic]["partitions"].as_array().map(Vec::len), Some(3));
+    assert_error(&curl(&sidecar, "GET", "/topics?expand=everything", None, None), 400, None);
+
+    let described = wait_until(Duration::from_secs(30), "every partition led", || {
+        let answer = curl(&sidecar, "GET", &format!("/topics/{topic}"), None, None);
+        let led = answer.body["partitions"]
+            .as_array()
+            .is_some_and(|p| p.len() == 3 && p.iter().all(|p| p["leader"].as_i64() > Some(0)));
+        if answer.status == 200 && led { Ok(answer) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap();
+    assert_eq!(described.body["name"], topic.as_str());
+    assert_eq!(described.body["replication_factor"], 3);
+    let partition = &described.body["partitions"][0];
+    assert_eq!(partition["replicas"].as_array().map(Vec::len), Some(3), "{described:?}");
+
+    let missing =
+        curl(&sidecar, "GET", &format!("/topics/{}", unique_topic("missing")), None, None);
+    assert_error(&missing, 404, Some("UNKNOWN_TOPIC_OR_PARTITION"));
+    assert_error(&curl(&sidecar, "GET", "/no-such-resource", None, None), 404, None);
+}
+
+#[test]
+fn on_the_secured_cluster_each_request_runs_as_its_basic_user() {
+    let cluster = Cluster::secure();
+    let sidecar = TestSidecar::start(cluster);
+    let admin = Some(("admin", cluster.password("admin")));
+    let bob = Some(("bob", cluster.password("bob")));
+    let topic = unique_topic("rest-secured");
+    cluster.create_topic_placed(&topic, "1:2:3");
+
+    // Without credentials, or with a wrong password: 401, with the Basic challenge.
+    for (login, says) in [(None, "requires authentication"), (Some(("admin", "nope")), "Invalid")] {
+        let refused = curl(&sidecar, "GET", "/topics", login, None);
+        assert_error(&refused, 401, None);
+        assert_eq!(refused.header("www-authenticate"), Some("Basic realm=\"kafka\""));
+        let message = refused.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{refused:?}");
+    }
+
+    let listed = curl(&sidecar, "GET", "/topics", admin, None);
+    assert_eq!(listed.status, 200, "{listed:?}");
+    assert!(listed.body.as_array().is_some_and(|t| t.contains(&Value::from(topic.clone()))));
+    assert_eq!(curl(&sidecar, "GET", &format!("/topics/{topic}"), admin, None).status, 200);
+
+    // bob logs in, and the brokers' ACLs hide the topic from him.
+    let listed = curl(&sidecar, "GET", "/topics", bob, None);
+    assert_eq!(listed.status, 200, "{listed:?}");
+    assert!(!listed.body.to_string().contains(&topic), "{listed:?}");
+    let refused = curl(&sidecar, "GET", &format!("/topics/{topic}"), bob, None);
+    assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
+    assert_eq!(refused.body["retriable"], false);
+}
