@@ -158,4 +158,108 @@ fn on_the_secured_cluster_each_request_runs_as_its_basic_user() {
     let refused = curl(&sidecar, "GET", &format!("/topics/{topic}"), bob, None);
     assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
     assert_eq!(refused.body["retriable"], false);
+
+    // Changes too: bob may neither create nor delete; admin may.
+    let spec = serde_json::json!({"partitions": 1, "replication_factor": 3});
+    let fresh = format!("/topics/{}", unique_topic("rest-bobs"));
+    let refused = curl(&sidecar, "PUT", &fresh, bob, Some(&spec));
+    assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
+    let refused = curl(&sidecar, "DELETE", &format!("/topics/{topic}"), bob, None);
+    assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
+    assert_eq!(curl(&sidecar, "PUT", &fresh, admin, Some(&spec)).status, 201);
+    assert_eq!(curl(&sidecar, "DELETE", &fresh, admin, None).status, 204);
+}
+
+#[test]
+fn topics_are_created_changed_and_deleted_with_put_patch_and_delete() {
+    use serde_json::json;
+
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    sidecar.wait_for_brokers(3);
+    let topic = unique_topic("rest-write");
+    let path = format!("/topics/{topic}");
+
+    let spec =
+        json!({"partitions": 2, "replication_factor": 3, "configs": {"retention.ms": "3600000"}});
+    let created = curl(&sidecar, "PUT", &path, None, Some(&spec));
+    assert_eq!(created.status, 201, "{created:?}");
+    assert_eq!(created.header("location"), Some(path.as_str()));
+    assert_eq!(created.body["partitions"].as_array().map(Vec::len), Some(2), "{created:?}");
+    assert_eq!(created.body["configs"], json!({"retention.ms": "3600000"}));
+
+    // The same again changes nothing; then two more partitions and no settings of its own.
+    let again = curl(&sidecar, "PUT", &path, None, Some(&spec));
+    assert_eq!((again.status, &again.body["replication_factor"]), (200, &json!(3)), "{again:?}");
+    let grown = curl(&sidecar, "PUT", &path, None, Some(&json!({"partitions": 4, "configs": {}})));
+    assert_eq!(grown.status, 200, "{grown:?}");
+    assert_eq!(grown.body["partitions"].as_array().map(Vec::len), Some(4), "{grown:?}");
+    assert_eq!(grown.body["configs"], json!({}));
+
+    // What a PUT may not do is a 400 naming the field, with the Kafka error where one caused it.
+    let refused = curl(&sidecar, "PUT", &path, None, Some(&json!({"replication_factor": 2})));
+    assert_error(&refused, 400, None);
+    assert!(refused.body["message"].as_str().unwrap_or_default().contains("replication_factor"));
+    let shrink = curl(&sidecar, "PUT", &path, None, Some(&json!({"partitions": 1})));
+    assert_error(&shrink, 400, Some("DecreasePartitionsNotAllowed"));
+    for (body, says) in [
+        ("{\"partitions\": ", "request body"),
+        ("{\"partitons\": 3}", "partitons"),
+        ("{\"partitions\": \"three\"}", "partitions"),
+    ] {
+        let mut command = Command::new("curl");
+        command.args(["-sS", "-X", "PUT", "-H", "Content-Type: application/json"]);
+        command.args(["--data-binary", body, &format!("{}{path}", sidecar.http_url())]);
+        let out = run(&mut command, Duration::from_secs(60)).expect("curl runs");
+        let answer: Value = serde_json::from_str(out.expect_success("curl")).expect("JSON");
+        assert_eq!(answer["error_code"], 400, "{body}: {answer}");
+        assert!(answer["message"].as_str().unwrap_or_default().contains(says), "{body}: {answer}");
+    }
+    let no_count = curl(
+        &sidecar,
+        "PUT",
+        &format!("/topics/{}", unique_topic("rest-bad")),
+        None,
+        Some(&json!({})),
+    );
+    assert_error(&no_count, 400, None);
+
+    // PATCH sets and deletes settings.
+    let patch = json!({"cleanup.policy": "compact", "retention.ms": "60000"});
+    let patched = curl(&sidecar, "PATCH", &format!("{path}/configs"), None, Some(&patch));
+    assert_eq!(patched.status, 200, "{patched:?}");
+    assert_eq!(patched.body, patch);
+    let patch = json!({"retention.ms": null});
+    let patched = curl(&sidecar, "PATCH", &format!("{path}/configs"), None, Some(&patch));
+    assert_eq!(patched.body, json!({"cleanup.policy": "compact"}), "{patched:?}");
+    let missing = format!("/topics/{}/configs", unique_topic("rest-missing"));
+    assert_error(
+        &curl(&sidecar, "PATCH", &missing, None, Some(&patch)),
+        404,
+        Some("UNKNOWN_TOPIC_OR_PARTITION"),
+    );
+
+    // A topic placed by hand.
+    let placed_path = format!("/topics/{}", unique_topic("rest-placed"));
+    let placed = json!({"replica_assignment": [[1, 2], [2, 3], [3, 1]]});
+    let answer = curl(&sidecar, "PUT", &placed_path, None, Some(&placed));
+    assert_eq!(answer.status, 201, "{answer:?}");
+    let replicas: Vec<Value> = answer.body["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["replicas"].clone())
+        .collect();
+    assert_eq!(replicas, [json!([1, 2]), json!([2, 3]), json!([3, 1])]);
+
+    for path in [&path, &placed_path] {
+        let deleted = curl(&sidecar, "DELETE", path, None, None);
+        assert_eq!((deleted.status, &deleted.body), (204, &Value::Null), "{deleted:?}");
+        assert_error(
+            &curl(&sidecar, "DELETE", path, None, None),
+            404,
+            Some("UNKNOWN_TOPIC_OR_PARTITION"),
+        );
+    }
+    assert_error(&curl(&sidecar, "POST", "/brokers", None, None), 405, None);
 }

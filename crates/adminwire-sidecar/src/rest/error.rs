@@ -86,6 +86,11 @@ impl ApiError {
         Self { status, message, kafka: Some(code), conflict }
     }
 
+    /// Whether Kafka's (or the extension's) `code` caused it.
+    pub fn is_kafka(&self, code: ErrorCode) -> bool {
+        self.kafka == Some(code)
+    }
+
     #[cfg(test)]
     pub fn status(&self) -> StatusCode {
         self.status

@@ -5,9 +5,11 @@
 //! exactly as they would for the same user on the wire. Like the wire commands, the work runs on
 //! the command runtime, never on the workers that pass clients' bytes.
 
+mod body;
 mod caller;
 mod cluster;
 pub mod error;
+mod topic_edits;
 mod topics;
 
 use std::future::Future;

@@ -13,7 +13,11 @@ use super::error::ApiError;
 use super::{Caller, Rest, check};
 
 pub fn routes() -> Router<Rest> {
-    Router::new().route("/topics", get(list)).route("/topics/{name}", get(describe))
+    use super::topic_edits;
+    Router::new()
+        .route("/topics", get(list))
+        .route("/topics/{name}", get(describe).put(topic_edits::put).delete(topic_edits::delete))
+        .route("/topics/{name}/configs", axum::routing::patch(topic_edits::patch_configs))
 }
 
 /// A topic as the API shows it.
@@ -111,12 +115,15 @@ pub async fn describe(
     headers: HeaderMap,
 ) -> Result<Json<Topic>, ApiError> {
     rest.run(&headers, move |mut caller| async move {
-        let mut described = describe_some(&mut caller, std::slice::from_ref(&name)).await?;
-        let topic =
-            described.pop().ok_or_else(|| ApiError::not_found(format!("no topic {name:?}")))?;
-        Ok(Json(Topic::from(topic?)))
+        Ok(Json(Topic::from(describe_one(&mut caller, &name).await?)))
     })
     .await
+}
+
+/// Topic `name`, described; 404 if there is none.
+pub async fn describe_one(caller: &mut Caller, name: &str) -> Result<TopicDescription, ApiError> {
+    let mut described = describe_some(caller, &[name.to_owned()]).await?;
+    described.pop().unwrap_or_else(|| Err(ApiError::not_found(format!("no topic {name:?}"))))
 }
 
 /// The names of the topics the caller may describe, sorted.
