@@ -263,3 +263,143 @@ fn topics_are_created_changed_and_deleted_with_put_patch_and_delete() {
     }
     assert_error(&curl(&sidecar, "POST", "/brokers", None, None), 405, None);
 }
+
+/// The seed's example request body, exactly as `reassign-rest-api-dms.txt` gives it.
+const SEED_EXAMPLE: &str = r#"{
+"reassignments" : [ {
+"topic" : "topic-1513476102",
+"brokers" : [ 0, 1, 2 ],
+"replication_factor" : 3,
+"assignment" : [ {
+"partition" : 0,
+"partition_brokers" : [ 0, 1, 2 ]
+}, {
+"partition" : 1,
+"partition_brokers" : [ 1, 2, 0 ]
+}, {
+"partition" : 2,
+"partition_brokers" : [ 2, 0, 1 ]
+} ]
+}, {
+"topic" : "topic-1513558717",
+"brokers" : [ 0, 1, 4 ],
+"replication_factor" : 3,
+"assignment" : [ {
+"partition" : 0,
+"partition_brokers" : [ 0, 1, 2 ]
+}, {
+"partition" : 1,
+"partition_brokers" : [ 1, 2, 0 ]
+}, {
+"partition" : 2,
+"partition_brokers" : [ 2, 0, 1 ]
+} ]
+} ],
+"throttle" : 10000000,
+"time_estimate" : false
+}"#;
+
+#[test]
+fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
+    use serde_json::json;
+
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    sidecar.wait_for_brokers(3);
+    let cluster_id = cluster.state("CLUSTER_ID").expect("its id").to_owned();
+    let seed_path = format!("/v2/kafka/my-project/instances/{cluster_id}/reassign");
+
+    // The seed's own example: read as it is written, and answered with what is wrong on this
+    // cluster (its topics are not here).
+    let seed: Value = serde_json::from_str(SEED_EXAMPLE).expect("the seed's JSON");
+    let answer = curl(&sidecar, "POST", &seed_path, None, Some(&seed));
+    assert_error(&answer, 404, Some("UNKNOWN_TOPIC_OR_PARTITION"));
+    assert!(answer.body["message"].as_str().unwrap_or_default().contains("topic-1513476102"));
+    let elsewhere =
+        curl(&sidecar, "POST", "/v2/kafka/p/instances/another-cluster/reassign", None, Some(&seed));
+    assert_error(&elsewhere, 404, None);
+
+    let topic = unique_topic("rest-moved");
+    cluster.create_topic_placed(&topic, "1,1");
+    cluster.write_megabytes(&topic, 2);
+    let body = json!({"reassignments": [{"topic": topic, "brokers": [2, 3], "replication_factor": 1}],
+        "throttle": 200000});
+
+    // The seed's endpoint estimating; the native estimate and plan, which move nothing.
+    let mut estimating = body.clone();
+    estimating["time_estimate"] = json!(true);
+    let answer = curl(&sidecar, "POST", &seed_path, None, Some(&estimating));
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.body["reassignment_time"].as_i64().is_some_and(|t| t > 0), "{answer:?}");
+    assert!(answer.body.get("job_id").is_none(), "{answer:?}");
+    for path in ["/reassignments/estimate", "/reassignments/plan"] {
+        let answer = curl(&sidecar, "POST", path, None, Some(&body));
+        assert_eq!(answer.status, 200, "{path}: {answer:?}");
+        let moves = answer.body["partitions"].as_array().cloned().unwrap_or_default();
+        assert_eq!(moves.len(), 2, "{path}: {answer:?}");
+        assert!(moves.iter().all(|m| m["target_replicas"] != json!([1])), "{path}: {answer:?}");
+        assert!(answer.body["bytes_to_move"].as_i64().unwrap_or(0) > 1_000_000, "{path}");
+    }
+    let unmoved = curl(&sidecar, "GET", &format!("/topics/{topic}"), None, None);
+    let replicas: Vec<&Value> =
+        unmoved.body["partitions"].as_array().unwrap().iter().map(|p| &p["replicas"]).collect();
+    assert_eq!(replicas, [&json!([1]), &json!([1])], "nothing moved");
+
+    // A job: 202 with its Location, paused and resumed, followed to its end.
+    let started = curl(&sidecar, "POST", "/reassignments", None, Some(&body));
+    assert_eq!(started.status, 202, "{started:?}");
+    let id = started.body["job_id"].as_str().expect("a job id").to_owned();
+    let job_path = format!("/jobs/{id}");
+    assert_eq!(started.header("location"), Some(job_path.as_str()));
+    let paused = curl(&sidecar, "PUT", &format!("{job_path}/pause"), None, None);
+    assert_eq!((paused.status, &paused.body["action"]), (202, &json!("pause")), "{paused:?}");
+    let seen = wait_until(Duration::from_secs(60), "paused or ended", || {
+        let job = curl(&sidecar, "GET", &job_path, None, None);
+        match job.body["state"].as_str() {
+            Some("PAUSED" | "COMPLETED") => Ok(job),
+            _ => Err(format!("{job:?}")),
+        }
+    })
+    .unwrap();
+    assert_eq!(seen.body["requested_by"], "User:ANONYMOUS", "{seen:?}");
+    assert_eq!(curl(&sidecar, "PUT", &format!("{job_path}/resume"), None, None).status, 202);
+    let listed = curl(&sidecar, "GET", "/jobs", None, None);
+    assert!(listed.body.as_array().is_some_and(|ids| ids.contains(&json!(id))), "{listed:?}");
+    let expanded = curl(&sidecar, "GET", "/jobs?expand=status", None, None);
+    assert_eq!(expanded.body[&id]["partition_count"], 2, "{expanded:?}");
+    let done = wait_until(Duration::from_secs(120), "the job to complete", || {
+        let job = curl(&sidecar, "GET", &format!("{job_path}/status"), None, None);
+        if job.body["state"] == "COMPLETED" && job.body["cleanup_pending"] == false {
+            Ok(job)
+        } else {
+            Err(format!("{job:?}"))
+        }
+    })
+    .unwrap();
+    let tasks = done.body["tasks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(tasks.len(), 2, "{done:?}");
+    assert!(tasks.iter().all(|t| t["state"] == "DONE"), "{done:?}");
+    let ended = curl(&sidecar, "PUT", &format!("{job_path}/pause"), None, None);
+    assert_error(&ended, 409, Some("NO_REASSIGNMENT_IN_PROGRESS"));
+    assert_eq!(ended.body["conflict"], "job_ended");
+    assert_error(
+        &curl(&sidecar, "GET", "/jobs/0123456789abcdef", None, None),
+        404,
+        Some("RESOURCE_NOT_FOUND"),
+    );
+
+    // A job for later, through the seed's endpoint, stopped before its time.
+    let mut later = body.clone();
+    later["is_schedule"] = json!(true);
+    later["execute_at"] = json!(4_070_908_800_000_i64);
+    let answer = curl(&sidecar, "POST", &seed_path, None, Some(&later));
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let later_id = answer.body["job_id"].as_str().expect("a job id").to_owned();
+    assert_eq!(curl(&sidecar, "PUT", &format!("/jobs/{later_id}/stop"), None, None).status, 202);
+    wait_until(Duration::from_secs(60), "the scheduled job to be cancelled", || {
+        let job = curl(&sidecar, "GET", &format!("/jobs/{later_id}"), None, None);
+        if job.body["state"] == "CANCELLED" { Ok(()) } else { Err(format!("{job:?}")) }
+    })
+    .unwrap();
+    assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
+}

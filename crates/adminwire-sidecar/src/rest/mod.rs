@@ -9,6 +9,8 @@ mod body;
 mod caller;
 mod cluster;
 pub mod error;
+mod jobs;
+mod reassignments;
 mod topic_edits;
 mod topics;
 
@@ -53,6 +55,8 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
     Ok(Router::new()
         .merge(cluster::routes())
         .merge(topics::routes())
+        .merge(reassignments::routes())
+        .merge(jobs::routes())
         .fallback(no_such_resource)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(rest))
