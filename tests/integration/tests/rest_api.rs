@@ -403,3 +403,68 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     .unwrap();
     assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
 }
+
+#[test]
+fn a_partition_not_led_by_its_preferred_replica_is_listed_and_elected_over_http() {
+    use serde_json::json;
+
+    let cluster = Cluster::plain();
+    let sidecar = TestSidecar::start(cluster);
+    sidecar.wait_for_brokers(3);
+    let topic = unique_topic("rest-elected");
+    cluster.create_topic_placed(&topic, "1:2");
+    let led_by = |leader: i64| {
+        wait_until(Duration::from_secs(60), &format!("{topic} led by {leader}"), || {
+            let answer = curl(&sidecar, "GET", &format!("/topics/{topic}"), None, None);
+            let now = answer.body["partitions"][0]["leader"].as_i64();
+            if now == Some(leader) { Ok(()) } else { Err(format!("{answer:?}")) }
+        })
+        .unwrap()
+    };
+    led_by(1);
+
+    // The replicas reordered: broker 2 is preferred now, broker 1 still leads.
+    let reorder = json!({"reassignments": [{"topic": topic, "assignment":
+        [{"partition": 0, "partition_brokers": [2, 1]}]}]});
+    let started = curl(&sidecar, "POST", "/reassignments", None, Some(&reorder));
+    assert_eq!(started.status, 202, "{started:?}");
+    let job = format!("/jobs/{}", started.body["job_id"].as_str().unwrap());
+    wait_until(Duration::from_secs(60), "the reorder to complete", || {
+        let answer = curl(&sidecar, "GET", &job, None, None);
+        if answer.body["state"] == "COMPLETED" { Ok(()) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap();
+    let needed = wait_until(Duration::from_secs(60), "the partition listed as needing one", || {
+        let answer = curl(&sidecar, "GET", "/elections/needed", None, None);
+        let listed = answer
+            .body
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["topic"] == topic.as_str()).cloned());
+        listed.ok_or_else(|| format!("{answer:?}"))
+    })
+    .unwrap();
+    assert_eq!(
+        (&needed["leader"], &needed["preferred_leader"]),
+        (&json!(1), &json!(2)),
+        "{needed}"
+    );
+
+    let body = json!({"partitions": [{"topic": topic, "partition": 0}]});
+    let elected = curl(&sidecar, "POST", "/elections", None, Some(&body));
+    assert_eq!(elected.status, 200, "{elected:?}");
+    assert_eq!(elected.body, json!([{"topic": topic, "partition": 0, "elected": true}]));
+    led_by(2);
+
+    let unknown = json!({"partitions": [{"topic": unique_topic("rest-none"), "partition": 0}]});
+    let answer = curl(&sidecar, "POST", "/elections", None, Some(&unknown));
+    // A result per partition: this one's is the broker's error.
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body[0]["elected"], false, "{answer:?}");
+    assert_eq!(answer.body[0]["error"]["name"], "UNKNOWN_TOPIC_OR_PARTITION", "{answer:?}");
+    assert_error(
+        &curl(&sidecar, "POST", "/elections", None, Some(&json!({"partitions": []}))),
+        400,
+        None,
+    );
+    assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
+}

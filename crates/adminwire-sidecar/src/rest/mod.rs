@@ -8,6 +8,7 @@
 mod body;
 mod caller;
 mod cluster;
+mod elections;
 pub mod error;
 mod jobs;
 mod reassignments;
@@ -57,6 +58,7 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
         .merge(topics::routes())
         .merge(reassignments::routes())
         .merge(jobs::routes())
+        .merge(elections::routes())
         .fallback(no_such_resource)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(rest))
