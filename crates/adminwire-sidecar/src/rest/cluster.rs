@@ -67,8 +67,7 @@ pub struct Broker {
 }
 
 /// `GET /`.
-#[utoipa::path(get, path = "/", responses((status = 200, body = Root),
-    (status = 401, body = super::error::ErrorBody), (status = 503, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/", responses((status = 200, body = Root), super::error::Errors))]
 pub async fn root(State(rest): State<Rest>, headers: HeaderMap) -> Result<Json<Root>, ApiError> {
     rest.run(&headers, |mut caller| async move {
         let metadata = metadata(&mut caller).await?;
@@ -82,8 +81,7 @@ pub async fn root(State(rest): State<Rest>, headers: HeaderMap) -> Result<Json<R
 }
 
 /// `GET /cluster`.
-#[utoipa::path(get, path = "/cluster", responses((status = 200, body = Cluster),
-    (status = 401, body = super::error::ErrorBody), (status = 503, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/cluster", responses((status = 200, body = Cluster), super::error::Errors))]
 pub async fn cluster(
     State(rest): State<Rest>,
     headers: HeaderMap,
@@ -113,8 +111,7 @@ pub async fn cluster(
 }
 
 /// `GET /brokers`, by id.
-#[utoipa::path(get, path = "/brokers", responses((status = 200, body = [Broker]),
-    (status = 401, body = super::error::ErrorBody), (status = 503, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/brokers", responses((status = 200, body = [Broker]), super::error::Errors))]
 pub async fn brokers(
     State(rest): State<Rest>,
     headers: HeaderMap,

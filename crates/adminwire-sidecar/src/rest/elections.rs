@@ -59,8 +59,7 @@ pub struct ElectionResult {
 
 /// `GET /elections/needed`: the partitions (of those the caller may describe) whose leader is not
 /// their preferred replica.
-#[utoipa::path(get, path = "/elections/needed", responses((status = 200, body = [Unbalanced]),
-    (status = 401, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/elections/needed", responses((status = 200, body = [Unbalanced]), super::error::Errors))]
 pub async fn needed(
     State(rest): State<Rest>,
     headers: HeaderMap,
@@ -89,8 +88,7 @@ pub async fn needed(
 
 /// `POST /elections`: elects each partition's preferred replica; the result of each.
 #[utoipa::path(post, path = "/elections", request_body = ElectionRequest,
-    responses((status = 200, body = [ElectionResult]), (status = 400, body = super::error::ErrorBody),
-        (status = 403, body = super::error::ErrorBody)))]
+    responses((status = 200, body = [ElectionResult]), super::error::Errors))]
 pub async fn elect(
     State(rest): State<Rest>,
     headers: HeaderMap,

@@ -38,6 +38,43 @@ pub struct ErrorBody {
     pub conflict: Option<&'static str>,
 }
 
+/// The error answers any resource may give, each an [`ErrorBody`]: for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Errors {
+    /// Bad input: a malformed body, a wrong field (the message names it), a request Kafka refuses
+    /// as invalid.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No credentials on a cluster that needs them, or wrong ones.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// The brokers' ACLs refuse the caller.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such topic, job or instance.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// A conflict: `conflict` says which.
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// A body larger than the API takes.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// A body that is not `application/json`.
+    #[response(status = 415)]
+    UnsupportedMediaType(ErrorBody),
+    /// Reassignment jobs are not set up on this sidecar (1011).
+    #[response(status = 501)]
+    NotConfigured(ErrorBody),
+    /// The cluster cannot be reached, or is busy: try again after `Retry-After`.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+    /// The cluster did not answer in time.
+    #[response(status = 504)]
+    Timeout(ErrorBody),
+}
+
 /// A Kafka error code, by name and number.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KafkaError {

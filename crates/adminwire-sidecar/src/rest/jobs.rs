@@ -133,9 +133,7 @@ pub struct ListQuery {
 }
 
 /// `GET /jobs`: the jobs' ids, oldest first; with `?expand=status`, each job by id.
-#[utoipa::path(get, path = "/jobs", params(ListQuery), responses(
-    (status = 200, description = "Job ids, or jobs by id with ?expand=status"),
-    (status = 403, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/jobs", params(ListQuery), responses((status = 200, description = "Job ids, or jobs by id with ?expand=status"), super::error::Errors))]
 pub async fn list(
     State(rest): State<Rest>,
     Query(query): Query<ListQuery>,
@@ -168,7 +166,7 @@ pub async fn list(
 
 /// `GET /jobs/{id}`: the job without its partitions; 404 for an unknown id.
 #[utoipa::path(get, path = "/jobs/{id}", params(("id" = String, Path, description = "The job")),
-    responses((status = 200, body = Job), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Job), super::error::Errors))]
 pub async fn describe(
     State(rest): State<Rest>,
     Path(id): Path<String>,
@@ -179,7 +177,7 @@ pub async fn describe(
 
 /// `GET /jobs/{id}/status`: the job with each partition's move (`tasks`).
 #[utoipa::path(get, path = "/jobs/{id}/status", params(("id" = String, Path, description = "The job")),
-    responses((status = 200, body = Job), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Job), super::error::Errors))]
 pub async fn status(
     State(rest): State<Rest>,
     Path(id): Path<String>,
@@ -190,8 +188,7 @@ pub async fn status(
 
 /// `PUT /jobs/{id}/pause`: moves under way finish, nothing new starts. 202.
 #[utoipa::path(put, path = "/jobs/{id}/pause", params(("id" = String, Path, description = "The job")),
-    responses((status = 202, body = Accepted), (status = 404, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody)))]
+    responses((status = 202, body = Accepted), super::error::Errors))]
 pub async fn pause(
     State(rest): State<Rest>,
     Path(id): Path<String>,
@@ -202,8 +199,7 @@ pub async fn pause(
 
 /// `PUT /jobs/{id}/resume`. 202.
 #[utoipa::path(put, path = "/jobs/{id}/resume", params(("id" = String, Path, description = "The job")),
-    responses((status = 202, body = Accepted), (status = 404, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody)))]
+    responses((status = 202, body = Accepted), super::error::Errors))]
 pub async fn resume(
     State(rest): State<Rest>,
     Path(id): Path<String>,
@@ -214,8 +210,7 @@ pub async fn resume(
 
 /// `PUT /jobs/{id}/stop`: cancels the job; moves under way are reverted (KIP-455). 202.
 #[utoipa::path(put, path = "/jobs/{id}/stop", params(("id" = String, Path, description = "The job")),
-    responses((status = 202, body = Accepted), (status = 404, body = super::error::ErrorBody),
-        (status = 409, body = super::error::ErrorBody)))]
+    responses((status = 202, body = Accepted), super::error::Errors))]
 pub async fn stop(
     State(rest): State<Rest>,
     Path(id): Path<String>,

@@ -11,6 +11,7 @@ mod cluster;
 mod elections;
 pub mod error;
 mod jobs;
+mod openapi;
 mod reassignments;
 mod topic_edits;
 mod topics;
@@ -59,6 +60,7 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
         .merge(reassignments::routes())
         .merge(jobs::routes())
         .merge(elections::routes())
+        .route("/openapi.json", axum::routing::get(openapi::serve))
         .fallback(no_such_resource)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(rest))

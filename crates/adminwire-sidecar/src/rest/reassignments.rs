@@ -111,8 +111,7 @@ pub struct PlannedMove {
     params(("project_id" = String, Path, description = "Taken as given"),
         ("instance_id" = String, Path, description = "The Kafka cluster's id")),
     request_body = ReassignRequest,
-    responses((status = 200, body = SeedAnswer), (status = 400, body = super::error::ErrorBody),
-        (status = 404, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)))]
+    responses((status = 200, body = SeedAnswer), super::error::Errors))]
 pub async fn seed(
     State(rest): State<Rest>,
     Path((_project_id, instance_id)): Path<(String, String)>,
@@ -147,8 +146,7 @@ pub async fn seed(
 
 /// `POST /reassignments`: starts (or schedules) a job; 202 with `Location: /jobs/{id}`.
 #[utoipa::path(post, path = "/reassignments", request_body = ReassignRequest,
-    responses((status = 202, body = SeedAnswer, description = "The job was accepted"),
-        (status = 400, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)))]
+    responses((status = 202, body = SeedAnswer, description = "The job was accepted"), super::error::Errors))]
 pub async fn submit(
     State(rest): State<Rest>,
     headers: HeaderMap,
@@ -172,7 +170,7 @@ pub async fn submit(
 
 /// `POST /reassignments/estimate`: how long it would take, and what it would move; nothing moves.
 #[utoipa::path(post, path = "/reassignments/estimate", request_body = ReassignRequest,
-    responses((status = 200, body = Estimate), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Estimate), super::error::Errors))]
 pub async fn estimate(
     State(rest): State<Rest>,
     headers: HeaderMap,
@@ -183,7 +181,7 @@ pub async fn estimate(
 
 /// `POST /reassignments/plan`: the plan a job would carry out (a dry run); nothing moves.
 #[utoipa::path(post, path = "/reassignments/plan", request_body = ReassignRequest,
-    responses((status = 200, body = Estimate), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Estimate), super::error::Errors))]
 pub async fn plan(
     State(rest): State<Rest>,
     headers: HeaderMap,

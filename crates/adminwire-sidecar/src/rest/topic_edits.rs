@@ -41,8 +41,7 @@ pub struct TopicSpec {
 /// the body is the topic as it is then.
 #[utoipa::path(put, path = "/topics/{name}", params(("name" = String, Path, description = "The topic")),
     request_body = TopicSpec,
-    responses((status = 201, body = Topic, description = "Created"), (status = 200, body = Topic),
-    (status = 400, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody)))]
+    responses((status = 201, body = Topic, description = "Created"), (status = 200, body = Topic), super::error::Errors))]
 pub async fn put(
     State(rest): State<Rest>,
     Path(name): Path<String>,
@@ -80,8 +79,7 @@ pub async fn put(
 #[utoipa::path(patch, path = "/topics/{name}/configs",
     params(("name" = String, Path, description = "The topic")),
     request_body(content = BTreeMap<String, Option<String>>, description = "Keys to set; null deletes"),
-    responses((status = 200, description = "The topic's own settings after the change"),
-    (status = 404, body = super::error::ErrorBody), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, description = "The topic's own settings after the change"), super::error::Errors))]
 pub async fn patch_configs(
     State(rest): State<Rest>,
     Path(name): Path<String>,
@@ -120,8 +118,7 @@ pub async fn patch_configs(
 
 /// `DELETE /topics/{name}`: 204; 404 if there is no such topic.
 #[utoipa::path(delete, path = "/topics/{name}", params(("name" = String, Path, description = "The topic")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = super::error::ErrorBody),
-    (status = 403, body = super::error::ErrorBody)))]
+    responses((status = 204, description = "Deleted"), super::error::Errors))]
 pub async fn delete(
     State(rest): State<Rest>,
     Path(name): Path<String>,

@@ -69,9 +69,7 @@ pub struct ListQuery {
 
 /// `GET /topics`: the names of the topics the caller may describe, sorted; with `?expand=info`,
 /// an object of each topic by name.
-#[utoipa::path(get, path = "/topics", params(ListQuery), responses(
-    (status = 200, description = "Topic names, or topics by name with ?expand=info"),
-    (status = 401, body = super::error::ErrorBody), (status = 503, body = super::error::ErrorBody)))]
+#[utoipa::path(get, path = "/topics", params(ListQuery), responses((status = 200, description = "Topic names, or topics by name with ?expand=info"), super::error::Errors))]
 pub async fn list(
     State(rest): State<Rest>,
     Query(query): Query<ListQuery>,
@@ -107,8 +105,7 @@ pub async fn list(
 /// `GET /topics/{name}`: its partitions, leaders, replicas, ISR and own settings; 404 if there
 /// is no such topic (or the caller may not know of it).
 #[utoipa::path(get, path = "/topics/{name}", params(("name" = String, Path, description = "The topic")),
-    responses((status = 200, body = Topic), (status = 404, body = super::error::ErrorBody),
-    (status = 401, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Topic), super::error::Errors))]
 pub async fn describe(
     State(rest): State<Rest>,
     Path(name): Path<String>,
