@@ -51,7 +51,9 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     )
 }
 
-/// 200 while serving, 503 once stopping; the body lists the brokers fronted.
+/// 200 while serving and a broker of the cluster answers (ApiVersions, which every listener takes
+/// before a login); 503 once stopping or when no bootstrap server answers within the connect
+/// timeout. The body says which, and lists the brokers fronted.
 async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     let brokers: Vec<String> = shared
         .registry
@@ -64,12 +66,27 @@ async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
             )
         })
         .collect();
-    let stopping = shared.shutdown.is_cancelled();
-    let status = if stopping { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
-    let body = format!(
-        "{{\"status\":\"{}\",\"brokers\":[{}]}}\n",
-        if stopping { "stopping" } else { "ok" },
-        brokers.join(",")
-    );
-    (status, [(header::CONTENT_TYPE, "application/json")], body)
+    let status = if shared.shutdown.is_cancelled() {
+        "stopping"
+    } else if reaches_cluster(&shared).await {
+        "ok"
+    } else {
+        "cluster_unreachable"
+    };
+    let code = if status == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = format!("{{\"status\":\"{status}\",\"brokers\":[{}]}}\n", brokers.join(","));
+    (code, [(header::CONTENT_TYPE, "application/json")], body)
+}
+
+/// Whether a bootstrap server of the cluster answers ApiVersions, each tried within the connect
+/// timeout.
+async fn reaches_cluster(shared: &Shared) -> bool {
+    for address in &shared.config.upstream.bootstrap_servers {
+        let deadline = tokio::time::Instant::now() + shared.config.connect_timeout();
+        let opened = adminwire_kafka::connection::Connection::open(address, None, deadline).await;
+        if opened.is_ok() {
+            return true;
+        }
+    }
+    false
 }

@@ -413,6 +413,15 @@ fn health_and_metrics_are_served() {
         "{body}"
     );
     metadata_round_trip(&sidecar);
+    // A sidecar whose cluster does not answer says so.
+    let nowhere = format!("127.0.0.1:{}", adminwire_test_support::sidecar::free_port());
+    let stranded = TestSidecar::start_with(Cluster::plain(), |c| {
+        c.upstream.bootstrap_servers = vec![nowhere.clone()];
+    });
+    let (status, body) = stranded.http_get("/health");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("\"status\":\"cluster_unreachable\""), "{body}");
+    drop(stranded);
     let (status, metrics) = sidecar.http_get("/metrics");
     assert_eq!(status, 200);
     for name in [
