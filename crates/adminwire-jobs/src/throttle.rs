@@ -61,6 +61,15 @@ pub enum ThrottleError {
     Store(String),
 }
 
+/// A broker's refusal: its error code always (a broker may send an empty message), and its
+/// message when it has one.
+fn refusal(code: i16, message: Option<&str>) -> String {
+    match message.filter(|m| !m.trim().is_empty()) {
+        Some(message) => format!("{message} (error {code})"),
+        None => format!("error {code}"),
+    }
+}
+
 /// A partition by topic and number.
 type Partition = (String, i32);
 
@@ -433,9 +442,7 @@ impl Throttles {
             if result.error_code != 0 {
                 return Err(ThrottleError::Refused {
                     resource: name.to_owned(),
-                    message: result
-                        .error_message
-                        .map_or_else(|| format!("error {}", result.error_code), |m| m.to_string()),
+                    message: refusal(result.error_code, result.error_message.as_deref()),
                 });
             }
             configs.extend(
@@ -550,9 +557,7 @@ impl Throttles {
             if result.error_code != 0 {
                 return Err(ThrottleError::Refused {
                     resource: result.resource_name.to_string(),
-                    message: result
-                        .error_message
-                        .map_or_else(|| format!("error {}", result.error_code), |m| m.to_string()),
+                    message: refusal(result.error_code, result.error_message.as_deref()),
                 });
             }
         }
