@@ -67,6 +67,9 @@ pub enum Errors {
     /// Reassignment jobs are not set up on this sidecar (1011).
     #[response(status = 501)]
     NotConfigured(ErrorBody),
+    /// The cluster does not have what the request needs (no version of a request in common).
+    #[response(status = 502)]
+    BadGateway(ErrorBody),
     /// The cluster cannot be reached, or is busy: try again after `Retry-After`.
     #[response(status = 503)]
     Unavailable(ErrorBody),
@@ -154,6 +157,10 @@ fn status_of(code: ErrorCode) -> (StatusCode, Option<&'static str>) {
         }
         ErrorCode::NO_REASSIGNMENT_IN_PROGRESS => (S::CONFLICT, Some("job_ended")),
         ErrorCode::REQUEST_TIMED_OUT => (S::GATEWAY_TIMEOUT, None),
+        // Kafka calls it not retriable; for the API it is the cluster out of reach.
+        ErrorCode::BROKER_NOT_AVAILABLE => (S::SERVICE_UNAVAILABLE, None),
+        // The cluster lacks what the request needs.
+        ErrorCode::UNSUPPORTED_VERSION => (S::BAD_GATEWAY, None),
         ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED => (S::NOT_IMPLEMENTED, None),
         ErrorCode::UNKNOWN_SERVER_ERROR => (S::INTERNAL_SERVER_ERROR, None),
         // Invalid topics, partitions, replication factors, assignments, configs and requests.
@@ -184,7 +191,9 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Basic realm=\"kafka\""),
             );
         }
-        if retriable == Some(true) || self.status == StatusCode::SERVICE_UNAVAILABLE {
+        // Waiting helps where the cluster is unreachable or slow; not for a 404 whose Kafka code
+        // happens to be retriable.
+        if matches!(self.status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
         }
         response
