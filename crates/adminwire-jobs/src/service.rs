@@ -49,6 +49,11 @@ pub enum ServiceError {
     Ended { id: String, state: JobState },
     #[error("job {id} is {state:?}, not scheduled: only a scheduled job can be re-timed")]
     NotScheduled { id: String, state: JobState },
+    #[error(
+        "job {id} is {state:?}{}: only an ended job's record can be deleted; cancel it first",
+        if *cleanup_pending { " with its throttles still to take off" } else { "" }
+    )]
+    NotEnded { id: String, state: JobState, cleanup_pending: bool },
     #[error("a throttle of 0 bytes a second would never finish")]
     ZeroThrottle,
     #[error("{0}")]
@@ -450,6 +455,19 @@ impl Reassignments {
         self.store.save_job(&retimed).await?;
         tracing::info!(job = %id, execute_at = at, "job re-timed");
         Ok(())
+    }
+
+    /// Deletes the record of job `id`, which must have ended with its throttles off; how it ended.
+    /// Any process may: the runner reads the deletion from the store like any other change.
+    pub async fn delete(&self, id: &str) -> Result<JobState, ServiceError> {
+        let job = self.describe(id)?;
+        if !job.state.is_final() || job.cleanup_pending {
+            let (state, cleanup_pending) = (job.state, job.cleanup_pending);
+            return Err(ServiceError::NotEnded { id: id.to_owned(), state, cleanup_pending });
+        }
+        self.store.forget_job(id).await?;
+        tracing::info!(job = %id, state = ?job.state, "ended job deleted");
+        Ok(job.state)
     }
 
     /// A job as it is now.

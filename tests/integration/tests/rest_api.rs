@@ -387,6 +387,10 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
         404,
         Some("RESOURCE_NOT_FOUND"),
     );
+    // An ended job's record is deleted: then it is not found.
+    assert_eq!(curl(&sidecar, "DELETE", &job_path, None, None).status, 204);
+    assert_error(&curl(&sidecar, "GET", &job_path, None, None), 404, Some("RESOURCE_NOT_FOUND"));
+    assert_error(&curl(&sidecar, "DELETE", &job_path, None, None), 404, Some("RESOURCE_NOT_FOUND"));
 
     // A job for later, through the seed's endpoint, stopped before its time.
     let mut later = body.clone();
@@ -395,6 +399,9 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     let answer = curl(&sidecar, "POST", &seed_path, None, Some(&later));
     assert_eq!(answer.status, 200, "{answer:?}");
     let later_id = answer.body["job_id"].as_str().expect("a job id").to_owned();
+    let waiting = curl(&sidecar, "DELETE", &format!("/jobs/{later_id}"), None, None);
+    assert_error(&waiting, 409, Some("ReassignPartitionsInProgress"));
+    assert_eq!(waiting.body["conflict"], "job_running", "{waiting:?}");
     assert_eq!(curl(&sidecar, "PUT", &format!("/jobs/{later_id}/stop"), None, None).status, 202);
     wait_until(Duration::from_secs(60), "the scheduled job to be cancelled", || {
         let job = curl(&sidecar, "GET", &format!("/jobs/{later_id}"), None, None);

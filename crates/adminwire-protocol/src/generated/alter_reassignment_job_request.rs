@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DecodeError, EncodeError};
 use crate::wire::*;
 
-/// Pauses, resumes, cancels or re-times a reassignment job.
+/// Pauses, resumes, cancels, re-times or deletes a reassignment job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlterReassignmentJobRequest {
     /// The job's id. (versions 0+)
     #[serde(rename = "JobId")]
     pub job_id: String,
-    /// 0: pause (no new moves start; moves under way finish), 1: resume, 2: cancel (moves under way are reverted, throttles restored), 3: re-time a scheduled job to ExecuteAt. (versions 0+)
+    /// 0: pause (no new moves start; moves under way finish), 1: resume, 2: cancel (moves under way are reverted, throttles restored), 3: re-time a scheduled job to ExecuteAt, 4: delete the record of an ended job (1010 ReassignPartitionsInProgress while it has not ended). (versions 0+)
     #[serde(rename = "Action")]
     pub action: i8,
     /// For action 3: the job's new start, in milliseconds since the Unix epoch (a time already passed starts it now). (versions 0+; tag 0)

@@ -1,4 +1,5 @@
-//! AlterReassignmentJob → pause, resume, cancel or re-time a job of the reassignment service.
+//! AlterReassignmentJob → pause, resume, cancel, re-time or delete a job of the reassignment
+//! service.
 //! Authorized as ALTER on the cluster, which moving (and reverting) partitions needs.
 
 use adminwire_jobs::service::ServiceError;
@@ -13,6 +14,7 @@ const PAUSE: i8 = 0;
 const RESUME: i8 = 1;
 const CANCEL: i8 = 2;
 const RETIME: i8 = 3;
+const DELETE: i8 = 4;
 
 pub async fn run(
     request: &AlterReassignmentJobRequest,
@@ -20,11 +22,11 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<AlterReassignmentJobResponse, Failure> {
     let service = service(upstream)?;
-    if !(PAUSE..=RETIME).contains(&request.action) {
+    if !(PAUSE..=DELETE).contains(&request.action) {
         return Err(Failure(
             ErrorCode::INVALID_REQUEST,
             format!(
-                "action {} is not 0 (pause), 1 (resume), 2 (cancel) or 3 (re-time)",
+                "action {} is not 0 (pause), 1 (resume), 2 (cancel), 3 (re-time) or 4 (delete)",
                 request.action
             ),
         ));
@@ -44,6 +46,14 @@ pub async fn run(
     };
     authorize::may_alter_cluster(upstream, deadline).await?;
     let id = request.job_id.as_str();
+    if request.action == DELETE {
+        // The answer is the state the job had ended in.
+        let ended = service.delete(id).await?;
+        return Ok(AlterReassignmentJobResponse {
+            state: ended.name().into(),
+            ..Default::default()
+        });
+    }
     let taken = match request.action {
         PAUSE => service.pause(id).await,
         RESUME => service.resume(id).await,

@@ -116,6 +116,15 @@ impl ApiError {
         Self::new(StatusCode::GATEWAY_TIMEOUT, message)
     }
 
+    /// 409, saying which conflict.
+    pub fn conflict(conflict: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            conflict: Some(conflict),
+            kafka: Some(ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS),
+            ..Self::new(StatusCode::CONFLICT, message)
+        }
+    }
+
     /// The answer for a Kafka or extension error code.
     pub fn kafka(code: ErrorCode, message: Option<String>) -> Self {
         let (status, conflict) = status_of(code);

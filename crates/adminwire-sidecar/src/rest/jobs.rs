@@ -1,12 +1,13 @@
 //! Reassignment jobs, with Kafka Connect's connector verbs: `GET /jobs` (`?expand=status`),
 //! `GET /jobs/{id}`, `GET /jobs/{id}/status` (with each partition's move, as Connect shows tasks),
-//! `PUT /jobs/{id}/pause`, `/resume` and `/stop` (cancel), each 202. Any sidecar answers: jobs are
+//! `PUT /jobs/{id}/pause`, `/resume` and `/stop` (cancel), each 202, and `DELETE /jobs/{id}` (an
+//! ended job's record; 409 while it runs). Any sidecar answers: jobs are
 //! shared through the cluster's jobs topic, and a change reaches the sidecar running the job
 //! there.
 
 use adminwire_protocol::generated::describe_reassignment_jobs_response::Job as WireJob;
 use adminwire_protocol::{
-    AdminResponse, AlterReassignmentJobRequest, DescribeReassignmentJobsRequest,
+    AdminResponse, AlterReassignmentJobRequest, DescribeReassignmentJobsRequest, ErrorCode,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -22,7 +23,7 @@ use super::{Caller, Rest, check};
 pub fn routes() -> Router<Rest> {
     Router::new()
         .route("/jobs", get(list))
-        .route("/jobs/{id}", get(describe))
+        .route("/jobs/{id}", get(describe).delete(delete))
         .route("/jobs/{id}/status", get(status))
         .route("/jobs/{id}/pause", put(pause))
         .route("/jobs/{id}/resume", put(resume))
@@ -217,6 +218,31 @@ pub async fn stop(
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     alter(rest, headers, id, 2, "stop").await
+}
+
+/// `DELETE /jobs/{id}`: deletes an ended job's record (204); 409 (`job_running`) while it has
+/// not ended, 404 for an unknown job.
+#[utoipa::path(delete, path = "/jobs/{id}", params(("id" = String, Path, description = "The job")),
+    responses((status = 204, description = "Deleted"), super::error::Errors))]
+pub async fn delete(
+    State(rest): State<Rest>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    rest.run(&headers, move |mut caller| async move {
+        let request = AlterReassignmentJobRequest { job_id: id, action: 4, ..Default::default() };
+        let answer = match caller.execute(request).await {
+            AdminResponse::AlterReassignmentJob(r) => r,
+            other => return Err(unexpected(&other)),
+        };
+        if answer.error_code == ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS.0 {
+            let message = answer.error_message.unwrap_or_default();
+            return Err(ApiError::conflict("job_running", message));
+        }
+        check(answer.error_code, answer.error_message.as_deref())?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
 }
 
 async fn one(

@@ -30,6 +30,7 @@ use super::{cluster, elections, error, jobs, reassignments, topic_edits, topics}
         reassignments::plan,
         jobs::list,
         jobs::describe,
+        jobs::delete,
         jobs::status,
         jobs::pause,
         jobs::resume,
