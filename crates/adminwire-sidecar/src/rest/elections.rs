@@ -104,8 +104,7 @@ pub async fn elect(
         Some(partitions) => serde_json::json!({ "partitions": partitions }).to_string(),
     };
     rest.run(&headers, move |mut caller| async move {
-        let timeout = caller.rest.config.request_timeout();
-        let timeout_ms = i32::try_from((timeout - timeout / 10).as_millis()).unwrap_or(i32::MAX);
+        let timeout_ms = caller.server_timeout();
         let request = PreferredReplicaLeaderElectionRequest {
             partitions_serialized: serialized,
             timeout_ms,

@@ -140,15 +140,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let expand = match query.expand.as_deref() {
-        None => false,
-        Some("status") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "expand={other:?} is not known; the jobs expand to \"status\""
-            )));
-        }
-    };
+    let expand = super::expand(query.expand.as_deref(), "status", "jobs")?;
     rest.run(&headers, move |mut caller| async move {
         let jobs = jobs(&mut caller, None, false).await?;
         if !expand {

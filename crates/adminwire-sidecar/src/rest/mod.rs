@@ -129,6 +129,27 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// The `TimeoutMs` the extension's changing requests carry: the sidecar's request timeout,
+    /// less a tenth, so that the cluster's own timeout answers first.
+    fn server_timeout(&self) -> i32 {
+        let timeout = self.rest.config.request_timeout();
+        i32::try_from((timeout - timeout / 10).as_millis()).unwrap_or(i32::MAX).max(1)
+    }
+}
+
+/// Whether a list resource's `?expand=` asks for `known` (the only expansion it has); anything
+/// else is a 400 naming both.
+fn expand(asked: Option<&str>, known: &str, resource: &str) -> Result<bool, ApiError> {
+    match asked {
+        None => Ok(false),
+        Some(asked) if asked == known => Ok(true),
+        Some(other) => Err(error::ApiError::bad_request(format!(
+            "expand={other:?} is not known; the {resource} expand to {known:?}"
+        ))),
+    }
+}
+
 /// `Ok` for a response without a top-level error, else its error as an answer.
 fn check(code: i16, message: Option<&str>) -> Result<(), ApiError> {
     match code {

@@ -125,7 +125,7 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     rest.run(&headers, move |mut caller| async move {
-        let timeout_ms = server_timeout(&caller);
+        let timeout_ms = caller.server_timeout();
         let request =
             DeleteTopicRequest { topic_names: vec![name], timeout_ms, ..Default::default() };
         let answer = match caller.execute(request).await {
@@ -198,7 +198,7 @@ async fn create(caller: &mut Caller, name: &str, spec: TopicSpec) -> Result<(), 
     };
     let request = CreateTopicRequest {
         topics: vec![topic],
-        timeout_ms: server_timeout(caller),
+        timeout_ms: caller.server_timeout(),
         ..Default::default()
     };
     let answer = match caller.execute(request).await {
@@ -287,7 +287,7 @@ async fn update(
 async fn alter(caller: &mut Caller, change: AlterableTopic) -> Result<(), ApiError> {
     let request = AlterTopicRequest {
         topics: vec![change],
-        timeout_ms: server_timeout(caller),
+        timeout_ms: caller.server_timeout(),
         ..Default::default()
     };
     let answer = match caller.execute(request).await {
@@ -321,13 +321,6 @@ fn kafka_form(assignment: &[Vec<i32>]) -> String {
         .map(|r| r.iter().map(i32::to_string).collect::<Vec<_>>().join(":"))
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// The `TimeoutMs` the extension's changing requests carry: the sidecar's request timeout, less a
-/// tenth, so that the cluster's own timeout answers first.
-fn server_timeout(caller: &Caller) -> i32 {
-    let timeout = caller.rest.config.request_timeout();
-    i32::try_from((timeout - timeout / 10).as_millis()).unwrap_or(i32::MAX).max(1)
 }
 
 #[cfg(test)]

@@ -75,15 +75,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let expand = match query.expand.as_deref() {
-        None => false,
-        Some("info") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "expand={other:?} is not known; the topics expand to \"info\""
-            )));
-        }
-    };
+    let expand = super::expand(query.expand.as_deref(), "info", "topics")?;
     rest.run(&headers, move |mut caller| async move {
         let names = names(&mut caller).await?;
         if !expand {
