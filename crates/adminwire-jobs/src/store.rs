@@ -293,6 +293,21 @@ impl Store {
         Ok(())
     }
 
+    /// Reads everything written to the store so far, by any process, before returning, as Kafka
+    /// Connect reads its config topic to the end before it takes a change: a command decided on
+    /// this store's view then sees every change made before it was asked, wherever it was made.
+    pub async fn catch_up(&self) -> Result<(), StoreError> {
+        let Some(log) = &self.log else { return Ok(()) };
+        let end = log::end_offset(&log.client, &log.topic).await?;
+        let wait = Duration::from_secs(30);
+        let mut read_to = self.read_to.subscribe();
+        tokio::time::timeout(wait, read_to.wait_for(|at| *at >= end))
+            .await
+            .map_err(|_| StoreError::NotReadBack(wait))?
+            .map_err(|_| StoreError::NotReadBack(wait))?;
+        Ok(())
+    }
+
     /// Appends `records` and waits until this store has read them back.
     async fn write(&self, records: &[(Bytes, Option<Bytes>)]) -> Result<(), StoreError> {
         let Some(log) = &self.log else { return Ok(()) };

@@ -14,8 +14,9 @@ use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
     CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
     DescribeConfigsRequest, DescribeLogDirsRequest, DescribeQuorumRequest, ElectLeadersRequest,
-    FetchRequest, IncrementalAlterConfigsRequest, ListPartitionReassignmentsRequest,
-    MetadataRequest, ProduceRequest, ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
+    FetchRequest, IncrementalAlterConfigsRequest, ListOffsetsRequest,
+    ListPartitionReassignmentsRequest, MetadataRequest, ProduceRequest, ResponseHeader,
+    SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
@@ -208,6 +209,11 @@ impl Call for FetchRequest {
     /// v4 is the oldest Kafka 4 serves, and answers with the log start offset from v5; v13 names
     /// topics by id.
     const SUPPORTED: RangeInclusive<i16> = 5..=12;
+}
+
+impl Call for ListOffsetsRequest {
+    /// v1 answers with one offset per partition (v0 with a list); Kafka 4 serves v1 and up.
+    const SUPPORTED: RangeInclusive<i16> = 1..=9;
 }
 
 impl Call for SaslHandshakeRequest {

@@ -6,16 +6,19 @@
 //! Writes are not idempotent: a write retried after a lost answer may land twice, which a
 //! compacted, keyed log takes as the same value written again.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use indexmap::IndexMap;
 use kafka_protocol::messages::create_topics_request::{CreatableTopic, CreatableTopicConfig};
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
-    BrokerId, CreateTopicsRequest, FetchRequest, MetadataRequest, ProduceRequest, TopicName,
+    BrokerId, CreateTopicsRequest, FetchRequest, ListOffsetsRequest, MetadataRequest,
+    ProduceRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::records::{
@@ -122,16 +125,8 @@ pub async fn append(
         what: "encoding records",
         reason,
     })?;
-    let mut last = None;
-    for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            tokio::time::sleep(BACKOFF).await;
-        }
-        let leader = match leader(client, topic).await {
-            Ok(Some(leader)) => leader,
-            Ok(None) => continue,
-            Err(e) => return Err(e),
-        };
+    let batch = &batch;
+    on_leader(client, topic, "writing", |leader| async move {
         let request =
             ProduceRequest::default().with_acks(-1).with_timeout_ms(30_000).with_topic_data(vec![
                 TopicProduceData::default().with_name(topic_name(topic)).with_partition_data(vec![
@@ -142,32 +137,21 @@ pub async fn append(
             ]);
         let answer = match client.call(To::Broker(leader), request).await {
             Ok(answer) => answer,
-            // The connection broke (a leader stopping): a new one is opened next time.
-            Err(e @ (ConnectionError::Io(_) | ConnectionError::Connect { .. })) => {
-                last = Some(LogError::Kafka(e));
-                continue;
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return broken(e),
         };
         let Some(partition) = answer.responses.iter().flat_map(|t| &t.partition_responses).next()
         else {
             return Err(malformed(topic, "writing", "the answer names no partition"));
         };
-        if partition.error_code == 0 {
-            return Ok(partition.base_offset);
+        match partition.error_code {
+            0 => Ok(Step::Done(partition.base_offset)),
+            code => {
+                let message = partition.error_message.as_ref().map(ToString::to_string);
+                refused(topic, "writing", code, message)
+            }
         }
-        let refused = LogError::Refused {
-            topic: topic.to_owned(),
-            what: "writing",
-            code: partition.error_code,
-            message: partition.error_message.as_ref().map(ToString::to_string),
-        };
-        if !retriable(partition.error_code) {
-            return Err(refused);
-        }
-        last = Some(refused);
-    }
-    Err(last.unwrap_or_else(|| malformed(topic, "writing", "the partition has no leader")))
+    })
+    .await
 }
 
 /// The entries from `offset` on, as many as one read brings; waits up to `wait` for one to
@@ -179,13 +163,11 @@ pub async fn read(
     offset: i64,
     wait: Duration,
 ) -> Result<Read, LogError> {
-    let mut from = offset;
-    let mut last = None;
-    for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            tokio::time::sleep(BACKOFF).await;
-        }
-        let Some(leader) = leader(client, topic).await? else { continue };
+    // Moved on to the log's start when the offset asked for was compacted away.
+    // (Shared with each attempt's future, which must be Send: an atomic, not a Cell.)
+    let from = AtomicI64::new(offset);
+    let from = &from;
+    on_leader(client, topic, "reading", |leader| async move {
         let request = FetchRequest::default()
             .with_replica_id(BrokerId(-1))
             .with_max_wait_ms(i32::try_from(wait.as_millis()).unwrap_or(i32::MAX))
@@ -196,17 +178,13 @@ pub async fn read(
                 FetchTopic::default().with_topic(topic_name(topic)).with_partitions(vec![
                     FetchPartition::default()
                         .with_partition(PARTITION)
-                        .with_fetch_offset(from)
+                        .with_fetch_offset(from.load(Ordering::Relaxed))
                         .with_partition_max_bytes(MAX_READ_BYTES),
                 ]),
             ]);
         let answer = match client.call(To::Broker(leader), request).await {
             Ok(answer) => answer,
-            Err(e @ (ConnectionError::Io(_) | ConnectionError::Connect { .. })) => {
-                last = Some(LogError::Kafka(e));
-                continue;
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => return broken(e),
         };
         let Some(partition) = answer.responses.iter().flat_map(|t| &t.partitions).next() else {
             return Err(malformed(topic, "reading", "the answer names no partition"));
@@ -214,31 +192,101 @@ pub async fn read(
         match partition.error_code {
             0 => {}
             // OFFSET_OUT_OF_RANGE: compacted or deleted from under the offset; start at the start.
-            1 if partition.log_start_offset > from => {
-                from = partition.log_start_offset;
-                continue;
+            1 if partition.log_start_offset > from.load(Ordering::Relaxed) => {
+                from.store(partition.log_start_offset, Ordering::Relaxed);
+                return Ok(Step::Again(malformed(topic, "reading", "the log's start moved")));
             }
-            code => {
-                let refused = LogError::Refused {
-                    topic: topic.to_owned(),
-                    what: "reading",
-                    code,
-                    message: None,
-                };
-                if !retriable(code) {
-                    return Err(refused);
-                }
-                last = Some(refused);
-                continue;
-            }
+            code => return refused(topic, "reading", code, None),
         }
         let records = partition.records.clone().unwrap_or_default();
-        let entries =
-            decode(records, from).map_err(|reason| malformed(topic, "reading", &reason))?;
-        let next_offset = entries.last().map_or(from, |e| e.offset + 1);
-        return Ok(Read { entries, next_offset, high_watermark: partition.high_watermark });
+        let entries = decode(records, from.load(Ordering::Relaxed))
+            .map_err(|reason| malformed(topic, "reading", &reason))?;
+        let next_offset = entries.last().map_or(from.load(Ordering::Relaxed), |e| e.offset + 1);
+        Ok(Step::Done(Read { entries, next_offset, high_watermark: partition.high_watermark }))
+    })
+    .await
+}
+
+/// The offset the next record written to the log will take (its end): everything before it has
+/// been written and acknowledged.
+pub async fn end_offset(client: &Client, topic: &str) -> Result<i64, LogError> {
+    on_leader(client, topic, "finding its end", |leader| async move {
+        let request =
+            ListOffsetsRequest::default().with_replica_id(BrokerId(-1)).with_topics(vec![
+                ListOffsetsTopic::default().with_name(topic_name(topic)).with_partitions(vec![
+                    ListOffsetsPartition::default()
+                        .with_partition_index(PARTITION)
+                        .with_timestamp(-1),
+                ]),
+            ]);
+        let answer = match client.call(To::Broker(leader), request).await {
+            Ok(answer) => answer,
+            Err(e) => return broken(e),
+        };
+        let Some(partition) = answer.topics.iter().flat_map(|t| &t.partitions).next() else {
+            return Err(malformed(topic, "finding its end", "the answer names no partition"));
+        };
+        match partition.error_code {
+            0 => Ok(Step::Done(partition.offset)),
+            code => refused(topic, "finding its end", code, None),
+        }
+    })
+    .await
+}
+
+/// What one attempt on the partition's leader came to.
+enum Step<T> {
+    Done(T),
+    /// Worth another attempt (a retriable error, a broken connection): why, should it be the last.
+    Again(LogError),
+}
+
+/// Runs `attempt` on the partition's leader, up to [`ATTEMPTS`] times [`BACKOFF`] apart, while
+/// the partition has no leader (it is being created, or changes leaders) or an attempt says to try
+/// again; `what` names the work in the error.
+async fn on_leader<T, Fut>(
+    client: &Client,
+    topic: &str,
+    what: &'static str,
+    mut attempt: impl FnMut(i32) -> Fut,
+) -> Result<T, LogError>
+where
+    Fut: Future<Output = Result<Step<T>, LogError>>,
+{
+    let mut last = None;
+    for n in 0..ATTEMPTS {
+        if n > 0 {
+            tokio::time::sleep(BACKOFF).await;
+        }
+        let Some(leader) = leader(client, topic).await? else { continue };
+        match attempt(leader).await? {
+            Step::Done(done) => return Ok(done),
+            Step::Again(why) => last = Some(why),
+        }
     }
-    Err(last.unwrap_or_else(|| malformed(topic, "reading", "the partition has no leader")))
+    Err(last.unwrap_or_else(|| malformed(topic, what, "the partition has no leader")))
+}
+
+/// A call that failed: a broken connection (a leader stopping) is tried again, on a new
+/// connection; anything else is the answer.
+fn broken<T>(e: ConnectionError) -> Result<Step<T>, LogError> {
+    match e {
+        ConnectionError::Io(_) | ConnectionError::Connect { .. } => {
+            Ok(Step::Again(LogError::Kafka(e)))
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// The partition's error `code`: tried again if it is retriable, the answer otherwise.
+fn refused<T>(
+    topic: &str,
+    what: &'static str,
+    code: i16,
+    message: Option<String>,
+) -> Result<Step<T>, LogError> {
+    let refused = LogError::Refused { topic: topic.to_owned(), what, code, message };
+    if retriable(code) { Ok(Step::Again(refused)) } else { Err(refused) }
 }
 
 /// The leader of the log's partition, if it has one now.
