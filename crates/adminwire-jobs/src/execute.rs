@@ -111,12 +111,7 @@ impl Executor {
         // its end with the clean-up pending, until that is done too.
         loop {
             match self.throttles.release_all(&id).await {
-                Ok(()) => {
-                    let mut job = lock(&job);
-                    job.state = ended;
-                    job.cleanup_pending = false;
-                    break;
-                }
+                Ok(()) => break,
                 Err(e) => {
                     warn!(job = %id, "taking the job's throttles off failed, trying again: {e}");
                     let newly_pending = {
@@ -133,13 +128,18 @@ impl Executor {
                 }
             }
         }
-        {
-            let mut job = lock(&job);
-            job.finished_ms = Some(now_ms());
-            job.eta_seconds = Some(0);
-            info!(job = %id, state = ?job.state, "job ended");
+        // Shown here only once written: whoever sees the end here and acts on it through another
+        // process (a restart, a deletion) finds it in the store too.
+        let mut end = lock(&job).clone();
+        end.state = ended;
+        end.cleanup_pending = false;
+        end.finished_ms = Some(now_ms());
+        end.eta_seconds = Some(0);
+        if let Err(e) = self.store.save_job(&end).await {
+            warn!(job = %id, "writing the job's end failed: {e}");
         }
-        self.save(&job).await;
+        info!(job = %id, state = ?end.state, "job ended");
+        *lock(&job) = end;
     }
 
     /// Steps the job until it ends: how it ended.

@@ -17,10 +17,10 @@ use tokio::sync::watch;
 
 use crate::estimate::{self, Concurrency, Estimate};
 use crate::execute::{Control, Executor, SharedJob};
-use crate::job::{Job, JobState};
+use crate::job::{Job, JobState, PartitionState};
 use crate::plan::{self, Options, Plan, PlanError, TopicRequest};
 use crate::store::{Lease, Store, StoreError};
-use crate::survey::survey;
+use crate::survey::{self, survey};
 use crate::throttle::Throttles;
 
 /// What is asked: the seed's `reassignments`, `throttle`, `is_schedule` + `execute_at`.
@@ -50,16 +50,45 @@ pub enum ServiceError {
     #[error("job {id} is {state:?}, not scheduled: only a scheduled job can be re-timed")]
     NotScheduled { id: String, state: JobState },
     #[error(
-        "job {id} is {state:?}{}: only an ended job's record can be deleted; cancel it first",
+        "job {id} is {}{}: only an ended job can {action}; cancel it first, or wait for its end",
+        state.name(),
         if *cleanup_pending { " with its throttles still to take off" } else { "" }
     )]
-    NotEnded { id: String, state: JobState, cleanup_pending: bool },
+    NotEnded { id: String, state: JobState, cleanup_pending: bool, action: &'static str },
     #[error("a throttle of 0 bytes a second would never finish")]
     ZeroThrottle,
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Which partitions of an ended job a restart retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Those that failed.
+    Failed,
+    /// Every one not done: failed, skipped, reverted or never started.
+    NotDone,
+}
+
+impl Retry {
+    fn includes(self, state: &PartitionState) -> bool {
+        match self {
+            Self::Failed => matches!(state, PartitionState::Failed(_)),
+            Self::NotDone => *state != PartitionState::Done,
+        }
+    }
+}
+
+/// Refuses a job that has not ended (or whose throttles are still to take off) what only an
+/// ended job can do.
+fn ended(job: &Job, action: &'static str) -> Result<(), ServiceError> {
+    if job.state.is_final() && !job.cleanup_pending {
+        return Ok(());
+    }
+    let (state, cleanup_pending) = (job.state, job.cleanup_pending);
+    Err(ServiceError::NotEnded { id: job.id.clone(), state, cleanup_pending, action })
 }
 
 /// A job this process runs, and how to tell it what it is asked.
@@ -377,15 +406,14 @@ impl Reassignments {
                 _ = commands.wait_for(|c| *c == Control::Cancel) => true,
             };
             if cancelled {
-                let ended = {
-                    let mut job = job.lock().unwrap_or_else(PoisonError::into_inner);
-                    job.state = JobState::Cancelled;
-                    job.finished_ms = Some(now_ms());
-                    job.clone()
-                };
+                // Shown here only once written, as every job's end (see Executor::run).
+                let mut ended = job.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                ended.state = JobState::Cancelled;
+                ended.finished_ms = Some(now_ms());
                 if let Err(e) = self.store.save_job(&ended).await {
                     tracing::warn!(job = %ended.id, "writing the job's end failed: {e}");
                 }
+                *job.lock().unwrap_or_else(PoisonError::into_inner) = ended;
                 return;
             }
         }
@@ -443,6 +471,7 @@ impl Reassignments {
     /// Moves a scheduled job's start to `at` (ms since the Unix epoch; a time passed starts it
     /// now).
     pub async fn reschedule(&self, id: &str, at: u64) -> Result<(), ServiceError> {
+        self.store.catch_up().await?;
         let job = self.describe(id)?;
         if job.state.is_final() {
             return Err(ServiceError::Ended { id: id.to_owned(), state: job.state });
@@ -460,14 +489,82 @@ impl Reassignments {
     /// Deletes the record of job `id`, which must have ended with its throttles off; how it ended.
     /// Any process may: the runner reads the deletion from the store like any other change.
     pub async fn delete(&self, id: &str) -> Result<JobState, ServiceError> {
+        self.store.catch_up().await?;
         let job = self.describe(id)?;
-        if !job.state.is_final() || job.cleanup_pending {
-            let (state, cleanup_pending) = (job.state, job.cleanup_pending);
-            return Err(ServiceError::NotEnded { id: id.to_owned(), state, cleanup_pending });
-        }
+        ended(&job, "have its record deleted")?;
         self.store.forget_job(id).await?;
         tracing::info!(job = %id, state = ?job.state, "ended job deleted");
         Ok(job.state)
+    }
+
+    /// Runs an ended job again for the partitions it did not move: with [`Retry::Failed`] those
+    /// that failed, with [`Retry::NotDone`] every partition not done (failed, skipped, reverted or
+    /// never started). Each is planned afresh from the replicas it has now — one already where
+    /// the job wanted it is done, one whose topic is gone fails again — and the job runs again
+    /// wherever jobs run. How many partitions it retries; none leaves the job as it was.
+    pub async fn restart(&self, id: &str, retry: Retry) -> Result<usize, ServiceError> {
+        self.store.catch_up().await?;
+        let job = self.describe(id)?;
+        ended(&job, "be restarted")?;
+        let again: Vec<usize> = (job.partitions.iter().enumerate())
+            .filter(|(_, p)| retry.includes(&p.state))
+            .map(|(i, _)| i)
+            .collect();
+        if again.is_empty() {
+            return Ok(0);
+        }
+        let topics = again.iter().map(|&i| job.partitions[i].change.topic.as_str());
+        let metadata = survey::metadata(&self.client, topics).await?;
+        let replicas: BTreeMap<(&str, i32), Vec<i32>> = (metadata.topics.iter())
+            .filter(|t| t.error_code == 0)
+            .filter_map(|t| Some((t.name.as_ref()?.as_str(), t)))
+            .flat_map(|(name, t)| {
+                t.partitions.iter().map(move |p| {
+                    ((name, p.partition_index), p.replica_nodes.iter().map(|b| b.0).collect())
+                })
+            })
+            .collect();
+        let mut restarted = Job {
+            state: JobState::Running,
+            finished_ms: None,
+            eta_seconds: None,
+            error: None,
+            ..job.clone()
+        };
+        let mut retried = 0;
+        for i in again {
+            let p = &mut restarted.partitions[i];
+            let key = (p.change.topic.as_str(), p.change.partition);
+            match replicas.get(&key) {
+                None => {
+                    p.state = PartitionState::Failed("the partition no longer exists".into());
+                }
+                Some(now) if *now == p.change.after => {
+                    p.state = PartitionState::Done;
+                    p.bytes_copied = p.bytes_total;
+                }
+                Some(now) => {
+                    p.change.before = now.clone();
+                    p.bytes_total = p.change.size * p.change.adding().count() as u64;
+                    p.bytes_copied = 0;
+                    p.state = PartitionState::Pending;
+                    retried += 1;
+                }
+            }
+        }
+        if retried == 0 {
+            // Nothing left to move: the job ends again as its partitions now say.
+            let failed =
+                (restarted.partitions.iter()).any(|p| matches!(p.state, PartitionState::Failed(_)));
+            restarted.state = if failed { JobState::Failed } else { JobState::Completed };
+            restarted.finished_ms = Some(now_ms());
+        } else {
+            // A cancelled job's last word was cancel: the restarted job runs.
+            self.store.save_control(id, Control::Run).await?;
+        }
+        self.store.save_job(&restarted).await?;
+        tracing::info!(job = %id, retried, ?retry, "job restarted");
+        Ok(retried)
     }
 
     /// A job as it is now.
@@ -522,6 +619,7 @@ impl Reassignments {
     /// Writes what `id` is asked, for whichever process runs it; tells it at once if this one
     /// does.
     async fn control(&self, id: &str, to: Control) -> Result<(), ServiceError> {
+        self.store.catch_up().await?;
         let state = self.describe(id)?.state;
         if state.is_final() {
             return Err(ServiceError::Ended { id: id.to_owned(), state });

@@ -90,7 +90,7 @@ fn python_generic_codec_against_the_vectors_and_the_sidecar() {
 
 /// The Java suite's test count: the vectors (64 and 2 more), the bad requests (46), the
 /// AdminClient's every call in version 0 and version 1 (2), and the reassignment jobs (6).
-const JAVA_TESTS: u32 = 122;
+const JAVA_TESTS: u32 = 124;
 
 /// Totals of the surefire reports (`TEST-*.xml`) in `reports`: tests, and failures + errors + skips.
 fn surefire_totals(reports: &Path) -> (u32, u32) {

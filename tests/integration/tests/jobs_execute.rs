@@ -10,7 +10,7 @@ use adminwire_jobs::estimate::Concurrency;
 use adminwire_jobs::execute::{Control, Executor, SharedJob};
 use adminwire_jobs::job::{Job, JobState, PartitionState};
 use adminwire_jobs::plan::{self, Options, TopicRequest};
-use adminwire_jobs::service::{Reassignments, Request, ServiceError, Settings};
+use adminwire_jobs::service::{Reassignments, Request, Retry, ServiceError, Settings};
 use adminwire_jobs::store::Store;
 use adminwire_jobs::survey::survey;
 use adminwire_jobs::throttle::{
@@ -63,6 +63,19 @@ async fn wait_for(
 /// Waits until `job` is in a final state with its throttles off, at most `within`.
 async fn ended(job: &SharedJob, within: Duration) -> Job {
     wait_for(job, within, "the job did not end", |j| j.state.is_final() && !j.cleanup_pending).await
+}
+
+/// Waits until the service's job `id` has ended with its throttles off.
+async fn until_ended(service: &Reassignments, id: &str) -> Job {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let job = service.describe(id).unwrap();
+        if job.state.is_final() && !job.cleanup_pending {
+            return job;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{job:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// No throttle of any kind on brokers 1-3 or on `topic`.
@@ -270,7 +283,8 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let engine = engine(cluster);
     let topic = topic_with_data(cluster, 4);
     let settings = Settings { poll: Duration::from_millis(300), ..Settings::default() };
-    let service = Reassignments::new(Arc::clone(&engine.client), Store::memory(), settings);
+    let store = Store::memory();
+    let service = Reassignments::new(Arc::clone(&engine.client), Arc::clone(&store), settings);
     service.run_jobs(&tokio::runtime::Handle::current(), None);
     let request = Request {
         topics: vec![TopicRequest::Automatic {
@@ -293,15 +307,7 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let id = service.submit(&request).await.unwrap();
     assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
     assert_eq!(service.jobs().iter().map(|j| &j.id).collect::<Vec<_>>(), [&id]);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    let done = loop {
-        let job = service.describe(&id).unwrap();
-        if job.state.is_final() && !job.cleanup_pending {
-            break job;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{job:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let done = until_ended(&service, &id).await;
     assert_eq!(done.state, JobState::Completed, "{done:?}");
     let mut placed: Vec<i32> = replicas(&engine.client, &topic).await.concat();
     placed.sort();
@@ -326,6 +332,8 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     };
     let scheduled = service.submit(&later).await.unwrap();
     assert_eq!(service.describe(&scheduled).unwrap().state, JobState::Scheduled);
+    let refused = service.restart(&scheduled, Retry::NotDone).await;
+    assert!(matches!(refused, Err(ServiceError::NotEnded { .. })), "{refused:?}");
     service.cancel(&scheduled).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while service.describe(&scheduled).unwrap().state != JobState::Cancelled {
@@ -335,6 +343,38 @@ async fn the_service_estimates_runs_lists_and_refuses_what_it_should() {
     let mut placed: Vec<i32> = replicas(&engine.client, &topic).await.concat();
     placed.sort();
     assert_eq!(placed, [2, 3]);
+
+    // Restarted: only failed partitions, of which it has none, leaves it cancelled; every
+    // partition not done (both never started) runs it now, to broker 1.
+    assert_eq!(service.restart(&scheduled, Retry::Failed).await.unwrap(), 0);
+    assert_eq!(service.describe(&scheduled).unwrap().state, JobState::Cancelled);
+    assert_eq!(service.restart(&scheduled, Retry::NotDone).await.unwrap(), 2);
+    let restarted = until_ended(&service, &scheduled).await;
+    assert_eq!(restarted.state, JobState::Completed, "{restarted:?}");
+    assert_eq!(replicas(&engine.client, &topic).await, [vec![1], vec![1]]);
+    no_throttles(&engine.client, &topic).await;
+
+    // A job one of whose partitions failed (as when a broker refuses a move) and another was
+    // skipped: a restart of the failed ones plans partition 0 again from where it is now and
+    // moves it; the skipped one stays as it was.
+    let mut failed = restarted.clone();
+    failed.id = unique_topic("failed-job");
+    failed.state = JobState::Failed;
+    for (p, to) in failed.partitions.iter_mut().zip([2, 3]) {
+        p.change.before = vec![9];
+        p.change.after = vec![to];
+    }
+    failed.partitions[0].state = PartitionState::Failed("refused by the broker".into());
+    failed.partitions[1].state = PartitionState::Skipped("another reassignment".into());
+    store.save_job(&failed).await.unwrap();
+    assert_eq!(service.restart(&failed.id, Retry::Failed).await.unwrap(), 1);
+    let retried = until_ended(&service, &failed.id).await;
+    assert_eq!(retried.state, JobState::Completed, "{retried:?}");
+    assert_eq!(retried.partitions[0].change.before, [1], "planned from where it was");
+    assert_eq!(retried.partitions[0].state, PartitionState::Done);
+    assert_eq!(retried.partitions[1].state.name(), "SKIPPED");
+    assert_eq!(replicas(&engine.client, &topic).await, [vec![2], vec![1]]);
+    no_throttles(&engine.client, &topic).await;
 
     // A bad request is refused before anything is asked of the cluster's brokers.
     let bad = Request {

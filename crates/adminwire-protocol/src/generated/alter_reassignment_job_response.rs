@@ -9,7 +9,7 @@ use crate::error::{DecodeError, EncodeError};
 use crate::wire::*;
 
 /// Whether the job took the action.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlterReassignmentJobResponse {
     /// The error code, or 0 if the job took the action (91: no such job; 85: the job has ended). (versions 0+)
@@ -21,9 +21,24 @@ pub struct AlterReassignmentJobResponse {
     /// The job's state once the action was taken (a pause or cancel shows once its moves under way have settled: describe the job). (versions 0+)
     #[serde(rename = "State")]
     pub state: String,
+    /// For action 5: how many partitions the job retries (0: none was left to retry, and the job stays ended); -1 for other actions. (versions 0+; tag 0)
+    #[serde(rename = "Retried")]
+    pub retried: i32,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl Default for AlterReassignmentJobResponse {
+    fn default() -> Self {
+        Self {
+            error_code: 0,
+            error_message: None,
+            state: String::new(),
+            retried: -1,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
+    }
 }
 
 impl AlterReassignmentJobResponse {
@@ -35,7 +50,17 @@ impl AlterReassignmentJobResponse {
             put_nullable_string(buf, self.error_message.as_deref(), flexible),
         )?;
         encode_field("State", put_string(buf, &self.state, flexible))?;
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.retried != -1 {
+            known.push(
+                tagged(0, |buf| {
+                    put_int32(buf, self.retried);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("Retried"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -46,7 +71,17 @@ impl AlterReassignmentJobResponse {
         (input, this.error_code) = in_field("ErrorCode", int16(input))?;
         (input, this.error_message) = in_field("ErrorMessage", (nullable_string(flexible))(input))?;
         (input, this.state) = in_field("State", (string(flexible))(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.retried = in_tagged_field("Retried", tagged_value(0, value, int32))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.retried = known.retried;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -59,11 +94,13 @@ impl AlterReassignmentJobResponse {
             any::<i16>().boxed(),
             proptest::option::of(crate::testing::any_string()).boxed(),
             crate::testing::any_string().boxed(),
+            any::<i32>().boxed(),
         )
-            .prop_map(|(error_code, error_message, state)| Self {
+            .prop_map(|(error_code, error_message, state, retried)| Self {
                 error_code,
                 error_message,
                 state,
+                retried,
                 ..Self::default()
             })
             .boxed()

@@ -88,7 +88,7 @@ pub enum ApiKey {
     SubmitReassignment = 30010,
     /// Describes reassignment jobs: the ones named, or every job the sidecar knows.
     DescribeReassignmentJobs = 30011,
-    /// Pauses, resumes, cancels, re-times or deletes a reassignment job.
+    /// Pauses, resumes, cancels, re-times, deletes or restarts a reassignment job.
     AlterReassignmentJob = 30012,
 }
 

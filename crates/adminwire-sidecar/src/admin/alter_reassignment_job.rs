@@ -1,12 +1,12 @@
-//! AlterReassignmentJob → pause, resume, cancel, re-time or delete a job of the reassignment
-//! service.
+//! AlterReassignmentJob → pause, resume, cancel, re-time, delete or restart a job of the
+//! reassignment service.
 //! Authorized as ALTER on the cluster, which moving (and reverting) partitions needs.
 
-use adminwire_jobs::service::ServiceError;
+use adminwire_jobs::service::{Retry, ServiceError};
 use adminwire_protocol::{AlterReassignmentJobRequest, AlterReassignmentJobResponse, ErrorCode};
 use tokio::time::Instant;
 
-use super::{Failure, authorize, service};
+use super::{Failure, authorize, service, within};
 use crate::upstream::{Transport, Upstream};
 
 /// The request's `Action`s.
@@ -15,6 +15,7 @@ const RESUME: i8 = 1;
 const CANCEL: i8 = 2;
 const RETIME: i8 = 3;
 const DELETE: i8 = 4;
+const RESTART: i8 = 5;
 
 pub async fn run(
     request: &AlterReassignmentJobRequest,
@@ -22,11 +23,12 @@ pub async fn run(
     deadline: Instant,
 ) -> Result<AlterReassignmentJobResponse, Failure> {
     let service = service(upstream)?;
-    if !(PAUSE..=DELETE).contains(&request.action) {
+    if !(PAUSE..=RESTART).contains(&request.action) {
         return Err(Failure(
             ErrorCode::INVALID_REQUEST,
             format!(
-                "action {} is not 0 (pause), 1 (resume), 2 (cancel), 3 (re-time) or 4 (delete)",
+                "action {} is not 0 (pause), 1 (resume), 2 (cancel), 3 (re-time), 4 (delete) or \
+                 5 (restart)",
                 request.action
             ),
         ));
@@ -51,6 +53,16 @@ pub async fn run(
         let ended = service.delete(id).await?;
         return Ok(AlterReassignmentJobResponse {
             state: ended.name().into(),
+            ..Default::default()
+        });
+    }
+    if request.action == RESTART {
+        let retry = if request.only_failed { Retry::Failed } else { Retry::NotDone };
+        let retried = within(deadline, service.restart(id, retry)).await?;
+        let state = service.describe(id)?.state;
+        return Ok(AlterReassignmentJobResponse {
+            state: state.name().into(),
+            retried: i32::try_from(retried).unwrap_or(i32::MAX),
             ..Default::default()
         });
     }

@@ -344,36 +344,58 @@ public final class JobMessages {
     public static final int RESUME = 1;
     public static final int CANCEL = 2;
 
-    public record AlterReassignmentJobRequest(String jobId, int action, long executeAt) {
+    public record AlterReassignmentJobRequest(String jobId, int action, long executeAt, boolean onlyFailed) {
         public AlterReassignmentJobRequest(String jobId, int action) {
-            this(jobId, action, -1);
+            this(jobId, action, -1, false);
         }
 
-        /** ExecuteAt is tagged field 0, sent only when it is not its default (-1). */
+        /**
+         * Tagged fields, each sent only when it is not its default: 0 ExecuteAt (int64, -1),
+         * 1 OnlyFailed (bool, false).
+         */
         public byte[] encode() {
             Writer w = new Writer(true).string(notNull(jobId, "JobId")).int8(action);
-            if (executeAt == -1) {
+            int count = (executeAt != -1 ? 1 : 0) + (onlyFailed ? 1 : 0);
+            if (count == 0) {
                 return w.tags().bytes();
             }
-            byte[] value = new Writer(true).int64(executeAt).bytes();
-            return w.uvarint(1).uvarint(0).uvarint(value.length).raw(value).bytes();
+            w.uvarint(count);
+            if (executeAt != -1) {
+                byte[] value = new Writer(true).int64(executeAt).bytes();
+                w.uvarint(0).uvarint(value.length).raw(value);
+            }
+            if (onlyFailed) {
+                byte[] value = new Writer(true).bool(true).bytes();
+                w.uvarint(1).uvarint(value.length).raw(value);
+            }
+            return w.bytes();
         }
 
         public static AlterReassignmentJobRequest fromMap(Map<String, Object> v) {
             Object at = v.get("ExecuteAt");
             return new AlterReassignmentJobRequest(Messages.str(v, "JobId", null), Messages.num(v, "Action", 0),
-                    at == null ? -1 : ((Number) at).longValue());
+                    at == null ? -1 : ((Number) at).longValue(), Boolean.TRUE.equals(v.get("OnlyFailed")));
         }
     }
 
-    public record AlterReassignmentJobResponse(int errorCode, String errorMessage, String state) {
+    public record AlterReassignmentJobResponse(int errorCode, String errorMessage, String state, int retried) {
+        /** Tagged: 0 Retried (int32, default -1). */
         public static AlterReassignmentJobResponse decode(byte[] body) {
             Reader r = new Reader(body, true);
-            AlterReassignmentJobResponse out = new AlterReassignmentJobResponse(
-                    r.int16("ErrorCode"), r.string(true, "ErrorMessage"), r.string(false, "State"));
-            r.tags("AlterReassignmentJobResponse", null);
+            int errorCode = r.int16("ErrorCode");
+            String errorMessage = r.string(true, "ErrorMessage");
+            String state = r.string(false, "State");
+            int[] retried = {-1};
+            r.tags("AlterReassignmentJobResponse", (tag, tr) -> {
+                if (tag == 0) {
+                    retried[0] = tr.int32("Retried");
+                    tr.end("Retried");
+                    return true;
+                }
+                return false;
+            });
             r.end("AlterReassignmentJobResponse");
-            return out;
+            return new AlterReassignmentJobResponse(errorCode, errorMessage, state, retried[0]);
         }
 
         public Map<String, Object> toMap() {
@@ -381,6 +403,7 @@ public final class JobMessages {
             v.put("ErrorCode", errorCode);
             v.put("ErrorMessage", errorMessage);
             v.put("State", state);
+            v.put("Retried", retried);
             return v;
         }
     }
