@@ -668,17 +668,29 @@ impl AdminClient {
         job_id: &str,
         action: JobAction,
     ) -> Result<JobState> {
+        Ok(self.alter_reassignment_job_counted(job_id, action).await?.0)
+    }
+
+    /// Takes `action` on a job: its state then, and for a restart how many partitions it
+    /// retries.
+    pub(crate) async fn alter_reassignment_job_counted(
+        &self,
+        job_id: &str,
+        action: JobAction,
+    ) -> Result<(JobState, Option<u32>)> {
         let answer = self
             .call::<AlterReassignmentJobRequest>(|_| {
                 Ok(AlterReassignmentJobRequest {
                     job_id: job_id.to_owned(),
                     action: action.code(),
                     execute_at: action.execute_at(),
+                    only_failed: matches!(action, JobAction::Restart { only_failed: true }),
                     ..Default::default()
                 })
             })
             .await?;
-        job_state(&answer.response.state, &answer.address)
+        let state = job_state(&answer.response.state, &answer.address)?;
+        Ok((state, u32::try_from(answer.response.retried).ok()))
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {

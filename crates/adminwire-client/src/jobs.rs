@@ -417,6 +417,12 @@ pub enum JobAction {
     Cancel,
     /// Move a scheduled job's start to this time, in milliseconds since the Unix epoch.
     Reschedule(u64),
+    /// Run an ended job again for the partitions it did not move, each planned from the
+    /// replicas it has now.
+    Restart {
+        /// Only those that failed; otherwise also those skipped, reverted or never started.
+        only_failed: bool,
+    },
 }
 
 impl JobAction {
@@ -427,6 +433,7 @@ impl JobAction {
             JobAction::Resume => 1,
             JobAction::Cancel => 2,
             JobAction::Reschedule(_) => 3,
+            JobAction::Restart { .. } => 5,
         }
     }
 
@@ -522,6 +529,16 @@ impl ReassignmentJob {
     /// scheduled job can be re-timed.
     pub async fn reschedule(&self, execute_at_ms: u64) -> Result<JobState> {
         self.client.alter_reassignment_job(&self.id, JobAction::Reschedule(execute_at_ms)).await
+    }
+
+    /// Runs the ended job again for the partitions it did not move — with `only_failed`, only
+    /// those that failed; otherwise also those skipped, reverted or never started — each planned
+    /// from the replicas it has now. Returns its state then and how many partitions it retries
+    /// (none: the job stays as it ended).
+    pub async fn restart(&self, only_failed: bool) -> Result<(JobState, u32)> {
+        let action = JobAction::Restart { only_failed };
+        let (state, retried) = self.client.alter_reassignment_job_counted(&self.id, action).await?;
+        Ok((state, retried.unwrap_or(0)))
     }
 
     /// Waits until the job ends (completed, failed or cancelled) with its throttles off (not

@@ -124,6 +124,10 @@ pub enum AdminCommand {
     /// Move a scheduled reassignment job's start to --execute-at.
     #[command(long_flag = "reschedule-job")]
     RescheduleJob(RescheduleJobArgs),
+    /// Run an ended reassignment job again for the partitions it did not move, each planned
+    /// from the replicas it has now.
+    #[command(long_flag = "restart-job")]
+    RestartJob(RestartJobArgs),
 }
 
 impl AdminCommand {
@@ -148,6 +152,7 @@ impl AdminCommand {
             AdminCommand::ResumeJob(_) => "resume-job",
             AdminCommand::CancelJob(_) => "cancel-job",
             AdminCommand::RescheduleJob(_) => "reschedule-job",
+            AdminCommand::RestartJob(_) => "restart-job",
         }
     }
 
@@ -299,6 +304,16 @@ pub struct JobArgs {
     /// The job's id, as --reassign-partitions printed it (or --list-jobs lists it).
     #[arg(long, required = true, value_name = "ID")]
     pub job: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestartJobArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Retry only the partitions that failed (otherwise also those skipped, reverted or never
+    /// started).
+    #[arg(long)]
+    pub only_failed: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -530,9 +545,12 @@ mod tests {
             panic!()
         };
         assert!(!args.wants_job(), "a plan file alone is KIP-4's reassignment");
-        for command in ["--describe-job", "--pause-job", "--resume-job", "--cancel-job"] {
+        for command in
+            ["--describe-job", "--pause-job", "--resume-job", "--cancel-job", "--restart-job"]
+        {
             assert!(parse(&[command, "--job", "abc"]).is_ok(), "{command}");
         }
+        assert!(parse(&["--restart-job", "--job", "abc", "--only-failed"]).is_ok());
         assert!(parse(&["--describe-job", "--job", "abc", "--blocking"]).is_ok());
         assert!(parse(&["--list-jobs"]).is_ok());
     }

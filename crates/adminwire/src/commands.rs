@@ -135,6 +135,10 @@ impl Session {
             AdminCommand::RescheduleJob(args) => {
                 self.alter_job(args.job.job, JobAction::Reschedule(args.execute_at)).await
             }
+            AdminCommand::RestartJob(args) => {
+                let action = JobAction::Restart { only_failed: args.only_failed };
+                self.alter_job(args.job.job, action).await
+            }
         }
     }
 
@@ -221,13 +225,17 @@ impl Session {
 
     async fn alter_job(&self, job_id: String, action: JobAction) -> Result<Report, Failure> {
         let job = self.client.reassignment_job(job_id);
-        let state = match action {
-            JobAction::Pause => job.pause().await?,
-            JobAction::Resume => job.resume().await?,
-            JobAction::Cancel => job.cancel().await?,
-            JobAction::Reschedule(at) => job.reschedule(at).await?,
+        let (state, retried) = match action {
+            JobAction::Pause => (job.pause().await?, None),
+            JobAction::Resume => (job.resume().await?, None),
+            JobAction::Cancel => (job.cancel().await?, None),
+            JobAction::Reschedule(at) => (job.reschedule(at).await?, None),
+            JobAction::Restart { only_failed } => {
+                let (state, retried) = job.restart(only_failed).await?;
+                (state, Some(retried))
+            }
         };
-        Ok(Report::JobAltered(AlteredJob { job_id: job.id().to_owned(), action, state }))
+        Ok(Report::JobAltered(AlteredJob { job_id: job.id().to_owned(), action, state, retried }))
     }
 
     /// The command that describes a job, e.g. `adminwire --describe-job --job ID --broker-list

@@ -59,12 +59,14 @@ pub struct FinishedJob {
     pub elapsed: Duration,
 }
 
-/// A job paused, resumed or cancelled, and its state then.
+/// A job paused, resumed, cancelled, re-timed or restarted, and its state then.
 #[derive(Debug)]
 pub struct AlteredJob {
     pub job_id: String,
     pub action: JobAction,
     pub state: JobState,
+    /// For a restart: how many partitions it retries.
+    pub retried: Option<u32>,
 }
 
 /// A long-running command that was started, and, with `--blocking`, how it ended.
@@ -292,11 +294,17 @@ impl Report {
             },
             Report::Jobs(jobs) => json!({"jobs": to_value(jobs)}),
             Report::Job { description, .. } => to_value(description),
-            Report::JobAltered(altered) => json!({
-                "job_id": altered.job_id,
-                "action": action_name(altered.action),
-                "state": altered.state.name(),
-            }),
+            Report::JobAltered(altered) => {
+                let mut value = json!({
+                    "job_id": altered.job_id,
+                    "action": action_name(altered.action),
+                    "state": altered.state.name(),
+                });
+                if let Some(retried) = altered.retried {
+                    value["retried"] = json!(retried);
+                }
+                value
+            }
         }
     }
 
@@ -341,12 +349,25 @@ impl Report {
             Report::JobSubmitted(submitted) => submitted_job(submitted),
             Report::Jobs(jobs) => job_list(jobs),
             Report::Job { description, .. } => job(description),
-            Report::JobAltered(altered) => format!(
-                "Asked reassignment job {} to {}; its state is now {}.",
-                altered.job_id,
-                action_name(altered.action),
-                altered.state
-            ),
+            Report::JobAltered(altered) => match altered.retried {
+                Some(0) => format!(
+                    "Reassignment job {} has no partition to retry; it stays {}.",
+                    altered.job_id, altered.state
+                ),
+                Some(retried) => format!(
+                    "Restarted reassignment job {}: {retried} partition{} to move again; its \
+                     state is now {}.",
+                    altered.job_id,
+                    if retried == 1 { "" } else { "s" },
+                    altered.state
+                ),
+                None => format!(
+                    "Asked reassignment job {} to {}; its state is now {}.",
+                    altered.job_id,
+                    action_name(altered.action),
+                    altered.state
+                ),
+            },
         }
     }
 }
@@ -357,6 +378,7 @@ fn action_name(action: JobAction) -> &'static str {
         JobAction::Resume => "resume",
         JobAction::Cancel => "cancel",
         JobAction::Reschedule(_) => "reschedule",
+        JobAction::Restart { .. } => "restart",
     }
 }
 
@@ -997,6 +1019,7 @@ mod tests {
             job_id: "abc".into(),
             action: JobAction::Pause,
             state: JobState::Paused,
+            retried: None,
         });
         assert_eq!(
             altered.render(OutputFormat::Human),
@@ -1005,6 +1028,20 @@ mod tests {
         assert_eq!(
             altered.render(OutputFormat::Json),
             r#"{"action":"pause","job_id":"abc","state":"PAUSED"}"#
+        );
+        let restarted = Report::JobAltered(AlteredJob {
+            job_id: "abc".into(),
+            action: JobAction::Restart { only_failed: true },
+            state: JobState::Running,
+            retried: Some(3),
+        });
+        assert_eq!(
+            restarted.render(OutputFormat::Human),
+            "Restarted reassignment job abc: 3 partitions to move again; its state is now RUNNING."
+        );
+        assert_eq!(
+            restarted.render(OutputFormat::Json),
+            r#"{"action":"restart","job_id":"abc","retried":3,"state":"RUNNING"}"#
         );
     }
 

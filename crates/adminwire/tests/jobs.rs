@@ -330,6 +330,29 @@ fn a_slow_job_is_paused_resumed_and_cancelled() {
     // A job that has ended takes no more actions: 85 NO_REASSIGNMENT_IN_PROGRESS.
     let (code, error) = json_failure(&sidecar, &["--resume-job", "--job", &job_id]);
     assert_eq!((code, &error["error"]["code"]), (Some(1), &json!(85)), "{error}");
+
+    // Restarted: none failed, so --only-failed retries nothing; without it, the partitions not
+    // done move again, from where they are now (then it is cancelled again, to end the test).
+    let none = adminwire_json(&sidecar, &["--restart-job", "--job", &job_id, "--only-failed"]);
+    assert_eq!((&none["retried"], &none["state"]), (&json!(0), &json!("CANCELLED")), "{none}");
+    let not_done = expected.len()
+        - cancelled["partitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["state"] == "DONE")
+            .count();
+    let restarted = adminwire(&sidecar, &["--restart-job", "--job", &job_id]);
+    let text = restarted.expect_success("--restart-job");
+    assert!(
+        text.starts_with(&format!("Restarted reassignment job {job_id}: {not_done} partition")),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("its state is now RUNNING."), "{text}");
+    adminwire_json(&sidecar, &["--cancel-job", "--job", &job_id]);
+    job_when(&sidecar, &job_id, "cancelled again", |j| {
+        j["state"] == "CANCELLED" && j["cleanup_pending"] == false
+    });
     delete_topic(&sidecar, &topic);
 }
 
@@ -388,7 +411,9 @@ fn unknown_jobs_and_bad_files_are_errors() {
     let _alone = alone();
     let sidecar = TestSidecar::start(Cluster::plain());
     let unknown = "0123456789abcdef0123456789abcdef";
-    for command in ["--describe-job", "--pause-job", "--resume-job", "--cancel-job"] {
+    for command in
+        ["--describe-job", "--pause-job", "--resume-job", "--cancel-job", "--restart-job"]
+    {
         let (code, error) = json_failure(&sidecar, &[command, "--job", unknown]);
         assert_eq!(code, Some(1), "{command}: {error}");
         assert_eq!(
