@@ -93,21 +93,59 @@ pub struct Config {
 }
 
 /// The REST API, served on `admin.listen`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rest {
     /// The SASL mechanism a request's HTTP Basic credentials log in to the brokers with: PLAIN,
     /// SCRAM-SHA-256 or SCRAM-SHA-512.
     pub mechanism: String,
+    /// How many requests run against the cluster at once (each has a connection of its own);
+    /// one beyond waits up to a second for a turn, then is answered 503 with `Retry-After`.
+    pub max_concurrent_requests: usize,
+    /// The user a request without credentials runs as, logged in with `anonymous_password` like
+    /// any other: the operator's explicit choice to let such requests in on a secured cluster, as
+    /// that user and with that user's ACLs. Unset: such a request runs only on a cluster that
+    /// needs no login.
+    pub anonymous_username: Option<String>,
+    pub anonymous_password: Option<String>,
 }
 
 impl Default for Rest {
     fn default() -> Self {
-        Self { mechanism: "PLAIN".into() }
+        Self {
+            mechanism: "PLAIN".into(),
+            max_concurrent_requests: 32,
+            anonymous_username: None,
+            anonymous_password: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password, whatever logs the configuration.
+        f.debug_struct("Rest")
+            .field("mechanism", &self.mechanism)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("anonymous_username", &self.anonymous_username)
+            .finish_non_exhaustive()
     }
 }
 
 impl Rest {
+    /// The credentials a request without its own runs with, if the operator set them.
+    pub fn anonymous(&self, mechanism: Mechanism) -> anyhow::Result<Option<Credentials>> {
+        match (&self.anonymous_username, &self.anonymous_password) {
+            (None, None) => Ok(None),
+            (Some(user), Some(password)) if !user.is_empty() => {
+                Ok(Some(Credentials::new(mechanism, user, password)))
+            }
+            _ => bail!(
+                "rest.anonymous_username and rest.anonymous_password go together, with a user name"
+            ),
+        }
+    }
+
     pub fn mechanism(&self) -> anyhow::Result<Mechanism> {
         let name = self.mechanism.to_ascii_uppercase();
         match Mechanism::from_name(&name) {
@@ -443,6 +481,11 @@ impl Config {
         }
         if jobs.bandwidth_bytes_per_sec == 0 {
             bail!("jobs.bandwidth_bytes_per_sec must be at least 1");
+        }
+        let rest = &self.rest;
+        rest.anonymous(rest.mechanism()?)?;
+        if rest.max_concurrent_requests == 0 {
+            bail!("rest.max_concurrent_requests must be at least 1");
         }
         if !matches!(jobs.store.as_str(), "topic" | "memory") {
             bail!("jobs.store {:?} is not \"topic\" or \"memory\"", jobs.store);

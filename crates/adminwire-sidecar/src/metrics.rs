@@ -76,6 +76,17 @@ impl Drop for QueuedResponse {
     }
 }
 
+/// A REST request holding a turn, as `adminwire_rest_requests_active` counts it.
+#[derive(Debug)]
+#[must_use = "the request counts as running only while this lives"]
+pub struct RestRequest(Gauge);
+
+impl Drop for RestRequest {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 /// The sidecar's metrics and their registry.
 #[derive(Debug)]
 pub struct Metrics {
@@ -96,6 +107,8 @@ pub struct Metrics {
     job_throttle: Family<JobLabel, Gauge>,
     job_runner: Gauge,
     job_takeover_ms: Gauge,
+    rest_active: Gauge,
+    rest_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -124,12 +137,24 @@ impl Metrics {
             job_throttle: Family::default(),
             job_runner: Gauge::default(),
             job_takeover_ms: Gauge::default(),
+            rest_active: Gauge::default(),
+            rest_refused: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
             "connections_active",
             "Client connections open now",
             m.connections_active.clone(),
+        );
+        registry.register(
+            "rest_requests_active",
+            "REST API requests running against the cluster now",
+            m.rest_active.clone(),
+        );
+        registry.register(
+            "rest_requests_refused",
+            "REST API requests answered 503 because rest.max_concurrent_requests ran already",
+            m.rest_refused.clone(),
         );
         registry.register(
             "connections",
@@ -247,6 +272,16 @@ impl Metrics {
         self.connections_total.inc();
         self.connections_active.inc();
         OpenConnection(self.connections_active.clone())
+    }
+
+    /// Counts a REST request as running until the guard drops.
+    pub fn rest_request(&self) -> RestRequest {
+        self.rest_active.inc();
+        RestRequest(self.rest_active.clone())
+    }
+
+    pub fn rest_request_refused(&self) {
+        self.rest_refused.inc();
     }
 
     pub fn connection_refused(&self) {

@@ -168,6 +168,110 @@ fn on_the_secured_cluster_each_request_runs_as_its_basic_user() {
     assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
     assert_eq!(curl(&sidecar, "PUT", &fresh, admin, Some(&spec)).status, 201);
     assert_eq!(curl(&sidecar, "DELETE", &fresh, admin, None).status, 204);
+
+    // An operator who lets requests without credentials in names the user they run as: bob, with
+    // bob's ACLs. A request with its own credentials still runs as its own user.
+    let open = TestSidecar::start_with(cluster, |config| {
+        config.rest.anonymous_username = Some("bob".into());
+        config.rest.anonymous_password = Some(cluster.password("bob").into());
+    });
+    let listed = curl(&open, "GET", "/topics", None, None);
+    assert_eq!(listed.status, 200, "{listed:?}");
+    assert!(!listed.body.to_string().contains(&topic), "{listed:?}");
+    let refused = curl(&open, "GET", &format!("/topics/{topic}"), None, None);
+    assert_error(&refused, 403, Some("TOPIC_AUTHORIZATION_FAILED"));
+    assert_eq!(curl(&open, "GET", &format!("/topics/{topic}"), admin, None).status, 200);
+}
+
+/// A listener that takes connections and never answers: a cluster that hangs.
+struct Hung {
+    address: std::net::SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Hung {
+    fn start() -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let address = listener.local_addr().expect("its address");
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => held.push(stream),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Self { address, stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Hung {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn requests_beyond_the_cap_are_told_to_come_back_while_the_cluster_hangs() {
+    let hung = Hung::start();
+    let sidecar = TestSidecar::start_with(Cluster::plain(), |config| {
+        config.upstream.bootstrap_servers = vec![hung.address.to_string()];
+        config.upstream.request_timeout_ms = 8_000;
+        config.rest.max_concurrent_requests = 2;
+    });
+    // Two requests take the two turns and wait on the cluster until their timeout.
+    let url = format!("{}/cluster", sidecar.http_url());
+    let waiting: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            Command::new("curl")
+                .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", &url])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("curl starts")
+        })
+        .collect();
+    wait_until(Duration::from_secs(6), "both turns taken", || {
+        let active = sidecar.metric("adminwire_rest_requests_active");
+        if active == Some(2.0) { Ok(()) } else { Err(format!("{active:?} running")) }
+    })
+    .unwrap();
+    // A third is told to come back after a second's wait for a turn, not held until the cluster
+    // answers.
+    let started = std::time::Instant::now();
+    let answer = curl(&sidecar, "GET", "/topics", None, None);
+    let refused = (answer, started.elapsed());
+    assert!(
+        refused.0.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("rest.max_concurrent_requests")),
+        "{refused:?}"
+    );
+    assert_eq!(sidecar.metric("adminwire_rest_requests_refused_total"), Some(1.0));
+    assert_error(&refused.0, 503, None);
+    assert_eq!(refused.0.header("retry-after"), Some("1"));
+    assert!(refused.1 < Duration::from_secs(4), "answered after {:?}", refused.1);
+    // The operations endpoints do not wait for a turn.
+    assert_eq!(sidecar.http_get("/metrics").0, 200);
+    // The two end when the cluster's time is up (no bootstrap server answered: 503), and their
+    // turns come free.
+    for child in waiting {
+        let out = child.wait_with_output().expect("curl ends");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "503");
+    }
+    assert_eq!(sidecar.metric("adminwire_rest_requests_active"), Some(0.0));
+    let after = curl(&sidecar, "GET", "/topics", None, None);
+    assert_error(&after, 503, None);
+    let message = after.body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("no bootstrap server"), "{after:?}");
 }
 
 #[test]
@@ -392,22 +496,54 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     assert_error(&curl(&sidecar, "GET", &job_path, None, None), 404, Some("RESOURCE_NOT_FOUND"));
     assert_error(&curl(&sidecar, "DELETE", &job_path, None, None), 404, Some("RESOURCE_NOT_FOUND"));
 
-    // A job for later, through the seed's endpoint, stopped before its time.
+    // A job for later (back to broker 1), through the seed's endpoint, stopped before its time.
     let mut later = body.clone();
+    later["reassignments"][0]["brokers"] = json!([1]);
     later["is_schedule"] = json!(true);
     later["execute_at"] = json!(4_070_908_800_000_i64);
     let answer = curl(&sidecar, "POST", &seed_path, None, Some(&later));
     assert_eq!(answer.status, 200, "{answer:?}");
     let later_id = answer.body["job_id"].as_str().expect("a job id").to_owned();
-    let waiting = curl(&sidecar, "DELETE", &format!("/jobs/{later_id}"), None, None);
-    assert_error(&waiting, 409, Some("ReassignPartitionsInProgress"));
-    assert_eq!(waiting.body["conflict"], "job_running", "{waiting:?}");
-    assert_eq!(curl(&sidecar, "PUT", &format!("/jobs/{later_id}/stop"), None, None).status, 202);
-    wait_until(Duration::from_secs(60), "the scheduled job to be cancelled", || {
-        let job = curl(&sidecar, "GET", &format!("/jobs/{later_id}"), None, None);
-        if job.body["state"] == "CANCELLED" { Ok(()) } else { Err(format!("{job:?}")) }
-    })
-    .unwrap();
+    let later_path = format!("/jobs/{later_id}");
+    for (method, path) in
+        [("DELETE", later_path.clone()), ("POST", format!("{later_path}/restart"))]
+    {
+        let waiting = curl(&sidecar, method, &path, None, None);
+        assert_error(&waiting, 409, Some("ReassignPartitionsInProgress"));
+        assert_eq!(waiting.body["conflict"], "job_running", "{method} {path}: {waiting:?}");
+    }
+    assert_eq!(curl(&sidecar, "PUT", &format!("{later_path}/stop"), None, None).status, 202);
+    let job_in = |state: &'static str| {
+        wait_until(Duration::from_secs(120), &format!("the job {state}"), || {
+            let job = curl(&sidecar, "GET", &format!("{later_path}/status"), None, None);
+            if job.body["state"] == state { Ok(job) } else { Err(format!("{job:?}")) }
+        })
+        .unwrap()
+    };
+    let cancelled = job_in("CANCELLED");
+    let tasks = cancelled.body["tasks"].as_array().cloned().unwrap_or_default();
+    assert!(tasks.len() == 2 && tasks.iter().all(|t| t["state"] == "PENDING"), "{cancelled:?}");
+
+    // Restarted as Connect restarts a connector: with ?onlyFailed=true nothing (none failed); then
+    // every partition not done, which runs it now.
+    let restart =
+        |query: &str| curl(&sidecar, "POST", &format!("{later_path}/restart{query}"), None, None);
+    let none = restart("?onlyFailed=true");
+    assert_eq!(none.status, 202, "{none:?}");
+    assert_eq!((&none.body["retried"], &none.body["state"]), (&json!(0), &json!("CANCELLED")));
+    assert_error(&restart("?onlyFailed=maybe"), 400, None);
+    let again = restart("?onlyFailed=false");
+    assert_eq!(again.status, 202, "{again:?}");
+    assert_eq!((&again.body["retried"], &again.body["state"]), (&json!(2), &json!("RUNNING")));
+    let done = job_in("COMPLETED");
+    let tasks = done.body["tasks"].as_array().cloned().unwrap_or_default();
+    assert!(tasks.iter().all(|t| t["state"] == "DONE"), "{done:?}");
+    let moved_back = curl(&sidecar, "GET", &format!("/topics/{topic}"), None, None);
+    let replicas: Vec<&Value> =
+        moved_back.body["partitions"].as_array().unwrap().iter().map(|p| &p["replicas"]).collect();
+    assert_eq!(replicas, [&json!([1]), &json!([1])], "{moved_back:?}");
+    let unknown = curl(&sidecar, "POST", "/jobs/0123456789abcdef/restart", None, None);
+    assert_error(&unknown, 404, Some("RESOURCE_NOT_FOUND"));
     assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
 }
 
@@ -474,4 +610,79 @@ fn a_partition_not_led_by_its_preferred_replica_is_listed_and_elected_over_http(
         None,
     );
     assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
+}
+
+#[test]
+fn any_sidecar_sharing_the_jobs_topic_steers_a_job_another_runs() {
+    use serde_json::json;
+
+    let cluster = Cluster::plain();
+    let jobs_topic = unique_topic("rest-shared-jobs");
+    let start = || {
+        let topic = jobs_topic.clone();
+        TestSidecar::start_with(cluster, move |config| {
+            config.jobs.store = "topic".into();
+            config.jobs.topic = topic.clone();
+            config.jobs.lease_ms = 3_000;
+            config.jobs.poll_ms = 300;
+        })
+    };
+    let sidecars = [start(), start()];
+    let runner = wait_until(Duration::from_secs(60), "one sidecar running the jobs", || {
+        let running: Vec<usize> = (0..2)
+            .filter(|&i| sidecars[i].metric("adminwire_reassignment_runner") == Some(1.0))
+            .collect();
+        if running.len() == 1 { Ok(running[0]) } else { Err(format!("{running:?} run")) }
+    })
+    .unwrap();
+    let (runs, other) = (&sidecars[runner], &sidecars[1 - runner]);
+    let topic = unique_topic("rest-shared");
+    cluster.create_topic_placed(&topic, "1,1");
+    cluster.write_megabytes(&topic, 1);
+
+    // Submitted to the sidecar that does not run jobs, for later; seen by the one that does.
+    let body = json!({"reassignments": [{"topic": topic, "assignment": [
+        {"partition": 0, "partition_brokers": [2]}, {"partition": 1, "partition_brokers": [3]}]}],
+        "is_schedule": true, "execute_at": 4_070_908_800_000_i64});
+    let submitted = curl(other, "POST", "/reassignments", None, Some(&body));
+    assert_eq!(submitted.status, 202, "{submitted:?}");
+    let job = submitted.header("location").expect("its Location").to_owned();
+    let seen_by = |sidecar: &TestSidecar, state: &'static str| {
+        wait_until(Duration::from_secs(120), &format!("{job} {state}"), || {
+            let answer = curl(sidecar, "GET", &format!("{job}/status"), None, None);
+            if answer.body["state"] == state { Ok(answer) } else { Err(format!("{answer:?}")) }
+        })
+        .unwrap()
+    };
+    seen_by(runs, "SCHEDULED");
+
+    // Stopped, restarted and deleted through the other sidecar: each change reaches the runner
+    // through the jobs topic.
+    assert_eq!(curl(other, "PUT", &format!("{job}/stop"), None, None).status, 202);
+    seen_by(runs, "CANCELLED");
+    let restarted = curl(other, "POST", &format!("{job}/restart"), None, None);
+    assert_eq!((restarted.status, &restarted.body["retried"]), (202, &json!(2)), "{restarted:?}");
+    let done = seen_by(runs, "COMPLETED");
+    let tasks = done.body["tasks"].as_array().cloned().unwrap_or_default();
+    assert!(tasks.iter().all(|t| t["state"] == "DONE"), "{done:?}");
+    let placed = curl(other, "GET", &format!("/topics/{topic}"), None, None);
+    let replicas: Vec<&Value> =
+        placed.body["partitions"].as_array().unwrap().iter().map(|p| &p["replicas"]).collect();
+    assert_eq!(replicas, [&json!([2]), &json!([3])], "{placed:?}");
+    wait_until(Duration::from_secs(60), "the job's end seen by both", || {
+        let answer = curl(other, "GET", &job, None, None);
+        if answer.body["cleanup_pending"] == false && answer.body["state"] == "COMPLETED" {
+            Ok(())
+        } else {
+            Err(format!("{answer:?}"))
+        }
+    })
+    .unwrap();
+    assert_eq!(curl(other, "DELETE", &job, None, None).status, 204);
+    wait_until(Duration::from_secs(60), "the deletion seen by the runner", || {
+        let answer = curl(runs, "GET", &job, None, None);
+        if answer.status == 404 { Ok(()) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap();
+    assert_eq!(curl(other, "DELETE", &format!("/topics/{topic}"), None, None).status, 204);
 }

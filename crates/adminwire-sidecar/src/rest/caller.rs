@@ -1,7 +1,8 @@
 //! Who a REST request runs as, and its connection to the cluster: the request's HTTP Basic
 //! credentials log in to a broker with SASL, so that the broker authenticates the caller and its
 //! ACLs decide every step exactly as they would for the same user on the wire. Without
-//! credentials, a request runs only on a cluster that needs no login.
+//! credentials, a request runs as the user the operator named for it (`rest.anonymous_username`),
+//! or else only on a cluster that needs no login.
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Reassignment jobs, with Kafka Connect's connector verbs: `GET /jobs` (`?expand=status`),
 //! `GET /jobs/{id}`, `GET /jobs/{id}/status` (with each partition's move, as Connect shows tasks),
-//! `PUT /jobs/{id}/pause`, `/resume` and `/stop` (cancel), each 202, and `DELETE /jobs/{id}` (an
+//! `PUT /jobs/{id}/pause`, `/resume` and `/stop` (cancel), each 202, `POST /jobs/{id}/restart`
+//! (`?onlyFailed=true`; an ended job's unmoved partitions again; 202) and `DELETE /jobs/{id}` (an
 //! ended job's record; 409 while it runs). Any sidecar answers: jobs are
 //! shared through the cluster's jobs topic, and a change reaches the sidecar running the job
 //! there.
@@ -11,7 +12,7 @@ use adminwire_protocol::{
 };
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,6 +29,7 @@ pub fn routes() -> Router<Rest> {
         .route("/jobs/{id}/pause", put(pause))
         .route("/jobs/{id}/resume", put(resume))
         .route("/jobs/{id}/stop", put(stop))
+        .route("/jobs/{id}/restart", post(restart))
 }
 
 /// A job: its state, its progress and who asked for it. Times are milliseconds since the Unix
@@ -212,6 +214,66 @@ pub async fn stop(
     alter(rest, headers, id, 2, "stop").await
 }
 
+/// What a restart answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Restarted {
+    pub job_id: String,
+    /// RUNNING once partitions are retried; with none to retry, the state the job ended in.
+    pub state: String,
+    /// How many partitions the job moves again.
+    pub retried: i32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RestartQuery {
+    /// `true`: only the partitions that failed; otherwise (`false`, the default) every partition
+    /// not done: failed, skipped, reverted or never started.
+    #[serde(rename = "onlyFailed")]
+    #[param(rename = "onlyFailed")]
+    pub only_failed: Option<bool>,
+}
+
+/// `POST /jobs/{id}/restart`: runs an ended job again for the partitions it did not move, each
+/// planned from the replicas it has now (one already in place is done). 202, with how many
+/// partitions are retried (0: nothing to retry, the job stays as it ended); 409 (`job_running`)
+/// while the job has not ended, 404 for an unknown job.
+#[utoipa::path(post, path = "/jobs/{id}/restart",
+    params(("id" = String, Path, description = "The job"), RestartQuery),
+    responses((status = 202, body = Restarted), super::error::Errors))]
+pub async fn restart(
+    State(rest): State<Rest>,
+    Path(id): Path<String>,
+    Query(query): Query<RestartQuery>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Restarted>), ApiError> {
+    rest.run(&headers, move |mut caller| async move {
+        let request = AlterReassignmentJobRequest {
+            job_id: id.clone(),
+            action: 5,
+            only_failed: query.only_failed.unwrap_or(false),
+            ..Default::default()
+        };
+        let answer = match caller.execute(request).await {
+            AdminResponse::AlterReassignmentJob(r) => r,
+            other => return Err(unexpected(&other)),
+        };
+        ended(answer.error_code, answer.error_message.clone())?;
+        check(answer.error_code, answer.error_message.as_deref())?;
+        let retried = answer.retried.max(0);
+        Ok((StatusCode::ACCEPTED, Json(Restarted { job_id: id, state: answer.state, retried })))
+    })
+    .await
+}
+
+/// A job that has not ended refused what only an ended job can do: 409 `job_running`.
+fn ended(code: i16, message: Option<String>) -> Result<(), ApiError> {
+    if code == ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS.0 {
+        return Err(ApiError::conflict("job_running", message.unwrap_or_default()));
+    }
+    Ok(())
+}
+
 /// `DELETE /jobs/{id}`: deletes an ended job's record (204); 409 (`job_running`) while it has
 /// not ended, 404 for an unknown job.
 #[utoipa::path(delete, path = "/jobs/{id}", params(("id" = String, Path, description = "The job")),
@@ -227,10 +289,7 @@ pub async fn delete(
             AdminResponse::AlterReassignmentJob(r) => r,
             other => return Err(unexpected(&other)),
         };
-        if answer.error_code == ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS.0 {
-            let message = answer.error_message.unwrap_or_default();
-            return Err(ApiError::conflict("job_running", message));
-        }
+        ended(answer.error_code, answer.error_message.clone())?;
         check(answer.error_code, answer.error_message.as_deref())?;
         Ok(StatusCode::NO_CONTENT)
     })

@@ -18,11 +18,14 @@ mod topics;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use adminwire_kafka::sasl::Mechanism;
+use adminwire_kafka::sasl::{Credentials, Mechanism};
 use adminwire_protocol::{AdminRequest, AdminResponse, ErrorCode};
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use self::caller::Session;
@@ -38,6 +41,14 @@ const VERSION: i16 = 1;
 /// The client id the API's requests carry, as brokers log them.
 const CLIENT_ID: &str = "adminwire-rest";
 
+/// How long a request waits for a turn when `rest.max_concurrent_requests` run already: a burst
+/// of a script's requests is served in turn, a flood is told to come back.
+const TURN_WAIT: Duration = Duration::from_secs(1);
+
+/// The most of an error body from outside the API's handlers (a path or query string axum could
+/// not read) that is kept, as the message of a JSON error.
+const FOREIGN_ERROR_BYTES: usize = 4096;
+
 /// What every resource handler shares.
 #[derive(Clone)]
 pub struct Rest {
@@ -46,6 +57,10 @@ pub struct Rest {
     /// rule is for listeners, and the API has none.
     config: Arc<Config>,
     mechanism: Mechanism,
+    /// Who a request without credentials runs as, if the operator said.
+    anonymous: Option<Credentials>,
+    /// One for each request that may run against the cluster at once.
+    turns: Arc<Semaphore>,
 }
 
 /// The API's routes, to be merged with the operations endpoint's.
@@ -53,7 +68,9 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
     let mut config = (*shared.config).clone();
     config.listen.require_controller = false;
     let mechanism = config.rest.mechanism()?;
-    let rest = Rest { shared, config: Arc::new(config), mechanism };
+    let anonymous = config.rest.anonymous(mechanism)?;
+    let turns = Arc::new(Semaphore::new(config.rest.max_concurrent_requests));
+    let rest = Rest { shared, config: Arc::new(config), mechanism, anonymous, turns };
     Ok(Router::new()
         .merge(cluster::routes())
         .merge(topics::routes())
@@ -63,7 +80,25 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
         .route("/openapi.json", axum::routing::get(openapi::serve))
         .fallback(no_such_resource)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(rest))
+}
+
+/// Every error as JSON, also those axum answers itself before a handler runs (a path segment or
+/// query parameter it cannot read): their text becomes the message.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), FOREIGN_ERROR_BYTES).await;
+    let text = body.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let message = if text.is_empty() { status.to_string() } else { text };
+    ApiError::new(status, message).into_response()
 }
 
 /// Every path the API does not have: a JSON 404 like every other error.
@@ -87,9 +122,16 @@ impl Rest {
         F: FnOnce(Caller) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
     {
-        let credentials = caller::credentials(headers, self.mechanism)?;
+        let credentials = match caller::credentials(headers, self.mechanism)? {
+            Some(own) => Some(own),
+            None => self.anonymous.clone(),
+        };
+        let turn = self.turn().await?;
+        let running = self.shared.metrics.rest_request();
         let rest = self.clone();
         let task = async move {
+            // Held until the work ends, even if the HTTP client went away meanwhile.
+            let _turn = (turn, running);
             let deadline = Instant::now() + rest.config.request_timeout();
             let session = Session::open(&rest.config, credentials.as_ref(), deadline).await?;
             work(Caller { rest, session, logged_in: credentials.is_some() }).await
@@ -98,6 +140,23 @@ impl Rest {
             return Err(ApiError::unavailable("the sidecar is stopping"));
         };
         handle.await.map_err(|e| ApiError::unavailable(format!("the request stopped: {e}")))?
+    }
+
+    /// A turn to run against the cluster, waiting up to [`TURN_WAIT`]; 503 with `Retry-After`
+    /// when the sidecar is busy with `rest.max_concurrent_requests` requests for longer.
+    async fn turn(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        let waiting = Arc::clone(&self.turns).acquire_owned();
+        match tokio::time::timeout(TURN_WAIT, waiting).await {
+            Ok(Ok(turn)) => Ok(turn),
+            _ => {
+                self.shared.metrics.rest_request_refused();
+                Err(ApiError::unavailable(format!(
+                    "the sidecar is running as many requests as it may at once \
+                 (rest.max_concurrent_requests = {}); try again",
+                    self.config.rest.max_concurrent_requests
+                )))
+            }
+        }
     }
 }
 

@@ -35,6 +35,7 @@ use super::{cluster, elections, error, jobs, reassignments, topic_edits, topics}
         jobs::pause,
         jobs::resume,
         jobs::stop,
+        jobs::restart,
         elections::needed,
         elections::elect,
     ),
