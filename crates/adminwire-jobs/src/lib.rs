@@ -8,10 +8,12 @@
 //! - [`job`] and [`execute`]: a job's state, and carrying its plan out on the cluster.
 //! - [`store`]: where jobs live — a compacted topic of the cluster, or this process's memory.
 //! - [`service`]: all of it as the one entry point of every front end.
+//! - [`link`]: cluster links — mirror topics fed from another cluster.
 
 pub mod estimate;
 pub mod execute;
 pub mod job;
+pub mod link;
 pub mod plan;
 pub mod service;
 pub mod store;

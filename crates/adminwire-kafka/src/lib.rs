@@ -8,6 +8,7 @@
 //! - [`client`]: such connections to every broker of a cluster;
 //! - [`log`]: a partition of a compacted topic as a log of keyed records, where adminwire keeps
 //!   its own state;
+//! - [`records`]: the records of a fetch as a committed reader takes them;
 //! - [`sasl`]: logging in with SASL, as a sequence of requests without I/O;
 //! - [`scram`]: the client side of SASL/SCRAM.
 
@@ -16,5 +17,6 @@ pub mod client;
 pub mod connection;
 pub mod frame;
 pub mod log;
+pub mod records;
 pub mod sasl;
 pub mod scram;
