@@ -14,7 +14,7 @@ use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
     CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
     DescribeConfigsRequest, DescribeLogDirsRequest, DescribeQuorumRequest, ElectLeadersRequest,
-    FetchRequest, IncrementalAlterConfigsRequest, ListOffsetsRequest,
+    FetchRequest, IncrementalAlterConfigsRequest, InitProducerIdRequest, ListOffsetsRequest,
     ListPartitionReassignmentsRequest, MetadataRequest, ProduceRequest, ResponseHeader,
     SaslAuthenticateRequest, SaslHandshakeRequest,
 };
@@ -214,6 +214,11 @@ impl Call for FetchRequest {
 impl Call for ListOffsetsRequest {
     /// v1 answers with one offset per partition (v0 with a list); Kafka 4 serves v1 and up.
     const SUPPORTED: RangeInclusive<i16> = 1..=9;
+}
+
+impl Call for InitProducerIdRequest {
+    /// v3 may bump an epoch, which an idempotent producer without a transactional id never asks.
+    const SUPPORTED: RangeInclusive<i16> = 0..=5;
 }
 
 impl Call for SaslHandshakeRequest {

@@ -8,7 +8,9 @@
 //! - [`client`]: such connections to every broker of a cluster;
 //! - [`log`]: a partition of a compacted topic as a log of keyed records, where adminwire keeps
 //!   its own state;
-//! - [`records`]: the records of a fetch as a committed reader takes them;
+//! - [`records`]: the batches of a fetch as a committed reader takes them, and as an idempotent
+//!   producer sends them on;
+//! - [`partitions`]: any topic's partitions, fetched and produced to as a cluster link copies;
 //! - [`sasl`]: logging in with SASL, as a sequence of requests without I/O;
 //! - [`scram`]: the client side of SASL/SCRAM.
 
@@ -17,6 +19,7 @@ pub mod client;
 pub mod connection;
 pub mod frame;
 pub mod log;
+pub mod partitions;
 pub mod records;
 pub mod sasl;
 pub mod scram;

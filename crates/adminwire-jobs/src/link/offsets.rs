@@ -9,6 +9,7 @@
 //! offsets per stretch between gaps, so it is exact and stays small for a source without many
 //! gaps.
 
+use adminwire_kafka::records::Sources;
 use serde::{Deserialize, Serialize};
 
 /// Consecutive source offsets copied to consecutive target offsets.
@@ -113,6 +114,30 @@ impl OffsetMap {
         Ok(())
     }
 
+    /// Records a batch the target took at `target_base`: its records' source offsets in order.
+    pub fn record_batch(&mut self, sources: &Sources, target_base: i64) -> Result<(), MapError> {
+        match sources {
+            Sources::Range { first, last } => {
+                // A whole run at once: no copy per record for the common, dense case.
+                let len = last - first + 1;
+                if len <= 0 {
+                    return Ok(());
+                }
+                self.record(*first, target_base)?;
+                if let Some(run) = self.runs.last_mut() {
+                    run.len += len - 1;
+                }
+                Ok(())
+            }
+            Sources::List(offsets) => {
+                for (i, source) in offsets.iter().enumerate() {
+                    self.record(*source, target_base + i as i64)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// How the target's offsets relate to the source's. The target's are consecutive, so a gap in
     /// the source's (a second run) always makes them mapped.
     pub fn relation(&self) -> Relation {
@@ -199,6 +224,20 @@ mod tests {
             Err(MapError::TargetNotNext { offset: 6, target: 3, expected: 1 })
         );
         assert_eq!(map, copied(&[(5, 0)]), "a refused copy changes nothing");
+    }
+
+    #[test]
+    fn a_batch_is_recorded_as_a_run_or_record_by_record() {
+        let mut map = OffsetMap::new();
+        map.record_batch(&Sources::Range { first: 10, last: 19 }, 0).unwrap();
+        map.record_batch(&Sources::Range { first: 20, last: 20 }, 10).unwrap();
+        map.record_batch(&Sources::List(vec![22, 23, 25]), 11).unwrap();
+        let runs: Vec<(i64, i64, i64)> =
+            map.runs().iter().map(|r| (r.source, r.target, r.len)).collect();
+        assert_eq!(runs, [(10, 0, 11), (22, 11, 2), (25, 13, 1)]);
+        let wrong = map.record_batch(&Sources::Range { first: 26, last: 30 }, 99);
+        assert!(matches!(wrong, Err(MapError::TargetNotNext { .. })));
+        assert_eq!(map.target_end(), Some(14));
     }
 
     #[test]
