@@ -36,6 +36,10 @@ const PLAIN_DEFAULT_DIR: &str = "adminwire-kafka";
 const PLAIN_DEFAULT_BASE: u16 = 19090;
 const SECURE_DEFAULT_DIR: &str = "adminwire-kafka-secure";
 const SECURE_DEFAULT_BASE: u16 = 19290;
+const SOURCE_DEFAULT_DIR: &str = "adminwire-kafka-source";
+const SOURCE_DEFAULT_BASE: u16 = 20490;
+/// The source cluster's own id, so that it is never taken for the cluster a sidecar fronts.
+const SOURCE_CLUSTER_ID: &str = "YWRtaW53aXJlLXNvdXJjZQ";
 
 /// The repository root (this crate lives in `tests/support`).
 pub fn repo_root() -> PathBuf {
@@ -59,6 +63,8 @@ pub enum Variant {
     /// SASL/PLAIN on every listener, `StandardAuthorizer`, users admin (super user), alice (ACLs on
     /// `alice-*` topics and groups) and bob (no ACLs).
     Secure,
+    /// A second plain cluster of one node, with an id of its own: a cluster link's source.
+    Source,
 }
 
 impl Variant {
@@ -67,6 +73,7 @@ impl Variant {
         let (var, default) = match self {
             Variant::Plain => ("ADMINWIRE_KAFKA_DIR", PLAIN_DEFAULT_DIR),
             Variant::Secure => ("ADMINWIRE_SECURE_KAFKA_DIR", SECURE_DEFAULT_DIR),
+            Variant::Source => ("ADMINWIRE_SOURCE_KAFKA_DIR", SOURCE_DEFAULT_DIR),
         };
         match std::env::var_os(var) {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -79,6 +86,7 @@ impl Variant {
         let (var, default) = match self {
             Variant::Plain => ("ADMINWIRE_KAFKA_PORT_BASE", PLAIN_DEFAULT_BASE),
             Variant::Secure => ("ADMINWIRE_SECURE_KAFKA_PORT_BASE", SECURE_DEFAULT_BASE),
+            Variant::Source => ("ADMINWIRE_SOURCE_KAFKA_PORT_BASE", SOURCE_DEFAULT_BASE),
         };
         match std::env::var(var) {
             Ok(v) => v.parse().unwrap_or_else(|_| panic!("{var}={v:?} is not a port number")),
@@ -98,6 +106,7 @@ pub struct Cluster {
 
 static PLAIN: OnceLock<Cluster> = OnceLock::new();
 static SECURE: OnceLock<Cluster> = OnceLock::new();
+static SOURCE: OnceLock<Cluster> = OnceLock::new();
 
 impl Cluster {
     /// The plain cluster of this test run, started on first use if none runs. If
@@ -112,12 +121,18 @@ impl Cluster {
         SECURE.get_or_init(|| Cluster::start_or_reuse(Variant::Secure))
     }
 
+    /// The source cluster of this test run's cluster links (see [`Variant::Source`]), started on
+    /// first use.
+    pub fn source() -> &'static Cluster {
+        SOURCE.get_or_init(|| Cluster::start_or_reuse(Variant::Source))
+    }
+
     fn start_or_reuse(variant: Variant) -> Cluster {
         print_broker_logs_on_panic();
         let dir = variant.dir();
         let external = match variant {
             Variant::Plain => std::env::var("ADMINWIRE_BOOTSTRAP").ok().filter(|b| !b.is_empty()),
-            Variant::Secure => None,
+            Variant::Secure | Variant::Source => None,
         };
         if external.is_none() {
             let mut up = Command::new(kafka_script());
@@ -131,6 +146,10 @@ impl Cluster {
             up.arg("--until-exit-of").arg(std::os::unix::process::parent_id().to_string());
             up.env("ADMINWIRE_KAFKA_DIR", &dir)
                 .env("ADMINWIRE_KAFKA_PORT_BASE", variant.port_base().to_string());
+            if variant == Variant::Source {
+                up.env("ADMINWIRE_KAFKA_NODES", "1")
+                    .env("ADMINWIRE_KAFKA_CLUSTER_ID", SOURCE_CLUSTER_ID);
+            }
             let out = run(&mut up, Duration::from_secs(600))
                 .unwrap_or_else(|e| panic!("scripts/kafka up ({variant:?}) failed to run: {e}"));
             assert!(
@@ -424,7 +443,7 @@ impl Cluster {
         let name = TopicName(StrBytes::from_string(fence.clone()));
         let node = self.node_address(self.node_ids()[0]);
         let mut connection = match self.variant {
-            Variant::Plain => wire::RawConnection::connect(&node),
+            Variant::Plain | Variant::Source => wire::RawConnection::connect(&node),
             Variant::Secure => wire::RawConnection::connect_as(&node, self, "admin"),
         };
         let create = CreateTopicsRequest::default().with_timeout_ms(30_000).with_topics(vec![
