@@ -329,13 +329,23 @@ impl Cluster {
             .to_owned()
     }
 
-    /// Creates `topic` with `partitions` partitions and replication factor 3 (as `admin`, with
+    /// Creates `topic` with `partitions` partitions and replication factor 3 (or the node count, if less; as `admin`, with
     /// Kafka's own `TopicCommand`), and waits until every broker knows it.
     pub fn create_topic(&self, topic: &str, partitions: usize) {
         let count = partitions.to_string();
+        // Three replicas, or as many as the cluster has nodes (a link's source has one).
+        let replicas = self.node_ids().len().min(3).to_string();
         self.topic_command(
             "admin",
-            &["--create", "--topic", topic, "--partitions", &count, "--replication-factor", "3"],
+            &[
+                "--create",
+                "--topic",
+                topic,
+                "--partitions",
+                &count,
+                "--replication-factor",
+                &replicas,
+            ],
         )
         .expect_success(&format!("creating topic {topic}"));
         self.wait_for_topic(None, topic, partitions);

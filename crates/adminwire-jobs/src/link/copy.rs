@@ -1,0 +1,416 @@
+//! Copying a link's partitions, round by round: fetch committed batches from each source leader,
+//! pass each on to the target partition's leader as an idempotent producer's batch, and keep where
+//! every record landed ([`OffsetMap`]).
+//!
+//! A round copies what one fetch per source leader brought; the caller runs rounds, saves each
+//! partition's [`Progress`] between them, and decides what an error means for the link.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use adminwire_kafka::client::Client;
+use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::partitions::{self, Fetched, Outgoing, Wanted};
+use adminwire_kafka::records::{self, Producer, Sources};
+use serde::{Deserialize, Serialize};
+
+use super::offsets::{MapError, OffsetMap};
+
+/// A partition of a mirrored topic: the same name and number on both clusters.
+pub type Key = (String, i32);
+
+/// One partition's copy as far as it has come: what a restarted copy goes on from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The source offset the copy reads next.
+    pub source_next: i64,
+    /// Where every copied record landed.
+    pub map: OffsetMap,
+    /// The source partition's end for committed readers at the last look.
+    pub source_end: i64,
+    /// Records and bytes copied so far.
+    pub records: u64,
+    pub bytes: u64,
+    /// Records the source deleted (retention, DeleteRecords) before they were copied.
+    pub lost: u64,
+}
+
+impl Progress {
+    /// A copy starting at `offset` of the source.
+    pub fn from(offset: i64) -> Self {
+        Self { source_next: offset, source_end: offset, ..Self::default() }
+    }
+
+    /// Committed source records not copied yet.
+    pub fn lag(&self) -> i64 {
+        (self.source_end - self.source_next).max(0)
+    }
+}
+
+/// Why a round stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("the source cluster: {0}")]
+    Source(ConnectionError),
+    #[error("the target cluster: {0}")]
+    Target(ConnectionError),
+    /// The source refused a partition for good, or sent what cannot be read.
+    #[error("{topic}-{partition} on the source: {reason}")]
+    SourceRefused { topic: String, partition: i32, reason: String },
+    /// The target refused a partition's records for good (Kafka error code).
+    #[error("{topic}-{partition} on the target: Kafka error {code}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    TargetRefused { topic: String, partition: i32, code: i16, message: Option<String> },
+    /// The target no longer knows this producer: what it last appended must be checked before
+    /// copying on.
+    #[error("the target dropped the link's producer (Kafka error {0})")]
+    ProducerLost(i16),
+    #[error("{topic}-{partition}: {error}")]
+    Map { topic: String, partition: i32, error: MapError },
+}
+
+/// How a round went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Round {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// Kafka errors after which the same request can succeed once leaders are looked up again.
+fn retriable(code: i16) -> bool {
+    // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT,
+    // NOT_ENOUGH_REPLICAS(_AFTER_APPEND), KAFKA_STORAGE_ERROR, FENCED_LEADER_EPOCH,
+    // UNKNOWN_LEADER_EPOCH, OFFSET_NOT_AVAILABLE.
+    matches!(code, 3 | 5 | 6 | 7 | 19 | 20 | 56 | 74 | 75 | 78)
+}
+
+/// COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: a coordinator still
+/// starting or moving.
+fn coordinator_busy(code: i16) -> bool {
+    matches!(code, 14..=16)
+}
+
+/// The sequence past which a partition's producer is renewed (half way to Kafka's wrap).
+const SEQUENCE_RENEWAL: i32 = 1 << 30;
+
+/// OFFSET_OUT_OF_RANGE.
+const OUT_OF_RANGE: i16 = 1;
+/// Errors that mean the target dropped the producer's state: OUT_OF_ORDER_SEQUENCE_NUMBER,
+/// INVALID_PRODUCER_EPOCH, UNKNOWN_PRODUCER_ID.
+fn producer_lost(code: i16) -> bool {
+    matches!(code, 45 | 47 | 59)
+}
+
+/// Copies partitions from one cluster to another.
+#[derive(Debug)]
+pub struct Copier {
+    source: Arc<Client>,
+    target: Arc<Client>,
+    producer: Option<Producer>,
+    /// The next sequence of the producer's batches, by partition.
+    sequences: BTreeMap<Key, i32>,
+    source_leaders: BTreeMap<Key, i32>,
+    target_leaders: BTreeMap<Key, i32>,
+    /// How long a fetch waits for data, and how much it takes a partition.
+    wait: Duration,
+    max_bytes: i32,
+    produce_timeout: Duration,
+}
+
+impl Copier {
+    pub fn new(source: Arc<Client>, target: Arc<Client>) -> Self {
+        Self {
+            source,
+            target,
+            producer: None,
+            sequences: BTreeMap::new(),
+            source_leaders: BTreeMap::new(),
+            target_leaders: BTreeMap::new(),
+            wait: Duration::from_millis(200),
+            max_bytes: 1024 * 1024,
+            produce_timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Drops the producer: the next round starts with a new one, its sequences from 0.
+    pub fn reset_producer(&mut self) {
+        self.producer = None;
+        self.sequences.clear();
+    }
+
+    /// One round over `partitions`: what one fetch from each source leader brought, copied.
+    pub async fn round(
+        &mut self,
+        partitions: &mut BTreeMap<Key, Progress>,
+    ) -> Result<Round, CopyError> {
+        // A new producer long before a sequence wraps: a batch's records then never straddle it.
+        if self.sequences.values().any(|s| *s > SEQUENCE_RENEWAL) {
+            self.reset_producer();
+        }
+        let Some(producer) = self.producer().await? else {
+            // The target's coordinators are still loading (a cluster just started): later.
+            tokio::time::sleep(self.wait).await;
+            return Ok(Round::default());
+        };
+        self.find_leaders(partitions.keys()).await?;
+        let mut by_leader: BTreeMap<i32, Vec<Wanted>> = BTreeMap::new();
+        for ((topic, partition), progress) in partitions.iter() {
+            let Some(&leader) = self.source_leaders.get(&(topic.clone(), *partition)) else {
+                continue;
+            };
+            by_leader.entry(leader).or_default().push(Wanted {
+                topic: topic.clone(),
+                partition: *partition,
+                offset: progress.source_next,
+            });
+        }
+        let mut queues: BTreeMap<Key, Queued> = BTreeMap::new();
+        for (leader, wanted) in by_leader {
+            let fetched =
+                partitions::fetch(&self.source, leader, &wanted, self.wait, self.max_bytes)
+                    .await
+                    .map_err(CopyError::Source)?;
+            for f in fetched {
+                let key = (f.topic.clone(), f.partition);
+                let Some(progress) = partitions.get_mut(&key) else { continue };
+                if let Some(queued) = self.take_in(f, progress, producer)? {
+                    queues.insert(key, queued);
+                }
+            }
+        }
+        self.send(partitions, queues).await
+    }
+
+    /// The link's producer on the target, asked for when there is none; none while the target
+    /// cannot give one yet.
+    async fn producer(&mut self) -> Result<Option<Producer>, CopyError> {
+        if let Some(producer) = self.producer {
+            return Ok(Some(producer));
+        }
+        match partitions::init_producer(&self.target).await.map_err(CopyError::Target)? {
+            Ok(producer) => {
+                self.producer = Some(producer);
+                Ok(Some(producer))
+            }
+            Err(code) if retriable(code) || coordinator_busy(code) => Ok(None),
+            Err(code) => Err(CopyError::TargetRefused {
+                topic: String::new(),
+                partition: -1,
+                code,
+                message: Some("asking for a producer id (InitProducerId)".into()),
+            }),
+        }
+    }
+
+    /// Looks up the leaders of partitions whose leader is not known on either side.
+    async fn find_leaders<'a>(
+        &mut self,
+        keys: impl Iterator<Item = &'a Key>,
+    ) -> Result<(), CopyError> {
+        let missing: Vec<&Key> = keys
+            .filter(|k| {
+                !self.source_leaders.contains_key(*k) || !self.target_leaders.contains_key(*k)
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut topics: Vec<String> = missing.iter().map(|(t, _)| t.clone()).collect();
+        topics.dedup();
+        let source = partitions::layouts(&self.source, &topics).await.map_err(CopyError::Source)?;
+        let target = partitions::layouts(&self.target, &topics).await.map_err(CopyError::Target)?;
+        for (known, layouts) in
+            [(&mut self.source_leaders, source), (&mut self.target_leaders, target)]
+        {
+            for (topic, layout) in layouts {
+                for (partition, leader) in layout.leaders {
+                    if leader >= 0 {
+                        known.insert((topic.clone(), partition), leader);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What a fetch brought for one partition, as batches to send on; none when it brought
+    /// nothing to send (or the leader moved: looked up again next round).
+    fn take_in(
+        &mut self,
+        fetched: Fetched,
+        progress: &mut Progress,
+        producer: Producer,
+    ) -> Result<Option<Queued>, CopyError> {
+        let key = (fetched.topic.clone(), fetched.partition);
+        let refused = |reason: String| CopyError::SourceRefused {
+            topic: fetched.topic.clone(),
+            partition: fetched.partition,
+            reason,
+        };
+        match fetched.error_code {
+            0 => {}
+            OUT_OF_RANGE if progress.source_next < fetched.log_start_offset => {
+                // Deleted on the source before it was copied: the copy goes on from what is left.
+                progress.lost +=
+                    u64::try_from(fetched.log_start_offset - progress.source_next).unwrap_or(0);
+                progress.source_next = fetched.log_start_offset;
+                return Ok(None);
+            }
+            OUT_OF_RANGE => {
+                return Err(refused(format!(
+                    "offset {} is past the partition's end {}: the source lost records it had",
+                    progress.source_next, fetched.high_watermark
+                )));
+            }
+            code if retriable(code) => {
+                self.source_leaders.remove(&key);
+                return Ok(None);
+            }
+            code => return Err(refused(format!("Kafka error {code}"))),
+        }
+        progress.source_end = fetched.last_stable_offset.max(progress.source_next);
+        let committed = fetched.committed.map_err(&refused)?;
+        let mut batches = VecDeque::new();
+        let mut sequence = self.sequences.get(&key).copied().unwrap_or(0);
+        for batch in &committed.batches {
+            let outgoing = records::for_producer(batch, progress.source_next, producer, sequence)
+                .map_err(&refused)?;
+            let Some(outgoing) = outgoing else { continue };
+            let count = i32::try_from(outgoing.sources.len()).unwrap_or(i32::MAX);
+            sequence = next_sequence(sequence, count);
+            batches.push_back(outgoing);
+        }
+        Ok(Some(Queued { batches, next_offset: committed.next_offset }))
+    }
+
+    /// Sends each partition's batches in order, one a partition a Produce request, to the
+    /// target's leaders.
+    async fn send(
+        &mut self,
+        partitions: &mut BTreeMap<Key, Progress>,
+        mut queues: BTreeMap<Key, Queued>,
+    ) -> Result<Round, CopyError> {
+        let mut round = Round::default();
+        loop {
+            // Partitions with nothing (left) to send have read their fetch's range.
+            queues.retain(|key, queued| {
+                if queued.batches.is_empty() {
+                    if let Some(progress) = partitions.get_mut(key) {
+                        progress.source_next = progress.source_next.max(queued.next_offset);
+                    }
+                    return false;
+                }
+                true
+            });
+            if queues.is_empty() {
+                return Ok(round);
+            }
+            let mut by_leader: BTreeMap<i32, Vec<Outgoing>> = BTreeMap::new();
+            let mut unled = Vec::new();
+            for (key, queued) in &queues {
+                let Some(batch) = queued.batches.front() else { continue };
+                match self.target_leaders.get(key) {
+                    Some(&leader) => by_leader.entry(leader).or_default().push(Outgoing {
+                        topic: key.0.clone(),
+                        partition: key.1,
+                        batch: batch.bytes.clone(),
+                    }),
+                    None => unled.push(key.clone()),
+                }
+            }
+            // Without a leader now: tried again next round, from where the copy is.
+            for key in unled {
+                queues.remove(&key);
+            }
+            for (leader, outgoing) in by_leader {
+                let answers =
+                    partitions::produce(&self.target, leader, outgoing, self.produce_timeout)
+                        .await
+                        .map_err(CopyError::Target)?;
+                for answer in answers {
+                    let key = (answer.topic.clone(), answer.partition);
+                    let (Some(queued), Some(progress)) =
+                        (queues.get_mut(&key), partitions.get_mut(&key))
+                    else {
+                        continue;
+                    };
+                    match answer.error_code {
+                        0 => {}
+                        code if retriable(code) => {
+                            self.target_leaders.remove(&key);
+                            queues.remove(&key);
+                            continue;
+                        }
+                        code if producer_lost(code) => {
+                            self.reset_producer();
+                            return Err(CopyError::ProducerLost(code));
+                        }
+                        code => {
+                            return Err(CopyError::TargetRefused {
+                                topic: answer.topic,
+                                partition: answer.partition,
+                                code,
+                                message: answer.error_message,
+                            });
+                        }
+                    }
+                    let Some(sent) = queued.batches.pop_front() else { continue };
+                    progress.map.record_batch(&sent.sources, answer.base_offset).map_err(
+                        |error| CopyError::Map { topic: key.0.clone(), partition: key.1, error },
+                    )?;
+                    let count = sent.sources.len() as u64;
+                    let sequence = self.sequences.entry(key).or_insert(0);
+                    *sequence = next_sequence(*sequence, i32::try_from(count).unwrap_or(i32::MAX));
+                    progress.source_next = progress.source_next.max(last(&sent.sources) + 1);
+                    progress.records += count;
+                    progress.bytes += sent.bytes.len() as u64;
+                    round.records += count;
+                    round.bytes += sent.bytes.len() as u64;
+                }
+            }
+        }
+    }
+}
+
+/// A partition's batches waiting to be sent, and the offset its fetch read up to.
+#[derive(Debug)]
+struct Queued {
+    batches: VecDeque<records::Outgoing>,
+    next_offset: i64,
+}
+
+/// The sequence after `count` records from `sequence`, wrapping after `i32::MAX` to 0 as Kafka's
+/// do.
+fn next_sequence(sequence: i32, count: i32) -> i32 {
+    if sequence > i32::MAX - count { count - (i32::MAX - sequence) - 1 } else { sequence + count }
+}
+
+fn last(sources: &Sources) -> i64 {
+    match sources {
+        Sources::Range { last, .. } => *last,
+        Sources::List(offsets) => offsets.last().copied().unwrap_or(-1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_wrap_as_kafkas() {
+        assert_eq!(next_sequence(0, 5), 5);
+        assert_eq!(next_sequence(i32::MAX - 2, 2), i32::MAX);
+        assert_eq!(next_sequence(i32::MAX - 2, 3), 0);
+        assert_eq!(next_sequence(i32::MAX, 10), 9);
+    }
+
+    #[test]
+    fn lag_is_what_is_committed_and_not_copied() {
+        let mut progress = Progress::from(100);
+        assert_eq!(progress.lag(), 0);
+        progress.source_end = 150;
+        assert_eq!(progress.lag(), 50);
+        progress.source_next = 160;
+        assert_eq!(progress.lag(), 0);
+    }
+}

@@ -1,0 +1,89 @@
+"""Data for cluster link tests, written and read with confluent-kafka (librdkafka) as an
+independent witness.
+
+  produce       keyed records with headers, spread over the topic's partitions
+  transactions  a transactional producer: committed and aborted transactions, one after another
+  dump          every committed record of the topic (read_committed, from the start), one JSON
+                line each: partition, offset, key, value and headers (hex), timestamp
+"""
+
+import argparse
+import json
+import sys
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+
+def produce(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
+                         "linger.ms": 5})
+    for i in range(args.count):
+        headers = [("n", str(i).encode()), ("empty", b"")] if i % 3 else None
+        producer.produce(args.topic, key=f"key-{i % 50}".encode(), value=f"value-{i}".encode() * (1 + i % 4),
+                         headers=headers, timestamp=1_700_000_000_000 + i)
+        if i % 1000 == 0:
+            producer.poll(0)
+    left = producer.flush(60)
+    if left:
+        sys.exit(f"{left} records not delivered")
+    print(json.dumps({"produced": args.count}))
+
+
+def transactions(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap,
+                         "transactional.id": f"link-test-{args.topic}"})
+    producer.init_transactions(60)
+    committed = aborted = 0
+    for t in range(args.count):
+        producer.begin_transaction()
+        for i in range(5):
+            producer.produce(args.topic, key=f"t{t}-{i}".encode(), value=f"txn-{t}-{i}".encode(),
+                             headers=[("txn", str(t).encode())])
+        if t % 3 == 1:
+            producer.abort_transaction(60)
+            aborted += 5
+        else:
+            producer.commit_transaction(60)
+            committed += 5
+    print(json.dumps({"committed": committed, "aborted": aborted}))
+
+
+def dump(args):
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": "link-test-dump",
+                         "enable.auto.commit": False, "isolation.level": "read_committed",
+                         "enable.partition.eof": True, "auto.offset.reset": "earliest"})
+    metadata = consumer.list_topics(args.topic, timeout=30)
+    partitions = sorted(metadata.topics[args.topic].partitions)
+    consumer.assign([TopicPartition(args.topic, p, 0) for p in partitions])
+    done = set()
+    records = 0
+    while len(done) < len(partitions):
+        message = consumer.poll(30)
+        if message is None:
+            sys.exit(f"no record or end of partition within 30 s; ended: {sorted(done)}")
+        if message.error():
+            if message.error().code() == -191:  # _PARTITION_EOF
+                done.add(message.partition())
+                continue
+            sys.exit(f"consume error: {message.error()}")
+        headers = [[k, (v or b"").hex()] for k, v in (message.headers() or [])]
+        print(json.dumps({"partition": message.partition(), "offset": message.offset(),
+                          "key": (message.key() or b"").hex(), "value": (message.value() or b"").hex(),
+                          "headers": headers, "timestamp": message.timestamp()[1]}))
+        records += 1
+    consumer.close()
+    print(json.dumps({"records": records}))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["produce", "transactions", "dump"])
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+    {"produce": produce, "transactions": transactions, "dump": dump}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
