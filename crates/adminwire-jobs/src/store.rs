@@ -11,6 +11,7 @@
 //! | `control/<id>` | what the job was last asked: run, pause or cancel |
 //! | `throttles` | what the throttle keeper found on brokers and topics, and what it holds |
 //! | `runner` | the lease: which process runs the jobs, and its epoch (see [`Lease`]) |
+//! | `link/<id>`, `linkstatus/<id>`, `linkpart/<id>/<topic>/<n>`, `promote/<id>/<topic>` | a cluster link's records ([`crate::link::state`]), kept as JSON values |
 //!
 //! Every value is JSON with a format number (`"v": 1`). A job is written as one batch (its header
 //! and the chunks that changed), which Kafka appends whole or not at all; a write returns once
@@ -36,6 +37,9 @@ pub const FORMAT: u32 = 1;
 
 /// Partitions per record: about 100 bytes each, so a record stays well under Kafka's 1 MB.
 pub const CHUNK: usize = 1_000;
+
+/// The kinds of key cluster links keep their records under.
+const LINK_KINDS: [&str; 4] = ["link", "linkstatus", "linkpart", "promote"];
 
 /// How long a read of the topic waits for new records.
 const TAIL_WAIT: Duration = Duration::from_millis(500);
@@ -98,6 +102,8 @@ struct Held {
     throttles: Option<Value>,
     /// The lease as taken, and when this store last saw it claimed or renewed.
     runner: Option<(Lease, Instant)>,
+    /// Cluster links' records, by key: their latest value (the format number taken off).
+    links: BTreeMap<String, Value>,
 }
 
 /// The jobs of a cluster, and where they are kept.
@@ -212,6 +218,53 @@ impl Store {
     /// The throttle keeper's state, as it last wrote it.
     pub fn throttles(&self) -> Option<Value> {
         self.lock().throttles.clone()
+    }
+
+    /// The value of a cluster link's record.
+    pub fn link_value(&self, key: &str) -> Option<Value> {
+        self.lock().links.get(key).cloned()
+    }
+
+    /// Every cluster link's record whose key starts with `prefix`, in key order.
+    pub fn link_values(&self, prefix: &str) -> Vec<(String, Value)> {
+        let held = self.lock();
+        let from = held
+            .links
+            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded));
+        from.take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Writes cluster link records as one batch (None: a tombstone, which deletes the key).
+    pub async fn save_link_values(
+        &self,
+        records: &[(String, Option<Value>)],
+    ) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut encoded = Vec::with_capacity(records.len());
+        for (key, value) in records {
+            let value = match value {
+                Some(v) => Some(Bytes::from(json(&Versioned { v: FORMAT, value: v.clone() })?)),
+                None => None,
+            };
+            encoded.push((Bytes::from(key.clone()), value));
+        }
+        self.write(&encoded).await?;
+        if self.log.is_none() {
+            let mut held = self.lock();
+            for (key, value) in records {
+                match value {
+                    Some(v) => held.links.insert(key.clone(), v.clone()),
+                    None => held.links.remove(key),
+                };
+            }
+            drop(held);
+            self.read_to.send_modify(|n| *n += 1);
+        }
+        Ok(())
     }
 
     /// Writes what changed of `job` against what the store holds (whoever wrote it): its header,
@@ -385,6 +438,15 @@ fn take_in(held: &mut Held, entry: &Entry) {
             Some(v) => parse::<Versioned<Value>>(v).map(|t| held.throttles = Some(t.value)),
             None => {
                 held.throttles = None;
+                Ok(())
+            }
+        },
+        [kind, ..] if LINK_KINDS.contains(kind) => match value {
+            Some(v) => parse::<Versioned<Value>>(v).map(|r| {
+                held.links.insert(key.clone(), r.value);
+            }),
+            None => {
+                held.links.remove(&key);
                 Ok(())
             }
         },

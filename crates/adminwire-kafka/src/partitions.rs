@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
-    BrokerId, FetchRequest, InitProducerIdRequest, MetadataRequest, ProduceRequest, TopicName,
+    BrokerId, FetchRequest, InitProducerIdRequest, ListOffsetsRequest, MetadataRequest,
+    ProduceRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 
@@ -138,6 +140,76 @@ pub async fn fetch(
         }
     }
     Ok(fetched)
+}
+
+/// Where to look an offset up: the start, the end, or the first record at or after a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    Earliest,
+    Latest,
+    /// Milliseconds since the Unix epoch.
+    Time(i64),
+}
+
+impl Position {
+    fn timestamp(self) -> i64 {
+        match self {
+            Self::Earliest => -2,
+            Self::Latest => -1,
+            Self::Time(at) => at,
+        }
+    }
+}
+
+/// The offset `position` comes to in each of `partitions` (all led by `broker`): Kafka's error
+/// code for a partition that has none. A time after the last record comes to the end.
+pub async fn offsets(
+    client: &Client,
+    broker: i32,
+    partitions: &[(String, i32)],
+    position: Position,
+) -> Result<BTreeMap<(String, i32), Result<i64, i16>>, ConnectionError> {
+    let mut topics: BTreeMap<&str, Vec<ListOffsetsPartition>> = BTreeMap::new();
+    for (topic, partition) in partitions {
+        topics.entry(topic.as_str()).or_default().push(
+            ListOffsetsPartition::default()
+                .with_partition_index(*partition)
+                .with_timestamp(position.timestamp()),
+        );
+    }
+    let request = ListOffsetsRequest::default()
+        .with_replica_id(BrokerId(-1))
+        .with_isolation_level(READ_COMMITTED)
+        .with_topics(
+            topics
+                .into_iter()
+                .map(|(t, p)| {
+                    ListOffsetsTopic::default().with_name(topic_name(t)).with_partitions(p)
+                })
+                .collect(),
+        );
+    let answer = client.call(To::Broker(broker), request).await?;
+    let mut found = BTreeMap::new();
+    let mut past_the_end = Vec::new();
+    for topic in &answer.topics {
+        for p in &topic.partitions {
+            let key = (topic.name.to_string(), p.partition_index);
+            match p.error_code {
+                // No record at or after the time: the end, asked for next.
+                0 if p.offset < 0 => past_the_end.push(key),
+                0 => {
+                    found.insert(key, Ok(p.offset));
+                }
+                code => {
+                    found.insert(key, Err(code));
+                }
+            }
+        }
+    }
+    if !past_the_end.is_empty() && position != Position::Latest {
+        found.extend(Box::pin(offsets(client, broker, &past_the_end, Position::Latest)).await?);
+    }
+    Ok(found)
 }
 
 /// A new idempotent producer's identity, from any broker; or Kafka's error code.
