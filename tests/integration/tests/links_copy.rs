@@ -51,17 +51,26 @@ fn content(record: &Value) -> (Value, Value, Value, Value) {
     )
 }
 
-/// Rounds until every partition has copied what its source holds, at most `within`.
-async fn copy_all(copier: &mut Copier, progress: &mut BTreeMap<Key, Progress>, within: Duration) {
+/// Rounds until every partition has copied what its source holds, at most `within`; the progress
+/// after the first round that copied something.
+async fn copy_all(
+    copier: &mut Copier,
+    progress: &mut BTreeMap<Key, Progress>,
+    within: Duration,
+) -> Option<BTreeMap<Key, Progress>> {
     let deadline = Instant::now() + within;
     let mut rounds = 0;
+    let mut early = None;
     loop {
-        copier.round(progress).await.expect("a round");
+        let round = copier.round(progress).await.expect("a round");
+        if round.records > 0 && early.is_none() {
+            early = Some(progress.clone());
+        }
         rounds += 1;
         // A round after the sources' ends were seen: nothing left behind.
         let caught_up = rounds > 1 && progress.values().all(|p| p.lag() == 0 && p.source_end > 0);
         if caught_up {
-            return;
+            return early;
         }
         assert!(Instant::now() < deadline, "not copied within {within:?}: {progress:?}");
     }
@@ -80,12 +89,13 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
     let written = link_data(source, "transactions", &transactional, 30);
     assert_eq!(written[0]["aborted"], 50, "{written:?}");
 
-    let mut copier = Copier::new(client(source), client(target));
+    // Small fetches: several rounds, and progress to take up from in between.
+    let mut copier = Copier::new(client(source), client(target)).with_fetch_bytes(16 * 1024);
     let mut progress: BTreeMap<Key, Progress> = [&plain, &transactional]
         .iter()
         .flat_map(|t| (0..2).map(move |p| ((t.to_string(), p), Progress::from(0))))
         .collect();
-    copy_all(&mut copier, &mut progress, Duration::from_secs(120)).await;
+    let early = copy_all(&mut copier, &mut progress, Duration::from_secs(120)).await;
 
     for topic in [&plain, &transactional] {
         let on_source = by_partition(&link_data(source, "dump", topic, 0));
@@ -115,4 +125,39 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
     assert!(target_plain.iter().any(|r| r["headers"].as_array().is_some_and(|h| h.len() == 2)));
     let target_txn = link_data(target, "dump", &transactional, 0);
     assert_eq!(target_txn.iter().filter(|r| r.get("offset").is_some()).count(), 100);
+
+    // Taken up again from progress saved early on (as after a restart): the records copied since
+    // are found on the target and taken into the map, none copied twice.
+    let mut resumed = early.expect("a round copied something");
+    assert_ne!(resumed, progress, "saved before the end");
+    let mut again = Copier::new(client(source), client(target));
+    let mismatched = again.reconcile(&mut resumed).await.expect("reconciled");
+    assert!(mismatched.is_empty(), "{mismatched:?}");
+    for (key, p) in &progress {
+        assert_eq!(resumed[key].map, p.map, "{key:?}");
+    }
+    let round = again.round(&mut resumed).await.expect("a round");
+    assert_eq!(round.records, 0, "nothing copied twice");
+    for (key, p) in &progress {
+        // Past the transactions' last markers too, once a round has read them.
+        assert_eq!(resumed[key].source_next, p.source_next, "{key:?}");
+    }
+    let copies =
+        link_data(target, "dump", &plain, 0).iter().filter(|r| r.get("offset").is_some()).count();
+    assert_eq!(copies, 3_000);
+
+    // A record the link did not write, on the target: the partition is refused, not copied on.
+    let mut foreign = Command::new("kcat");
+    foreign.args(["-b", target.bootstrap(), "-P", "-t", &plain, "-p", "0", "-k", "x"]);
+    let mut child = foreign.stdin(std::process::Stdio::piped()).spawn().expect("kcat");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"not from the source\n").unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().expect("kcat ends").success());
+    link_data(source, "produce", &plain, 10);
+    let mut after = progress.clone();
+    let mismatched =
+        Copier::new(client(source), client(target)).reconcile(&mut after).await.unwrap();
+    assert_eq!(mismatched.len(), 1, "{mismatched:?}");
+    assert_eq!(mismatched[0].0, (plain.clone(), 0));
+    assert!(mismatched[0].1.contains("did not write"), "{mismatched:?}");
 }

@@ -34,12 +34,20 @@ pub struct Progress {
     pub bytes: u64,
     /// Records the source deleted (retention, DeleteRecords) before they were copied.
     pub lost: u64,
+    /// The target partition's end when the copy started: where its first copy lands.
+    #[serde(default)]
+    pub target_base: i64,
 }
 
 impl Progress {
-    /// A copy starting at `offset` of the source.
+    /// A copy starting at `offset` of the source, onto an empty target partition.
     pub fn from(offset: i64) -> Self {
         Self { source_next: offset, source_end: offset, ..Self::default() }
+    }
+
+    /// Where the next copy lands on the target.
+    pub fn target_next(&self) -> i64 {
+        self.map.target_end().unwrap_or(self.target_base)
     }
 
     /// Committed source records not copied yet.
@@ -132,6 +140,12 @@ impl Copier {
         }
     }
 
+    /// At most `bytes` a partition a fetch (1 MiB unless set).
+    pub fn with_fetch_bytes(mut self, bytes: i32) -> Self {
+        self.max_bytes = bytes.max(1);
+        self
+    }
+
     /// Drops the producer: the next round starts with a new one, its sequences from 0.
     pub fn reset_producer(&mut self) {
         self.producer = None;
@@ -179,6 +193,138 @@ impl Copier {
             }
         }
         self.send(partitions, queues).await
+    }
+
+    /// Checks each partition's target against its progress before copying on (a copy taken up
+    /// after a restart, or after the target dropped the producer): records appended after the
+    /// progress was last saved are found on the target, checked to be the source's next ones
+    /// (key, value, headers and timestamp), and taken into the map, so that none is copied twice
+    /// and none is skipped. The partitions whose target does not match, with why.
+    pub async fn reconcile(
+        &mut self,
+        partitions: &mut BTreeMap<Key, Progress>,
+    ) -> Result<Vec<(Key, String)>, CopyError> {
+        self.find_leaders(partitions.keys()).await?;
+        let mut mismatched = Vec::new();
+        for (key, progress) in partitions.iter_mut() {
+            let Some(&leader) = self.target_leaders.get(key) else { continue };
+            let ends = partitions::offsets(
+                &self.target,
+                leader,
+                std::slice::from_ref(key),
+                partitions::Position::Latest,
+            )
+            .await
+            .map_err(CopyError::Target)?;
+            let Some(Ok(end)) = ends.get(key).copied() else { continue };
+            let expected = progress.target_next();
+            if end < expected {
+                let why = format!(
+                    "the target's end {end} is before {expected}, where the link's next copy lands: the target lost records"
+                );
+                mismatched.push((key.clone(), why));
+            } else if end > expected
+                && let Err(why) = self.take_over(key, progress, end).await?
+            {
+                mismatched.push((key.clone(), why));
+            }
+        }
+        Ok(mismatched)
+    }
+
+    /// Takes the target's records from `progress`'s next copy up to `end` into the map, each
+    /// checked against the source's next committed record; why not, if one is not.
+    async fn take_over(
+        &mut self,
+        key: &Key,
+        progress: &mut Progress,
+        end: i64,
+    ) -> Result<Result<(), String>, CopyError> {
+        let (Some(&source_leader), Some(&target_leader)) =
+            (self.source_leaders.get(key), self.target_leaders.get(key))
+        else {
+            return Ok(Err("no leader to read from".into()));
+        };
+        let mut on_target: VecDeque<kafka_protocol::records::Record> = VecDeque::new();
+        let mut target_next = progress.target_next();
+        while target_next < end {
+            if on_target.is_empty() {
+                let wanted =
+                    [Wanted { topic: key.0.clone(), partition: key.1, offset: target_next }];
+                let read =
+                    self.read(&self.target, target_leader, &wanted, CopyError::Target).await?;
+                on_target
+                    .extend(read.into_iter().filter(|r| r.offset >= target_next && r.offset < end));
+                if on_target.is_empty() {
+                    return Ok(Err(format!(
+                        "the target's records from {target_next} could not be read"
+                    )));
+                }
+            }
+            let wanted =
+                [Wanted { topic: key.0.clone(), partition: key.1, offset: progress.source_next }];
+            let from_source =
+                self.read(&self.source, source_leader, &wanted, CopyError::Source).await?;
+            let from_source: Vec<_> =
+                from_source.into_iter().filter(|r| r.offset >= progress.source_next).collect();
+            if from_source.is_empty() {
+                return Ok(Err(format!(
+                    "the target holds records from {target_next} the source has none for after {}",
+                    progress.source_next
+                )));
+            }
+            for original in from_source {
+                let Some(copy) = on_target.pop_front() else { break };
+                let same = original.key == copy.key
+                    && original.value == copy.value
+                    && original.headers == copy.headers
+                    && original.timestamp == copy.timestamp;
+                if !same {
+                    return Ok(Err(format!(
+                        "the target's record at {} is not the source's at {}: the target partition holds records the link did not write",
+                        copy.offset, original.offset
+                    )));
+                }
+                progress.map.record(original.offset, copy.offset).map_err(|error| {
+                    CopyError::Map { topic: key.0.clone(), partition: key.1, error }
+                })?;
+                progress.source_next = original.offset + 1;
+                progress.records += 1;
+                target_next = copy.offset + 1;
+                if target_next >= end {
+                    break;
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The committed records one fetch from `broker` brings for `wanted`.
+    async fn read(
+        &self,
+        client: &Client,
+        broker: i32,
+        wanted: &[Wanted],
+        side: fn(ConnectionError) -> CopyError,
+    ) -> Result<Vec<kafka_protocol::records::Record>, CopyError> {
+        let fetched = partitions::fetch(client, broker, wanted, self.wait, self.max_bytes)
+            .await
+            .map_err(side)?;
+        let mut records = Vec::new();
+        for f in fetched {
+            let refused = |reason: String| CopyError::SourceRefused {
+                topic: f.topic.clone(),
+                partition: f.partition,
+                reason,
+            };
+            if f.error_code != 0 {
+                return Err(refused(format!("Kafka error {}", f.error_code)));
+            }
+            for batch in f.committed.clone().map_err(refused)?.batches {
+                records.extend(batch.records().map_err(refused)?);
+            }
+        }
+        Ok(records)
     }
 
     /// The link's producer on the target, asked for when there is none; none while the target
