@@ -13,9 +13,10 @@ use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{
     AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
     CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
-    DescribeConfigsRequest, DescribeLogDirsRequest, DescribeQuorumRequest, ElectLeadersRequest,
-    FetchRequest, IncrementalAlterConfigsRequest, InitProducerIdRequest, ListOffsetsRequest,
-    ListPartitionReassignmentsRequest, MetadataRequest, ProduceRequest, ResponseHeader,
+    DescribeConfigsRequest, DescribeGroupsRequest, DescribeLogDirsRequest, DescribeQuorumRequest,
+    ElectLeadersRequest, FetchRequest, FindCoordinatorRequest, IncrementalAlterConfigsRequest,
+    InitProducerIdRequest, ListOffsetsRequest, ListPartitionReassignmentsRequest, MetadataRequest,
+    OffsetCommitRequest, OffsetFetchRequest, ProduceRequest, ResponseHeader,
     SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
@@ -219,6 +220,45 @@ impl Call for ListOffsetsRequest {
 impl Call for InitProducerIdRequest {
     /// v3 may bump an epoch, which an idempotent producer without a transactional id never asks.
     const SUPPORTED: RangeInclusive<i16> = 0..=5;
+}
+
+impl Call for FindCoordinatorRequest {
+    /// v1 brings the key type (a group or a transaction); v4 asks for several keys at once.
+    const SUPPORTED: RangeInclusive<i16> = 1..=6;
+
+    /// Built with both the single key and the list: each version keeps the one it has.
+    fn fit(&mut self, version: i16) {
+        if version >= 4 {
+            self.key = Default::default();
+        } else {
+            self.coordinator_keys.clear();
+        }
+    }
+}
+
+impl Call for OffsetFetchRequest {
+    /// v8 asks for several groups at once; v10 names topics by id.
+    const SUPPORTED: RangeInclusive<i16> = 1..=9;
+
+    /// Built with both the single group and the list: each version keeps the one it has.
+    fn fit(&mut self, version: i16) {
+        if version >= 8 {
+            self.group_id = Default::default();
+            // Before v8 "no topics" means all of them; from v8 on, the field is left empty.
+            self.topics = Some(Vec::new());
+        } else {
+            self.groups.clear();
+        }
+    }
+}
+
+impl Call for DescribeGroupsRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=5;
+}
+
+impl Call for OffsetCommitRequest {
+    /// v2 is the oldest Kafka 4 takes; v10 names topics by id.
+    const SUPPORTED: RangeInclusive<i16> = 2..=9;
 }
 
 impl Call for SaslHandshakeRequest {

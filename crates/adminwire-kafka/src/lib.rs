@@ -10,6 +10,8 @@
 //!   its own state;
 //! - [`records`]: the batches of a fetch as a committed reader takes them, and as an idempotent
 //!   producer sends them on;
+//! - [`groups`]: consumer groups' coordinators, committed offsets and members, and offsets
+//!   committed for a group as an admin does;
 //! - [`partitions`]: any topic's partitions, fetched and produced to as a cluster link copies;
 //! - [`sasl`]: logging in with SASL, as a sequence of requests without I/O;
 //! - [`scram`]: the client side of SASL/SCRAM.
@@ -18,6 +20,7 @@ pub mod call;
 pub mod client;
 pub mod connection;
 pub mod frame;
+pub mod groups;
 pub mod log;
 pub mod partitions;
 pub mod records;

@@ -5,6 +5,9 @@ independent witness.
   transactions  a transactional producer: committed and aborted transactions, one after another
   dump          every committed record of the topic (read_committed, from the start), one JSON
                 line each: partition, offset, key, value and headers (hex), timestamp
+  commit        commits --offsets P:O,... of the topic for --group, as a consumer outside the group
+  committed     the group's committed offsets of the topic: {"P": offset}
+  hold          joins --group on the topic and stays in it for --seconds (an active member)
 """
 
 import argparse
@@ -75,14 +78,52 @@ def dump(args):
     print(json.dumps({"records": records}))
 
 
+def commit(args):
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
+                         "enable.auto.commit": False})
+    offsets = [TopicPartition(args.topic, int(p), int(o))
+               for p, o in (pair.split(":") for pair in args.offsets.split(","))]
+    consumer.commit(offsets=offsets, asynchronous=False)
+    consumer.close()
+    print(json.dumps({"committed": len(offsets)}))
+
+
+def committed(args):
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
+                         "enable.auto.commit": False})
+    metadata = consumer.list_topics(args.topic, timeout=30)
+    partitions = [TopicPartition(args.topic, p) for p in sorted(metadata.topics[args.topic].partitions)]
+    found = consumer.committed(partitions, timeout=30)
+    consumer.close()
+    print(json.dumps({str(tp.partition): tp.offset for tp in found if tp.offset >= 0}))
+
+
+def hold(args):
+    import time
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
+                         "enable.auto.commit": False, "auto.offset.reset": "latest"})
+    consumer.subscribe([args.topic])
+    until = time.time() + args.seconds
+    print(json.dumps({"joined": True}), flush=True)
+    while time.time() < until:
+        consumer.poll(0.5)
+    consumer.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["produce", "transactions", "dump"])
+    parser.add_argument("command",
+                        choices=["produce", "transactions", "dump", "commit", "committed", "hold"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--group", default="link-test")
+    parser.add_argument("--offsets", default="")
+    parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
-    {"produce": produce, "transactions": transactions, "dump": dump}[args.command](args)
+    commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
+                "committed": committed, "hold": hold}
+    commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -22,11 +22,20 @@ fn client(cluster: &Cluster) -> Arc<Client> {
 
 /// Runs `link_data.py command` against `cluster`: its JSON lines.
 fn link_data(cluster: &Cluster, command: &str, topic: &str, count: usize) -> Vec<Value> {
+    link_data_with(cluster, command, topic, &["--count", &count.to_string()])
+}
+
+fn link_data_command(cluster: &Cluster, command: &str, topic: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("python3");
     cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
         .arg(command)
         .args(["--bootstrap", cluster.bootstrap(), "--topic", topic])
-        .args(["--count", &count.to_string()]);
+        .args(args);
+    cmd
+}
+
+fn link_data_with(cluster: &Cluster, command: &str, topic: &str, args: &[&str]) -> Vec<Value> {
+    let mut cmd = link_data_command(cluster, command, topic, args);
     let out = run(&mut cmd, Duration::from_secs(240)).expect("link_data.py runs");
     let text = out.expect_success(&format!("link_data.py {command}"));
     text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
@@ -160,4 +169,84 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
     assert_eq!(mismatched.len(), 1, "{mismatched:?}");
     assert_eq!(mismatched[0].0, (plain.clone(), 0));
     assert!(mismatched[0].1.contains("did not write"), "{mismatched:?}");
+}
+
+/// `group`'s committed offsets of `topic` on `cluster`, by partition.
+fn committed(cluster: &Cluster, group: &str, topic: &str) -> BTreeMap<i32, i64> {
+    let lines = link_data_with(cluster, "committed", topic, &["--group", group]);
+    let found = lines.last().and_then(Value::as_object).cloned().unwrap_or_default();
+    found.iter().map(|(p, o)| (p.parse().unwrap(), o.as_i64().unwrap())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_offsets_are_carried_over_exactly_never_backwards_and_not_over_active_members() {
+    use adminwire_jobs::link::groups;
+    use adminwire_jobs::link::state::GroupStatus;
+
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let plain = unique_topic("link-group-plain");
+    let transactional = unique_topic("link-group-txn");
+    for topic in [&plain, &transactional] {
+        source.create_topic(topic, 2);
+        target.create_topic(topic, 2);
+    }
+    link_data(source, "produce", &plain, 500);
+    link_data(source, "transactions", &transactional, 12);
+    let mut copier = Copier::new(client(source), client(target));
+    let mut progress: BTreeMap<Key, Progress> = [&plain, &transactional]
+        .iter()
+        .flat_map(|t| (0..2).map(move |p| ((t.to_string(), p), Progress::from(0))))
+        .collect();
+    copy_all(&mut copier, &mut progress, Duration::from_secs(120)).await;
+
+    let group = unique_topic("link-group");
+    let commit = |topic: &str, offsets: &str| {
+        link_data_with(source, "commit", topic, &["--group", &group, "--offsets", offsets]);
+    };
+    commit(&plain, "0:200,1:100");
+    // Late in each transactional partition, after aborted transactions and markers.
+    let late: Vec<i64> =
+        (0..2).map(|p| progress[&(transactional.clone(), p)].source_next - 1).collect();
+    commit(&transactional, &format!("0:{},1:{}", late[0], late[1]));
+    let (from, to) = (client(source), client(target));
+    let sync = |last: GroupStatus| {
+        let (from, to, progress, group) = (&from, &to, &progress, &group);
+        async move { groups::sync(from, to, group, progress, &last, 1).await.expect("a sync") }
+    };
+    let status = sync(GroupStatus::default()).await;
+    assert_eq!(status.waiting, None, "{status:?}");
+    assert_eq!(committed(target, &group, &plain), BTreeMap::from([(0, 200), (1, 100)]));
+    let translate = |partition: i32, offset: i64| {
+        let p = &progress[&(transactional.clone(), partition)];
+        p.map.translate(offset, p.source_next).unwrap()
+    };
+    let expected = BTreeMap::from([(0, translate(0, late[0])), (1, translate(1, late[1]))]);
+    assert_eq!(committed(target, &group, &transactional), expected);
+    assert!(expected[&0] < late[0] && expected[&1] < late[1], "mapped: {expected:?} {late:?}");
+
+    // Never backwards: a source moved back leaves the target where it was.
+    commit(&plain, "0:50");
+    let status = sync(status).await;
+    assert_eq!(committed(target, &group, &plain), BTreeMap::from([(0, 200), (1, 100)]));
+
+    // Not while the group has members on the target: they commit their own.
+    commit(&plain, "0:400");
+    let mut member =
+        link_data_command(target, "hold", &plain, &["--group", &group, "--seconds", "40"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("a member joins");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = status;
+    loop {
+        last = sync(last).await;
+        if last.waiting.as_deref().is_some_and(|w| w.contains("member")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the member never showed: {last:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(committed(target, &group, &plain)[&0], 200, "left to the member");
+    let _ = member.kill();
+    let _ = member.wait();
 }

@@ -4,9 +4,11 @@
 //! - [`offsets`]: where each copied record landed, and a source offset's target equivalent.
 //! - [`copy`]: copying partitions round by round, from the source's leaders to the target's.
 //! - [`mirror`]: the topics on the target that mirror the source's.
+//! - [`groups`]: consumer groups' offsets carried over, translated exactly.
 //! - [`state`]: a link's records in the store.
 
 pub mod copy;
+pub mod groups;
 pub mod mirror;
 pub mod offsets;
 pub mod state;
