@@ -39,7 +39,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Logs of the sidecar go to the test's output (shown for failing tests); `RUST_LOG` filters.
-fn init_logging() {
+pub fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
         .with_env_filter(

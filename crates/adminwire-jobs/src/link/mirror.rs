@@ -148,7 +148,11 @@ pub async fn create(target: &Client, topic: &SourceTopic) -> Result<(), MirrorEr
 /// Grows the mirror `name` on the target to `partitions`, as its source grew.
 pub async fn grow(target: &Client, name: &str, partitions: i32) -> Result<(), MirrorError> {
     let request = CreatePartitionsRequest::default().with_timeout_ms(30_000).with_topics(vec![
-        CreatePartitionsTopic::default().with_name(TopicName(text(name))).with_count(partitions),
+        // No assignments: the target places the new partitions' replicas itself.
+        CreatePartitionsTopic::default()
+            .with_name(TopicName(text(name)))
+            .with_count(partitions)
+            .with_assignments(None),
     ]);
     let answer = target.call(To::Any, request).await?;
     match answer.results.first().map(|r| (r.error_code, r.error_message.clone())) {

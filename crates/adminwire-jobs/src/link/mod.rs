@@ -6,9 +6,12 @@
 //! - [`mirror`]: the topics on the target that mirror the source's.
 //! - [`groups`]: consumer groups' offsets carried over, translated exactly.
 //! - [`state`]: a link's records in the store.
+//! - [`service`]: links as the one entry point of every front end; [`run`]: running them.
 
 pub mod copy;
 pub mod groups;
 pub mod mirror;
 pub mod offsets;
+pub mod run;
+pub mod service;
 pub mod state;

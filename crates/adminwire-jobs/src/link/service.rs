@@ -1,0 +1,555 @@
+//! Cluster links as a service, the one entry point of every front end: create a link (its mirror
+//! topics made on the target, each partition's start found on the source), list and describe
+//! links, add or remove topics and groups, pause and resume, promote a mirror, delete a link.
+//! What a request changes is written to the store; the sidecar running links ([`super::run`])
+//! reads it there and acts on it, wherever the request was made.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use adminwire_kafka::client::{Client, To};
+use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::partitions;
+use adminwire_kafka::sasl::{Credentials, Mechanism};
+use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
+use kafka_protocol::messages::{DeleteTopicsRequest, MetadataRequest, TopicName};
+use kafka_protocol::protocol::StrBytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::copy::{Key, Progress};
+use super::mirror::{self, MirrorError, SourceTopic};
+use super::state::{
+    GroupStatus, Link, LinkConfig, LinkState, LinkStatus, MirrorState, MirrorStatus, Promotion,
+    SourceLogin, Start, keys, valid_id,
+};
+use crate::store::{Store, StoreError};
+
+/// How links work the clusters.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkSettings {
+    /// How long a request waits for the source cluster to answer.
+    pub source_timeout: Duration,
+    /// How often a running link writes its progress.
+    pub save_every: Duration,
+    /// How long a mirror's source must stay unchanged, with everything copied, before a promotion
+    /// completes.
+    pub promote_quiet: Duration,
+    /// How often groups' offsets are carried over unless a link says otherwise.
+    pub group_sync: Duration,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        Self {
+            source_timeout: Duration::from_secs(10),
+            save_every: Duration::from_secs(1),
+            promote_quiet: Duration::from_secs(3),
+            group_sync: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A link to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    pub id: String,
+    pub source_bootstrap: Vec<String>,
+    pub source_login: Option<SourceLogin>,
+    pub start: Start,
+    pub topics: Vec<String>,
+    pub groups: Vec<String>,
+    /// None: the settings' interval.
+    pub group_sync_ms: Option<u64>,
+    pub requested_by: Option<String>,
+}
+
+/// What a change to a link's topics and groups asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkChange {
+    pub add_topics: Vec<String>,
+    pub remove_topics: Vec<String>,
+    pub add_groups: Vec<String>,
+    pub remove_groups: Vec<String>,
+}
+
+/// Why a link request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("link id {0:?}: only letters, digits, '-' and '_', 1 to 200 of them")]
+    InvalidId(String),
+    #[error("link {0} exists already")]
+    Exists(String),
+    #[error("no link {0}")]
+    Unknown(String),
+    #[error("the source cluster ({bootstrap}) could not be reached: {reason}")]
+    SourceUnreachable { bootstrap: String, reason: String },
+    #[error("the source cluster is the target cluster ({0}): a link copies between two clusters")]
+    SameCluster(String),
+    #[error(transparent)]
+    Mirror(#[from] MirrorError),
+    #[error("topic {topic} is mirrored by link {link} already")]
+    AlreadyMirrored { topic: String, link: String },
+    #[error("topic {topic} is not a mirror of link {link}")]
+    NotMirrored { topic: String, link: String },
+    #[error("mirror {topic} of link {link} is promoted already")]
+    Promoted { topic: String, link: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the target cluster: {0}")]
+    Kafka(#[from] ConnectionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The cluster links of the cluster `target` reaches.
+pub struct Links {
+    pub(super) target: Arc<Client>,
+    pub(super) store: Arc<Store>,
+    pub(super) settings: LinkSettings,
+    /// The links this process runs, by id.
+    pub(super) running: Mutex<BTreeMap<String, tokio::task::AbortHandle>>,
+}
+
+impl std::fmt::Debug for Links {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Links").field("links", &self.ids()).finish_non_exhaustive()
+    }
+}
+
+pub(super) fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// A record of the store as its type; None for a key that is not there or cannot be read.
+pub(super) fn read<T: DeserializeOwned>(store: &Store, key: &str) -> Option<T> {
+    serde_json::from_value(store.link_value(key)?).ok()
+}
+
+pub(super) fn value<T: Serialize>(record: &T) -> Result<Value, StoreError> {
+    serde_json::to_value(record).map_err(|e| StoreError::Format(e.to_string()))
+}
+
+fn text(s: &str) -> StrBytes {
+    StrBytes::from_string(s.to_owned())
+}
+
+impl Links {
+    /// The links of the cluster `target` reaches (its principal makes mirror topics and commits
+    /// groups' offsets), kept in `store`. Nothing runs until [`Self::run_links`].
+    pub fn new(target: Arc<Client>, store: Arc<Store>, settings: LinkSettings) -> Arc<Self> {
+        Arc::new(Self { target, store, settings, running: Mutex::new(BTreeMap::new()) })
+    }
+
+    /// Every link's id, in order.
+    pub fn ids(&self) -> Vec<String> {
+        let configs = self.store.link_values("link/");
+        configs
+            .into_iter()
+            .filter_map(|(k, _)| k.strip_prefix("link/").map(str::to_owned))
+            .collect()
+    }
+
+    /// A client of the source cluster of `config`.
+    pub(super) fn source_client(
+        config: &LinkConfig,
+        timeout: Duration,
+    ) -> Result<Client, LinkError> {
+        let credentials = match &config.source_login {
+            None => None,
+            Some(login) => {
+                let mechanism = Mechanism::from_name(&login.mechanism).ok_or_else(|| {
+                    LinkError::Invalid(format!(
+                        "source mechanism {:?} is not PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+                        login.mechanism
+                    ))
+                })?;
+                Some(Credentials::new(mechanism, &login.username, &login.password))
+            }
+        };
+        Ok(Client::new(config.source_bootstrap.clone(), credentials, timeout))
+    }
+
+    /// Makes link `request.id`: checks the source, makes each mirror topic on the target, finds
+    /// where each partition's copy starts, and writes the link for the sidecar running links.
+    pub async fn create(&self, request: NewLink) -> Result<LinkConfig, LinkError> {
+        if !valid_id(&request.id) {
+            return Err(LinkError::InvalidId(request.id));
+        }
+        if request.source_bootstrap.is_empty()
+            || request.source_bootstrap.iter().any(|s| {
+                s.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err())
+            })
+        {
+            return Err(LinkError::Invalid(format!(
+                "the source's bootstrap servers must be host:port: {:?}",
+                request.source_bootstrap
+            )));
+        }
+        let topics = distinct(&request.topics, "topic")?;
+        let groups = distinct(&request.groups, "group")?;
+        self.store.catch_up().await?;
+        if self.store.link_value(&keys::config(&request.id)).is_some() {
+            return Err(LinkError::Exists(request.id));
+        }
+        let mut config = LinkConfig {
+            id: request.id.clone(),
+            source_bootstrap: request.source_bootstrap.clone(),
+            source_login: request.source_login.clone(),
+            source_cluster_id: None,
+            start: request.start,
+            topics: Vec::new(),
+            groups,
+            group_sync_ms: request
+                .group_sync_ms
+                .unwrap_or(self.settings.group_sync.as_millis() as u64)
+                .max(100),
+            paused: false,
+            created_ms: now_ms(),
+            requested_by: request.requested_by.clone(),
+        };
+        let source = Self::source_client(&config, self.settings.source_timeout)?;
+        config.source_cluster_id = Some(self.check_source(&config, &source).await?);
+        let mirrors = self.add_mirrors(&config, &source, &topics).await?;
+        config.topics = topics;
+        let status = LinkStatus {
+            state: LinkState::Active,
+            error: None,
+            mirrors: mirrors.iter().map(|(t, (s, _))| (t.clone(), s.clone())).collect(),
+            groups: config.groups.iter().map(|g| (g.clone(), GroupStatus::default())).collect(),
+            updated_ms: now_ms(),
+        };
+        let mut records = vec![
+            (keys::config(&config.id), Some(value(&config)?)),
+            (keys::status(&config.id), Some(value(&status)?)),
+        ];
+        for (topic, (_, starts)) in &mirrors {
+            for (partition, progress) in starts {
+                records
+                    .push((keys::partition(&config.id, topic, *partition), Some(value(progress)?)));
+            }
+        }
+        self.store.save_link_values(&records).await?;
+        tracing::info!(link = %config.id, topics = config.topics.len(), groups = config.groups.len(), "link created");
+        Ok(config)
+    }
+
+    /// The source's cluster id, once it is known to answer and to be another cluster.
+    async fn check_source(
+        &self,
+        config: &LinkConfig,
+        source: &Client,
+    ) -> Result<String, LinkError> {
+        let unreachable = |reason: String| LinkError::SourceUnreachable {
+            bootstrap: config.source_bootstrap.join(","),
+            reason,
+        };
+        let request = MetadataRequest::default().with_topics(Some(Vec::new()));
+        let answer = source.call(To::Any, request).await.map_err(|e| unreachable(e.to_string()))?;
+        let id = answer.cluster_id.map(|c| c.to_string()).unwrap_or_default();
+        let ours = self
+            .target
+            .call(To::Any, MetadataRequest::default().with_topics(Some(Vec::new())))
+            .await?;
+        if !id.is_empty() && ours.cluster_id.as_ref().is_some_and(|c| c.as_str() == id) {
+            return Err(LinkError::SameCluster(id));
+        }
+        Ok(id)
+    }
+
+    /// Makes the mirrors of `topics` on the target (none of which another link mirrors, or the
+    /// target has) and finds each partition's start: each mirror's status and starts. Mirrors
+    /// made before a refusal are deleted again.
+    async fn add_mirrors(
+        &self,
+        config: &LinkConfig,
+        source: &Client,
+        topics: &[String],
+    ) -> Result<BTreeMap<String, (MirrorStatus, BTreeMap<i32, Progress>)>, LinkError> {
+        for topic in topics {
+            if let Some(link) = self.mirrored_by(topic) {
+                return Err(LinkError::AlreadyMirrored { topic: topic.clone(), link });
+            }
+        }
+        let described = mirror::describe(source, topics).await?;
+        let starts = self.starts(source, &described, config.start).await?;
+        let mut made: Vec<String> = Vec::new();
+        for topic in &described {
+            if let Err(e) = mirror::create(&self.target, topic).await {
+                self.delete_topics(&made).await;
+                return Err(e.into());
+            }
+            made.push(topic.name.clone());
+        }
+        Ok(described
+            .into_iter()
+            .map(|t| {
+                let status = MirrorStatus {
+                    state: MirrorState::Active,
+                    partitions: t.partitions,
+                    error: None,
+                    promoted_ms: None,
+                    not_copied: None,
+                };
+                let starts = starts.get(&t.name).cloned().unwrap_or_default();
+                (t.name, (status, starts))
+            })
+            .collect())
+    }
+
+    /// Where each partition of `topics` starts its copy, as `start` says.
+    async fn starts(
+        &self,
+        source: &Client,
+        topics: &[SourceTopic],
+        start: Start,
+    ) -> Result<BTreeMap<String, BTreeMap<i32, Progress>>, LinkError> {
+        let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+        let unreachable = |e: ConnectionError| LinkError::SourceUnreachable {
+            bootstrap: String::new(),
+            reason: e.to_string(),
+        };
+        let layouts = partitions::layouts(source, &names).await.map_err(unreachable)?;
+        let mut by_leader: BTreeMap<i32, Vec<Key>> = BTreeMap::new();
+        for (topic, layout) in &layouts {
+            for (partition, leader) in &layout.leaders {
+                if *leader < 0 {
+                    return Err(LinkError::Invalid(format!(
+                        "{topic}-{partition} has no leader on the source now; try again"
+                    )));
+                }
+                by_leader.entry(*leader).or_default().push((topic.clone(), *partition));
+            }
+        }
+        let mut starts: BTreeMap<String, BTreeMap<i32, Progress>> = BTreeMap::new();
+        for (leader, keys) in by_leader {
+            let found = partitions::offsets(source, leader, &keys, start.position())
+                .await
+                .map_err(unreachable)?;
+            for ((topic, partition), offset) in found {
+                let offset = offset.map_err(|code| {
+                    LinkError::Invalid(format!(
+                        "{topic}-{partition}: the source could not say where to start (Kafka error {code})"
+                    ))
+                })?;
+                starts.entry(topic).or_default().insert(partition, Progress::from(offset));
+            }
+        }
+        Ok(starts)
+    }
+
+    /// Deletes `topics` on the target, as far as it can (undoing a half-made request).
+    async fn delete_topics(&self, topics: &[String]) {
+        if topics.is_empty() {
+            return;
+        }
+        let request = DeleteTopicsRequest::default().with_timeout_ms(30_000).with_topics(
+            topics
+                .iter()
+                .map(|t| DeleteTopicState::default().with_name(Some(TopicName(text(t)))))
+                .collect(),
+        );
+        if let Err(e) = self.target.call(To::Any, request).await {
+            tracing::warn!(?topics, "deleting mirror topics failed: {e}");
+        }
+    }
+
+    /// The link mirroring `topic` (not promoted), if one does.
+    pub fn mirrored_by(&self, topic: &str) -> Option<String> {
+        for id in self.ids() {
+            let Some(config) = read::<LinkConfig>(&self.store, &keys::config(&id)) else {
+                continue;
+            };
+            if !config.topics.iter().any(|t| t == topic) {
+                continue;
+            }
+            let status = read::<LinkStatus>(&self.store, &keys::status(&id));
+            let promoted = status
+                .and_then(|s| s.mirrors.get(topic).map(|m| m.state))
+                .is_some_and(|s| !s.is_mirroring());
+            if !promoted {
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    /// Link `id` as the store has it, with each partition's copy.
+    pub fn describe(&self, id: &str) -> Result<Link, LinkError> {
+        let config: LinkConfig = read(&self.store, &keys::config(id))
+            .ok_or_else(|| LinkError::Unknown(id.to_owned()))?;
+        let status = read(&self.store, &keys::status(id));
+        let mut partitions = BTreeMap::new();
+        for (key, value) in self.store.link_values(&keys::partitions(id)) {
+            let rest = &key[keys::partitions(id).len()..];
+            let Some((topic, n)) = rest.rsplit_once('/') else { continue };
+            let (Ok(n), Ok(progress)) =
+                (n.parse::<i32>(), serde_json::from_value::<Progress>(value))
+            else {
+                continue;
+            };
+            partitions.insert((topic.to_owned(), n), progress);
+        }
+        let mut promotions = BTreeMap::new();
+        for (key, value) in self.store.link_values(&keys::promotions(id)) {
+            let topic = key[keys::promotions(id).len()..].to_owned();
+            if let Ok(p) = serde_json::from_value::<Promotion>(value) {
+                promotions.insert(topic, p);
+            }
+        }
+        Ok(Link { config, status, partitions, promotions })
+    }
+
+    /// Every link, in id order.
+    pub fn list(&self) -> Vec<Link> {
+        self.ids().iter().filter_map(|id| self.describe(id).ok()).collect()
+    }
+
+    /// Pauses link `id` (copying and carrying over stop where they are), or resumes it.
+    pub async fn set_paused(&self, id: &str, paused: bool) -> Result<LinkConfig, LinkError> {
+        self.store.catch_up().await?;
+        let mut config = self.describe(id)?.config;
+        config.paused = paused;
+        self.store.save_link_values(&[(keys::config(id), Some(value(&config)?))]).await?;
+        Ok(config)
+    }
+
+    /// Adds topics (their mirrors made as at creation, from the link's start position) and
+    /// groups to link `id`, or removes them: a topic removed is no longer copied, and its topic on
+    /// the target stays as it is, writable.
+    pub async fn alter(&self, id: &str, change: LinkChange) -> Result<LinkConfig, LinkError> {
+        self.store.catch_up().await?;
+        let Link { mut config, .. } = self.describe(id)?;
+        let add_topics = distinct(&change.add_topics, "topic")?;
+        for topic in &add_topics {
+            if config.topics.contains(topic) {
+                return Err(LinkError::AlreadyMirrored {
+                    topic: topic.clone(),
+                    link: id.to_owned(),
+                });
+            }
+        }
+        for topic in &change.remove_topics {
+            if !config.topics.contains(topic) {
+                return Err(LinkError::NotMirrored { topic: topic.clone(), link: id.to_owned() });
+            }
+        }
+        let mut records = Vec::new();
+        if !add_topics.is_empty() {
+            let source = Self::source_client(&config, self.settings.source_timeout)?;
+            let mirrors = self.add_mirrors(&config, &source, &add_topics).await?;
+            for (topic, (_, starts)) in &mirrors {
+                for (partition, progress) in starts {
+                    records.push((keys::partition(id, topic, *partition), Some(value(progress)?)));
+                }
+            }
+            config.topics.extend(add_topics);
+        }
+        let removed: BTreeSet<&String> = change.remove_topics.iter().collect();
+        for (key, _) in self.store.link_values(&keys::partitions(id)) {
+            let rest = &key[keys::partitions(id).len()..];
+            if rest.rsplit_once('/').is_some_and(|(topic, _)| removed.contains(&topic.to_owned())) {
+                records.push((key, None));
+            }
+        }
+        for topic in &change.remove_topics {
+            records.push((keys::promotion(id, topic), None));
+        }
+        config.topics.retain(|t| !removed.contains(t));
+        for group in distinct(&change.add_groups, "group")? {
+            if !config.groups.contains(&group) {
+                config.groups.push(group);
+            }
+        }
+        config.groups.retain(|g| !change.remove_groups.contains(g));
+        records.push((keys::config(id), Some(value(&config)?)));
+        self.store.save_link_values(&records).await?;
+        Ok(config)
+    }
+
+    /// Asks for mirror `topic` of link `id` to be promoted: once everything is copied and the
+    /// source has stopped growing (or at once, with `failover`), it is copied no more and is
+    /// writable. The sidecar running the link does it; describe the link to see it done.
+    pub async fn promote(
+        &self,
+        id: &str,
+        topic: &str,
+        failover: bool,
+        requested_by: Option<String>,
+    ) -> Result<(), LinkError> {
+        self.store.catch_up().await?;
+        let link = self.describe(id)?;
+        if !link.config.topics.iter().any(|t| t == topic) {
+            return Err(LinkError::NotMirrored { topic: topic.to_owned(), link: id.to_owned() });
+        }
+        let state = link.status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+        if state == Some(MirrorState::Promoted) {
+            return Err(LinkError::Promoted { topic: topic.to_owned(), link: id.to_owned() });
+        }
+        let promotion = Promotion { failover, requested_ms: now_ms(), requested_by };
+        self.store
+            .save_link_values(&[(keys::promotion(id, topic), Some(value(&promotion)?))])
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes link `id`: it stops, and its records go. With `delete_mirrors`, its mirror topics
+    /// that were not promoted are deleted on the target too (which cannot be undone).
+    pub async fn delete(&self, id: &str, delete_mirrors: bool) -> Result<Vec<String>, LinkError> {
+        self.store.catch_up().await?;
+        let link = self.describe(id)?;
+        let mut records: Vec<(String, Option<Value>)> = Vec::new();
+        for (topic, partition) in link.partitions.keys() {
+            records.push((keys::partition(id, topic, *partition), None));
+        }
+        for topic in link.promotions.keys() {
+            records.push((keys::promotion(id, topic), None));
+        }
+        records.push((keys::status(id), None));
+        // The config last: a reader that sees it gone has seen the rest gone too.
+        records.push((keys::config(id), None));
+        self.store.save_link_values(&records).await?;
+        let mut deleted = Vec::new();
+        if delete_mirrors {
+            let status = link.status.unwrap_or(LinkStatus {
+                state: LinkState::Active,
+                error: None,
+                mirrors: BTreeMap::new(),
+                groups: BTreeMap::new(),
+                updated_ms: 0,
+            });
+            deleted = link
+                .config
+                .topics
+                .iter()
+                .filter(|t| status.mirrors.get(*t).is_none_or(|m| m.state.is_mirroring()))
+                .cloned()
+                .collect();
+            self.delete_topics(&deleted).await;
+        }
+        if let Some(task) = self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(id) {
+            task.abort();
+        }
+        tracing::info!(link = %id, deleted_mirrors = deleted.len(), "link deleted");
+        Ok(deleted)
+    }
+}
+
+/// `names`, each once, none empty (a topic's as Kafka allows them: letters, digits, `.`, `_`,
+/// `-`, up to 249); `what` names them in the refusal.
+fn distinct(names: &[String], what: &str) -> Result<Vec<String>, LinkError> {
+    let mut seen = BTreeSet::new();
+    for name in names {
+        let legal_topic = name.len() <= 249
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b));
+        if name.is_empty() || (what == "topic" && !legal_topic) {
+            return Err(LinkError::Invalid(format!("{what} name {name:?} is not valid")));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(LinkError::Invalid(format!("{what} {name} is named twice")));
+        }
+    }
+    Ok(names.to_vec())
+}
