@@ -71,6 +71,21 @@ impl AdminResponse {
                 AlterReassignmentJobResponse { error_code, error_message, ..Default::default() }
                     .into()
             }
+            ApiKey::CreateLink => {
+                CreateLinkResponse { error_code, error_message, ..Default::default() }.into()
+            }
+            ApiKey::DescribeLinks => {
+                DescribeLinksResponse { error_code, error_message, ..Default::default() }.into()
+            }
+            ApiKey::AlterLink => {
+                AlterLinkResponse { error_code, error_message, ..Default::default() }.into()
+            }
+            ApiKey::PromoteMirror => {
+                PromoteMirrorResponse { error_code, error_message, ..Default::default() }.into()
+            }
+            ApiKey::DeleteLink => {
+                DeleteLinkResponse { error_code, error_message, ..Default::default() }.into()
+            }
         }
     }
 
@@ -90,6 +105,11 @@ impl AdminResponse {
             AdminResponse::SubmitReassignment(r) => r.error_code,
             AdminResponse::DescribeReassignmentJobs(r) => r.error_code,
             AdminResponse::AlterReassignmentJob(r) => r.error_code,
+            AdminResponse::CreateLink(r) => r.error_code,
+            AdminResponse::DescribeLinks(r) => r.error_code,
+            AdminResponse::AlterLink(r) => r.error_code,
+            AdminResponse::PromoteMirror(r) => r.error_code,
+            AdminResponse::DeleteLink(r) => r.error_code,
         })
     }
 }

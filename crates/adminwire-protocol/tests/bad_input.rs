@@ -62,9 +62,9 @@ fn unknown_versions_and_keys() {
         e.kind,
         DecodeErrorKind::UnsupportedVersion { name: "DeleteTopicRequest", version: 2 }
     );
-    // A whole request frame of key 30013, just past the extension.
-    let payload = [0x75, 0x3d, 0, 0, 0, 0, 0, 1, 0xff, 0xff];
-    assert_eq!(decode_request(&payload).unwrap_err().kind, DecodeErrorKind::UnknownApiKey(30013));
+    // A whole request frame of key 30018, just past the extension.
+    let payload = [0x75, 0x42, 0, 0, 0, 0, 0, 1, 0xff, 0xff];
+    assert_eq!(decode_request(&payload).unwrap_err().kind, DecodeErrorKind::UnknownApiKey(30018));
     // Key 30003 (DeleteTopic) in version 7.
     let payload = [0x75, 0x33, 0, 7, 0, 0, 0, 1, 0xff, 0xff];
     assert_eq!(
@@ -236,26 +236,26 @@ fn error_codes_have_names_and_text() {
     assert!(!ErrorCode::DECREASE_PARTITIONS_NOT_ALLOWED.is_retriable());
     assert_eq!(ErrorCode::TOPIC_AUTHORIZATION_FAILED.name(), Some("TOPIC_AUTHORIZATION_FAILED"));
     assert_eq!(ErrorCode(4242).to_string(), "error code 4242");
-    for code in 1001..=1011 {
+    for code in 1001..=1015 {
         let code = ErrorCode(code);
         assert!(
             code.is_extension() && code.name().is_some() && !code.requests().is_empty(),
             "{code}"
         );
     }
-    assert_eq!(ErrorCode::ALL.iter().filter(|c| c.is_extension()).count(), 11);
+    assert_eq!(ErrorCode::ALL.iter().filter(|c| c.is_extension()).count(), 15);
 }
 
 #[test]
 fn api_keys_are_the_fixed_block() {
     let keys: Vec<i16> = ApiKey::ALL.iter().map(|k| *k as i16).collect();
-    assert_eq!(keys, (30000..=30012).collect::<Vec<_>>());
+    assert_eq!(keys, (30000..=30017).collect::<Vec<_>>());
     // KIP-4's ten: the draft's classic version 0 and a flexible version 1.
     assert!(
         ApiKey::ALL[..10]
             .iter()
             .all(|k| k.versions() == (0, 1) && !k.is_flexible(0) && k.is_flexible(1))
     );
-    // The reassignment jobs' three are new: flexible from version 0.
+    // The reassignment jobs' three and the cluster links' five are new: flexible from version 0.
     assert!(ApiKey::ALL[10..].iter().all(|k| k.versions() == (0, 0) && k.is_flexible(0)));
 }

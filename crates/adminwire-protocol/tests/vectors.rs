@@ -168,6 +168,11 @@ fn check(
         SubmitReassignmentRequest / SubmitReassignmentResponse,
         DescribeReassignmentJobsRequest / DescribeReassignmentJobsResponse,
         AlterReassignmentJobRequest / AlterReassignmentJobResponse,
+        CreateLinkRequest / CreateLinkResponse,
+        DescribeLinksRequest / DescribeLinksResponse,
+        AlterLinkRequest / AlterLinkResponse,
+        PromoteMirrorRequest / PromoteMirrorResponse,
+        DeleteLinkRequest / DeleteLinkResponse,
     )
 }
 
@@ -182,7 +187,7 @@ fn every_spec_version_has_vectors_and_they_hold() {
         .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("errors.json"))
         .collect();
     spec_files.sort();
-    assert_eq!(spec_files.len(), 26, "13 request and 13 response specs");
+    assert_eq!(spec_files.len(), 36, "18 request and 18 response specs");
 
     for spec_path in spec_files {
         let spec = read_json(&spec_path);
@@ -288,6 +293,16 @@ fn check_roundtrip_value(name: &str, vector: &Value) -> Value {
         DescribeReassignmentJobsRequest,
         DescribeReassignmentJobsResponse,
         AlterReassignmentJobRequest,
-        AlterReassignmentJobResponse
+        AlterReassignmentJobResponse,
+        CreateLinkRequest,
+        CreateLinkResponse,
+        DescribeLinksRequest,
+        DescribeLinksResponse,
+        AlterLinkRequest,
+        AlterLinkResponse,
+        PromoteMirrorRequest,
+        PromoteMirrorResponse,
+        DeleteLinkRequest,
+        DeleteLinkResponse
     )
 }

@@ -105,5 +105,8 @@ mod tests {
         for key in 30010..=30012 {
             assert_eq!(find(key), Some((0, 0)), "the reassignment jobs' keys");
         }
+        for key in 30013..=30017 {
+            assert_eq!(find(key), Some((0, 0)), "the cluster links' keys");
+        }
     }
 }

@@ -306,7 +306,7 @@ pub struct Limits {
     pub admin: AdminLimits,
 }
 
-/// Caps on one admin-extension request (keys 30000-30012): its bytes, and the topics, partitions
+/// Caps on one admin-extension request (keys 30000-30017): its bytes, and the topics, partitions
 /// and plan entries it names. A request past a cap is answered INVALID_REQUEST (42) naming the
 /// cap, without being run. They bound the work and memory one request costs the sidecar and the
 /// cluster.

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use adminwire_jobs::estimate::Concurrency;
+use adminwire_jobs::link::service::{LinkSettings, Links};
 use adminwire_jobs::service::{Membership, Reassignments, Settings};
 use adminwire_jobs::store::Store;
 use adminwire_kafka::client::Client;
@@ -29,6 +30,8 @@ use crate::config::Config;
 #[derive(Debug)]
 pub struct Jobs {
     service: Arc<OnceLock<Arc<Reassignments>>>,
+    /// Cluster links, kept in the same store and run by the same process as the jobs.
+    links: Arc<OnceLock<Arc<Links>>>,
     /// Why the store is not open yet, while it is not.
     opening: Arc<Mutex<String>>,
     /// Whether a principal is configured (`[jobs]` username and password).
@@ -73,15 +76,22 @@ impl Jobs {
         };
         let jobs = Self {
             service: Arc::new(OnceLock::new()),
+            links: Arc::new(OnceLock::new()),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
         if config.jobs.store == "memory" {
-            let service = Reassignments::new(client(), Store::memory(), settings);
+            let store = Store::memory();
+            let service = Reassignments::new(client(), Arc::clone(&store), settings);
             service.run_jobs(runtime, None);
+            let links = Links::new(client(), store, LinkSettings::default());
+            links.run_links(runtime, Arc::new(|| true));
             let _ = jobs.service.set(service);
+            let _ = jobs.links.set(links);
             return Ok(jobs);
         }
+        let links_client = client();
+        let links_slot = Arc::clone(&jobs.links);
         // The store reads with a client of its own: its reads wait for records, and must not
         // hold up the service's calls to the same broker.
         let (store_client, service_client) = (client(), client());
@@ -106,9 +116,14 @@ impl Jobs {
                 }
             };
             info!(topic, jobs = store.jobs().len(), member = %membership.member, "jobs read");
-            let service = Reassignments::new(service_client, store, settings);
+            let service = Reassignments::new(service_client, Arc::clone(&store), settings);
             service.run_jobs(&on, Some(membership));
+            // Links run where jobs run: in the one process holding the jobs lease.
+            let links = Links::new(links_client, store, LinkSettings::default());
+            let runner = Arc::downgrade(&service);
+            links.run_links(&on, Arc::new(move || runner.upgrade().is_some_and(|s| s.is_runner())));
             let _ = slot.set(service);
+            let _ = links_slot.set(links);
         });
         Ok(jobs)
     }
@@ -128,6 +143,16 @@ impl Jobs {
     }
 
     /// The service, once its jobs have been read (metrics).
+    /// The cluster links service, for a client as [`Self::for_client`] says.
+    pub fn links_for_client(&self, client_logged_in: bool) -> Result<&Arc<Links>, Unavailable> {
+        self.for_client(client_logged_in)?;
+        self.links.get().ok_or_else(|| Unavailable::Loading("links not read yet".into()))
+    }
+
+    pub fn links(&self) -> Option<&Arc<Links>> {
+        self.links.get()
+    }
+
     pub fn service(&self) -> Option<&Arc<Reassignments>> {
         self.service.get()
     }

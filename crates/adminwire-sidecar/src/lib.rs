@@ -1,7 +1,8 @@
 //! adminwire's sidecar: a Kafka proxy in front of a cluster's brokers. It passes the Kafka
 //! protocol through as bytes, rewriting only the broker addresses in the responses that carry
 //! them so that clients only ever connect through it, and answers the admin extension's requests
-//! (API keys 30000-30012) itself, the last three from the reassignment service it runs (`jobs`).
+//! (API keys 30000-30017) itself, the reassignment jobs' (30010-30012) and cluster links'
+//! (30013-30017) from the services it runs (`jobs`).
 //! Its HTTP listener serves a REST API on the same engine (`rest`), `/metrics` and `/health`.
 //!
 //! Each client connection gets its own connection to the broker its listener fronts, so the

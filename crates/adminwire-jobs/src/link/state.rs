@@ -99,6 +99,18 @@ pub enum LinkState {
     Failed,
 }
 
+impl LinkState {
+    /// The state's name as every front end shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Paused => "PAUSED",
+            Self::SourceUnavailable => "SOURCE_UNAVAILABLE",
+            Self::Failed => "FAILED",
+        }
+    }
+}
+
 /// Where one mirror topic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -114,6 +126,18 @@ pub enum MirrorState {
 }
 
 impl MirrorState {
+    /// The state's name as every front end shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Paused => "PAUSED",
+            Self::Promoting => "PROMOTING",
+            Self::Promoted => "PROMOTED",
+            Self::Failed => "FAILED",
+            Self::SourceUnavailable => "SOURCE_UNAVAILABLE",
+        }
+    }
+
     /// Read-only to clients: its records come from the source.
     pub fn is_mirroring(self) -> bool {
         !matches!(self, Self::Promoted)

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
+/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011-1015 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ErrorCode(pub i16);
@@ -30,8 +30,16 @@ impl ErrorCode {
     pub const INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA: ErrorCode = ErrorCode(1009);
     /// ReassignPartitionsInProgress (1010): Reassign partitions procedure has been already started.
     pub const REASSIGN_PARTITIONS_IN_PROGRESS: ErrorCode = ErrorCode(1010);
-    /// ReassignmentJobsNotConfigured (1011): The sidecar runs no reassignment jobs on this cluster: it needs a principal of its own (\[jobs\] in its configuration).
+    /// ReassignmentJobsNotConfigured (1011): The sidecar runs no reassignment jobs or cluster links on this cluster: it needs a principal of its own (\[jobs\] in its configuration).
     pub const REASSIGNMENT_JOBS_NOT_CONFIGURED: ErrorCode = ErrorCode(1011);
+    /// LinkAlreadyExists (1012): A cluster link with this id exists already.
+    pub const LINK_ALREADY_EXISTS: ErrorCode = ErrorCode(1012);
+    /// LinkSourceUnavailable (1013): The link's source cluster could not be reached, or refused the link's login.
+    pub const LINK_SOURCE_UNAVAILABLE: ErrorCode = ErrorCode(1013);
+    /// MirrorPromoted (1014): The mirror topic has been promoted already: it is an ordinary topic now.
+    pub const MIRROR_PROMOTED: ErrorCode = ErrorCode(1014);
+    /// MirrorTopicReadOnly (1015): The topic is a mirror of a cluster link: its records come from the source cluster until it is promoted.
+    pub const MIRROR_TOPIC_READ_ONLY: ErrorCode = ErrorCode(1015);
     /// NONE (0): No error.
     pub const NONE: ErrorCode = ErrorCode(0);
     /// UNKNOWN_SERVER_ERROR (-1): The server experienced an unexpected error when processing the request.
@@ -84,6 +92,10 @@ impl ErrorCode {
         ErrorCode::INVALID_ARGUMENT_PREFERRED_REPLICA_ELECTION_DATA,
         ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS,
         ErrorCode::REASSIGNMENT_JOBS_NOT_CONFIGURED,
+        ErrorCode::LINK_ALREADY_EXISTS,
+        ErrorCode::LINK_SOURCE_UNAVAILABLE,
+        ErrorCode::MIRROR_PROMOTED,
+        ErrorCode::MIRROR_TOPIC_READ_ONLY,
         ErrorCode::NONE,
         ErrorCode::UNKNOWN_SERVER_ERROR,
         ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
@@ -119,6 +131,10 @@ impl ErrorCode {
             1009 => Some("InvalidArgumentPreferredReplicaElectionData"),
             1010 => Some("ReassignPartitionsInProgress"),
             1011 => Some("ReassignmentJobsNotConfigured"),
+            1012 => Some("LinkAlreadyExists"),
+            1013 => Some("LinkSourceUnavailable"),
+            1014 => Some("MirrorPromoted"),
+            1015 => Some("MirrorTopicReadOnly"),
             0 => Some("NONE"),
             -1 => Some("UNKNOWN_SERVER_ERROR"),
             3 => Some("UNKNOWN_TOPIC_OR_PARTITION"),
@@ -164,7 +180,17 @@ impl ErrorCode {
             ),
             1010 => Some("Reassign partitions procedure has been already started."),
             1011 => Some(
-                "The sidecar runs no reassignment jobs on this cluster: it needs a principal of its own ([jobs] in its configuration).",
+                "The sidecar runs no reassignment jobs or cluster links on this cluster: it needs a principal of its own ([jobs] in its configuration).",
+            ),
+            1012 => Some("A cluster link with this id exists already."),
+            1013 => {
+                Some("The link's source cluster could not be reached, or refused the link's login.")
+            }
+            1014 => {
+                Some("The mirror topic has been promoted already: it is an ordinary topic now.")
+            }
+            1015 => Some(
+                "The topic is a mirror of a cluster link: its records come from the source cluster until it is promoted.",
             ),
             0 => Some("No error."),
             -1 => Some("The server experienced an unexpected error when processing the request."),
@@ -207,6 +233,10 @@ impl ErrorCode {
             1009 => false,
             1010 => false,
             1011 => false,
+            1012 => false,
+            1013 => true,
+            1014 => false,
+            1015 => false,
             0 => false,
             -1 => false,
             3 => true,
@@ -247,8 +277,13 @@ impl ErrorCode {
                 "SubmitReassignment",
                 "DescribeReassignmentJobs",
                 "AlterReassignmentJob",
+                "CreateLink",
+                "DescribeLinks",
+                "AlterLink",
+                "PromoteMirror",
+                "DeleteLink",
             ],
-            1002 => &["CreateTopic"],
+            1002 => &["CreateTopic", "CreateLink", "AlterLink"],
             1003 => &["CreateTopic", "AlterTopic"],
             1004 => &["AlterTopic"],
             1005 => &["CreateTopic", "SubmitReassignment"],
@@ -263,7 +298,20 @@ impl ErrorCode {
             1008 => &["PreferredReplicaLeaderElection"],
             1009 => &["PreferredReplicaLeaderElection", "VerifyPreferredReplicaLeaderElection"],
             1010 => &["ReassignPartitions"],
-            1011 => &["SubmitReassignment", "DescribeReassignmentJobs", "AlterReassignmentJob"],
+            1011 => &[
+                "SubmitReassignment",
+                "DescribeReassignmentJobs",
+                "AlterReassignmentJob",
+                "CreateLink",
+                "DescribeLinks",
+                "AlterLink",
+                "PromoteMirror",
+                "DeleteLink",
+            ],
+            1012 => &["CreateLink"],
+            1013 => &["CreateLink", "AlterLink"],
+            1014 => &["PromoteMirror"],
+            1015 => &["Produce"],
             0 => &[],
             -1 => &[],
             3 => &[],
@@ -287,9 +335,9 @@ impl ErrorCode {
         }
     }
 
-    /// Whether this is one of the extension's own codes (1001-1011).
+    /// Whether this is one of the extension's own codes (1001-1015).
     pub fn is_extension(self) -> bool {
-        (1001..=1011).contains(&self.0)
+        (1001..=1015).contains(&self.0)
     }
 
     /// Whether this is success.

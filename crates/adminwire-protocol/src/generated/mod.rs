@@ -1,15 +1,23 @@
 //! The extension's messages, generated from `protocol-specs/`: do not edit.
 
+pub mod alter_link_request;
+pub mod alter_link_response;
 pub mod alter_reassignment_job_request;
 pub mod alter_reassignment_job_response;
 pub mod alter_topic_request;
 pub mod alter_topic_response;
 pub mod cluster_metadata_request;
 pub mod cluster_metadata_response;
+pub mod create_link_request;
+pub mod create_link_response;
 pub mod create_topic_request;
 pub mod create_topic_response;
+pub mod delete_link_request;
+pub mod delete_link_response;
 pub mod delete_topic_request;
 pub mod delete_topic_response;
+pub mod describe_links_request;
+pub mod describe_links_response;
 pub mod describe_reassignment_jobs_request;
 pub mod describe_reassignment_jobs_response;
 pub mod describe_topic_request;
@@ -19,6 +27,8 @@ pub mod list_topics_request;
 pub mod list_topics_response;
 pub mod preferred_replica_leader_election_request;
 pub mod preferred_replica_leader_election_response;
+pub mod promote_mirror_request;
+pub mod promote_mirror_response;
 pub mod reassign_partitions_request;
 pub mod reassign_partitions_response;
 pub mod submit_reassignment_request;
@@ -28,16 +38,24 @@ pub mod verify_preferred_replica_leader_election_response;
 pub mod verify_reassign_partitions_request;
 pub mod verify_reassign_partitions_response;
 
+pub use alter_link_request::AlterLinkRequest;
+pub use alter_link_response::AlterLinkResponse;
 pub use alter_reassignment_job_request::AlterReassignmentJobRequest;
 pub use alter_reassignment_job_response::AlterReassignmentJobResponse;
 pub use alter_topic_request::AlterTopicRequest;
 pub use alter_topic_response::AlterTopicResponse;
 pub use cluster_metadata_request::ClusterMetadataRequest;
 pub use cluster_metadata_response::ClusterMetadataResponse;
+pub use create_link_request::CreateLinkRequest;
+pub use create_link_response::CreateLinkResponse;
 pub use create_topic_request::CreateTopicRequest;
 pub use create_topic_response::CreateTopicResponse;
+pub use delete_link_request::DeleteLinkRequest;
+pub use delete_link_response::DeleteLinkResponse;
 pub use delete_topic_request::DeleteTopicRequest;
 pub use delete_topic_response::DeleteTopicResponse;
+pub use describe_links_request::DescribeLinksRequest;
+pub use describe_links_response::DescribeLinksResponse;
 pub use describe_reassignment_jobs_request::DescribeReassignmentJobsRequest;
 pub use describe_reassignment_jobs_response::DescribeReassignmentJobsResponse;
 pub use describe_topic_request::DescribeTopicRequest;
@@ -46,6 +64,8 @@ pub use list_topics_request::ListTopicsRequest;
 pub use list_topics_response::ListTopicsResponse;
 pub use preferred_replica_leader_election_request::PreferredReplicaLeaderElectionRequest;
 pub use preferred_replica_leader_election_response::PreferredReplicaLeaderElectionResponse;
+pub use promote_mirror_request::PromoteMirrorRequest;
+pub use promote_mirror_response::PromoteMirrorResponse;
 pub use reassign_partitions_request::ReassignPartitionsRequest;
 pub use reassign_partitions_response::ReassignPartitionsResponse;
 pub use submit_reassignment_request::SubmitReassignmentRequest;
@@ -90,6 +110,16 @@ pub enum ApiKey {
     DescribeReassignmentJobs = 30011,
     /// Pauses, resumes, cancels, re-times, deletes or restarts a reassignment job.
     AlterReassignmentJob = 30012,
+    /// Creates a cluster link: mirror topics on this cluster fed from the source cluster's topics, and consumer groups' offsets carried over. The mirrors are made at once (with the source's partition count and topic configs); the sidecar running links copies from there.
+    CreateLink = 30013,
+    /// Describes cluster links: the ones named, or every link.
+    DescribeLinks = 30014,
+    /// Pauses or resumes a cluster link, or changes its topics and groups.
+    AlterLink = 30015,
+    /// Promotes a mirror topic to an ordinary, writable one: once everything is copied and the source has stopped growing (a promotion), or at once (a failover, which reports what was not copied).
+    PromoteMirror = 30016,
+    /// Deletes a cluster link: it stops, and its records go.
+    DeleteLink = 30017,
 }
 
 impl ApiKey {
@@ -108,6 +138,11 @@ impl ApiKey {
         ApiKey::SubmitReassignment,
         ApiKey::DescribeReassignmentJobs,
         ApiKey::AlterReassignmentJob,
+        ApiKey::CreateLink,
+        ApiKey::DescribeLinks,
+        ApiKey::AlterLink,
+        ApiKey::PromoteMirror,
+        ApiKey::DeleteLink,
     ];
 
     /// The key for `value`, if it is one of the extension's.
@@ -126,6 +161,11 @@ impl ApiKey {
             30010 => Some(ApiKey::SubmitReassignment),
             30011 => Some(ApiKey::DescribeReassignmentJobs),
             30012 => Some(ApiKey::AlterReassignmentJob),
+            30013 => Some(ApiKey::CreateLink),
+            30014 => Some(ApiKey::DescribeLinks),
+            30015 => Some(ApiKey::AlterLink),
+            30016 => Some(ApiKey::PromoteMirror),
+            30017 => Some(ApiKey::DeleteLink),
             _ => None,
         }
     }
@@ -146,6 +186,11 @@ impl ApiKey {
             ApiKey::SubmitReassignment => "SubmitReassignment",
             ApiKey::DescribeReassignmentJobs => "DescribeReassignmentJobs",
             ApiKey::AlterReassignmentJob => "AlterReassignmentJob",
+            ApiKey::CreateLink => "CreateLink",
+            ApiKey::DescribeLinks => "DescribeLinks",
+            ApiKey::AlterLink => "AlterLink",
+            ApiKey::PromoteMirror => "PromoteMirror",
+            ApiKey::DeleteLink => "DeleteLink",
         }
     }
 
@@ -165,6 +210,11 @@ impl ApiKey {
             ApiKey::SubmitReassignment => (0, 0),
             ApiKey::DescribeReassignmentJobs => (0, 0),
             ApiKey::AlterReassignmentJob => (0, 0),
+            ApiKey::CreateLink => (0, 0),
+            ApiKey::DescribeLinks => (0, 0),
+            ApiKey::AlterLink => (0, 0),
+            ApiKey::PromoteMirror => (0, 0),
+            ApiKey::DeleteLink => (0, 0),
         }
     }
 
@@ -184,6 +234,11 @@ impl ApiKey {
             ApiKey::SubmitReassignment => version >= 0,
             ApiKey::DescribeReassignmentJobs => version >= 0,
             ApiKey::AlterReassignmentJob => version >= 0,
+            ApiKey::CreateLink => version >= 0,
+            ApiKey::DescribeLinks => version >= 0,
+            ApiKey::AlterLink => version >= 0,
+            ApiKey::PromoteMirror => version >= 0,
+            ApiKey::DeleteLink => version >= 0,
         }
     }
 }
@@ -204,6 +259,11 @@ pub enum AdminRequest {
     SubmitReassignment(SubmitReassignmentRequest),
     DescribeReassignmentJobs(DescribeReassignmentJobsRequest),
     AlterReassignmentJob(AlterReassignmentJobRequest),
+    CreateLink(CreateLinkRequest),
+    DescribeLinks(DescribeLinksRequest),
+    AlterLink(AlterLinkRequest),
+    PromoteMirror(PromoteMirrorRequest),
+    DeleteLink(DeleteLinkRequest),
 }
 
 impl AdminRequest {
@@ -227,6 +287,11 @@ impl AdminRequest {
             AdminRequest::SubmitReassignment(_) => ApiKey::SubmitReassignment,
             AdminRequest::DescribeReassignmentJobs(_) => ApiKey::DescribeReassignmentJobs,
             AdminRequest::AlterReassignmentJob(_) => ApiKey::AlterReassignmentJob,
+            AdminRequest::CreateLink(_) => ApiKey::CreateLink,
+            AdminRequest::DescribeLinks(_) => ApiKey::DescribeLinks,
+            AdminRequest::AlterLink(_) => ApiKey::AlterLink,
+            AdminRequest::PromoteMirror(_) => ApiKey::PromoteMirror,
+            AdminRequest::DeleteLink(_) => ApiKey::DeleteLink,
         }
     }
 
@@ -246,6 +311,11 @@ impl AdminRequest {
             AdminRequest::SubmitReassignment(m) => m.encode(buf, version),
             AdminRequest::DescribeReassignmentJobs(m) => m.encode(buf, version),
             AdminRequest::AlterReassignmentJob(m) => m.encode(buf, version),
+            AdminRequest::CreateLink(m) => m.encode(buf, version),
+            AdminRequest::DescribeLinks(m) => m.encode(buf, version),
+            AdminRequest::AlterLink(m) => m.encode(buf, version),
+            AdminRequest::PromoteMirror(m) => m.encode(buf, version),
+            AdminRequest::DeleteLink(m) => m.encode(buf, version),
         }
     }
 
@@ -292,6 +362,21 @@ impl AdminRequest {
             }
             ApiKey::AlterReassignmentJob => AlterReassignmentJobRequest::decode(body, version)
                 .map(AdminRequest::AlterReassignmentJob),
+            ApiKey::CreateLink => {
+                CreateLinkRequest::decode(body, version).map(AdminRequest::CreateLink)
+            }
+            ApiKey::DescribeLinks => {
+                DescribeLinksRequest::decode(body, version).map(AdminRequest::DescribeLinks)
+            }
+            ApiKey::AlterLink => {
+                AlterLinkRequest::decode(body, version).map(AdminRequest::AlterLink)
+            }
+            ApiKey::PromoteMirror => {
+                PromoteMirrorRequest::decode(body, version).map(AdminRequest::PromoteMirror)
+            }
+            ApiKey::DeleteLink => {
+                DeleteLinkRequest::decode(body, version).map(AdminRequest::DeleteLink)
+            }
         }
     }
 
@@ -350,6 +435,21 @@ impl AdminRequest {
             ApiKey::AlterReassignmentJob => AlterReassignmentJobRequest::arbitrary(version)
                 .prop_map(AdminRequest::AlterReassignmentJob)
                 .boxed(),
+            ApiKey::CreateLink => {
+                CreateLinkRequest::arbitrary(version).prop_map(AdminRequest::CreateLink).boxed()
+            }
+            ApiKey::DescribeLinks => DescribeLinksRequest::arbitrary(version)
+                .prop_map(AdminRequest::DescribeLinks)
+                .boxed(),
+            ApiKey::AlterLink => {
+                AlterLinkRequest::arbitrary(version).prop_map(AdminRequest::AlterLink).boxed()
+            }
+            ApiKey::PromoteMirror => PromoteMirrorRequest::arbitrary(version)
+                .prop_map(AdminRequest::PromoteMirror)
+                .boxed(),
+            ApiKey::DeleteLink => {
+                DeleteLinkRequest::arbitrary(version).prop_map(AdminRequest::DeleteLink).boxed()
+            }
         }
     }
 }
@@ -575,6 +675,91 @@ impl TryFrom<AdminRequest> for AlterReassignmentJobRequest {
     }
 }
 
+impl From<CreateLinkRequest> for AdminRequest {
+    fn from(m: CreateLinkRequest) -> Self {
+        AdminRequest::CreateLink(m)
+    }
+}
+
+/// Takes the CreateLinkRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for CreateLinkRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::CreateLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DescribeLinksRequest> for AdminRequest {
+    fn from(m: DescribeLinksRequest) -> Self {
+        AdminRequest::DescribeLinks(m)
+    }
+}
+
+/// Takes the DescribeLinksRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for DescribeLinksRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::DescribeLinks(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<AlterLinkRequest> for AdminRequest {
+    fn from(m: AlterLinkRequest) -> Self {
+        AdminRequest::AlterLink(m)
+    }
+}
+
+/// Takes the AlterLinkRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for AlterLinkRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::AlterLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<PromoteMirrorRequest> for AdminRequest {
+    fn from(m: PromoteMirrorRequest) -> Self {
+        AdminRequest::PromoteMirror(m)
+    }
+}
+
+/// Takes the PromoteMirrorRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for PromoteMirrorRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::PromoteMirror(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DeleteLinkRequest> for AdminRequest {
+    fn from(m: DeleteLinkRequest) -> Self {
+        AdminRequest::DeleteLink(m)
+    }
+}
+
+/// Takes the DeleteLinkRequest out of an AdminRequest, or gives the request back if it holds another message.
+impl TryFrom<AdminRequest> for DeleteLinkRequest {
+    type Error = AdminRequest;
+    fn try_from(m: AdminRequest) -> Result<Self, AdminRequest> {
+        match m {
+            AdminRequest::DeleteLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 /// Any response of the extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminResponse {
@@ -591,6 +776,11 @@ pub enum AdminResponse {
     SubmitReassignment(SubmitReassignmentResponse),
     DescribeReassignmentJobs(DescribeReassignmentJobsResponse),
     AlterReassignmentJob(AlterReassignmentJobResponse),
+    CreateLink(CreateLinkResponse),
+    DescribeLinks(DescribeLinksResponse),
+    AlterLink(AlterLinkResponse),
+    PromoteMirror(PromoteMirrorResponse),
+    DeleteLink(DeleteLinkResponse),
 }
 
 impl AdminResponse {
@@ -614,6 +804,11 @@ impl AdminResponse {
             AdminResponse::SubmitReassignment(_) => ApiKey::SubmitReassignment,
             AdminResponse::DescribeReassignmentJobs(_) => ApiKey::DescribeReassignmentJobs,
             AdminResponse::AlterReassignmentJob(_) => ApiKey::AlterReassignmentJob,
+            AdminResponse::CreateLink(_) => ApiKey::CreateLink,
+            AdminResponse::DescribeLinks(_) => ApiKey::DescribeLinks,
+            AdminResponse::AlterLink(_) => ApiKey::AlterLink,
+            AdminResponse::PromoteMirror(_) => ApiKey::PromoteMirror,
+            AdminResponse::DeleteLink(_) => ApiKey::DeleteLink,
         }
     }
 
@@ -633,6 +828,11 @@ impl AdminResponse {
             AdminResponse::SubmitReassignment(m) => m.encode(buf, version),
             AdminResponse::DescribeReassignmentJobs(m) => m.encode(buf, version),
             AdminResponse::AlterReassignmentJob(m) => m.encode(buf, version),
+            AdminResponse::CreateLink(m) => m.encode(buf, version),
+            AdminResponse::DescribeLinks(m) => m.encode(buf, version),
+            AdminResponse::AlterLink(m) => m.encode(buf, version),
+            AdminResponse::PromoteMirror(m) => m.encode(buf, version),
+            AdminResponse::DeleteLink(m) => m.encode(buf, version),
         }
     }
 
@@ -679,6 +879,21 @@ impl AdminResponse {
             }
             ApiKey::AlterReassignmentJob => AlterReassignmentJobResponse::decode(body, version)
                 .map(AdminResponse::AlterReassignmentJob),
+            ApiKey::CreateLink => {
+                CreateLinkResponse::decode(body, version).map(AdminResponse::CreateLink)
+            }
+            ApiKey::DescribeLinks => {
+                DescribeLinksResponse::decode(body, version).map(AdminResponse::DescribeLinks)
+            }
+            ApiKey::AlterLink => {
+                AlterLinkResponse::decode(body, version).map(AdminResponse::AlterLink)
+            }
+            ApiKey::PromoteMirror => {
+                PromoteMirrorResponse::decode(body, version).map(AdminResponse::PromoteMirror)
+            }
+            ApiKey::DeleteLink => {
+                DeleteLinkResponse::decode(body, version).map(AdminResponse::DeleteLink)
+            }
         }
     }
 
@@ -741,6 +956,21 @@ impl AdminResponse {
             ApiKey::AlterReassignmentJob => AlterReassignmentJobResponse::arbitrary(version)
                 .prop_map(AdminResponse::AlterReassignmentJob)
                 .boxed(),
+            ApiKey::CreateLink => {
+                CreateLinkResponse::arbitrary(version).prop_map(AdminResponse::CreateLink).boxed()
+            }
+            ApiKey::DescribeLinks => DescribeLinksResponse::arbitrary(version)
+                .prop_map(AdminResponse::DescribeLinks)
+                .boxed(),
+            ApiKey::AlterLink => {
+                AlterLinkResponse::arbitrary(version).prop_map(AdminResponse::AlterLink).boxed()
+            }
+            ApiKey::PromoteMirror => PromoteMirrorResponse::arbitrary(version)
+                .prop_map(AdminResponse::PromoteMirror)
+                .boxed(),
+            ApiKey::DeleteLink => {
+                DeleteLinkResponse::arbitrary(version).prop_map(AdminResponse::DeleteLink).boxed()
+            }
         }
     }
 }
@@ -966,6 +1196,91 @@ impl TryFrom<AdminResponse> for AlterReassignmentJobResponse {
     }
 }
 
+impl From<CreateLinkResponse> for AdminResponse {
+    fn from(m: CreateLinkResponse) -> Self {
+        AdminResponse::CreateLink(m)
+    }
+}
+
+/// Takes the CreateLinkResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for CreateLinkResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::CreateLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DescribeLinksResponse> for AdminResponse {
+    fn from(m: DescribeLinksResponse) -> Self {
+        AdminResponse::DescribeLinks(m)
+    }
+}
+
+/// Takes the DescribeLinksResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for DescribeLinksResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::DescribeLinks(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<AlterLinkResponse> for AdminResponse {
+    fn from(m: AlterLinkResponse) -> Self {
+        AdminResponse::AlterLink(m)
+    }
+}
+
+/// Takes the AlterLinkResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for AlterLinkResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::AlterLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<PromoteMirrorResponse> for AdminResponse {
+    fn from(m: PromoteMirrorResponse) -> Self {
+        AdminResponse::PromoteMirror(m)
+    }
+}
+
+/// Takes the PromoteMirrorResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for PromoteMirrorResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::PromoteMirror(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<DeleteLinkResponse> for AdminResponse {
+    fn from(m: DeleteLinkResponse) -> Self {
+        AdminResponse::DeleteLink(m)
+    }
+}
+
+/// Takes the DeleteLinkResponse out of an AdminResponse, or gives the response back if it holds another message.
+impl TryFrom<AdminResponse> for DeleteLinkResponse {
+    type Error = AdminResponse;
+    fn try_from(m: AdminResponse) -> Result<Self, AdminResponse> {
+        match m {
+            AdminResponse::DeleteLink(m) => Ok(m),
+            other => Err(other),
+        }
+    }
+}
+
 impl crate::RequestMessage for ClusterMetadataRequest {
     type Response = ClusterMetadataResponse;
     const KEY: ApiKey = ApiKey::ClusterMetadata;
@@ -1166,6 +1481,86 @@ impl crate::RequestMessage for AlterReassignmentJobRequest {
 
 impl crate::ResponseMessage for AlterReassignmentJobResponse {
     const KEY: ApiKey = ApiKey::AlterReassignmentJob;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for CreateLinkRequest {
+    type Response = CreateLinkResponse;
+    const KEY: ApiKey = ApiKey::CreateLink;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for CreateLinkResponse {
+    const KEY: ApiKey = ApiKey::CreateLink;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for DescribeLinksRequest {
+    type Response = DescribeLinksResponse;
+    const KEY: ApiKey = ApiKey::DescribeLinks;
+    const READ_ONLY: bool = true;
+}
+
+impl crate::ResponseMessage for DescribeLinksResponse {
+    const KEY: ApiKey = ApiKey::DescribeLinks;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for AlterLinkRequest {
+    type Response = AlterLinkResponse;
+    const KEY: ApiKey = ApiKey::AlterLink;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for AlterLinkResponse {
+    const KEY: ApiKey = ApiKey::AlterLink;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for PromoteMirrorRequest {
+    type Response = PromoteMirrorResponse;
+    const KEY: ApiKey = ApiKey::PromoteMirror;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for PromoteMirrorResponse {
+    const KEY: ApiKey = ApiKey::PromoteMirror;
+    fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode(self.error_code)
+    }
+    fn error_message(&self) -> Option<&str> {
+        self.error_message.as_deref()
+    }
+}
+
+impl crate::RequestMessage for DeleteLinkRequest {
+    type Response = DeleteLinkResponse;
+    const KEY: ApiKey = ApiKey::DeleteLink;
+    const READ_ONLY: bool = false;
+}
+
+impl crate::ResponseMessage for DeleteLinkResponse {
+    const KEY: ApiKey = ApiKey::DeleteLink;
     fn error_code(&self) -> crate::ErrorCode {
         crate::ErrorCode(self.error_code)
     }

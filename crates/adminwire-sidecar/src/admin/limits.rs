@@ -51,8 +51,16 @@ fn measure(request: &AdminRequest, version: i16) -> (usize, u64, usize) {
             let entries: usize = r.reassignments.iter().map(|t| t.assignment.len()).sum();
             (r.reassignments.len(), entries as u64, entries)
         }
-        // Job ids cost a lookup each, bounded by the request's bytes.
-        AdminRequest::DescribeReassignmentJobs(_)
+        AdminRequest::CreateLink(r) => (r.topics.len() + r.groups.len(), 0, 0),
+        AdminRequest::AlterLink(r) => {
+            let named = r.add_topics.len() + r.remove_topics.len();
+            (named + r.add_groups.len() + r.remove_groups.len(), 0, 0)
+        }
+        // Job and link ids cost a lookup each, bounded by the request's bytes.
+        AdminRequest::DescribeLinks(_)
+        | AdminRequest::PromoteMirror(_)
+        | AdminRequest::DeleteLink(_)
+        | AdminRequest::DescribeReassignmentJobs(_)
         | AdminRequest::AlterReassignmentJob(_)
         | AdminRequest::ListTopics(_)
         | AdminRequest::ClusterMetadata(_) => (0, 0, 0),

@@ -20,6 +20,7 @@ mod describe_topic;
 pub(crate) mod election;
 mod json;
 mod limits;
+mod links;
 mod list_topics;
 mod outcome;
 pub(crate) mod plan;
@@ -429,6 +430,15 @@ async fn run(
         AdminRequest::AlterReassignmentJob(r) => {
             alter_reassignment_job::run(&r, upstream, deadline).await.map(Into::into)
         }
+        AdminRequest::CreateLink(r) => links::create(r, upstream, deadline).await.map(Into::into),
+        AdminRequest::DescribeLinks(r) => {
+            links::describe(&r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::AlterLink(r) => links::alter(r, upstream, deadline).await.map(Into::into),
+        AdminRequest::PromoteMirror(r) => {
+            links::promote(&r, upstream, deadline).await.map(Into::into)
+        }
+        AdminRequest::DeleteLink(r) => links::delete(&r, upstream, deadline).await.map(Into::into),
     }
 }
 

@@ -25,7 +25,12 @@ pub fn strings(response: &mut AdminResponse, max: usize) {
         // Flexible in every version: compact strings carry any length.
         AdminResponse::SubmitReassignment(_)
         | AdminResponse::DescribeReassignmentJobs(_)
-        | AdminResponse::AlterReassignmentJob(_) => {}
+        | AdminResponse::AlterReassignmentJob(_)
+        | AdminResponse::CreateLink(_)
+        | AdminResponse::DescribeLinks(_)
+        | AdminResponse::AlterLink(_)
+        | AdminResponse::PromoteMirror(_)
+        | AdminResponse::DeleteLink(_) => {}
     }
 }
 

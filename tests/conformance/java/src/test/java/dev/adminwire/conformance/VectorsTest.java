@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
+    /** The last API key this codec implements. */
+    private static final int LAST_KEY = 30012;
 
     @SuppressWarnings("unchecked")
     static Stream<Arguments> vectors() throws IOException {
@@ -36,6 +38,11 @@ class VectorsTest {
             for (Path file : files.sorted().toList()) {
                 Map<String, Object> doc = JSON.readValue(file.toFile(), Map.class);
                 List<Map<String, Object>> vectors = (List<Map<String, Object>>) doc.get("vectors");
+                // The cluster links' keys (30013-30017) are not in this codec yet: the Rust and
+                // the Python (spec-driven) codecs check their vectors.
+                if ((Integer) doc.get("apiKey") > LAST_KEY) {
+                    continue;
+                }
                 for (int i = 0; i < vectors.size(); i++) {
                     Map<String, Object> v = vectors.get(i);
                     out.add(Arguments.of(doc.get("message") + "[" + i + "] v" + v.get("version"), doc, v));
@@ -49,7 +56,7 @@ class VectorsTest {
     void everyMessageAndVersionHasVectors() throws IOException {
         List<Arguments> all = vectors().toList();
         assertEquals(68, all.size(), "the vectors this suite was written against; update if vectors are added");
-        for (int key = 30000; key <= 30012; key++) {
+        for (int key = 30000; key <= LAST_KEY; key++) {
             // The reassignment jobs' keys (30010-30012) have version 0 only.
             for (int version = 0; version <= (key <= 30009 ? 1 : 0); version++) {
                 for (String type : List.of("request", "response")) {

@@ -1,0 +1,84 @@
+//! `PromoteMirrorRequest` (API key 30016), generated from `protocol-specs/PromoteMirrorRequest.json`: do not edit.
+
+#![allow(unused_imports)]
+
+use bytes::BytesMut;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DecodeError, EncodeError};
+use crate::wire::*;
+
+/// Promotes a mirror topic to an ordinary, writable one: once everything is copied and the source has stopped growing (a promotion), or at once (a failover, which reports what was not copied).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PromoteMirrorRequest {
+    /// The link's id. (versions 0+)
+    #[serde(rename = "LinkId")]
+    pub link_id: String,
+    /// The mirror topic. (versions 0+)
+    #[serde(rename = "Topic")]
+    pub topic: String,
+    /// True to promote at once, whatever is not copied yet. (versions 0+)
+    #[serde(rename = "Failover")]
+    pub failover: bool,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl PromoteMirrorRequest {
+    pub(crate) fn write(&self, buf: &mut BytesMut, _version: i16) -> Result<(), EncodeError> {
+        let flexible = true;
+        encode_field("LinkId", put_string(buf, &self.link_id, flexible))?;
+        encode_field("Topic", put_string(buf, &self.topic, flexible))?;
+        put_bool(buf, self.failover);
+        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], _version: i16) -> PResult<'_, Self> {
+        let flexible = true;
+        let mut this = Self::default();
+        let mut input = input;
+        (input, this.link_id) = in_field("LinkId", (string(flexible))(input))?;
+        (input, this.topic) = in_field("Topic", (string(flexible))(input))?;
+        (input, this.failover) = in_field("Failover", boolean(input))?;
+        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (
+            crate::testing::any_string().boxed(),
+            crate::testing::any_string().boxed(),
+            any::<bool>().boxed(),
+        )
+            .prop_map(|(link_id, topic, failover)| Self {
+                link_id,
+                topic,
+                failover,
+                ..Self::default()
+            })
+            .boxed()
+    }
+}
+
+impl crate::Message for PromoteMirrorRequest {
+    const API_KEY: i16 = 30016;
+    const NAME: &'static str = "PromoteMirrorRequest";
+    const MIN_VERSION: i16 = 0;
+    const MAX_VERSION: i16 = 0;
+    const FIRST_FLEXIBLE_VERSION: Option<i16> = Some(0);
+
+    fn write_fields(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
+        self.write(buf, version)
+    }
+
+    fn read_fields(input: &[u8], version: i16) -> PResult<'_, Self> {
+        Self::read(input, version)
+    }
+}

@@ -1,0 +1,154 @@
+//! The cluster links' wire requests (keys 30013-30017) through a sidecar in front of the plain
+//! cluster, with the one-node source cluster as the link's source: a link made, described until
+//! its mirror has caught up, paused and resumed, its topics changed, its mirror failed over, and
+//! deleted; and the errors each refusal answers with.
+
+use std::process::Command;
+use std::time::Duration;
+
+use adminwire_protocol::generated::describe_links_response::Link;
+use adminwire_protocol::{
+    AlterLinkRequest, CreateLinkRequest, DeleteLinkRequest, DescribeLinksRequest, ErrorCode,
+    PromoteMirrorRequest,
+};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, repo_root, run, unique_topic, wait_until};
+
+fn produce(cluster: &Cluster, topic: &str, count: usize) {
+    let mut cmd = Command::new("python3");
+    cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
+        .args(["produce", "--bootstrap", cluster.bootstrap(), "--topic", topic])
+        .args(["--count", &count.to_string()]);
+    run(&mut cmd, Duration::from_secs(120)).expect("link_data.py").expect_success("produce");
+}
+
+fn describe(connection: &mut RawConnection, id: &str) -> Link {
+    let request = DescribeLinksRequest {
+        link_ids: Some(vec![id.to_owned()]),
+        include_partitions: true,
+        ..Default::default()
+    };
+    let mut answer = connection.call(request, 0);
+    assert_eq!(answer.error_code, 0, "{answer:?}");
+    answer.links.remove(0)
+}
+
+fn link_until(
+    connection: &mut RawConnection,
+    id: &str,
+    what: &str,
+    ready: impl Fn(&Link) -> bool,
+) -> Link {
+    let found = wait_until(Duration::from_secs(120), what, || {
+        let link = describe(connection, id);
+        if ready(&link) { Ok(link) } else { Err(format!("{link:#?}")) }
+    });
+    found.unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let sidecar = TestSidecar::start(target);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = unique_topic("wire-link");
+    let later = unique_topic("wire-link-later");
+    source.create_topic(&topic, 2);
+    source.create_topic(&later, 1);
+    produce(source, &topic, 500);
+    let id = unique_topic("wire").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        groups: vec!["wire-group".into()],
+        ..Default::default()
+    };
+
+    // Refusals, each with its code.
+    let refused = |connection: &mut RawConnection, request: CreateLinkRequest| {
+        let answer = connection.call(request, 0);
+        (ErrorCode(answer.error_code), answer.error_message.unwrap_or_default())
+    };
+    let bad_start = CreateLinkRequest { start_position: "yesterday".into(), ..create.clone() };
+    assert_eq!(refused(&mut connection, bad_start).0, ErrorCode::INVALID_REQUEST);
+    let bad_id = CreateLinkRequest { link_id: "a/b".into(), ..create.clone() };
+    assert_eq!(refused(&mut connection, bad_id).0, ErrorCode::INVALID_REQUEST);
+    let missing = CreateLinkRequest { topics: vec![unique_topic("nowhere")], ..create.clone() };
+    let (code, message) = refused(&mut connection, missing);
+    assert_eq!(code, ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, "{message}");
+    let unreachable =
+        CreateLinkRequest { source_bootstrap: vec!["127.0.0.1:1".into()], ..create.clone() };
+    assert_eq!(refused(&mut connection, unreachable).0, ErrorCode::LINK_SOURCE_UNAVAILABLE);
+
+    let made = connection.call(create.clone(), 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    assert_eq!(made.source_cluster_id.as_deref(), source.state("CLUSTER_ID"));
+    assert_eq!(refused(&mut connection, create.clone()).0, ErrorCode::LINK_ALREADY_EXISTS);
+
+    let link = link_until(&mut connection, &id, "the mirror caught up", |l| {
+        l.state == "ACTIVE"
+            && l.mirrors.first().is_some_and(|m| {
+                m.partitions.len() == 2
+                    && m.lag == 0
+                    && m.partitions.iter().map(|p| p.records).sum::<i64>() == 500
+            })
+    });
+    let mirror = &link.mirrors[0];
+    assert_eq!((mirror.topic.as_str(), mirror.state.as_str()), (topic.as_str(), "ACTIVE"));
+    assert!(mirror.partitions.iter().all(|p| p.offsets == "IDENTICAL"), "{mirror:?}");
+    assert_eq!(link.groups[0].group, "wire-group");
+
+    // Paused, resumed, a topic added.
+    let alter = |connection: &mut RawConnection, request: AlterLinkRequest| {
+        let answer = connection.call(request, 0);
+        ErrorCode(answer.error_code)
+    };
+    let pause = AlterLinkRequest { link_id: id.clone(), action: 0, ..Default::default() };
+    assert_eq!(alter(&mut connection, pause), ErrorCode::NONE);
+    link_until(&mut connection, &id, "paused", |l| l.state == "PAUSED" && l.paused);
+    let resume = AlterLinkRequest { link_id: id.clone(), action: 1, ..Default::default() };
+    assert_eq!(alter(&mut connection, resume), ErrorCode::NONE);
+    let add = AlterLinkRequest {
+        link_id: id.clone(),
+        action: 2,
+        add_topics: vec![later.clone()],
+        ..Default::default()
+    };
+    assert_eq!(alter(&mut connection, add), ErrorCode::NONE);
+    let bad = AlterLinkRequest { link_id: id.clone(), action: 9, ..Default::default() };
+    assert_eq!(alter(&mut connection, bad), ErrorCode::INVALID_REQUEST);
+    link_until(&mut connection, &id, "both mirrors active", |l| {
+        l.state == "ACTIVE" && l.mirrors.len() == 2 && l.mirrors.iter().all(|m| m.state == "ACTIVE")
+    });
+
+    // A failover, then the same again: 1014.
+    let failover = PromoteMirrorRequest {
+        link_id: id.clone(),
+        topic: topic.clone(),
+        failover: true,
+        ..Default::default()
+    };
+    assert_eq!(connection.call(failover.clone(), 0).error_code, 0);
+    let link = link_until(&mut connection, &id, "failed over", |l| {
+        l.mirrors.iter().any(|m| m.topic == topic && m.state == "PROMOTED")
+    });
+    let promoted = link.mirrors.iter().find(|m| m.topic == topic).unwrap();
+    assert_eq!(promoted.not_copied, 0, "{promoted:?}");
+    assert!(promoted.promoted_ms > 0);
+    let again = connection.call(failover, 0);
+    assert_eq!(ErrorCode(again.error_code), ErrorCode::MIRROR_PROMOTED, "{again:?}");
+
+    // Deleted with its mirrors: the promoted topic stays, the other mirror goes.
+    let delete =
+        DeleteLinkRequest { link_id: id.clone(), delete_mirrors: true, ..Default::default() };
+    let deleted = connection.call(delete.clone(), 0);
+    assert_eq!(deleted.error_code, 0, "{deleted:?}");
+    assert_eq!(deleted.deleted_topics, vec![later.clone()]);
+    assert_eq!(ErrorCode(connection.call(delete, 0).error_code), ErrorCode::RESOURCE_NOT_FOUND);
+    let unknown = describe(&mut connection, &id);
+    assert_eq!(ErrorCode(unknown.error_code), ErrorCode::RESOURCE_NOT_FOUND);
+    target.assert_topics_absent(None, &[later.as_str()]);
+}
