@@ -33,7 +33,7 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retriable: Option<bool>,
     /// Which conflict a 409 is: `topic_exists`, `reassignment_in_progress`,
-    /// `election_in_progress`, `job_running`, `job_ended`.
+    /// `election_in_progress`, `job_running`, `job_ended`, `link_exists`, `mirror_promoted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflict: Option<&'static str>,
 }
@@ -165,6 +165,11 @@ fn status_of(code: ErrorCode) -> (StatusCode, Option<&'static str>) {
             (S::CONFLICT, Some("election_in_progress"))
         }
         ErrorCode::NO_REASSIGNMENT_IN_PROGRESS => (S::CONFLICT, Some("job_ended")),
+        ErrorCode::LINK_ALREADY_EXISTS => (S::CONFLICT, Some("link_exists")),
+        ErrorCode::MIRROR_PROMOTED => (S::CONFLICT, Some("mirror_promoted")),
+        // The source given for a link did not answer: what was asked cannot be done as asked,
+        // as Connect answers a connector config it cannot validate (kafka_error says retriable).
+        ErrorCode::LINK_SOURCE_UNAVAILABLE => (S::BAD_REQUEST, None),
         ErrorCode::REQUEST_TIMED_OUT => (S::GATEWAY_TIMEOUT, None),
         // Kafka calls it not retriable; for the API it is the cluster out of reach.
         ErrorCode::BROKER_NOT_AVAILABLE => (S::SERVICE_UNAVAILABLE, None),

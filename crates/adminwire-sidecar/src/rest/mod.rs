@@ -11,6 +11,7 @@ mod cluster;
 mod elections;
 pub mod error;
 mod jobs;
+mod links;
 mod openapi;
 mod reassignments;
 mod topic_edits;
@@ -76,6 +77,7 @@ pub fn router(shared: Arc<Shared>) -> anyhow::Result<Router> {
         .merge(topics::routes())
         .merge(reassignments::routes())
         .merge(jobs::routes())
+        .merge(links::routes())
         .merge(elections::routes())
         .route("/openapi.json", axum::routing::get(openapi::serve))
         .fallback(no_such_resource)

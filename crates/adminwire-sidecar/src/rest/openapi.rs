@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::OpenApi;
 
-use super::{cluster, elections, error, jobs, reassignments, topic_edits, topics};
+use super::{cluster, elections, error, jobs, links, reassignments, topic_edits, topics};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,14 @@ use super::{cluster, elections, error, jobs, reassignments, topic_edits, topics}
         jobs::resume,
         jobs::stop,
         jobs::restart,
+        links::list,
+        links::describe,
+        links::status,
+        links::put_link,
+        links::pause,
+        links::resume,
+        links::promote,
+        links::delete,
         elections::needed,
         elections::elect,
     ),
