@@ -93,10 +93,10 @@ enum Route {
 }
 
 /// A response, the version it was sent in and who sent it.
-struct Answer<R> {
-    version: i16,
-    address: String,
-    response: R,
+pub(crate) struct Answer<R> {
+    pub(crate) version: i16,
+    pub(crate) address: String,
+    pub(crate) response: R,
 }
 
 /// A failed try, and whether the request may have reached the server (and so may have run).
@@ -797,7 +797,7 @@ impl AdminClient {
     /// version cannot carry it), retrying as the config allows: on 1001 at the controller after
     /// refreshing the metadata, and on connection failures when the request cannot have run
     /// twice (it never left, or it only reads). The answer's top-level error is the call's.
-    async fn call<R: RequestMessage>(
+    pub(crate) async fn call<R: RequestMessage>(
         &self,
         build: impl Fn(i16) -> std::result::Result<R, String>,
     ) -> Result<Answer<R::Response>> {

@@ -39,6 +39,7 @@ mod config;
 mod connection;
 mod error;
 mod jobs;
+mod links;
 mod operation;
 mod plan;
 mod pool;
@@ -54,6 +55,10 @@ pub use jobs::{
     BrokerLoad, DEFAULT_POLL_INTERVAL, JobAction, JobDescription, JobPartition, JobPartitionState,
     JobProgress, JobResult, JobSelection, JobState, PartitionAssignment, PlannedMove,
     ReassignmentEstimate, ReassignmentJob, ReassignmentRequest, TopicReassignment,
+};
+pub use links::{
+    GroupOffset, LinkChange, LinkDescription, LinkGroup, MirrorDescription, MirrorPartition,
+    NewLink, StartPosition,
 };
 pub use operation::{
     Election, ElectionStatus, PartitionState, Progress, Reassignment, ReassignmentStatus,

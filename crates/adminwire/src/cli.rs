@@ -128,6 +128,30 @@ pub enum AdminCommand {
     /// from the replicas it has now.
     #[command(long_flag = "restart-job")]
     RestartJob(RestartJobArgs),
+    /// Make a cluster link: mirror topics of another cluster here and carry groups' offsets over.
+    #[command(long_flag = "create-link")]
+    CreateLink(CreateLinkArgs),
+    /// List the cluster links.
+    #[command(long_flag = "list-links")]
+    ListLinks,
+    /// Describe a cluster link: its mirrors, each partition's copy, and its groups.
+    #[command(long_flag = "describe-link")]
+    DescribeLink(LinkArgs),
+    /// Add or remove a link's topics and groups.
+    #[command(long_flag = "alter-link")]
+    AlterLink(AlterLinkArgs),
+    /// Pause a cluster link: copying and carrying over stop where they are.
+    #[command(long_flag = "pause-link")]
+    PauseLink(LinkArgs),
+    /// Resume a paused cluster link.
+    #[command(long_flag = "resume-link")]
+    ResumeLink(LinkArgs),
+    /// Promote a mirror topic to an ordinary, writable one (--failover: at once).
+    #[command(long_flag = "promote")]
+    Promote(PromoteArgs),
+    /// Delete a cluster link (--delete-mirrors: its mirror topics too).
+    #[command(long_flag = "delete-link")]
+    DeleteLink(DeleteLinkArgs),
 }
 
 impl AdminCommand {
@@ -153,6 +177,14 @@ impl AdminCommand {
             AdminCommand::CancelJob(_) => "cancel-job",
             AdminCommand::RescheduleJob(_) => "reschedule-job",
             AdminCommand::RestartJob(_) => "restart-job",
+            AdminCommand::CreateLink(_) => "create-link",
+            AdminCommand::ListLinks => "list-links",
+            AdminCommand::DescribeLink(_) => "describe-link",
+            AdminCommand::AlterLink(_) => "alter-link",
+            AdminCommand::PauseLink(_) => "pause-link",
+            AdminCommand::ResumeLink(_) => "resume-link",
+            AdminCommand::Promote(_) => "promote",
+            AdminCommand::DeleteLink(_) => "delete-link",
         }
     }
 
@@ -307,6 +339,70 @@ pub struct JobArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct LinkArgs {
+    /// The link's id.
+    #[arg(long, required = true, value_name = "ID")]
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateLinkArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// The source cluster's bootstrap servers.
+    #[arg(long, required = true, value_name = "HOST:PORT,...", value_delimiter = ',')]
+    pub source_bootstrap: Vec<String>,
+    /// Kafka client properties to log in to the source with (security.protocol,
+    /// sasl.mechanism, sasl.jaas.config), as Kafka's tools take --command-config.
+    #[arg(long, value_name = "FILE")]
+    pub source_command_config: Option<std::path::PathBuf>,
+    /// A source topic to mirror (repeat for more).
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// A consumer group whose offsets to carry over (repeat for more).
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Where each mirror's copy starts: earliest, latest, or a time (epoch ms or RFC 3339).
+    #[arg(long, default_value = "earliest", value_name = "earliest|latest|TIME", value_parser = start_position)]
+    pub start_position: adminwire_client::StartPosition,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AlterLinkArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
+    #[arg(long = "add-topic", value_name = "TOPIC")]
+    pub add_topics: Vec<String>,
+    #[arg(long = "remove-topic", value_name = "TOPIC")]
+    pub remove_topics: Vec<String>,
+    #[arg(long = "add-group", value_name = "GROUP")]
+    pub add_groups: Vec<String>,
+    #[arg(long = "remove-group", value_name = "GROUP")]
+    pub remove_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PromoteArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// The mirror topic.
+    #[arg(long, required = true, value_name = "TOPIC")]
+    pub topic: String,
+    /// At once, whatever is not copied yet.
+    #[arg(long)]
+    pub failover: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeleteLinkArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// Delete its mirror topics that were not promoted, too (cannot be undone).
+    #[arg(long)]
+    pub delete_mirrors: bool,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct RestartJobArgs {
     #[command(flatten)]
     pub job: JobArgs,
@@ -361,6 +457,17 @@ pub struct ElectionFileArgs {
 }
 
 /// `--execute-at`: milliseconds since the Unix epoch (all digits), or an RFC 3339 time.
+fn start_position(text: &str) -> Result<adminwire_client::StartPosition, String> {
+    use adminwire_client::StartPosition;
+    match text {
+        "earliest" => Ok(StartPosition::Earliest),
+        "latest" => Ok(StartPosition::Latest),
+        time => execute_at(time)
+            .map(StartPosition::Time)
+            .map_err(|e| format!("not earliest, latest, or a time: {e}")),
+    }
+}
+
 fn execute_at(text: &str) -> Result<u64, String> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {

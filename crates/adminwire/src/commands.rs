@@ -6,14 +6,16 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use adminwire_client::{
-    AdminClient, ElectionScope, Error, JobAction, NewTopic, PartitionResult, Progress,
-    ReassignmentJob, ReassignmentPlan, ReassignmentRequest, TopicAlteration,
+    AdminClient, AdminClientConfig, ElectionScope, Error, JobAction, LinkChange, NewLink, NewTopic,
+    PartitionResult, Progress, ReassignmentJob, ReassignmentPlan, ReassignmentRequest,
+    TopicAlteration,
 };
 
 use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs, ReassignArgs};
 use crate::progress::{self, Bar, JobBar};
 use crate::report::{
-    AlteredJob, Failure, Finished, FinishedJob, Operation, Report, Started, SubmittedJob,
+    AlteredJob, Failure, Finished, FinishedJob, LinkChanged, Operation, Report, Started,
+    SubmittedJob,
 };
 use crate::request_file::{JobFile, ReassignmentFile};
 
@@ -120,6 +122,69 @@ impl Session {
                 Ok(Report::ElectionStatus(statuses))
             }
             AdminCommand::ListJobs => Ok(Report::Jobs(client.list_reassignment_jobs().await?)),
+            AdminCommand::CreateLink(args) => {
+                let mut link = NewLink::new(args.link.link.clone(), args.source_bootstrap)
+                    .start(args.start_position)
+                    .topics(args.topics)
+                    .groups(args.groups);
+                if let Some(file) = &args.source_command_config {
+                    let properties = adminwire_client::read_properties_file(file)?;
+                    let mut properties = properties;
+                    properties.retain(|(k, _)| k != "bootstrap.servers");
+                    properties.push(("bootstrap.servers".into(), link.source_bootstrap.join(",")));
+                    link.source_login = AdminClientConfig::from_properties(properties)?.sasl;
+                }
+                let source_cluster_id = client.create_link(&link).await?;
+                Ok(Report::LinkChanged(LinkChanged {
+                    link_id: link.id,
+                    action: "create",
+                    detail: source_cluster_id.map(|id| format!("source cluster {id}")),
+                    deleted_topics: Vec::new(),
+                }))
+            }
+            AdminCommand::ListLinks => {
+                let links = client.describe_links(None, false).await?;
+                Ok(Report::Links(links.into_iter().filter_map(Result::ok).collect()))
+            }
+            AdminCommand::DescribeLink(args) => {
+                Ok(Report::Link(client.describe_link(&args.link, true).await?))
+            }
+            AdminCommand::AlterLink(args) => {
+                let change = LinkChange::Change {
+                    add_topics: args.add_topics,
+                    remove_topics: args.remove_topics,
+                    add_groups: args.add_groups,
+                    remove_groups: args.remove_groups,
+                };
+                client.alter_link(&args.link.link, &change).await?;
+                Ok(link_changed(args.link.link, "alter"))
+            }
+            AdminCommand::PauseLink(args) => {
+                client.alter_link(&args.link, &LinkChange::Pause).await?;
+                Ok(link_changed(args.link, "pause"))
+            }
+            AdminCommand::ResumeLink(args) => {
+                client.alter_link(&args.link, &LinkChange::Resume).await?;
+                Ok(link_changed(args.link, "resume"))
+            }
+            AdminCommand::Promote(args) => {
+                client.promote_mirror(&args.link.link, &args.topic, args.failover).await?;
+                let action = if args.failover { "failover" } else { "promote" };
+                let mut report = link_changed(args.link.link, action);
+                if let Report::LinkChanged(changed) = &mut report {
+                    changed.detail = Some(format!("mirror {}", args.topic));
+                }
+                Ok(report)
+            }
+            AdminCommand::DeleteLink(args) => {
+                let deleted = client.delete_link(&args.link.link, args.delete_mirrors).await?;
+                Ok(Report::LinkChanged(LinkChanged {
+                    link_id: args.link.link,
+                    action: "delete",
+                    detail: None,
+                    deleted_topics: deleted,
+                }))
+            }
             AdminCommand::DescribeJob(args) => {
                 let job = client.reassignment_job(args.job.job);
                 if args.blocking {
@@ -359,4 +424,8 @@ fn alteration(args: AlterTopicArgs) -> Result<TopicAlteration, Failure> {
         alteration = alteration.delete_config(key);
     }
     Ok(alteration)
+}
+
+fn link_changed(link_id: String, action: &'static str) -> Report {
+    Report::LinkChanged(LinkChanged { link_id, action, detail: None, deleted_topics: Vec::new() })
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use adminwire_client::{
     ClusterMetadata, ElectionStatus, Error, JobAction, JobDescription, JobPartitionState, JobState,
-    PartitionResult, PartitionState, PlannedMove, Progress, ReassignmentEstimate,
+    LinkDescription, PartitionResult, PartitionState, PlannedMove, Progress, ReassignmentEstimate,
     ReassignmentStatus, TopicDescription, TopicPartition,
 };
 use comfy_table::{Table, presets};
@@ -42,6 +42,21 @@ pub enum Report {
         waited: bool,
     },
     JobAltered(AlteredJob),
+    /// Cluster links, without their mirrors' partitions.
+    Links(Vec<LinkDescription>),
+    /// One link with its mirrors' partitions.
+    Link(LinkDescription),
+    LinkChanged(LinkChanged),
+}
+
+/// A link made, changed, paused, resumed, promoted or deleted.
+#[derive(Debug)]
+pub struct LinkChanged {
+    pub link_id: String,
+    pub action: &'static str,
+    pub detail: Option<String>,
+    /// For a deletion with its mirrors: the topics deleted.
+    pub deleted_topics: Vec<String>,
 }
 
 /// A reassignment job that was submitted, and, with `--blocking`, how it ended.
@@ -294,6 +309,16 @@ impl Report {
             },
             Report::Jobs(jobs) => json!({"jobs": to_value(jobs)}),
             Report::Job { description, .. } => to_value(description),
+            Report::Links(links) => {
+                json!({"links": links.iter().map(link_json).collect::<Vec<_>>()})
+            }
+            Report::Link(link) => link_json(link),
+            Report::LinkChanged(changed) => json!({
+                "link_id": changed.link_id,
+                "action": changed.action,
+                "detail": changed.detail,
+                "deleted_topics": changed.deleted_topics,
+            }),
             Report::JobAltered(altered) => {
                 let mut value = json!({
                     "job_id": altered.job_id,
@@ -349,6 +374,28 @@ impl Report {
             Report::JobSubmitted(submitted) => submitted_job(submitted),
             Report::Jobs(jobs) => job_list(jobs),
             Report::Job { description, .. } => job(description),
+            Report::Links(links) if links.is_empty() => "No cluster links.".to_owned(),
+            Report::Links(links) => links.iter().map(link_text).collect::<Vec<_>>().join("\n\n"),
+            Report::Link(link) => link_text(link),
+            Report::LinkChanged(changed) => {
+                let mut text = match changed.action {
+                    "create" => format!("Created link {}", changed.link_id),
+                    "delete" => format!("Deleted link {}", changed.link_id),
+                    action => format!("Asked link {} to {action}", changed.link_id),
+                };
+                if let Some(detail) = &changed.detail {
+                    let _ = write!(text, " ({detail})");
+                }
+                text.push('.');
+                if !changed.deleted_topics.is_empty() {
+                    let _ = write!(
+                        text,
+                        " Mirror topics deleted: {}.",
+                        changed.deleted_topics.join(", ")
+                    );
+                }
+                text
+            }
             Report::JobAltered(altered) => match altered.retried {
                 Some(0) => format!(
                     "Reassignment job {} has no partition to retry; it stays {}.",
@@ -598,6 +645,125 @@ fn utc(epoch_ms: u64) -> String {
         of_day % 3600 / 60,
         of_day % 60
     )
+}
+
+/// A link as the CLI's JSON shows it: snake_case, as every other answer.
+fn link_json(link: &LinkDescription) -> Value {
+    json!({
+        "link_id": link.link_id,
+        "state": link.state,
+        "error": link.error,
+        "source_bootstrap": link.source_bootstrap,
+        "source_cluster_id": link.source_cluster_id,
+        "source_username": link.source_username,
+        "start_position": link.start_position,
+        "paused": link.paused,
+        "requested_by": link.requested_by,
+        "mirrors": link.mirrors.iter().map(|m| json!({
+            "topic": m.topic,
+            "state": m.state,
+            "error": m.error,
+            "partition_count": m.partition_count,
+            "lag": m.lag,
+            "not_copied": (m.not_copied >= 0).then_some(m.not_copied),
+            "partitions": m.partitions.iter().map(|p| json!({
+                "partition": p.partition,
+                "offsets": p.offsets,
+                "source_next": p.source_next,
+                "source_end": p.source_end,
+                "target_next": p.target_next,
+                "lag": p.lag,
+                "records": p.records,
+                "lost": p.lost,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "groups": link.groups.iter().map(|g| json!({
+            "group": g.group,
+            "synced_ms": (g.synced_ms >= 0).then_some(g.synced_ms),
+            "waiting": g.waiting,
+            "offsets": g.offsets.iter().map(|o| json!({"topic": o.topic, "partition": o.partition, "offset": o.offset})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A link as the CLI shows it to a person: its header, a table of its mirrors (and of their
+/// partitions, when described), and its groups.
+fn link_text(link: &LinkDescription) -> String {
+    let state = if link.state.is_empty() { "NOT TAKEN UP YET" } else { link.state.as_str() };
+    let mut text = format!(
+        "Link {} from {} ({}): {state}, starting at {}",
+        link.link_id,
+        link.source_bootstrap.join(","),
+        link.source_cluster_id.as_deref().unwrap_or("cluster id unknown"),
+        link.start_position
+    );
+    if let Some(error) = &link.error {
+        let _ = write!(text, "\n  {error}");
+    }
+    let mut mirrors = Table::new();
+    mirrors.load_preset(presets::NOTHING);
+    mirrors.set_header(["MIRROR", "STATE", "PARTITIONS", "LAG", "OFFSETS"]);
+    for m in &link.mirrors {
+        let offsets: Vec<&str> = m.partitions.iter().map(|p| p.offsets.as_str()).collect();
+        let offsets = if offsets.iter().all(|o| Some(o) == offsets.first()) {
+            offsets.first().copied().unwrap_or("").to_owned()
+        } else {
+            offsets.join(",")
+        };
+        mirrors.add_row([
+            m.topic.clone(),
+            m.state.clone(),
+            m.partition_count.to_string(),
+            m.lag.to_string(),
+            offsets,
+        ]);
+    }
+    if !link.mirrors.is_empty() {
+        let _ = write!(text, "\n{}", rendered(&mirrors));
+    }
+    let partitions: Vec<_> =
+        link.mirrors.iter().flat_map(|m| m.partitions.iter().map(move |p| (m, p))).collect();
+    if !partitions.is_empty() {
+        let mut table = Table::new();
+        table.load_preset(presets::NOTHING);
+        table.set_header([
+            "TOPIC",
+            "PARTITION",
+            "SOURCE NEXT",
+            "SOURCE END",
+            "TARGET NEXT",
+            "RECORDS",
+            "LOST",
+        ]);
+        for (m, p) in partitions {
+            table.add_row([
+                m.topic.clone(),
+                p.partition.to_string(),
+                p.source_next.to_string(),
+                p.source_end.to_string(),
+                p.target_next.to_string(),
+                p.records.to_string(),
+                p.lost.to_string(),
+            ]);
+        }
+        let _ = write!(text, "\n{}", rendered(&table));
+    }
+    for g in &link.groups {
+        let waiting = g.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
+        let offsets: Vec<String> =
+            g.offsets.iter().map(|o| format!("{}-{}={}", o.topic, o.partition, o.offset)).collect();
+        let _ = write!(
+            text,
+            "\nGroup {}: {}{waiting}",
+            g.group,
+            if offsets.is_empty() {
+                "no offsets carried over yet".to_owned()
+            } else {
+                offsets.join(" ")
+            }
+        );
+    }
+    text
 }
 
 fn to_value(value: &impl Serialize) -> Value {
