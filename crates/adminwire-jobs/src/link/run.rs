@@ -85,9 +85,10 @@ impl Links {
 
     /// Runs link `id` until it is deleted (or this task is stopped).
     async fn run_link(&self, id: &str) {
-        let mut run = match Run::start(self, id).await {
-            Some(run) => run,
-            None => return,
+        let Some(mut run) = Run::start(self, id).await else {
+            // Tried again when this task has ended: not every second.
+            tokio::time::sleep(SOURCE_BACKOFF_MAX).await;
+            return;
         };
         loop {
             let Some(config) = read::<LinkConfig>(&self.store, &keys::config(id)) else {
@@ -139,11 +140,15 @@ impl Run {
             groups: BTreeMap::new(),
             updated_ms: now_ms(),
         });
+        // Only the configured topics' partitions: records of a topic removed (or of an earlier
+        // link of the same id) are not copied.
+        let mut partitions = link.partitions;
+        partitions.retain(|(topic, _), _| link.config.topics.contains(topic));
         let mut run = Run {
             id: id.to_owned(),
             copier: Copier::new(Arc::clone(&source), target),
             source,
-            partitions: link.partitions,
+            partitions,
             changed: false,
             status,
             saved: Instant::now(),
@@ -334,6 +339,9 @@ impl Run {
             let rest = &key[keys::partitions(&self.id).len()..];
             let Some((topic, n)) = rest.rsplit_once('/') else { continue };
             let Ok(n) = n.parse::<i32>() else { continue };
+            if !config.topics.iter().any(|t| t == topic) {
+                continue;
+            }
             let key = (topic.to_owned(), n);
             if !self.partitions.contains_key(&key)
                 && let Ok(progress) = serde_json::from_value::<Progress>(value)
