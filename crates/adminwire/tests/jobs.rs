@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -18,9 +17,9 @@ use adminwire_client::{
     ReassignmentRequest,
 };
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::{Cluster, Output, run, unique_topic, wait_until};
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
 use serde_json::{Value, json};
-use support::Terminal;
+use support::{Terminal, adminwire, adminwire_json, json_failure};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -29,28 +28,6 @@ fn alone() -> MutexGuard<'static, ()> {
 }
 
 /// `adminwire ARGS --broker-list SIDECAR`.
-fn adminwire(sidecar: &TestSidecar, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_adminwire"));
-    command.args(args).arg("--broker-list").arg(sidecar.bootstrap());
-    run(&mut command, Duration::from_secs(90)).expect("adminwire runs")
-}
-
-/// `adminwire ARGS --output json`, which must succeed with one JSON document on stdout.
-fn adminwire_json(sidecar: &TestSidecar, args: &[&str]) -> Value {
-    let out = adminwire(sidecar, &[args, &["--output", "json"]].concat());
-    let stdout = out.expect_success(&format!("adminwire {args:?}"));
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
-}
-
-/// The exit code and the JSON error on stderr of a failing `--output json` command.
-fn json_failure(sidecar: &TestSidecar, args: &[&str]) -> (Option<i32>, Value) {
-    let out = adminwire(sidecar, &[args, &["--output", "json"]].concat());
-    assert!(out.stdout.is_empty(), "{}", out.combined());
-    let error = serde_json::from_str(out.stderr.trim())
-        .unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {}", out.combined()));
-    (out.status.code(), error)
-}
-
 fn write_file(name: &str, content: &Value) -> String {
     let path = std::env::temp_dir().join(format!("{}.json", unique_topic(name)));
     std::fs::write(&path, content.to_string()).expect("write the JSON file");

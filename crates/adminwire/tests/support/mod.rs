@@ -1,5 +1,38 @@
-//! What the pseudo-terminal tests share: `adminwire` run in a pty, driven by keystrokes.
+//! What the CLI's tests share: `adminwire` run against a sidecar (its text, or its JSON answer or
+//! error), and run in a pseudo-terminal, driven by keystrokes.
 #![allow(dead_code)]
+
+/// `adminwire ARGS --broker-list SIDECAR`, as a script runs it.
+pub fn adminwire(
+    sidecar: &adminwire_test_support::sidecar::TestSidecar,
+    args: &[&str],
+) -> adminwire_test_support::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_adminwire"));
+    command.args(args).arg("--broker-list").arg(sidecar.bootstrap());
+    adminwire_test_support::run(&mut command, Duration::from_secs(90)).expect("adminwire runs")
+}
+
+/// Its JSON answer (`--output json`), which must succeed.
+pub fn adminwire_json(
+    sidecar: &adminwire_test_support::sidecar::TestSidecar,
+    args: &[&str],
+) -> serde_json::Value {
+    let out = adminwire(sidecar, &[args, &["--output", "json"]].concat());
+    let stdout = out.expect_success(&format!("adminwire {args:?}"));
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+/// Its exit code and JSON error (on stderr), for a command that must fail.
+pub fn json_failure(
+    sidecar: &adminwire_test_support::sidecar::TestSidecar,
+    args: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+    let out = adminwire(sidecar, &[args, &["--output", "json"]].concat());
+    assert!(out.stdout.is_empty(), "{}", out.combined());
+    let error = serde_json::from_str(out.stderr.trim())
+        .unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {}", out.combined()));
+    (out.status.code(), error)
+}
 
 use std::path::Path;
 use std::process::Command;
