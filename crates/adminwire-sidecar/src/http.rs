@@ -45,6 +45,9 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         shared.metrics.observe_jobs(&all, &active);
         shared.metrics.observe_runner(service.is_runner(), service.took_over_after());
     }
+    if let Some(links) = shared.jobs.links() {
+        shared.metrics.observe_links(&links.list());
+    }
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         shared.metrics.encode(),

@@ -39,6 +39,13 @@ struct JobLabel {
     job: String,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MirrorLabel {
+    link: String,
+    topic: String,
+    state: &'static str,
+}
+
 /// Every job state, so that a state with no job reads 0 rather than vanishing.
 const JOB_STATES: [JobState; 6] = [
     JobState::Scheduled,
@@ -109,6 +116,8 @@ pub struct Metrics {
     job_takeover_ms: Gauge,
     rest_active: Gauge,
     rest_refused: Counter,
+    mirror_lag: Family<MirrorLabel, Gauge>,
+    mirror_records: Family<MirrorLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -139,12 +148,24 @@ impl Metrics {
             job_takeover_ms: Gauge::default(),
             rest_active: Gauge::default(),
             rest_refused: Counter::default(),
+            mirror_lag: Family::default(),
+            mirror_records: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
             "connections_active",
             "Client connections open now",
             m.connections_active.clone(),
+        );
+        registry.register(
+            "link_mirror_lag_records",
+            "Committed source records a cluster link's mirror has not copied yet, by link, topic and state",
+            m.mirror_lag.clone(),
+        );
+        registry.register(
+            "link_mirror_copied_records",
+            "Records a cluster link's mirror has copied, by link, topic and state",
+            m.mirror_records.clone(),
         );
         registry.register(
             "rest_requests_active",
@@ -239,6 +260,31 @@ impl Metrics {
             self.job_bytes_moved.get_or_create(&label).set(gauge(job.bytes_copied()));
             self.job_bytes_total.get_or_create(&label).set(gauge(job.bytes_total()));
             self.job_throttle.get_or_create(&label).set(gauge(job.throttle.unwrap_or(0)));
+        }
+    }
+
+    /// Each cluster link's mirrors: lag and records copied, labelled with the mirror's state.
+    pub fn observe_links(&self, links: &[adminwire_jobs::link::state::Link]) {
+        self.mirror_lag.clear();
+        self.mirror_records.clear();
+        for link in links {
+            for topic in &link.config.topics {
+                let state = link
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.mirrors.get(topic))
+                    .map_or("ACTIVE", |m| m.state.name());
+                let label =
+                    MirrorLabel { link: link.config.id.clone(), topic: topic.clone(), state };
+                let copies =
+                    link.partitions.iter().filter(|((t, _), _)| t == topic).map(|(_, p)| p);
+                let (lag, records) =
+                    copies.fold((0i64, 0u64), |(l, r), p| (l + p.lag(), r + p.records));
+                self.mirror_lag.get_or_create(&label).set(lag);
+                self.mirror_records
+                    .get_or_create(&label)
+                    .set(i64::try_from(records).unwrap_or(i64::MAX));
+            }
         }
     }
 

@@ -100,6 +100,11 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     assert_eq!((mirror.topic.as_str(), mirror.state.as_str()), (topic.as_str(), "ACTIVE"));
     assert!(mirror.partitions.iter().all(|p| p.offsets == "IDENTICAL"), "{mirror:?}");
     assert_eq!(link.groups[0].group, "wire-group");
+    let sample = |name: &str| {
+        format!("adminwire_link_{name}{{link=\"{id}\",topic=\"{topic}\",state=\"ACTIVE\"}}")
+    };
+    assert_eq!(sidecar.metric(&sample("mirror_copied_records")), Some(500.0));
+    assert_eq!(sidecar.metric(&sample("mirror_lag_records")), Some(0.0));
 
     // Paused, resumed, a topic added.
     let alter = |connection: &mut RawConnection, request: AlterLinkRequest| {
