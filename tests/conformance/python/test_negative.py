@@ -16,8 +16,9 @@ from wire import Connection, api_versions, wait_for
 
 INVALID_REQUEST = 42
 INVALID_TOPIC = 17
-EXTENSION = range(30000, 30013)
-# Keys 30000-30009 have versions 0 and 1; the reassignment jobs' keys 30010-30012 version 0 only.
+EXTENSION = range(30000, 30018)
+# Keys 30000-30009 have versions 0 and 1; the reassignment jobs' keys 30010-30012 and the cluster
+# links' 30013-30017 version 0 only.
 VERSIONS = {k: (0, 1) if k <= 30009 else (0,) for k in EXTENSION}
 
 
@@ -56,7 +57,7 @@ def assert_invalid_request(conn: Connection, api_key: int, version: int, correla
 
 def test_every_request_has_a_vector_to_corrupt(protocol):
     assert PAIRS == [(k, v) for k in EXTENSION for v in VERSIONS[k]]
-    assert len(PAIRS) == 23
+    assert len(PAIRS) == 28
 
 
 @pytest.mark.parametrize("api_key,version", PAIRS)
@@ -117,7 +118,7 @@ CLOSES = [
     ("an empty frame", struct.pack(">i", 0)),
     ("a frame of 4 bytes", kafkaspec.frame(struct.pack(">hh", 30005, 0))),
     ("a frame of 7 bytes", kafkaspec.frame(struct.pack(">hhhb", 30005, 0, 0, 1))),
-    ("an unlisted key 30013", kafkaspec.frame(struct.pack(">hhih", 30013, 0, 1, -1))),
+    ("an unlisted key 30018", kafkaspec.frame(struct.pack(">hhih", 30018, 0, 1, -1))),
     ("an unlisted key 29999", kafkaspec.frame(struct.pack(">hhih", 29999, 0, 1, -1))),
     ("an unlisted key -1", kafkaspec.frame(struct.pack(">hhih", -1, 0, 1, -1))),
 ] + [

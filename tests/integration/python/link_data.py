@@ -8,6 +8,7 @@ independent witness.
   commit        commits --offsets P:O,... of the topic for --group, as a consumer outside the group
   committed     the group's committed offsets of the topic: {"P": offset}
   hold          joins --group on the topic and stays in it for --seconds (an active member)
+  delete-before deletes the records before --offsets P:O,... (DeleteRecords: the log start moves)
 """
 
 import argparse
@@ -110,10 +111,21 @@ def hold(args):
     consumer.close()
 
 
+def delete_before(args):
+    from confluent_kafka import TopicPartition as TP
+    from confluent_kafka.admin import AdminClient
+    admin = AdminClient({"bootstrap.servers": args.bootstrap})
+    offsets = [TP(args.topic, int(p), int(o)) for p, o in (pair.split(":") for pair in args.offsets.split(","))]
+    for tp, future in admin.delete_records(offsets).items():
+        future.result(30)
+    print(json.dumps({"deleted_before": args.offsets}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command",
-                        choices=["produce", "transactions", "dump", "commit", "committed", "hold"])
+                        choices=["produce", "transactions", "dump", "commit", "committed", "hold",
+                                 "delete-before"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
@@ -122,7 +134,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
-                "committed": committed, "hold": hold}
+                "committed": committed, "hold": hold, "delete-before": delete_before}
     commands[args.command](args)
 
 

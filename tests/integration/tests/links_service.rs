@@ -256,3 +256,97 @@ async fn a_link_mirrors_topics_carries_groups_over_and_promotes() {
     assert!(matches!(successor.describe(&id), Err(LinkError::Unknown(_))));
     assert!(target.describe_topic(&plain).contains("PartitionCount: 3"));
 }
+
+/// Writes `count` lines as records to `topic` of `cluster` with kcat (as `user`, if given).
+fn kcat_produce(cluster: &Cluster, user: Option<&str>, topic: &str, count: usize) {
+    let mut cmd = cluster.kcat(user);
+    cmd.args(["-P", "-t", topic]).stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("kcat runs");
+    let lines: String = (0..count).map(|i| format!("record {i}\n")).collect();
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), lines.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().expect("kcat ends").success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_logs_in_to_its_source_starts_at_latest_and_counts_what_the_source_deleted() {
+    use adminwire_jobs::link::offsets::Relation;
+    use adminwire_jobs::link::state::SourceLogin;
+
+    let (secured, source, target) = (Cluster::secure(), Cluster::source(), Cluster::plain());
+    let store = Store::memory();
+    let links = service(target, &store, &Arc::new(AtomicBool::new(true)));
+
+    // A source that needs a login: a wrong password is refused, the right one copies.
+    let topic = unique_topic("svc-sasl");
+    secured.create_topic(&topic, 1);
+    kcat_produce(secured, Some("admin"), &topic, 100);
+    let login = |password: &str| SourceLogin {
+        mechanism: "PLAIN".into(),
+        username: "admin".into(),
+        password: password.into(),
+    };
+    let id = unique_topic("sasl").replace('.', "_");
+    let request = NewLink {
+        id: id.clone(),
+        source_bootstrap: vec![secured.bootstrap().split(',').next().unwrap().to_owned()],
+        source_login: Some(login("wrong")),
+        start: Start::Earliest,
+        topics: vec![topic.clone()],
+        groups: Vec::new(),
+        group_sync_ms: None,
+        requested_by: None,
+    };
+    let refused = links.create(request.clone()).await;
+    assert!(matches!(refused, Err(LinkError::SourceUnreachable { .. })), "{refused:?}");
+    let request = NewLink { source_login: Some(login(secured.password("admin"))), ..request };
+    links.create(request).await.expect("a link logged in to its source");
+    let link = link_until(&links, &id, Duration::from_secs(120), "copied through a login", |l| {
+        caught_up(l, &topic, 1)
+    })
+    .await;
+    assert_eq!(link.partitions[&(topic.clone(), 0)].records, 100);
+    assert!(!format!("{link:?}").contains(secured.password("admin")), "no password in Debug");
+
+    // From the latest offset: only what is written after; offsets shifted.
+    let later = unique_topic("svc-latest");
+    source.create_topic(&later, 1);
+    kcat_produce(source, None, &later, 200);
+    let latest = unique_topic("latest").replace('.', "_");
+    let request = NewLink {
+        id: latest.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        source_login: None,
+        start: Start::Latest,
+        topics: vec![later.clone()],
+        groups: Vec::new(),
+        group_sync_ms: None,
+        requested_by: None,
+    };
+    links.create(request).await.expect("a link from latest");
+    kcat_produce(source, None, &later, 30);
+    let key = (later.clone(), 0);
+    let link = link_until(&links, &latest, Duration::from_secs(120), "the new records", |l| {
+        l.partitions.get(&key).is_some_and(|p| p.records == 30 && p.lag() == 0)
+    })
+    .await;
+    assert_eq!(link.partitions[&key].map.relation(), Relation::Shifted(-200));
+
+    // Records the source deletes before they are copied are counted, and the copy goes on.
+    links.set_paused(&latest, true).await.unwrap();
+    link_until(&links, &latest, Duration::from_secs(30), "paused", |l| {
+        l.status.as_ref().is_some_and(|s| s.state == LinkState::Paused)
+    })
+    .await;
+    kcat_produce(source, None, &later, 20);
+    link_data(source, "delete-before", &later, &["--offsets", "0:240"]);
+    links.set_paused(&latest, false).await.unwrap();
+    let link = link_until(&links, &latest, Duration::from_secs(120), "past the deleted", |l| {
+        l.partitions.get(&key).is_some_and(|p| p.lost == 10 && p.records == 40 && p.lag() == 0)
+    })
+    .await;
+    assert_eq!(link.partitions[&key].map.relation(), Relation::Mapped);
+    for id in [&id, &latest] {
+        links.delete(id, true).await.unwrap();
+    }
+}

@@ -348,7 +348,8 @@ impl Cluster {
             ],
         )
         .expect_success(&format!("creating topic {topic}"));
-        self.wait_for_topic(None, topic, partitions);
+        let user = (self.variant() == Variant::Secure).then_some("admin");
+        self.wait_for_topic(user, topic, partitions);
     }
 
     /// Creates `topic` with its replicas placed as Kafka's `--replica-assignment` says (`1,1`:

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use adminwire_kafka::client::Client;
 use adminwire_kafka::connection::ConnectionError;
-use adminwire_kafka::partitions::{self, Fetched, Outgoing, Wanted};
+use adminwire_kafka::partitions::{self, Fetched, Outgoing, Position, Wanted};
 use adminwire_kafka::records::{self, Producer, Sources};
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +123,8 @@ pub struct Copier {
     wait: Duration,
     max_bytes: i32,
     produce_timeout: Duration,
+    /// Partitions whose fetch offset the source no longer (or never) had, this round.
+    out_of_range: Vec<Key>,
 }
 
 impl Copier {
@@ -137,6 +139,7 @@ impl Copier {
             wait: Duration::from_millis(200),
             max_bytes: 1024 * 1024,
             produce_timeout: Duration::from_secs(30),
+            out_of_range: Vec::new(),
         }
     }
 
@@ -192,7 +195,50 @@ impl Copier {
                 }
             }
         }
+        self.reposition(partitions).await?;
         self.send(partitions, queues).await
+    }
+
+    /// The partitions whose offset was out of range: records the source deleted before they were
+    /// copied (retention, DeleteRecords) are counted as lost and the copy goes on from the log's
+    /// start; an offset past the log's end means the source lost records it had.
+    async fn reposition(
+        &mut self,
+        partitions: &mut BTreeMap<Key, Progress>,
+    ) -> Result<(), CopyError> {
+        for key in std::mem::take(&mut self.out_of_range) {
+            let (Some(&leader), Some(progress)) =
+                (self.source_leaders.get(&key), partitions.get_mut(&key))
+            else {
+                continue;
+            };
+            let keys = std::slice::from_ref(&key);
+            let start = partitions::offsets(&self.source, leader, keys, Position::Earliest);
+            let start = start.await.map_err(CopyError::Source)?;
+            let end = partitions::offsets(&self.source, leader, keys, Position::Latest);
+            let end = end.await.map_err(CopyError::Source)?;
+            let (Some(Ok(start)), Some(Ok(end))) =
+                (start.get(&key).copied(), end.get(&key).copied())
+            else {
+                // The leader moved meanwhile: looked up again next round.
+                self.source_leaders.remove(&key);
+                continue;
+            };
+            if progress.source_next < start {
+                progress.lost += u64::try_from(start - progress.source_next).unwrap_or(0);
+                progress.source_next = start;
+            } else if progress.source_next > end {
+                return Err(CopyError::SourceRefused {
+                    topic: key.0.clone(),
+                    partition: key.1,
+                    reason: format!(
+                        "offset {} is past the partition's end {end}: the source lost records it had",
+                        progress.source_next
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Checks each partition's target against its progress before copying on (a copy taken up
@@ -395,18 +441,11 @@ impl Copier {
         };
         match fetched.error_code {
             0 => {}
-            OUT_OF_RANGE if progress.source_next < fetched.log_start_offset => {
-                // Deleted on the source before it was copied: the copy goes on from what is left.
-                progress.lost +=
-                    u64::try_from(fetched.log_start_offset - progress.source_next).unwrap_or(0);
-                progress.source_next = fetched.log_start_offset;
-                return Ok(None);
-            }
             OUT_OF_RANGE => {
-                return Err(refused(format!(
-                    "offset {} is past the partition's end {}: the source lost records it had",
-                    progress.source_next, fetched.high_watermark
-                )));
+                // The answer carries no offsets with the error: where the log starts and ends is
+                // looked up after the fetch.
+                self.out_of_range.push(key);
+                return Ok(None);
             }
             code if retriable(code) => {
                 self.source_leaders.remove(&key);
