@@ -4,42 +4,15 @@
 //! independent witness: every record equal and in order, at the same offset where the copy says
 //! the offsets are identical, and exactly at its translated offset where they are mapped.
 
+mod links_common;
 use std::collections::BTreeMap;
-use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use adminwire_jobs::link::copy::{Copier, Key, Progress};
 use adminwire_jobs::link::offsets::Relation;
-use adminwire_kafka::client::Client;
-use adminwire_test_support::{Cluster, repo_root, run, unique_topic};
+use adminwire_test_support::{Cluster, unique_topic};
+use links_common::{client, link_data, link_data_command};
 use serde_json::Value;
-
-fn client(cluster: &Cluster) -> Arc<Client> {
-    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
-    Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)))
-}
-
-/// Runs `link_data.py command` against `cluster`: its JSON lines.
-fn link_data(cluster: &Cluster, command: &str, topic: &str, count: usize) -> Vec<Value> {
-    link_data_with(cluster, command, topic, &["--count", &count.to_string()])
-}
-
-fn link_data_command(cluster: &Cluster, command: &str, topic: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new("python3");
-    cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
-        .arg(command)
-        .args(["--bootstrap", cluster.bootstrap(), "--topic", topic])
-        .args(args);
-    cmd
-}
-
-fn link_data_with(cluster: &Cluster, command: &str, topic: &str, args: &[&str]) -> Vec<Value> {
-    let mut cmd = link_data_command(cluster, command, topic, args);
-    let out = run(&mut cmd, Duration::from_secs(240)).expect("link_data.py runs");
-    let text = out.expect_success(&format!("link_data.py {command}"));
-    text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
-}
 
 /// Each partition's records as `dump` printed them, in offset order.
 fn by_partition(lines: &[Value]) -> BTreeMap<i64, Vec<Value>> {
@@ -94,8 +67,8 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
         source.create_topic(topic, 2);
         target.create_topic(topic, 2);
     }
-    link_data(source, "produce", &plain, 3_000);
-    let written = link_data(source, "transactions", &transactional, 30);
+    link_data(source, "produce", &plain, &["--count", "3000"]);
+    let written = link_data(source, "transactions", &transactional, &["--count", "30"]);
     assert_eq!(written[0]["aborted"], 50, "{written:?}");
 
     // Small fetches: several rounds, and progress to take up from in between.
@@ -107,8 +80,8 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
     let early = copy_all(&mut copier, &mut progress, Duration::from_secs(120)).await;
 
     for topic in [&plain, &transactional] {
-        let on_source = by_partition(&link_data(source, "dump", topic, 0));
-        let on_target = by_partition(&link_data(target, "dump", topic, 0));
+        let on_source = by_partition(&link_data(source, "dump", topic, &[]));
+        let on_target = by_partition(&link_data(target, "dump", topic, &[]));
         assert_eq!(on_source.keys().collect::<Vec<_>>(), on_target.keys().collect::<Vec<_>>());
         for (partition, records) in &on_source {
             let copies = &on_target[partition];
@@ -130,9 +103,9 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
         }
     }
     // The plain topic's records carry their headers; the aborted transactions' are not there.
-    let target_plain = link_data(target, "dump", &plain, 0);
+    let target_plain = link_data(target, "dump", &plain, &[]);
     assert!(target_plain.iter().any(|r| r["headers"].as_array().is_some_and(|h| h.len() == 2)));
-    let target_txn = link_data(target, "dump", &transactional, 0);
+    let target_txn = link_data(target, "dump", &transactional, &[]);
     assert_eq!(target_txn.iter().filter(|r| r.get("offset").is_some()).count(), 100);
 
     // Taken up again from progress saved early on (as after a restart): the records copied since
@@ -152,17 +125,17 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
         assert_eq!(resumed[key].source_next, p.source_next, "{key:?}");
     }
     let copies =
-        link_data(target, "dump", &plain, 0).iter().filter(|r| r.get("offset").is_some()).count();
+        link_data(target, "dump", &plain, &[]).iter().filter(|r| r.get("offset").is_some()).count();
     assert_eq!(copies, 3_000);
 
     // A record the link did not write, on the target: the partition is refused, not copied on.
-    let mut foreign = Command::new("kcat");
-    foreign.args(["-b", target.bootstrap(), "-P", "-t", &plain, "-p", "0", "-k", "x"]);
+    let mut foreign = target.kcat(None);
+    foreign.args(["-P", "-t", &plain, "-p", "0", "-k", "x"]);
     let mut child = foreign.stdin(std::process::Stdio::piped()).spawn().expect("kcat");
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"not from the source\n").unwrap();
     drop(child.stdin.take());
     assert!(child.wait().expect("kcat ends").success());
-    link_data(source, "produce", &plain, 10);
+    link_data(source, "produce", &plain, &["--count", "10"]);
     let mut after = progress.clone();
     let mismatched =
         Copier::new(client(source), client(target)).reconcile(&mut after).await.unwrap();
@@ -173,7 +146,7 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
 
 /// `group`'s committed offsets of `topic` on `cluster`, by partition.
 fn committed(cluster: &Cluster, group: &str, topic: &str) -> BTreeMap<i32, i64> {
-    let lines = link_data_with(cluster, "committed", topic, &["--group", group]);
+    let lines = link_data(cluster, "committed", topic, &["--group", group]);
     let found = lines.last().and_then(Value::as_object).cloned().unwrap_or_default();
     found.iter().map(|(p, o)| (p.parse().unwrap(), o.as_i64().unwrap())).collect()
 }
@@ -190,8 +163,8 @@ async fn group_offsets_are_carried_over_exactly_never_backwards_and_not_over_act
         source.create_topic(topic, 2);
         target.create_topic(topic, 2);
     }
-    link_data(source, "produce", &plain, 500);
-    link_data(source, "transactions", &transactional, 12);
+    link_data(source, "produce", &plain, &["--count", "500"]);
+    link_data(source, "transactions", &transactional, &["--count", "12"]);
     let mut copier = Copier::new(client(source), client(target));
     let mut progress: BTreeMap<Key, Progress> = [&plain, &transactional]
         .iter()
@@ -201,7 +174,7 @@ async fn group_offsets_are_carried_over_exactly_never_backwards_and_not_over_act
 
     let group = unique_topic("link-group");
     let commit = |topic: &str, offsets: &str| {
-        link_data_with(source, "commit", topic, &["--group", &group, "--offsets", offsets]);
+        link_data(source, "commit", topic, &["--group", &group, "--offsets", offsets]);
     };
     commit(&plain, "0:200,1:100");
     // Late in each transactional partition, after aborted transactions and markers.
@@ -213,8 +186,15 @@ async fn group_offsets_are_carried_over_exactly_never_backwards_and_not_over_act
         let (from, to, progress, group) = (&from, &to, &progress, &group);
         async move { groups::sync(from, to, group, progress, &last, 1).await.expect("a sync") }
     };
-    let status = sync(GroupStatus::default()).await;
-    assert_eq!(status.waiting, None, "{status:?}");
+    // A cluster just started may still be loading its group coordinators: the link's runner
+    // tries again at its interval, and so does this, for a bounded time.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut status = sync(GroupStatus::default()).await;
+    while status.waiting.is_some() {
+        assert!(Instant::now() < deadline, "never carried over: {status:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        status = sync(status).await;
+    }
     assert_eq!(committed(target, &group, &plain), BTreeMap::from([(0, 200), (1, 100)]));
     let translate = |partition: i32, offset: i64| {
         let p = &progress[&(transactional.clone(), partition)];

@@ -3,23 +3,16 @@
 //! followed until the mirror caught up, a group added with PUT (200), paused and resumed (202), a
 //! mirror promoted (202, then 409 `mirror_promoted`), and deleted; unknown links are 404.
 
+mod links_common;
 mod rest_common;
 
-use std::process::Command;
 use std::time::Duration;
 
 use adminwire_test_support::sidecar::TestSidecar;
-use adminwire_test_support::{Cluster, repo_root, run, unique_topic, wait_until};
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
+use links_common::produce;
 use rest_common::{assert_error, curl};
 use serde_json::json;
-
-fn produce(cluster: &Cluster, topic: &str, count: usize) {
-    let mut cmd = Command::new("python3");
-    cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
-        .args(["produce", "--bootstrap", cluster.bootstrap(), "--topic", topic])
-        .args(["--count", &count.to_string()]);
-    run(&mut cmd, Duration::from_secs(120)).expect("link_data.py").expect_success("produce");
-}
 
 #[test]
 fn a_link_is_made_followed_changed_promoted_and_deleted_over_http() {

@@ -4,7 +4,7 @@
 //! partition added and mirrored, a pause, a restart of the process running links taken up with
 //! nothing copied twice, promotion and failover, deletion; and every bad request refused clearly.
 
-use std::process::Command;
+mod links_common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -12,25 +12,9 @@ use std::time::Duration;
 use adminwire_jobs::link::service::{LinkChange, LinkError, LinkSettings, Links, NewLink};
 use adminwire_jobs::link::state::{LinkState, MirrorState, Start};
 use adminwire_jobs::store::Store;
-use adminwire_kafka::client::Client;
-use adminwire_test_support::{Cluster, repo_root, run, unique_topic};
+use adminwire_test_support::{Cluster, unique_topic};
+use links_common::{client, link_data};
 use serde_json::Value;
-
-fn client(cluster: &Cluster) -> Arc<Client> {
-    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
-    Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)))
-}
-
-fn link_data(cluster: &Cluster, command: &str, topic: &str, args: &[&str]) -> Vec<Value> {
-    let mut cmd = Command::new("python3");
-    cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
-        .arg(command)
-        .args(["--bootstrap", cluster.bootstrap(), "--topic", topic])
-        .args(args);
-    let out = run(&mut cmd, Duration::from_secs(240)).expect("link_data.py runs");
-    let text = out.expect_success(&format!("link_data.py {command}"));
-    text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
-}
 
 /// The committed records of `topic` on `cluster`: (partition, key, value, headers, timestamp).
 fn records(cluster: &Cluster, topic: &str) -> Vec<(i64, String, String, Value, i64)> {

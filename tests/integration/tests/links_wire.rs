@@ -3,7 +3,7 @@
 //! its mirror has caught up, paused and resumed, its topics changed, its mirror failed over, and
 //! deleted; and the errors each refusal answers with.
 
-use std::process::Command;
+mod links_common;
 use std::time::Duration;
 
 use adminwire_protocol::generated::describe_links_response::Link;
@@ -13,15 +13,8 @@ use adminwire_protocol::{
 };
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
-use adminwire_test_support::{Cluster, repo_root, run, unique_topic, wait_until};
-
-fn produce(cluster: &Cluster, topic: &str, count: usize) {
-    let mut cmd = Command::new("python3");
-    cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
-        .args(["produce", "--bootstrap", cluster.bootstrap(), "--topic", topic])
-        .args(["--count", &count.to_string()]);
-    run(&mut cmd, Duration::from_secs(120)).expect("link_data.py").expect_success("produce");
-}
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
+use links_common::produce;
 
 fn describe(connection: &mut RawConnection, id: &str) -> Link {
     let request = DescribeLinksRequest {
