@@ -42,6 +42,7 @@ use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::admin::{self, Unanswerable};
 use crate::metrics::QueuedResponse;
+use crate::mirrors::Guarded;
 use crate::policy::{self, NotOffered, RequestPlan, ResponsePlan};
 use crate::principal;
 use crate::registry::Target;
@@ -77,6 +78,9 @@ pub enum CloseReason {
     Unsolicited,
     #[error("{0}")]
     Rewrite(String),
+    /// A write to a mirror topic that no answer can refuse (see `mirrors`).
+    #[error("{0}")]
+    MirrorWrite(String),
 }
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
@@ -216,7 +220,7 @@ impl Route {
     /// How the response can be streamed to its client, if it can; the sidecar's own requests'
     /// responses never are.
     fn stream_shape(&self) -> Option<Shape> {
-        match self.to {
+        match &self.to {
             Destination::Client(_, plan) => plan.stream_shape(),
             Destination::Sidecar(_) => None,
         }
@@ -379,7 +383,24 @@ impl ClientSide<'_> {
             debug!("received");
             policy::plan(header, frame.payload())
         });
-        let plan = plan.map_err(|e| self.not_offered(e))?;
+        let mut plan = plan.map_err(|e| self.not_offered(e))?;
+        let mut frame = frame;
+        if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.any() {
+            (frame, plan) = match self.shared.jobs.mirrors.guard(frame) {
+                Guarded::Clear(frame) => (frame, plan),
+                Guarded::Answer(answer) => {
+                    let to = self.take_slot(header.api_key, to_broker).await?;
+                    let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                    return Ok(());
+                }
+                Guarded::Split(bytes, refused) => {
+                    let version = header.api_version;
+                    let plan = ResponsePlan::ProduceMerged { version, refused };
+                    (RequestFrame { header, bytes }, RequestPlan::Forward(Some(plan)))
+                }
+                Guarded::Close(reason) => return Err(CloseReason::MirrorWrite(reason)),
+            };
+        }
         if let RequestPlan::Forward(None) = plan {
             self.outgoing.unsplit(frame.bytes);
             return Ok(());
@@ -528,8 +549,10 @@ impl ClientSide<'_> {
         let Ok(header) = adminwire_protocol::peek_request_header(payload) else {
             return Ok(false);
         };
+        // While mirrors are read-only, every topic of a Produce must be seen (see `mirrors`).
         if header.api_key == ApiKey::Produce as i16
-            && crate::peek::produce_acks(payload, header.api_version).is_none()
+            && (shared.jobs.mirrors.any()
+                || crate::peek::produce_acks(payload, header.api_version).is_none())
         {
             return Ok(false);
         }
@@ -540,7 +563,7 @@ impl ClientSide<'_> {
         if pipe_for(&mut self.pipe).is_none() {
             return Ok(false);
         }
-        let to = match response {
+        let to = match &response {
             Some(_) => Some(self.take_slot(header.api_key, to_broker).await?),
             None => None,
         };
@@ -801,6 +824,14 @@ impl BrokerSide<'_> {
                     let _ = self.versions.set(broker);
                 }
                 Ok(rewritten.freeze())
+            }
+            ResponsePlan::ProduceMerged { version, refused } => {
+                rewrite::merge_produce_response(version, &frame, &refused, &self.shared.registry)
+                    .map(BytesMut::freeze)
+                    .map_err(|e| {
+                        self.shared.metrics.upstream_error("rewrite");
+                        CloseReason::Rewrite(e.to_string())
+                    })
             }
             ResponsePlan::Rewrite { api, version } => {
                 match rewrite::rewrite_response(api, version, &frame, &self.shared.registry) {

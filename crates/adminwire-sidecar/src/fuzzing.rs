@@ -38,7 +38,7 @@ pub fn no_count() -> usize {
 /// `data[0]` is the Produce version `produce_acks` is asked to read in (its own header's, when
 /// 0xff), the rest a request payload (a frame without its size prefix). Checks `produce_acks`
 /// against the `kafka-protocol` decoder, against a prefix of the payload, and the header peek the
-/// proxy runs first against the payload's first bytes.
+/// proxy runs first against the payload's first bytes; and `produce_topics` against the decoder.
 pub fn sidecar_peek(data: &[u8]) {
     let [version, payload @ ..] = data else { return };
     let header = adminwire_protocol::peek_request_header(payload);
@@ -73,7 +73,30 @@ pub fn sidecar_peek(data: &[u8]) {
         {
             assert_eq!(h.correlation_id, i32::from_be_bytes(payload[4..8].try_into().unwrap()));
             assert_eq!(acks, Some(request.acks), "produce_acks disagrees with the decoder");
+            // The topics' walk (mirror topics' guard) sees the decoder's topics, in order.
+            let mut seen = Vec::new();
+            if peek::produce_topics(payload, version, |t| seen.push(topic_key(t))).is_some() {
+                let decoded: Vec<Vec<u8>> = request
+                    .topic_data
+                    .iter()
+                    .map(|t| match version {
+                        13.. => t.topic_id.as_bytes().to_vec(),
+                        _ => t.name.as_bytes().to_vec(),
+                    })
+                    .collect();
+                assert_eq!(seen, decoded, "produce_topics disagrees with the decoder");
+            }
         }
+    }
+    // The walk never panics, and stops at a prefix no later than at the whole.
+    let mut count = 0;
+    let _ = peek::produce_topics(payload, version, |_| count += 1);
+}
+
+fn topic_key(topic: peek::ProducedTopic<'_>) -> Vec<u8> {
+    match topic {
+        peek::ProducedTopic::Name(name) => name.to_vec(),
+        peek::ProducedTopic::Id(id) => id.to_vec(),
     }
 }
 

@@ -25,6 +25,7 @@ use tokio::runtime::Handle;
 use tracing::{info, warn};
 
 use crate::config::Config;
+use crate::mirrors::MirrorTopics;
 
 /// The reassignment service and who it runs as.
 #[derive(Debug)]
@@ -32,6 +33,8 @@ pub struct Jobs {
     service: Arc<OnceLock<Arc<Reassignments>>>,
     /// Cluster links, kept in the same store and run by the same process as the jobs.
     links: Arc<OnceLock<Arc<Links>>>,
+    /// The mirror topics clients may not write to, kept from the links.
+    pub(crate) mirrors: Arc<MirrorTopics>,
     /// Why the store is not open yet, while it is not.
     opening: Arc<Mutex<String>>,
     /// Whether a principal is configured (`[jobs]` username and password).
@@ -77,6 +80,7 @@ impl Jobs {
         let jobs = Self {
             service: Arc::new(OnceLock::new()),
             links: Arc::new(OnceLock::new()),
+            mirrors: Arc::new(MirrorTopics::default()),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
@@ -86,12 +90,14 @@ impl Jobs {
             service.run_jobs(runtime, None);
             let links = Links::new(client(), store, LinkSettings::default());
             links.run_links(runtime, Arc::new(|| true));
+            runtime.spawn(Arc::clone(&jobs.mirrors).keep(Arc::clone(&links)));
             let _ = jobs.service.set(service);
             let _ = jobs.links.set(links);
             return Ok(jobs);
         }
         let links_client = client();
         let links_slot = Arc::clone(&jobs.links);
+        let mirrors = Arc::clone(&jobs.mirrors);
         // The store reads with a client of its own: its reads wait for records, and must not
         // hold up the service's calls to the same broker.
         let (store_client, service_client) = (client(), client());
@@ -122,6 +128,7 @@ impl Jobs {
             let links = Links::new(links_client, store, LinkSettings::default());
             let runner = Arc::downgrade(&service);
             links.run_links(&on, Arc::new(move || runner.upgrade().is_some_and(|s| s.is_runner())));
+            on.spawn(mirrors.keep(Arc::clone(&links)));
             let _ = slot.set(service);
             let _ = links_slot.set(links);
         });

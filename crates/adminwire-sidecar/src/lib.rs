@@ -20,6 +20,7 @@ pub mod fuzzing;
 mod http;
 pub mod jobs;
 pub mod metrics;
+pub(crate) mod mirrors;
 mod peek;
 mod policy;
 mod principal;

@@ -1,5 +1,5 @@
-//! Reading one field of a Kafka request without decoding it: Produce's `acks`, which says whether
-//! a response will come at all.
+//! Reading a few fields of a Kafka request without decoding it: Produce's `acks`, which says
+//! whether a response will come at all, and the topics it writes to, walked past their records.
 
 /// The `acks` of a Produce request payload (header and body, no size prefix), or `None` if the
 /// bytes end early or a broker would refuse them. Produce v9+ is flexible (request header v2,
@@ -10,17 +10,100 @@
 /// `acks` 0 gets no response, and the proxy must know that, or it waits for a response that never
 /// comes and takes the client's next one for it.
 pub fn produce_acks(payload: &[u8], version: i16) -> Option<i16> {
+    let acks = produce_from_acks(payload, version)?.get(..2)?;
+    Some(i16::from_be_bytes([acks[0], acks[1]]))
+}
+
+/// A Produce request's body from its `acks` on.
+fn produce_from_acks(payload: &[u8], version: i16) -> Option<&[u8]> {
     let flexible = version >= 9;
     // api_key, api_version, correlation_id, then client_id: always a classic nullable string.
     let rest = skip_classic_string(payload.get(8..)?)?;
     let rest = if flexible { skip_tagged_fields(rest)? } else { rest };
-    let rest = match version {
-        ..=2 => rest,
-        3..=8 => skip_classic_string(rest)?,
-        _ => skip_compact_string(rest)?,
-    };
-    let acks = rest.get(..2)?;
-    Some(i16::from_be_bytes([acks[0], acks[1]]))
+    match version {
+        ..=2 => Some(rest),
+        3..=8 => skip_classic_string(rest),
+        _ => skip_compact_string(rest),
+    }
+}
+
+/// A topic a Produce request writes to, as the request names it: by name, or by id (v13+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProducedTopic<'a> {
+    Name(&'a [u8]),
+    Id([u8; 16]),
+}
+
+/// Calls `visit` with each topic of a Produce request payload (header and body, no size prefix),
+/// skipping over the records; `None` if the bytes end early or are malformed (the broker then
+/// answers for them). The walk is linear in the payload: every topic and partition takes bytes.
+pub fn produce_topics(
+    payload: &[u8],
+    version: i16,
+    mut visit: impl FnMut(ProducedTopic<'_>),
+) -> Option<()> {
+    let flexible = version >= 9;
+    // acks, timeout_ms
+    let rest = produce_from_acks(payload, version)?.get(6..)?;
+    let (mut rest, topics) = array_len(rest, flexible)?;
+    for _ in 0..topics {
+        let topic;
+        (rest, topic) = match version {
+            13.. => {
+                let id = rest.get(..16)?.try_into().ok()?;
+                (&rest[16..], ProducedTopic::Id(id))
+            }
+            9..=12 => read_compact_string(rest).map(|(r, name)| (r, ProducedTopic::Name(name)))?,
+            _ => read_classic_string(rest).map(|(r, name)| (r, ProducedTopic::Name(name)))?,
+        };
+        visit(topic);
+        let partitions;
+        (rest, partitions) = array_len(rest, flexible)?;
+        for _ in 0..partitions {
+            // index, then the records: nullable bytes
+            rest = rest.get(4..)?;
+            rest = if flexible {
+                let (after, len_plus_one) = kafka_varint(rest)?;
+                let len = usize::try_from(len_plus_one.wrapping_sub(1)).unwrap_or(0);
+                skip_tagged_fields(after.get(len..)?)?
+            } else {
+                let len = i32::from_be_bytes(rest.get(..4)?.try_into().ok()?);
+                rest[4..].get(usize::try_from(len).unwrap_or(0)..)?
+            };
+        }
+        if flexible {
+            rest = skip_tagged_fields(rest)?;
+        }
+    }
+    Some(())
+}
+
+/// An array's length: compact (length + 1 as a varint) or classic (an `i32`); null reads as
+/// empty.
+fn array_len(input: &[u8], compact: bool) -> Option<(&[u8], usize)> {
+    if compact {
+        let (rest, len_plus_one) = kafka_varint(input)?;
+        Some((rest, usize::try_from(len_plus_one.wrapping_sub(1)).unwrap_or(0)))
+    } else {
+        let len = i32::from_be_bytes(input.get(..4)?.try_into().ok()?);
+        Some((&input[4..], usize::try_from(len).unwrap_or(0)))
+    }
+}
+
+fn read_classic_string(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = i16::from_be_bytes([*input.first()?, *input.get(1)?]);
+    let len = usize::try_from(len).unwrap_or(0);
+    let name = input.get(2..2 + len)?;
+    Some((&input[2 + len..], name))
+}
+
+fn read_compact_string(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (rest, len_plus_one) = kafka_varint(input)?;
+    let len = usize::try_from(len_plus_one.wrapping_sub(1)).unwrap_or(0);
+    if len > 0x7fff {
+        return None;
+    }
+    Some((rest.get(len..)?, rest.get(..len)?))
 }
 
 fn skip_classic_string(input: &[u8]) -> Option<&[u8]> {
@@ -102,6 +185,64 @@ mod tests {
                         "v{version} acks={acks} txn={txn:?}"
                     );
                 }
+            }
+        }
+    }
+
+    /// A request writing to two topics, two partitions each, with records between them.
+    fn with_topics(version: i16) -> Vec<u8> {
+        use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+        let topic = |name: &'static str, id: u128| {
+            let partitions = (0..2)
+                .map(|index| {
+                    PartitionProduceData::default().with_index(index).with_records(Some(
+                        bytes::Bytes::from(vec![7u8; 300 * (index as usize + 1)]),
+                    ))
+                })
+                .collect();
+            TopicProduceData::default()
+                .with_name(StrBytes::from_static_str(name).into())
+                .with_topic_id(uuid::Uuid::from_u128(id))
+                .with_partition_data(partitions)
+        };
+        let header = RequestHeader::default()
+            .with_request_api_key(0)
+            .with_request_api_version(version)
+            .with_correlation_id(9);
+        let body = ProduceRequest::default()
+            .with_acks(-1)
+            .with_topic_data(vec![topic("orders", 1), topic("payments", 2)]);
+        let mut buf = BytesMut::new();
+        header.encode(&mut buf, ApiKey::Produce.request_header_version(version)).unwrap();
+        body.encode(&mut buf, version).unwrap();
+        buf.to_vec()
+    }
+
+    #[test]
+    fn topics_are_found_past_the_records_in_every_produce_version() {
+        for version in 3..=ApiKey::Produce.valid_versions().max {
+            let payload = with_topics(version);
+            let mut seen = Vec::new();
+            assert_eq!(
+                produce_topics(&payload, version, |t| seen.push(format!("{t:?}"))),
+                Some(())
+            );
+            let expected: Vec<String> = if version >= 13 {
+                let id = |n: u128| ProducedTopic::Id(uuid::Uuid::from_u128(n).into_bytes());
+                vec![format!("{:?}", id(1)), format!("{:?}", id(2))]
+            } else {
+                vec![
+                    format!("{:?}", ProducedTopic::Name(b"orders")),
+                    format!("{:?}", ProducedTopic::Name(b"payments")),
+                ]
+            };
+            assert_eq!(seen, expected, "v{version}");
+            // Cut anywhere, the walk ends without a panic; before the last topic's name it
+            // cannot have seen both.
+            for cut in 0..payload.len() {
+                let mut count = 0;
+                let walked = produce_topics(&payload[..cut], version, |_| count += 1);
+                assert!(walked.is_none() || count == 2, "v{version} cut at {cut}");
             }
         }
     }

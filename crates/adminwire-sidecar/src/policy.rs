@@ -22,7 +22,7 @@ pub enum RequestPlan {
 }
 
 /// What to do with a forwarded request's response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponsePlan {
     /// Pass it as it came (streamed when large): it carries no broker address.
     Untouched,
@@ -31,20 +31,24 @@ pub enum ResponsePlan {
     Rewrite { api: ApiKey, version: i16 },
     /// ApiVersions: narrow the broker's ranges to what the sidecar offers.
     ApiVersions { version: i16 },
+    /// A Produce the sidecar took mirror topics out of: add their refusals (see `mirrors`).
+    ProduceMerged { version: i16, refused: crate::mirrors::Refusals },
 }
 
 impl ResponsePlan {
     /// How a large response can pass as it arrives, if it can: most responses that carry
     /// addresses must be whole to be rewritten.
-    pub fn stream_shape(self) -> Option<Shape> {
+    pub fn stream_shape(&self) -> Option<Shape> {
         match self {
             ResponsePlan::Untouched => Some(Shape::Untouched),
             ResponsePlan::Rewrite { api: ApiKey::Fetch, version }
-                if fetch_walk::VERSIONS.contains(&version) =>
+                if fetch_walk::VERSIONS.contains(version) =>
             {
-                Some(Shape::Fetch(version))
+                Some(Shape::Fetch(*version))
             }
-            ResponsePlan::Rewrite { .. } | ResponsePlan::ApiVersions { .. } => None,
+            ResponsePlan::Rewrite { .. }
+            | ResponsePlan::ApiVersions { .. }
+            | ResponsePlan::ProduceMerged { .. } => None,
         }
     }
 }

@@ -12,6 +12,7 @@
 use adminwire_protocol::wire::put_unsigned_varint;
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::fetch_response::NodeEndpoint;
+use kafka_protocol::messages::produce_response::TopicProduceResponse;
 use kafka_protocol::messages::{
     ApiKey, DescribeClusterResponse, FetchResponse, FindCoordinatorResponse, MetadataResponse,
     ProduceResponse, ResponseHeader,
@@ -110,6 +111,28 @@ pub fn rewrite_response(
         }),
         _ => Ok(None),
     }
+}
+
+/// The broker's answer to a Produce the sidecar took mirror topics out of (see `mirrors`), with
+/// their refusals added, and its addresses rewritten as any Produce response's.
+pub fn merge_produce_response(
+    version: i16,
+    frame: &Bytes,
+    refused: &[TopicProduceResponse],
+    advertise: &dyn Advertise,
+) -> Result<BytesMut, RewriteError> {
+    let merged = rewrite(ApiKey::Produce, version, frame, |r: &mut ProduceResponse| {
+        r.responses.extend(refused.iter().cloned());
+        for e in &mut r.node_endpoints {
+            (e.host, e.port) = advertised(advertise, e.node_id.0, &e.host, e.port)?;
+        }
+        Ok(true)
+    })?;
+    merged.ok_or(RewriteError::Encode {
+        api: ApiKey::Produce,
+        version,
+        reason: "nothing merged".into(),
+    })
 }
 
 fn advertised(

@@ -9,6 +9,8 @@ independent witness.
   committed     the group's committed offsets of the topic: {"P": offset}
   hold          joins --group on the topic and stays in it for --seconds (an active member)
   delete-before deletes the records before --offsets P:O,... (DeleteRecords: the log start moves)
+  try-produce   produces --count records and reports each one's fate: {"delivered": n, "errors":
+                [{"code", "name", "message"}, ...]} (a write that may be refused)
 """
 
 import argparse
@@ -121,11 +123,30 @@ def delete_before(args):
     print(json.dumps({"deleted_before": args.offsets}))
 
 
+def try_produce(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": False,
+                         "retries": 0, "message.timeout.ms": 30000})
+    delivered = 0
+    errors = []
+
+    def report(err, _msg):
+        nonlocal delivered
+        if err is None:
+            delivered += 1
+        else:
+            errors.append({"code": err.code(), "name": err.name(), "message": err.str()})
+
+    for i in range(args.count):
+        producer.produce(args.topic, value=f"try-{i}".encode(), on_delivery=report)
+    left = producer.flush(60)
+    print(json.dumps({"delivered": delivered, "errors": errors, "undecided": left}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command",
                         choices=["produce", "transactions", "dump", "commit", "committed", "hold",
-                                 "delete-before"])
+                                 "delete-before", "try-produce"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
@@ -134,7 +155,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
-                "committed": committed, "hold": hold, "delete-before": delete_before}
+                "committed": committed, "hold": hold, "delete-before": delete_before,
+                "try-produce": try_produce}
     commands[args.command](args)
 
 

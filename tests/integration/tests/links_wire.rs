@@ -14,7 +14,18 @@ use adminwire_protocol::{
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
-use links_common::produce;
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::{
+    ApiKey, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse,
+};
+use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::records::{
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+};
+use links_common::{link_data_via, produce};
+use serde_json::Value;
 
 fn describe(connection: &mut RawConnection, id: &str) -> Link {
     let request = DescribeLinksRequest {
@@ -98,6 +109,7 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     };
     assert_eq!(sidecar.metric(&sample("mirror_copied_records")), Some(500.0));
     assert_eq!(sidecar.metric(&sample("mirror_lag_records")), Some(0.0));
+    mirror_is_read_only(&sidecar, target, &topic, &id);
 
     // Paused, resumed, a topic added.
     let alter = |connection: &mut RawConnection, request: AlterLinkRequest| {
@@ -136,6 +148,9 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     let promoted = link.mirrors.iter().find(|m| m.topic == topic).unwrap();
     assert_eq!(promoted.not_copied, 0, "{promoted:?}");
     assert!(promoted.promoted_ms > 0);
+    // Promoted, the topic takes clients' writes.
+    let tried = link_data_via(&sidecar.bootstrap(), "try-produce", &topic, &["--count", "3"]);
+    assert_eq!(tried[0]["delivered"], 3, "{:?}", tried[0]);
     let again = connection.call(failover, 0);
     assert_eq!(ErrorCode(again.error_code), ErrorCode::MIRROR_PROMOTED, "{again:?}");
 
@@ -149,4 +164,108 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     let unknown = describe(&mut connection, &id);
     assert_eq!(ErrorCode(unknown.error_code), ErrorCode::RESOURCE_NOT_FOUND);
     target.assert_topics_absent(None, &[later.as_str()]);
+}
+
+/// One record batch of one small record (the encoder makes a batch of each record without a
+/// sequence).
+fn batch() -> Bytes {
+    let records: Vec<Record> = (0..1)
+        .map(|i| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: -1,
+            producer_id: -1,
+            producer_epoch: -1,
+            timestamp_type: TimestampType::Creation,
+            offset: i,
+            sequence: -1,
+            timestamp: 1_700_000_000_000 + i,
+            key: None,
+            value: Some(Bytes::from(format!("raw-{i}"))),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut buf = BytesMut::new();
+    let options = RecordEncodeOptions { version: 2, compression: Compression::None };
+    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
+    buf.freeze()
+}
+
+fn produce_to(topics: Vec<TopicProduceData>) -> ProduceRequest {
+    ProduceRequest::default().with_acks(-1).with_timeout_ms(10_000).with_topic_data(topics)
+}
+
+fn partition_zero(name: &str, id: uuid::Uuid) -> TopicProduceData {
+    TopicProduceData::default()
+        .with_name(StrBytes::from_string(name.to_owned()).into())
+        .with_topic_id(id)
+        .with_partition_data(vec![
+            PartitionProduceData::default().with_index(0).with_records(Some(batch())),
+        ])
+}
+
+/// The mirror refuses clients' writes through the sidecar, naming its link: a producer's
+/// (librdkafka's), a raw Produce by topic id (v13), and the mirror's part of a raw Produce that
+/// also writes to an ordinary topic, whose part is written.
+fn mirror_is_read_only(sidecar: &TestSidecar, target: &Cluster, mirror: &str, link: &str) {
+    let tried = link_data_via(&sidecar.bootstrap(), "try-produce", mirror, &["--count", "3"]);
+    let tried = &tried[0];
+    assert_eq!(tried["delivered"], 0, "{tried}");
+    let errors = tried["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 3, "{tried}");
+    assert!(errors.iter().all(|e| e["code"] == 1015), "{tried}");
+
+    let ordinary = unique_topic("wire-ordinary");
+    target.create_topic(&ordinary, 1);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topics = [mirror, ordinary.as_str()].map(|t| {
+        MetadataRequestTopic::default().with_name(Some(StrBytes::from_string(t.into()).into()))
+    });
+    let metadata = MetadataRequest::default().with_topics(Some(topics.to_vec()));
+    let found = wait_until(Duration::from_secs(60), "both topics have leaders", || {
+        connection.send(ApiKey::Metadata, 12, 1, &metadata);
+        let (_, answer): (i32, MetadataResponse) = connection.receive(ApiKey::Metadata, 12);
+        let led = answer
+            .topics
+            .iter()
+            .all(|t| t.error_code == 0 && t.partitions.first().is_some_and(|p| p.leader_id.0 >= 0));
+        if led { Ok(answer) } else { Err(format!("{answer:?}")) }
+    });
+    let metadata = found.unwrap_or_else(|e| panic!("{e}"));
+    let topic = |name: &str| {
+        metadata.topics.iter().find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
+    };
+    let (mirror_topic, ordinary_topic) = (topic(mirror).unwrap(), topic(&ordinary).unwrap());
+    // The ordinary partition's leader, at the address the sidecar gave for it.
+    let leader = ordinary_topic.partitions[0].leader_id;
+    let broker = metadata.brokers.iter().find(|b| b.node_id == leader).unwrap();
+    let mut to_leader = RawConnection::connect(&format!("{}:{}", broker.host, broker.port));
+
+    let by_id = produce_to(vec![partition_zero("", mirror_topic.topic_id)]);
+    to_leader.send(ApiKey::Produce, 13, 2, &by_id);
+    let (_, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 13);
+    let refused = &answer.responses[0];
+    assert_eq!(refused.topic_id, mirror_topic.topic_id);
+    assert_eq!(refused.partition_responses[0].error_code, 1015, "{answer:?}");
+    let message = refused.partition_responses[0].error_message.as_deref().unwrap_or_default();
+    assert!(message.contains(link) && message.contains(mirror), "{message}");
+
+    let mixed = produce_to(vec![
+        partition_zero(mirror, uuid::Uuid::nil()),
+        partition_zero(&ordinary, uuid::Uuid::nil()),
+    ]);
+    to_leader.send(ApiKey::Produce, 9, 3, &mixed);
+    let (correlation_id, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 9);
+    assert_eq!(correlation_id, 3);
+    let code = |name: &str| {
+        let t = answer.responses.iter().find(|t| t.name.as_str() == name).expect(name);
+        (t.partition_responses[0].error_code, t.partition_responses[0].base_offset)
+    };
+    assert_eq!(code(mirror), (1015, -1), "{answer:?}");
+    assert_eq!(code(&ordinary), (0, 0), "{answer:?}");
+    let dumped: Vec<Value> = links_common::link_data(target, "dump", &ordinary, &[]);
+    let written: Vec<&Value> = dumped.iter().filter(|l| l.get("offset").is_some()).collect();
+    assert_eq!(written.len(), 1, "{dumped:?}");
+    assert_eq!(written[0]["value"], "7261772d30", "raw-0, in hex: {dumped:?}");
 }

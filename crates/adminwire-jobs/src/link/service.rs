@@ -13,11 +13,13 @@ use adminwire_kafka::connection::ConnectionError;
 use adminwire_kafka::partitions;
 use adminwire_kafka::sasl::{Credentials, Mechanism};
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
+use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{DeleteTopicsRequest, MetadataRequest, TopicName};
 use kafka_protocol::protocol::StrBytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
@@ -358,22 +360,56 @@ impl Links {
 
     /// The link mirroring `topic` (not promoted), if one does.
     pub fn mirrored_by(&self, topic: &str) -> Option<String> {
+        self.read_only_mirrors().remove(topic)
+    }
+
+    /// Every mirror topic not promoted yet, with the link feeding it: the topics clients may not
+    /// write to on the target.
+    pub fn read_only_mirrors(&self) -> BTreeMap<String, String> {
+        let mut mirrors = BTreeMap::new();
         for id in self.ids() {
             let Some(config) = read::<LinkConfig>(&self.store, &keys::config(&id)) else {
                 continue;
             };
-            if !config.topics.iter().any(|t| t == topic) {
-                continue;
-            }
             let status = read::<LinkStatus>(&self.store, &keys::status(&id));
-            let promoted = status
-                .and_then(|s| s.mirrors.get(topic).map(|m| m.state))
-                .is_some_and(|s| !s.is_mirroring());
-            if !promoted {
-                return Some(id);
+            for topic in &config.topics {
+                let state = status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+                if state.is_none_or(MirrorState::is_mirroring) {
+                    mirrors.insert(topic.clone(), id.clone());
+                }
             }
         }
-        None
+        mirrors
+    }
+
+    /// The ids of `topics` on the target, for those it has (requests from Produce v13 on name
+    /// topics by id).
+    pub async fn target_topic_ids(
+        &self,
+        topics: impl IntoIterator<Item = &str>,
+    ) -> Result<BTreeMap<String, Uuid>, LinkError> {
+        let wanted: Vec<MetadataRequestTopic> = topics
+            .into_iter()
+            .map(|t| MetadataRequestTopic::default().with_name(Some(TopicName(text(t)))))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let request = MetadataRequest::default()
+            .with_topics(Some(wanted))
+            .with_allow_auto_topic_creation(false);
+        let answer = self.target.call(To::Any, request).await?;
+        Ok(answer
+            .topics
+            .into_iter()
+            .filter(|t| t.error_code == 0 && !t.topic_id.is_nil())
+            .filter_map(|t| Some((t.name?.to_string(), t.topic_id)))
+            .collect())
+    }
+
+    /// Ticks whenever the store the links are kept in changes.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.store.changes()
     }
 
     /// Link `id` as the store has it, with each partition's copy.

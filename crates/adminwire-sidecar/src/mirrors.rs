@@ -1,0 +1,332 @@
+//! Mirror topics are their link's to write: a client's Produce to one, through the sidecar, is
+//! refused with `MIRROR_TOPIC_READ_ONLY` (1015), its message naming the link, until the mirror is
+//! promoted.
+//!
+//! The table of read-only mirrors is kept from the links' store, which every sidecar in front of
+//! the cluster reads, by name and (for Produce v13+, which names topics by id) by topic id. While
+//! no link mirrors anything, a Produce costs one atomic load more. While some do, each Produce's
+//! topics are walked past their records, undecoded (see `peek`), and only one that writes to a
+//! mirror is decoded: one writing only to mirrors is answered here; one also writing elsewhere
+//! goes on without the mirrors' partitions, and their refusals join the broker's answer, so a
+//! producer's other partitions are never held up by its mistake. A Produce with `acks=0` gets no
+//! answer to carry a refusal, so its connection is closed, as a broker closes it on an error; so
+//! is one of versions 0-2, which the codec cannot re-encode. Produce requests are not streamed
+//! while mirrors exist, so that every topic of each is seen.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use adminwire_jobs::link::service::Links;
+use adminwire_protocol::{ErrorCode, RequestFrame};
+use bytes::{BufMut, BytesMut};
+use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
+use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse, RequestHeader};
+use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use tracing::{debug, warn};
+
+use crate::peek::{self, ProducedTopic};
+
+/// The refusals a split Produce's answer gets, one entry per mirror topic it wrote to.
+pub type Refusals = Arc<Vec<TopicProduceResponse>>;
+
+/// The mirror topics clients may not write to, as this sidecar last read them.
+#[derive(Debug, Default)]
+pub struct MirrorTopics {
+    any: AtomicBool,
+    table: RwLock<Arc<Table>>,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Table {
+    /// The link of each mirror, by topic name.
+    by_name: HashMap<Vec<u8>, Arc<str>>,
+    /// Topic name and link of each mirror the target has made, by topic id.
+    by_id: HashMap<[u8; 16], (String, Arc<str>)>,
+}
+
+impl Table {
+    /// The mirror `topic` is, as (its name, its link).
+    fn mirror(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str)> {
+        match topic {
+            ProducedTopic::Name(name) => {
+                let (name, link) = self.by_name.get_key_value(name)?;
+                Some((std::str::from_utf8(name).ok()?, link))
+            }
+            ProducedTopic::Id(id) => self.by_id.get(&id).map(|(n, l)| (n.as_str(), &**l)),
+        }
+    }
+}
+
+/// What a Produce request comes to.
+#[derive(Debug)]
+pub enum Guarded {
+    /// It writes to no mirror: as it came.
+    Clear(RequestFrame),
+    /// It writes only to mirrors: this is its answer (a frame, size prefix included).
+    Answer(BytesMut),
+    /// It writes to mirrors and other topics: this request (a frame, size prefix included) goes
+    /// to the broker instead, and these refusals join its answer.
+    Split(BytesMut, Refusals),
+    /// It cannot be answered with a refusal: its connection closes, for this reason.
+    Close(String),
+}
+
+impl MirrorTopics {
+    /// Whether any topic is a read-only mirror now.
+    pub fn any(&self) -> bool {
+        self.any.load(Ordering::Relaxed)
+    }
+
+    fn table(&self) -> Arc<Table> {
+        Arc::clone(&self.table.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn set(&self, table: Table) {
+        self.any.store(!table.by_name.is_empty(), Ordering::Relaxed);
+        *self.table.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(table);
+    }
+
+    /// What the Produce request `frame` comes to (see [`Guarded`]).
+    pub fn guard(&self, frame: RequestFrame) -> Guarded {
+        if !self.any() {
+            return Guarded::Clear(frame);
+        }
+        let table = self.table();
+        let version = frame.header.api_version;
+        let mut first = None;
+        let walked = peek::produce_topics(frame.payload(), version, |topic| {
+            if first.is_none() {
+                first = table.mirror(topic).map(|(t, l)| (t.to_owned(), l.to_owned()));
+            }
+        });
+        // A request that cannot be walked is the broker's to refuse.
+        let (Some(()), Some((topic, link))) = (walked, first) else {
+            return Guarded::Clear(frame);
+        };
+        if peek::produce_acks(frame.payload(), version) == Some(0) {
+            return Guarded::Close(format!(
+                "an acks=0 Produce wrote to {topic}, a mirror topic of cluster link {link}"
+            ));
+        }
+        if version < 3 {
+            return Guarded::Close(format!(
+                "a Produce v{version} wrote to {topic}, a mirror topic of cluster link {link}"
+            ));
+        }
+        split(frame, version, &table).unwrap_or_else(|e| {
+            Guarded::Close(format!("a Produce to mirror topic {topic} could not be split: {e}"))
+        })
+    }
+
+    /// Keeps the table up to date with `links`, for as long as their store is read: on every
+    /// change to it, and every few seconds while a mirror's topic id is not known yet.
+    pub async fn keep(self: Arc<Self>, links: Arc<Links>) {
+        const RETRY: Duration = Duration::from_secs(2);
+        let mut changes = links.changes();
+        let mut ids: HashMap<String, [u8; 16]> = HashMap::new();
+        loop {
+            let mirrors = links.read_only_mirrors();
+            ids.retain(|topic, _| mirrors.contains_key(topic));
+            let unknown: Vec<&str> =
+                mirrors.keys().filter(|t| !ids.contains_key(*t)).map(String::as_str).collect();
+            if !unknown.is_empty() {
+                match links.target_topic_ids(unknown).await {
+                    Ok(found) => ids.extend(found.into_iter().map(|(t, id)| (t, id.into_bytes()))),
+                    Err(e) => debug!("looking up mirror topics' ids failed: {e}"),
+                }
+            }
+            let mut table = Table::default();
+            for (topic, link) in &mirrors {
+                let link: Arc<str> = Arc::from(link.as_str());
+                if let Some(id) = ids.get(topic) {
+                    table.by_id.insert(*id, (topic.clone(), Arc::clone(&link)));
+                }
+                table.by_name.insert(topic.clone().into_bytes(), link);
+            }
+            let complete = table.by_id.len() == table.by_name.len();
+            if *self.table() != table {
+                debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
+                self.set(table);
+            }
+            tokio::select! {
+                changed = changes.changed() => if changed.is_err() { return },
+                _ = tokio::time::sleep(RETRY), if !complete => {}
+            }
+        }
+    }
+}
+
+/// Takes the mirrors' topics out of a Produce request, with their refusals.
+fn split(frame: RequestFrame, version: i16, table: &Table) -> anyhow::Result<Guarded> {
+    let header_version = ApiKey::Produce.request_header_version(version);
+    let mut input = frame.bytes.freeze().slice(4..);
+    let header = RequestHeader::decode(&mut input, header_version)?;
+    let mut body = ProduceRequest::decode(&mut input, version)?;
+    let mut refused = Vec::new();
+    body.topic_data.retain(|topic| {
+        let named = match version {
+            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
+            _ => ProducedTopic::Name(topic.name.as_bytes()),
+        };
+        let Some((name, link)) = table.mirror(named) else { return true };
+        let message = StrBytes::from_string(format!(
+            "{name} is a mirror topic of cluster link {link}: it takes records from the link's \
+             source cluster only, until it is promoted"
+        ));
+        warn!(topic = name, link, client = ?header.client_id, "a Produce to a mirror topic refused");
+        let partitions = topic.partition_data.iter().map(|p| {
+            PartitionProduceResponse::default()
+                .with_index(p.index)
+                .with_error_code(ErrorCode::MIRROR_TOPIC_READ_ONLY.0)
+                .with_base_offset(-1)
+                .with_log_append_time_ms(-1)
+                .with_log_start_offset(-1)
+                .with_error_message(Some(message.clone()))
+        });
+        refused.push(
+            TopicProduceResponse::default()
+                .with_name(topic.name.clone())
+                .with_topic_id(topic.topic_id)
+                .with_partition_responses(partitions.collect()),
+        );
+        false
+    });
+    if body.topic_data.is_empty() {
+        let answer = ProduceResponse::default().with_responses(refused);
+        let response_header = kafka_protocol::messages::ResponseHeader::default()
+            .with_correlation_id(header.correlation_id);
+        let header_version = ApiKey::Produce.response_header_version(version);
+        let answer =
+            adminwire_kafka::frame::response(&response_header, header_version, &answer, version)?;
+        return Ok(Guarded::Answer(answer));
+    }
+    let mut request = BytesMut::new();
+    request.put_i32(0);
+    header.encode(&mut request, header_version)?;
+    body.encode(&mut request, version)?;
+    let size = i32::try_from(request.len() - 4)?;
+    request[..4].copy_from_slice(&size.to_be_bytes());
+    Ok(Guarded::Split(request, Arc::new(refused)))
+}
+
+#[cfg(test)]
+mod tests {
+    use adminwire_protocol::RequestHeaderPeek;
+    use bytes::Bytes;
+    use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn table() -> MirrorTopics {
+        let mirrors = MirrorTopics::default();
+        let link: Arc<str> = Arc::from("migrate");
+        let mut table = Table::default();
+        table.by_name.insert(b"orders".to_vec(), Arc::clone(&link));
+        table.by_id.insert(Uuid::from_u128(1).into_bytes(), ("orders".into(), link));
+        mirrors.set(table);
+        mirrors
+    }
+
+    fn produce(version: i16, acks: i16, topics: &[(&'static str, u128)]) -> RequestFrame {
+        let topic = |&(name, id): &(&'static str, u128)| {
+            TopicProduceData::default()
+                .with_name(StrBytes::from_static_str(name).into())
+                .with_topic_id(Uuid::from_u128(id))
+                .with_partition_data(vec![
+                    PartitionProduceData::default()
+                        .with_index(0)
+                        .with_records(Some(Bytes::from_static(b"records"))),
+                ])
+        };
+        let header = RequestHeader::default()
+            .with_request_api_key(0)
+            .with_request_api_version(version)
+            .with_correlation_id(42)
+            .with_client_id(Some(StrBytes::from_static_str("app")));
+        let body = ProduceRequest::default()
+            .with_acks(acks)
+            .with_timeout_ms(1000)
+            .with_topic_data(topics.iter().map(topic).collect());
+        let mut bytes = BytesMut::new();
+        bytes.put_i32(0);
+        header.encode(&mut bytes, ApiKey::Produce.request_header_version(version)).unwrap();
+        body.encode(&mut bytes, version).unwrap();
+        let size = (bytes.len() - 4) as i32;
+        bytes[..4].copy_from_slice(&size.to_be_bytes());
+        let header = RequestHeaderPeek { api_key: 0, api_version: version, correlation_id: 42 };
+        RequestFrame { header, bytes }
+    }
+
+    fn response(version: i16, frame: &[u8]) -> ProduceResponse {
+        let mut input = Bytes::copy_from_slice(&frame[4..]);
+        let header_version = ApiKey::Produce.response_header_version(version);
+        let header =
+            kafka_protocol::messages::ResponseHeader::decode(&mut input, header_version).unwrap();
+        assert_eq!(header.correlation_id, 42);
+        ProduceResponse::decode(&mut input, version).unwrap()
+    }
+
+    #[test]
+    fn without_mirrors_a_produce_is_left_alone() {
+        let frame = produce(9, 1, &[("orders", 1)]);
+        assert!(matches!(MirrorTopics::default().guard(frame), Guarded::Clear(_)));
+        let frame = produce(9, 1, &[("payments", 2)]);
+        assert!(matches!(table().guard(frame), Guarded::Clear(_)));
+    }
+
+    #[test]
+    fn a_produce_only_to_mirrors_is_answered_with_the_refusal() {
+        for version in 3..=ApiKey::Produce.valid_versions().max {
+            let Guarded::Answer(frame) = table().guard(produce(version, -1, &[("orders", 1)]))
+            else {
+                panic!("v{version}: not answered");
+            };
+            let answer = response(version, &frame);
+            let partition = &answer.responses[0].partition_responses[0];
+            assert_eq!(partition.error_code, 1015, "v{version}");
+            assert_eq!(partition.base_offset, -1);
+            if version >= 8 {
+                let message = partition.error_message.as_deref().unwrap_or_default();
+                assert!(message.contains("cluster link migrate"), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_mixed_produce_goes_on_without_the_mirror() {
+        for version in 3..=ApiKey::Produce.valid_versions().max {
+            let frame = produce(version, -1, &[("orders", 1), ("payments", 2)]);
+            let Guarded::Split(request, refused) = table().guard(frame) else {
+                panic!("v{version}: not split");
+            };
+            let mut input = request.freeze().slice(4..);
+            let header_version = ApiKey::Produce.request_header_version(version);
+            let header = RequestHeader::decode(&mut input, header_version).unwrap();
+            assert_eq!(header.correlation_id, 42);
+            assert_eq!(header.client_id.as_deref(), Some("app"));
+            let body = ProduceRequest::decode(&mut input, version).unwrap();
+            assert_eq!(body.topic_data.len(), 1);
+            assert_eq!(
+                body.topic_data[0].partition_data[0].records.as_deref(),
+                Some(&b"records"[..])
+            );
+            assert_eq!(refused.len(), 1);
+            assert_eq!(refused[0].partition_responses[0].error_code, 1015);
+        }
+    }
+
+    #[test]
+    fn what_cannot_carry_a_refusal_closes_the_connection() {
+        let Guarded::Close(reason) = table().guard(produce(9, 0, &[("orders", 1)])) else {
+            panic!("acks=0 to a mirror not closed");
+        };
+        assert!(reason.contains("orders") && reason.contains("migrate"), "{reason}");
+        // A request that cannot be walked goes to the broker, which refuses it.
+        let mut frame = produce(9, 1, &[("orders", 1)]);
+        frame.bytes.truncate(frame.bytes.len() - 3);
+        assert!(matches!(table().guard(frame), Guarded::Clear(_)));
+    }
+}
