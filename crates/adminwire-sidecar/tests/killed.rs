@@ -7,11 +7,8 @@
 //! in that phase for certain: the test sees the moves done, the throttles still on and the job
 //! written as moving before it kills.
 
+mod process;
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use adminwire_kafka::client::{Client, To};
@@ -20,7 +17,6 @@ use adminwire_protocol::generated::submit_reassignment_request::{
     PartitionReassignEntity, TopicAssignment,
 };
 use adminwire_protocol::{DescribeReassignmentJobsRequest, SubmitReassignmentRequest};
-use adminwire_test_support::sidecar::free_port;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
@@ -32,6 +28,7 @@ use kafka_protocol::messages::{
     MetadataRequest,
 };
 use kafka_protocol::protocol::StrBytes;
+use process::SidecarProcess;
 
 const TOPIC: i8 = 2;
 const BROKER: i8 = 4;
@@ -44,93 +41,15 @@ const FOLLOWER_REPLICAS: &str = "follower.replication.throttled.replicas";
 /// The job's throttle, bytes a second: each partition's megabyte moves in about a second.
 const THROTTLE: i64 = 1_000_000;
 
-/// A sidecar process in front of `cluster`, keeping its jobs in `jobs_topic`; killed with
-/// SIGKILL when dropped.
-struct SidecarProcess {
-    child: Child,
-    bootstrap: String,
-    admin: String,
-    log: PathBuf,
-}
-
-impl SidecarProcess {
-    fn start(cluster: &Cluster, jobs_topic: &str, poll_ms: u64) -> Self {
-        let bootstrap_port = free_port();
-        let admin = format!("127.0.0.1:{}", free_port());
-        let servers: Vec<String> =
-            cluster.bootstrap().split(',').map(|s| format!("{s:?}")).collect();
-        let mut config = format!(
-            "[upstream]\nbootstrap_servers = [{}]\n\n[listen]\nhost = \"127.0.0.1\"\n\
-             bootstrap_port = {bootstrap_port}\n\n[admin]\nlisten = \"{admin}\"\n\n[jobs]\n\
-             store = \"topic\"\ntopic = \"{jobs_topic}\"\nlease_ms = 3000\npoll_ms = {poll_ms}\n",
-            servers.join(", ")
-        );
-        for node in cluster.node_ids() {
-            let port = free_port();
-            config.push_str(&format!(
-                "\n[listen.brokers.{node}]\nbind = \"127.0.0.1:{port}\"\n\
-                 advertised = \"127.0.0.1:{port}\"\n"
-            ));
-        }
-        let dir = std::env::temp_dir();
-        let name = unique_topic("killed-sidecar");
-        let config_file = dir.join(format!("{name}.toml"));
-        std::fs::write(&config_file, config).expect("write the sidecar's config");
-        let log = dir.join(format!("{name}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_adminwire-sidecar"))
-            .arg("--config")
-            .arg(&config_file)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("create the sidecar's log"))
-            .spawn()
-            .expect("the sidecar starts");
-        let sidecar = Self { child, bootstrap: format!("127.0.0.1:{bootstrap_port}"), admin, log };
-        wait_until(Duration::from_secs(60), "the sidecar to run jobs", || {
-            match sidecar.metric("adminwire_reassignment_runner") {
-                Some(1.0) => Ok(()),
-                other => Err(format!("runner metric {other:?}; log {}", sidecar.log.display())),
-            }
-        })
-        .unwrap();
-        sidecar
-    }
-
-    /// A sample of /metrics (`name` or `name{labels}`).
-    fn metric(&self, sample: &str) -> Option<f64> {
-        let mut stream = TcpStream::connect(&self.admin).ok()?;
-        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-        let request = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-        stream.write_all(request.as_bytes()).ok()?;
-        let mut body = String::new();
-        stream.read_to_string(&mut body).ok()?;
-        body.lines()
-            .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' ')?.trim().parse().ok())
-    }
-
-    /// Job `id` as this sidecar describes it, with its partitions.
-    fn job(&self, id: &str) -> Option<Job> {
-        let mut connection = RawConnection::connect(&self.bootstrap);
-        let request = DescribeReassignmentJobsRequest {
-            job_ids: Some(vec![id.to_owned()]),
-            include_partitions: true,
-            ..Default::default()
-        };
-        connection.call(request, 0).jobs.into_iter().next().filter(|j| j.error_code == 0)
-    }
-
-    /// SIGKILL: nothing of it runs, nothing is flushed or handed over.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL the sidecar");
-        let status = self.child.wait().expect("the killed sidecar is reaped");
-        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9));
-    }
-}
-
-impl Drop for SidecarProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Job `id` as this sidecar describes it, with its partitions.
+fn described(sidecar: &SidecarProcess, id: &str) -> Option<Job> {
+    let mut connection = RawConnection::connect(&sidecar.bootstrap);
+    let request = DescribeReassignmentJobsRequest {
+        job_ids: Some(vec![id.to_owned()]),
+        include_partitions: true,
+        ..Default::default()
+    };
+    connection.call(request, 0).jobs.into_iter().next().filter(|j| j.error_code == 0)
 }
 
 fn text(s: &str) -> StrBytes {
@@ -286,7 +205,7 @@ fn a_sidecar_killed_before_its_jobs_throttles_came_off_is_cleaned_up_after_by_th
     ] {
         assert!(held.contains(&expected), "the job's throttle {expected:?} is on: {held:?}");
     }
-    let job = first.job(&id).unwrap_or_else(|| panic!("job {id} is described"));
+    let job = described(&first, &id).unwrap_or_else(|| panic!("job {id} is described"));
     assert!(
         job.partitions.iter().all(|p| p.state == "MOVING"),
         "the job was written as moving and not looked at since: {job:?}"
@@ -295,11 +214,12 @@ fn a_sidecar_killed_before_its_jobs_throttles_came_off_is_cleaned_up_after_by_th
 
     // The next sidecar takes the job up where the topic says it was.
     let second = SidecarProcess::start(cluster, &jobs_topic, 300);
-    let done = wait_until(Duration::from_secs(60), "the job to end", || match second.job(&id) {
-        Some(job) if job.state == "COMPLETED" && !job.cleanup_pending => Ok(job),
-        other => Err(format!("{other:?}")),
-    })
-    .unwrap();
+    let done =
+        wait_until(Duration::from_secs(60), "the job to end", || match described(&second, &id) {
+            Some(job) if job.state == "COMPLETED" && !job.cleanup_pending => Ok(job),
+            other => Err(format!("{other:?}")),
+        })
+        .unwrap();
     assert!(done.partitions.iter().all(|p| p.state == "DONE"), "{done:?}");
     assert_eq!(
         runtime.block_on(settled_replicas(&client, &topic)),

@@ -1,7 +1,8 @@
 """Data for cluster link tests, written and read with confluent-kafka (librdkafka) as an
 independent witness.
 
-  produce       keyed records with headers, spread over the topic's partitions
+  produce       keyed records with headers, spread over the topic's partitions, stamped a
+                millisecond apart up to now (or each as it is written: --current-time)
   transactions  a transactional producer: committed and aborted transactions, one after another
   dump          every committed record of the topic (read_committed, from the start), one JSON
                 line each: partition, offset, key, value and headers (hex), timestamp
@@ -16,6 +17,7 @@ independent witness.
 import argparse
 import json
 import sys
+import time
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
@@ -23,10 +25,16 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 def produce(args):
     producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
                          "linger.ms": 5})
+    base = int(time.time() * 1000) - args.count
     for i in range(args.count):
         headers = [("n", str(i).encode()), ("empty", b"")] if i % 3 else None
+        # One millisecond apart, ending now, unless --current-time (each stamped as it is
+        # written: a time-based segment roll, segment.ms, goes by the records' timestamps).
+        # Never far in the past: the brokers' retention would delete such records (from a mirror
+        # or its source) whenever its check runs, in the middle of a test.
+        timestamp = 0 if args.current_time else base + i
         producer.produce(args.topic, key=f"key-{i % 50}".encode(), value=f"value-{i}".encode() * (1 + i % 4),
-                         headers=headers, timestamp=1_700_000_000_000 + i)
+                         headers=headers, timestamp=timestamp)
         if i % 1000 == 0:
             producer.poll(0)
     left = producer.flush(60)
@@ -102,7 +110,6 @@ def committed(args):
 
 
 def hold(args):
-    import time
     consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
                          "enable.auto.commit": False, "auto.offset.reset": "latest"})
     consumer.subscribe([args.topic])
@@ -153,6 +160,8 @@ def main():
     parser.add_argument("--group", default="link-test")
     parser.add_argument("--offsets", default="")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--current-time", action="store_true",
+                        help="produce: records stamped now rather than with fixed timestamps")
     args = parser.parse_args()
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
                 "committed": committed, "hold": hold, "delete-before": delete_before,

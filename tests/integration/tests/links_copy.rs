@@ -10,28 +10,12 @@ use std::time::{Duration, Instant};
 
 use adminwire_jobs::link::copy::{Copier, Key, Progress};
 use adminwire_jobs::link::offsets::Relation;
+use adminwire_test_support::link_data::{
+    link_data, link_data_command, record_content, records_by_partition,
+};
 use adminwire_test_support::{Cluster, unique_topic};
-use links_common::{client, link_data, link_data_command};
+use links_common::client;
 use serde_json::Value;
-
-/// Each partition's records as `dump` printed them, in offset order.
-fn by_partition(lines: &[Value]) -> BTreeMap<i64, Vec<Value>> {
-    let mut partitions: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
-    for line in lines.iter().filter(|l| l.get("offset").is_some()) {
-        partitions.entry(line["partition"].as_i64().unwrap()).or_default().push(line.clone());
-    }
-    partitions
-}
-
-/// A record as both clusters must hold it: all but its offset.
-fn content(record: &Value) -> (Value, Value, Value, Value) {
-    (
-        record["key"].clone(),
-        record["value"].clone(),
-        record["headers"].clone(),
-        record["timestamp"].clone(),
-    )
-}
 
 /// Rounds until every partition has copied what its source holds, at most `within`; the progress
 /// after the first round that copied something.
@@ -80,8 +64,8 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
     let early = copy_all(&mut copier, &mut progress, Duration::from_secs(120)).await;
 
     for topic in [&plain, &transactional] {
-        let on_source = by_partition(&link_data(source, "dump", topic, &[]));
-        let on_target = by_partition(&link_data(target, "dump", topic, &[]));
+        let on_source = records_by_partition(source.bootstrap(), topic);
+        let on_target = records_by_partition(target.bootstrap(), topic);
         assert_eq!(on_source.keys().collect::<Vec<_>>(), on_target.keys().collect::<Vec<_>>());
         for (partition, records) in &on_source {
             let copies = &on_target[partition];
@@ -89,7 +73,7 @@ async fn records_are_copied_in_order_with_offsets_identical_or_exactly_mapped() 
             assert_eq!(copies.len(), records.len(), "{what}: every committed record, once");
             let p = &progress[&(topic.to_string(), *partition as i32)];
             for (record, copy) in records.iter().zip(copies) {
-                assert_eq!(content(record), content(copy), "{what}: equal, in order");
+                assert_eq!(record_content(record), record_content(copy), "{what}: equal, in order");
                 let at = record["offset"].as_i64().unwrap();
                 assert_eq!(
                     p.map.translate(at, p.source_next),

@@ -3,14 +3,13 @@
 //! followed until the mirror caught up, a group added with PUT (200), paused and resumed (202), a
 //! mirror promoted (202, then 409 `mirror_promoted`), and deleted; unknown links are 404.
 
-mod links_common;
 mod rest_common;
 
 use std::time::Duration;
 
+use adminwire_test_support::link_data::produce;
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
-use links_common::produce;
 use rest_common::{assert_error, curl};
 use serde_json::json;
 

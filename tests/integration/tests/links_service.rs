@@ -12,8 +12,9 @@ use std::time::Duration;
 use adminwire_jobs::link::service::{LinkChange, LinkError, LinkSettings, Links, NewLink};
 use adminwire_jobs::link::state::{LinkState, MirrorState, Start};
 use adminwire_jobs::store::Store;
+use adminwire_test_support::link_data::link_data;
 use adminwire_test_support::{Cluster, unique_topic};
-use links_common::{client, link_data};
+use links_common::client;
 use serde_json::Value;
 
 /// The committed records of `topic` on `cluster`: (partition, key, value, headers, timestamp).

@@ -3,7 +3,6 @@
 //! its mirror has caught up, paused and resumed, its topics changed, its mirror failed over, and
 //! deleted; and the errors each refusal answers with.
 
-mod links_common;
 use std::time::Duration;
 
 use adminwire_protocol::generated::describe_links_response::Link;
@@ -11,6 +10,7 @@ use adminwire_protocol::{
     AlterLinkRequest, CreateLinkRequest, DeleteLinkRequest, DescribeLinksRequest, ErrorCode,
     PromoteMirrorRequest,
 };
+use adminwire_test_support::link_data::{link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
@@ -24,7 +24,6 @@ use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::records::{
     Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
 };
-use links_common::{link_data_via, produce};
 use serde_json::Value;
 
 fn describe(connection: &mut RawConnection, id: &str) -> Link {
@@ -166,6 +165,13 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     target.assert_topics_absent(None, &[later.as_str()]);
 }
 
+/// Now, in milliseconds since the epoch: records stamped long ago would be deleted by the
+/// brokers' retention whenever its check runs.
+fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |d| d.as_millis() as i64)
+}
+
 /// One record batch of one small record (the encoder makes a batch of each record without a
 /// sequence).
 fn batch() -> Bytes {
@@ -180,7 +186,7 @@ fn batch() -> Bytes {
             timestamp_type: TimestampType::Creation,
             offset: i,
             sequence: -1,
-            timestamp: 1_700_000_000_000 + i,
+            timestamp: now_ms() + i,
             key: None,
             value: Some(Bytes::from(format!("raw-{i}"))),
             headers: Default::default(),
@@ -264,7 +270,7 @@ fn mirror_is_read_only(sidecar: &TestSidecar, target: &Cluster, mirror: &str, li
     };
     assert_eq!(code(mirror), (1015, -1), "{answer:?}");
     assert_eq!(code(&ordinary), (0, 0), "{answer:?}");
-    let dumped: Vec<Value> = links_common::link_data(target, "dump", &ordinary, &[]);
+    let dumped: Vec<Value> = link_data(target, "dump", &ordinary, &[]);
     let written: Vec<&Value> = dumped.iter().filter(|l| l.get("offset").is_some()).collect();
     assert_eq!(written.len(), 1, "{dumped:?}");
     assert_eq!(written[0]["value"], "7261772d30", "raw-0, in hex: {dumped:?}");

@@ -11,6 +11,7 @@
 //! * [`run`] runs a process with a deadline; [`Cluster::kafka_tool`] runs one of Kafka's own tool
 //!   classes from the installed jars, and [`Cluster::kcat`] prepares a `kcat` command.
 
+pub mod link_data;
 pub mod sasl;
 pub mod scripted;
 pub mod sidecar;

@@ -363,6 +363,16 @@ impl Copier {
                 partition: f.partition,
                 reason,
             };
+            if f.error_code == OUT_OF_RANGE {
+                let offset = wanted
+                    .iter()
+                    .find(|w| w.topic == f.topic && w.partition == f.partition)
+                    .map_or(-1, |w| w.offset);
+                return Err(refused(format!(
+                    "offset {offset} is out of range: its log start moved past it (retention or \
+                     DeleteRecords) before the link could check the copies made from there"
+                )));
+            }
             if f.error_code != 0 {
                 return Err(refused(format!("Kafka error {}", f.error_code)));
             }
