@@ -13,7 +13,7 @@ use adminwire_protocol::{
 use adminwire_test_support::link_data::{link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
-use adminwire_test_support::{Cluster, unique_topic, wait_until};
+use adminwire_test_support::{Cluster, run_with_input, unique_topic, wait_until};
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
@@ -221,6 +221,13 @@ fn mirror_is_read_only(sidecar: &TestSidecar, target: &Cluster, mirror: &str, li
     let errors = tried["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 3, "{tried}");
     assert!(errors.iter().all(|e| e["code"] == 1015), "{tried}");
+    // Kafka's own console producer shows the sidecar's message.
+    let mut console = target.java_tool_command("ConsoleProducer");
+    console.args(["--bootstrap-server", &sidecar.bootstrap(), "--topic", mirror]);
+    let out = run_with_input(&mut console, b"hello\n", Duration::from_secs(120))
+        .expect("the console producer runs");
+    let refusal = format!("{mirror} is a mirror topic of cluster link {link}");
+    assert!(out.combined().contains(&refusal), "{}", out.combined());
 
     let ordinary = unique_topic("wire-ordinary");
     target.create_topic(&ordinary, 1);
