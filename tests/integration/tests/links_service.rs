@@ -317,6 +317,34 @@ async fn a_link_logs_in_to_its_source_starts_at_latest_and_counts_what_the_sourc
     .await;
     assert_eq!(link.partitions[&key].map.relation(), Relation::Shifted(-200));
 
+    // From a time: the records stamped then or later (the first at offset 60); offsets shifted.
+    let timed = unique_topic("svc-time");
+    source.create_topic(&timed, 1);
+    link_data(source, "produce", &timed, &["--count", "100"]);
+    let from = records(source, &timed)[60].4;
+    let since = unique_topic("since").replace('.', "_");
+    let request = NewLink {
+        id: since.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        source_login: None,
+        start: Start::Time(from),
+        topics: vec![timed.clone()],
+        groups: Vec::new(),
+        group_sync_ms: None,
+        requested_by: None,
+    };
+    links.create(request).await.expect("a link from a time");
+    let key_timed = (timed.clone(), 0);
+    let link = link_until(&links, &since, Duration::from_secs(120), "copied since then", |l| {
+        l.partitions.get(&key_timed).is_some_and(|p| p.records == 40 && p.lag() == 0)
+    })
+    .await;
+    assert_eq!(link.partitions[&key_timed].map.relation(), Relation::Shifted(-60));
+    let copied = records(target, &timed);
+    assert_eq!(copied.len(), 40);
+    assert!(copied.iter().all(|r| r.4 >= from), "only records stamped from {from} on");
+    links.delete(&since, true).await.unwrap();
+
     // Records the source deletes before they are copied are counted, and the copy goes on.
     links.set_paused(&latest, true).await.unwrap();
     link_until(&links, &latest, Duration::from_secs(30), "paused", |l| {
