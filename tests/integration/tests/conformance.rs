@@ -4,10 +4,11 @@
 //!
 //! - Python (pytest): a generic codec that interprets the JSON specs, checked against every golden
 //!   vector, then every request in each of its versions, and the malformed ones, sent to the
-//!   sidecar, including the reassignment jobs (keys 30010-30012, version 0).
+//!   sidecar, including the reassignment jobs (keys 30010-30012, version 0) and the cluster links'
+//!   malformed requests (30013-30017).
 //! - Java (Maven, JUnit 5): the seed's `AdminClient` and hand-written records for the reassignment
-//!   jobs' messages over plain sockets, checked against the vectors and, through Kafka's own Java
-//!   `Admin` talking to the cluster directly, the cluster.
+//!   jobs' and the cluster links' messages over plain sockets, checked against the vectors and,
+//!   through Kafka's own Java `Admin` talking to the cluster directly, the cluster.
 //!
 //! Each suite gets the sidecar's and the cluster's addresses in environment variables (see
 //! `tests/conformance/README.md`); this test asserts it passed and shows its output if not.
@@ -92,9 +93,9 @@ fn python_generic_codec_against_the_vectors_and_the_sidecar() {
     assert_received(&sidecar, &before, 2.0, "python");
 }
 
-/// The Java suite's test count: the vectors (64 and 2 more), the bad requests (46), the
+/// The Java suite's test count: the vectors (85 and 3 more), the bad requests (61), the
 /// AdminClient's every call in version 0 and version 1 (2), and the reassignment jobs (6).
-const JAVA_TESTS: u32 = 124;
+const JAVA_TESTS: u32 = 157;
 
 /// Totals of the surefire reports (`TEST-*.xml`) in `reports`: tests, and failures + errors + skips.
 fn surefire_totals(reports: &Path) -> (u32, u32) {

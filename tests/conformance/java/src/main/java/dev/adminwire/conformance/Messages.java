@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The thirteen request/response pairs of the extension, written by hand from protocol-specs/*.json
+ * The eighteen request/response pairs of the extension, written by hand from protocol-specs/*.json
  * and docs/protocol.md ("Messages"): keys 30000-30009 in versions 0 (classic) and 1 (flexible)
- * here, the reassignment jobs' keys 30010-30012 (version 0, flexible) in {@link JobMessages}. A message is a map from
- * the spec's field names to values (Integer, Boolean, String, List, nested maps, null), which is
- * also how the golden vectors write them; fields a request leaves out take the spec's default.
+ * here, the reassignment jobs' keys 30010-30012 (version 0, flexible) in {@link JobMessages}, the
+ * cluster links' keys 30013-30017 (version 0, flexible) in {@link LinkMessages}. A message is a
+ * map from the spec's field names to values (Integer, Boolean, String, List, nested maps, null),
+ * which is also how the golden vectors write them; fields a request leaves out take the spec's
+ * default.
  */
 public final class Messages {
     private Messages() {}
@@ -32,10 +34,10 @@ public final class Messages {
 
     /**
      * Keys 30000-30009 have versions 0 (classic) and 1 (flexible); the reassignment jobs' keys
-     * 30010-30012 version 0 only, flexible.
+     * 30010-30012 and the cluster links' 30013-30017 version 0 only, flexible.
      */
     public static boolean flexible(int apiKey, int version) {
-        if (JobMessages.isJobKey(apiKey)) {
+        if (JobMessages.isJobKey(apiKey) || LinkMessages.isLinkKey(apiKey)) {
             if (version != 0) {
                 throw new CodecException("key " + apiKey + " has no version " + version);
             }
@@ -56,6 +58,9 @@ public final class Messages {
         Writer w = new Writer(flexible(apiKey, version));
         if (JobMessages.isJobKey(apiKey)) {
             return JobMessages.encodeRequest(apiKey, v);
+        }
+        if (LinkMessages.isLinkKey(apiKey)) {
+            return LinkMessages.encodeRequest(apiKey, v);
         }
         boolean v1 = version == 1;
         switch (apiKey) {
@@ -186,6 +191,9 @@ public final class Messages {
         Reader r = new Reader(body, flexible(apiKey, version));
         if (JobMessages.isJobKey(apiKey)) {
             return JobMessages.decodeResponse(apiKey, body);
+        }
+        if (LinkMessages.isLinkKey(apiKey)) {
+            return LinkMessages.decodeResponse(apiKey, body);
         }
         boolean v1 = version == 1;
         Map<String, Object> v = new LinkedHashMap<>();

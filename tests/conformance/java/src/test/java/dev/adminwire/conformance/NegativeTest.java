@@ -42,11 +42,6 @@ class NegativeTest {
         try (Stream<Path> files = Files.list(Env.specs().resolve("vectors"))) {
             for (Path file : files.filter(f -> f.toString().endsWith("Request.json")).toList()) {
                 Map<String, Object> doc = json.readValue(file.toFile(), Map.class);
-                // This codec implements keys up to 30012; the cluster links' (30013-30017) are
-                // corrupted by the Python suite.
-                if ((Integer) doc.get("apiKey") > 30012) {
-                    continue;
-                }
                 for (Map<String, Object> v : (List<Map<String, Object>>) doc.get("vectors")) {
                     out.putIfAbsent(doc.get("apiKey") + "/" + v.get("version"),
                             HexFormat.of().parseHex((String) v.get("bodyHex")));
@@ -63,7 +58,10 @@ class NegativeTest {
         });
     }
 
-    /** A request header v2 for a flexible key and version (every job key, any v1), else v1. */
+    /**
+     * A request header v2 for a flexible key and version (every reassignment job and cluster link
+     * key, any v1), else v1.
+     */
     private static byte[] raw(int apiKey, int version, int correlationId, byte[] body) {
         boolean flexible = version == 1 || (apiKey >= 30010 && apiKey <= 30017 && version == 0);
         return Wire.frame(Wire.requestHeader(apiKey, version, correlationId, CLIENT, flexible), body);
@@ -78,8 +76,9 @@ class NegativeTest {
 
     @Test
     void everyKeyAndVersionHasABodyToCorrupt() throws Exception {
-        // Keys 30000-30009 in versions 0 and 1, the reassignment jobs' 30010-30012 in version 0.
-        assertEquals(23, bodies().size());
+        // Keys 30000-30009 in versions 0 and 1, the reassignment jobs' 30010-30012 and the cluster
+        // links' 30013-30017 in version 0.
+        assertEquals(28, bodies().size());
     }
 
     @ParameterizedTest(name = "key {0} v{1}")
@@ -135,8 +134,8 @@ class NegativeTest {
                 Arguments.of("the unlisted key 30018", raw(30018, 0, 1, new byte[0])));
         Stream<Arguments> versions = Stream.iterate(30000, k -> k <= 30009, k -> k + 1)
                 .map(k -> Arguments.of("key " + k + " version 2", raw(k, 2, 1, new byte[] {0})));
-        // The reassignment jobs' keys have version 0 only: 1 and -1 close.
-        Stream<Arguments> jobVersions = Stream.iterate(30010, k -> k <= 30012, k -> k + 1)
+        // The reassignment jobs' and the cluster links' keys have version 0 only: 1 and -1 close.
+        Stream<Arguments> jobVersions = Stream.iterate(30010, k -> k <= 30017, k -> k + 1)
                 .flatMap(k -> Stream.of(
                         Arguments.of("key " + k + " version 1", raw(k, 1, 1, new byte[] {0})),
                         Arguments.of("key " + k + " version -1", raw(k, -1, 1, new byte[] {0}))));
