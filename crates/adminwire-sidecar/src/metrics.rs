@@ -117,6 +117,7 @@ pub struct Metrics {
     rest_active: Gauge,
     rest_refused: Counter,
     mirror_lag: Family<MirrorLabel, Gauge>,
+    mirror_lag_bytes: Family<MirrorLabel, Gauge>,
     mirror_records: Family<MirrorLabel, Gauge>,
 }
 
@@ -149,6 +150,7 @@ impl Metrics {
             rest_active: Gauge::default(),
             rest_refused: Counter::default(),
             mirror_lag: Family::default(),
+            mirror_lag_bytes: Family::default(),
             mirror_records: Family::default(),
             registry: Registry::default(),
         };
@@ -161,6 +163,11 @@ impl Metrics {
             "link_mirror_lag_records",
             "Committed source records a cluster link's mirror has not copied yet, by link, topic and state",
             m.mirror_lag.clone(),
+        );
+        registry.register(
+            "link_mirror_lag_bytes",
+            "Bytes of the records a cluster link's mirror has not copied yet, estimated from the average size of those it has copied, by link, topic and state",
+            m.mirror_lag_bytes.clone(),
         );
         registry.register(
             "link_mirror_copied_records",
@@ -263,9 +270,11 @@ impl Metrics {
         }
     }
 
-    /// Each cluster link's mirrors: lag and records copied, labelled with the mirror's state.
+    /// Each cluster link's mirrors: lag (records, and bytes as estimated) and records copied,
+    /// labelled with the mirror's state.
     pub fn observe_links(&self, links: &[adminwire_jobs::link::state::Link]) {
         self.mirror_lag.clear();
+        self.mirror_lag_bytes.clear();
         self.mirror_records.clear();
         for link in links {
             for topic in &link.config.topics {
@@ -278,9 +287,12 @@ impl Metrics {
                     MirrorLabel { link: link.config.id.clone(), topic: topic.clone(), state };
                 let copies =
                     link.partitions.iter().filter(|((t, _), _)| t == topic).map(|(_, p)| p);
-                let (lag, records) =
-                    copies.fold((0i64, 0u64), |(l, r), p| (l + p.lag(), r + p.records));
+                let (lag, lag_bytes, records) = copies.fold((0i64, 0i64, 0u64), |(l, b, r), p| {
+                    let bytes = p.lag_bytes().unwrap_or(0);
+                    (l + p.lag(), b.saturating_add(bytes), r + p.records)
+                });
                 self.mirror_lag.get_or_create(&label).set(lag);
+                self.mirror_lag_bytes.get_or_create(&label).set(lag_bytes);
                 self.mirror_records
                     .get_or_create(&label)
                     .set(i64::try_from(records).unwrap_or(i64::MAX));

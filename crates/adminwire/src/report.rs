@@ -665,6 +665,7 @@ fn link_json(link: &LinkDescription) -> Value {
             "error": m.error,
             "partition_count": m.partition_count,
             "lag": m.lag,
+            "lag_bytes": (m.lag_bytes >= 0).then_some(m.lag_bytes),
             "not_copied": (m.not_copied >= 0).then_some(m.not_copied),
             "partitions": m.partitions.iter().map(|p| json!({
                 "partition": p.partition,
@@ -673,6 +674,7 @@ fn link_json(link: &LinkDescription) -> Value {
                 "source_end": p.source_end,
                 "target_next": p.target_next,
                 "lag": p.lag,
+                "lag_bytes": (p.lag_bytes >= 0).then_some(p.lag_bytes),
                 "records": p.records,
                 "lost": p.lost,
             })).collect::<Vec<_>>(),

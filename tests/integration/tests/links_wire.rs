@@ -108,6 +108,7 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     };
     assert_eq!(sidecar.metric(&sample("mirror_copied_records")), Some(500.0));
     assert_eq!(sidecar.metric(&sample("mirror_lag_records")), Some(0.0));
+    assert_eq!(sidecar.metric(&sample("mirror_lag_bytes")), Some(0.0));
     mirror_is_read_only(&sidecar, target, &topic, &id);
 
     // Paused, resumed, a topic added.
@@ -118,6 +119,15 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     let pause = AlterLinkRequest { link_id: id.clone(), action: 0, ..Default::default() };
     assert_eq!(alter(&mut connection, pause), ErrorCode::NONE);
     link_until(&mut connection, &id, "paused", |l| l.state == "PAUSED" && l.paused);
+    // Paused, it still sees its source grow: lag in records, and in bytes as estimated.
+    produce(source, &topic, 100);
+    let paused = link_until(&mut connection, &id, "the paused link's lag", |l| {
+        l.state == "PAUSED" && l.mirrors[0].lag == 100
+    });
+    let mirror = &paused.mirrors[0];
+    assert!(mirror.lag_bytes > 0, "{mirror:?}");
+    let per_partition: i64 = mirror.partitions.iter().map(|p| p.lag_bytes).sum();
+    assert_eq!(mirror.lag_bytes, per_partition, "{mirror:?}");
     let resume = AlterLinkRequest { link_id: id.clone(), action: 1, ..Default::default() };
     assert_eq!(alter(&mut connection, resume), ErrorCode::NONE);
     let add = AlterLinkRequest {
@@ -130,7 +140,9 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     let bad = AlterLinkRequest { link_id: id.clone(), action: 9, ..Default::default() };
     assert_eq!(alter(&mut connection, bad), ErrorCode::INVALID_REQUEST);
     link_until(&mut connection, &id, "both mirrors active", |l| {
-        l.state == "ACTIVE" && l.mirrors.len() == 2 && l.mirrors.iter().all(|m| m.state == "ACTIVE")
+        l.state == "ACTIVE"
+            && l.mirrors.len() == 2
+            && l.mirrors.iter().all(|m| m.state == "ACTIVE" && m.lag == 0)
     });
 
     // A failover, then the same again: 1014.

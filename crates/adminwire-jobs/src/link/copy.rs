@@ -54,6 +54,18 @@ impl Progress {
     pub fn lag(&self) -> i64 {
         (self.source_end - self.source_next).max(0)
     }
+
+    /// The bytes of the records not copied yet, estimated from the average size of the records
+    /// copied so far (a client cannot learn the source's byte positions); `None` before the first
+    /// record is copied.
+    pub fn lag_bytes(&self) -> Option<i64> {
+        if self.records == 0 {
+            return None;
+        }
+        let estimate =
+            u128::try_from(self.lag()).ok()? * u128::from(self.bytes) / u128::from(self.records);
+        Some(i64::try_from(estimate).unwrap_or(i64::MAX))
+    }
 }
 
 /// Why a round stopped short.
@@ -197,6 +209,33 @@ impl Copier {
         }
         self.reposition(partitions).await?;
         self.send(partitions, queues).await
+    }
+
+    /// Brings each partition's source end (its last stable offset) up to date without copying
+    /// anything: a paused link still shows how far behind it falls.
+    pub async fn look(
+        &mut self,
+        partitions: &mut BTreeMap<Key, Progress>,
+    ) -> Result<(), CopyError> {
+        self.find_leaders(partitions.keys()).await?;
+        let mut by_leader: BTreeMap<i32, Vec<Key>> = BTreeMap::new();
+        for key in partitions.keys() {
+            if let Some(&leader) = self.source_leaders.get(key) {
+                by_leader.entry(leader).or_default().push(key.clone());
+            }
+        }
+        for (leader, keys) in by_leader {
+            let ends =
+                partitions::offsets(&self.source, leader, &keys, partitions::Position::Latest)
+                    .await
+                    .map_err(CopyError::Source)?;
+            for (key, end) in ends {
+                if let (Some(progress), Ok(end)) = (partitions.get_mut(&key), end) {
+                    progress.source_end = end.max(progress.source_next);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The partitions whose offset was out of range: records the source deleted before they were
@@ -607,5 +646,18 @@ mod tests {
         assert_eq!(progress.lag(), 50);
         progress.source_next = 160;
         assert_eq!(progress.lag(), 0);
+    }
+
+    #[test]
+    fn lag_in_bytes_is_estimated_from_the_records_copied() {
+        let mut progress = Progress::from(0);
+        progress.source_end = 40;
+        assert_eq!(progress.lag_bytes(), None, "nothing copied: no size to go by");
+        (progress.source_next, progress.records, progress.bytes) = (10, 10, 2_500);
+        assert_eq!(progress.lag_bytes(), Some(30 * 250));
+        progress.source_next = 40;
+        assert_eq!(progress.lag_bytes(), Some(0));
+        (progress.source_end, progress.records, progress.bytes) = (i64::MAX, 1, u64::MAX);
+        assert_eq!(progress.lag_bytes(), Some(i64::MAX), "saturates");
     }
 }

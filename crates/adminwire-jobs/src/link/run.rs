@@ -20,6 +20,8 @@ use super::state::{
 
 /// How often a link looks for partitions added on the source.
 const GROWTH_EVERY: Duration = Duration::from_secs(10);
+/// How often a paused link looks at its source's ends, to show how far behind it falls.
+const PAUSED_LOOK_EVERY: Duration = Duration::from_secs(2);
 /// The longest a link waits before looking at an unreachable source again.
 const SOURCE_BACKOFF_MAX: Duration = Duration::from_secs(10);
 
@@ -114,6 +116,8 @@ struct Run {
     saved: Instant,
     synced: Option<Instant>,
     grown: Option<Instant>,
+    /// When a paused link last looked at its source's ends.
+    looked: Option<Instant>,
     backoff: Duration,
     /// For a mirror being promoted: since when everything was copied and its source unchanged,
     /// and the source ends then.
@@ -154,6 +158,7 @@ impl Run {
             saved: Instant::now(),
             synced: None,
             grown: None,
+            looked: None,
             backoff: Duration::from_millis(200),
             quiet: BTreeMap::new(),
         };
@@ -175,6 +180,19 @@ impl Run {
         }
         self.partitions.extend(copying);
         self.changed = true;
+    }
+
+    /// The partitions of paused mirrors, taken out of `self.partitions` (put back after).
+    fn paused(&mut self) -> BTreeMap<Key, Progress> {
+        let paused: Vec<Key> = self
+            .partitions
+            .keys()
+            .filter(|(topic, _)| {
+                self.status.mirrors.get(topic).is_none_or(|m| m.state == MirrorState::Paused)
+            })
+            .cloned()
+            .collect();
+        paused.into_iter().filter_map(|k| self.partitions.remove_entry(&k)).collect()
     }
 
     /// The partitions of mirrors being copied, taken out of `self.partitions` (put back after).
@@ -228,6 +246,18 @@ impl Run {
                     mirror.state = MirrorState::Paused;
                 }
                 self.changed = true;
+            }
+            if self.looked.is_none_or(|at| at.elapsed() > PAUSED_LOOK_EVERY) {
+                self.looked = Some(Instant::now());
+                let mut paused = self.paused();
+                let before: Vec<i64> = paused.values().map(|p| p.source_end).collect();
+                let looked = self.copier.look(&mut paused).await;
+                let moved = paused.values().map(|p| p.source_end).ne(before);
+                self.partitions.extend(paused);
+                match looked {
+                    Ok(()) => self.changed |= moved,
+                    Err(e) => tracing::debug!(link = %self.id, "looking at the source: {e}"),
+                }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
             return;

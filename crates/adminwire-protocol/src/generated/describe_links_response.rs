@@ -301,6 +301,9 @@ pub struct Mirror {
     /// Committed source records not copied yet, over its partitions. (versions 0+)
     #[serde(rename = "Lag")]
     pub lag: i64,
+    /// The bytes of those records, estimated from the average size of the records copied so far, over its partitions that have copied one; -1 before any has. (versions 0+; tag 0)
+    #[serde(rename = "LagBytes")]
+    pub lag_bytes: i64,
     /// When it was promoted, or -1. (versions 0+)
     #[serde(rename = "PromotedMs")]
     pub promoted_ms: i64,
@@ -323,6 +326,7 @@ impl Default for Mirror {
             error: None,
             partition_count: 0,
             lag: 0,
+            lag_bytes: -1,
             promoted_ms: -1,
             not_copied: -1,
             partitions: Default::default(),
@@ -345,7 +349,17 @@ impl Mirror {
             "Partitions",
             put_array(buf, &self.partitions, flexible, |buf, item| item.write(buf, version)),
         )?;
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.lag_bytes != -1 {
+            known.push(
+                tagged(0, |buf| {
+                    put_int64(buf, self.lag_bytes);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("LagBytes"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -364,7 +378,17 @@ impl Mirror {
             "Partitions",
             (array(flexible, |i| MirrorPartition::read(i, version)))(input),
         )?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.lag_bytes = in_tagged_field("LagBytes", tagged_value(0, value, int64))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.lag_bytes = known.lag_bytes;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -381,6 +405,7 @@ impl Mirror {
             any::<i64>().boxed(),
             any::<i64>().boxed(),
             any::<i64>().boxed(),
+            any::<i64>().boxed(),
             proptest::collection::vec(MirrorPartition::arbitrary(version), 0..4).boxed(),
         )
             .prop_map(
@@ -390,6 +415,7 @@ impl Mirror {
                     error,
                     partition_count,
                     lag,
+                    lag_bytes,
                     promoted_ms,
                     not_copied,
                     partitions,
@@ -399,6 +425,7 @@ impl Mirror {
                     error,
                     partition_count,
                     lag,
+                    lag_bytes,
                     promoted_ms,
                     not_copied,
                     partitions,
@@ -492,7 +519,7 @@ impl LinkGroup {
 }
 
 /// Each partition's copy (when asked for).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MirrorPartition {
     /// The partition. (versions 0+)
@@ -519,6 +546,9 @@ pub struct MirrorPartition {
     /// Committed source records not copied yet. (versions 0+)
     #[serde(rename = "Lag")]
     pub lag: i64,
+    /// The bytes of those records, estimated from the average size of the records copied so far (a client cannot learn the source's byte positions); -1 before the first is copied. (versions 0+; tag 0)
+    #[serde(rename = "LagBytes")]
+    pub lag_bytes: i64,
     /// Records copied. (versions 0+)
     #[serde(rename = "Records")]
     pub records: i64,
@@ -531,6 +561,26 @@ pub struct MirrorPartition {
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl Default for MirrorPartition {
+    fn default() -> Self {
+        Self {
+            partition: 0,
+            offsets: String::new(),
+            shift: 0,
+            runs: 0,
+            source_next: 0,
+            source_end: 0,
+            target_next: 0,
+            lag: 0,
+            lag_bytes: -1,
+            records: 0,
+            bytes: 0,
+            lost: 0,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
+    }
 }
 
 impl MirrorPartition {
@@ -547,7 +597,17 @@ impl MirrorPartition {
         put_int64(buf, self.records);
         put_int64(buf, self.bytes);
         put_int64(buf, self.lost);
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.lag_bytes != -1 {
+            known.push(
+                tagged(0, |buf| {
+                    put_int64(buf, self.lag_bytes);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("LagBytes"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -566,7 +626,17 @@ impl MirrorPartition {
         (input, this.records) = in_field("Records", int64(input))?;
         (input, this.bytes) = in_field("Bytes", int64(input))?;
         (input, this.lost) = in_field("Lost", int64(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.lag_bytes = in_tagged_field("LagBytes", tagged_value(0, value, int64))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.lag_bytes = known.lag_bytes;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -587,6 +657,7 @@ impl MirrorPartition {
             any::<i64>().boxed(),
             any::<i64>().boxed(),
             any::<i64>().boxed(),
+            any::<i64>().boxed(),
         )
             .prop_map(
                 |(
@@ -598,6 +669,7 @@ impl MirrorPartition {
                     source_end,
                     target_next,
                     lag,
+                    lag_bytes,
                     records,
                     bytes,
                     lost,
@@ -610,6 +682,7 @@ impl MirrorPartition {
                     source_end,
                     target_next,
                     lag,
+                    lag_bytes,
                     records,
                     bytes,
                     lost,

@@ -236,6 +236,11 @@ fn described(link: &Link, with_partitions: bool) -> WireLink {
                 partition_count: mirror
                     .map_or(i32::try_from(mine.len()).unwrap_or(i32::MAX), |m| m.partitions),
                 lag: mine.iter().map(|(_, p)| p.lag()).sum(),
+                lag_bytes: mine
+                    .iter()
+                    .filter_map(|(_, p)| p.lag_bytes())
+                    .reduce(i64::saturating_add)
+                    .unwrap_or(-1),
                 promoted_ms: mirror.and_then(|m| m.promoted_ms).map_or(-1, to_i64),
                 not_copied: mirror.and_then(|m| m.not_copied).map_or(-1, to_i64),
                 partitions: if with_partitions {
@@ -311,6 +316,7 @@ fn partition(n: i32, p: &Progress) -> MirrorPartition {
         source_end: p.source_end,
         target_next: p.target_next(),
         lag: p.lag(),
+        lag_bytes: p.lag_bytes().unwrap_or(-1),
         records: to_i64(p.records),
         bytes: to_i64(p.bytes),
         lost: to_i64(p.lost),

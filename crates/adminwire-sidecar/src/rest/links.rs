@@ -114,6 +114,9 @@ pub struct Mirror {
     pub partition_count: i32,
     /// Committed source records not copied yet.
     pub lag: i64,
+    /// Their bytes, estimated from the average size of the records copied so far (null before
+    /// the first).
+    pub lag_bytes: Option<i64>,
     pub promoted_ms: Option<i64>,
     /// For a promoted mirror: records a failover left behind (0 for a promotion).
     pub not_copied: Option<i64>,
@@ -134,6 +137,9 @@ pub struct MirrorPartition {
     pub source_end: i64,
     pub target_next: i64,
     pub lag: i64,
+    /// The bytes of the records not copied yet, estimated from the average size of those copied
+    /// (null before the first).
+    pub lag_bytes: Option<i64>,
     pub records: i64,
     pub bytes: i64,
     /// Records the source deleted before they were copied.
@@ -177,6 +183,7 @@ impl Link {
                     error: m.error,
                     partition_count: m.partition_count,
                     lag: m.lag,
+                    lag_bytes: known(m.lag_bytes),
                     promoted_ms: known(m.promoted_ms),
                     not_copied: known(m.not_copied),
                     partitions: with_partitions.then(|| {
@@ -191,6 +198,7 @@ impl Link {
                                 source_end: p.source_end,
                                 target_next: p.target_next,
                                 lag: p.lag,
+                                lag_bytes: known(p.lag_bytes),
                                 records: p.records,
                                 bytes: p.bytes,
                                 lost: p.lost,

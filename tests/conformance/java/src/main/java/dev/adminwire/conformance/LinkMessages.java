@@ -13,8 +13,9 @@ import java.util.Map;
  * protocol-specs/{CreateLink,DescribeLinks,AlterLink,PromoteMirror,DeleteLink}*.json and
  * docs/protocol.md ("Cluster links", "Messages"), as a client author would: one record per message
  * and struct. Every one has version 0 only, flexible (request header v2, response header v1:
- * compact strings and arrays, a tagged-field section after every struct). None has a tagged field
- * of its own: a reader skips any tag it is sent.
+ * compact strings and arrays, a tagged-field section after every struct). The only tagged fields are
+ * DescribeLinksResponse's {@code LagBytes} (tag 0 of a mirror and of a mirror partition, int64,
+ * default -1); a reader skips any other tag it is sent.
  *
  * <p>{@code fromMap}/{@code toMap} translate to and from the field-name maps the golden vectors
  * (and {@link Messages}) use; a field a map leaves out takes the spec's default, and a
@@ -140,6 +141,7 @@ public final class LinkMessages {
             long sourceEnd,
             long targetNext,
             long lag,
+            long lagBytes,
             long records,
             long bytes,
             long lost) {}
@@ -151,6 +153,7 @@ public final class LinkMessages {
             String error,
             int partitionCount,
             long lag,
+            long lagBytes,
             long promotedMs,
             long notCopied,
             List<MirrorPartition> partitions) {}
@@ -209,15 +212,24 @@ public final class LinkMessages {
                     int partCount = r.arrayLength(false, "Partitions");
                     List<MirrorPartition> partitions = new ArrayList<>();
                     for (int k = 0; k < partCount; k++) {
-                        partitions.add(new MirrorPartition(r.int32("Partition"), r.string(false, "Offsets"),
-                                r.int64("Shift"), r.int32("Runs"), r.int64("SourceNext"), r.int64("SourceEnd"),
-                                r.int64("TargetNext"), r.int64("Lag"), r.int64("Records"), r.int64("Bytes"),
-                                r.int64("Lost")));
-                        r.tags("MirrorPartition", null);
+                        int partition = r.int32("Partition");
+                        String offsets = r.string(false, "Offsets");
+                        long shift = r.int64("Shift");
+                        int runs = r.int32("Runs");
+                        long sourceNext = r.int64("SourceNext");
+                        long sourceEnd = r.int64("SourceEnd");
+                        long targetNext = r.int64("TargetNext");
+                        long partLag = r.int64("Lag");
+                        long records = r.int64("Records");
+                        long bytes = r.int64("Bytes");
+                        long lost = r.int64("Lost");
+                        long partLagBytes = lagBytes(r, "MirrorPartition");
+                        partitions.add(new MirrorPartition(partition, offsets, shift, runs, sourceNext, sourceEnd,
+                                targetNext, partLag, partLagBytes, records, bytes, lost));
                     }
-                    r.tags("Mirror", null);
-                    mirrors.add(new Mirror(topic, mirrorState, mirrorError, partitionCount, lag, promoted, notCopied,
-                            partitions));
+                    long lagBytes = lagBytes(r, "Mirror");
+                    mirrors.add(new Mirror(topic, mirrorState, mirrorError, partitionCount, lag, lagBytes, promoted,
+                            notCopied, partitions));
                 }
                 int groupCount = r.arrayLength(false, "Groups");
                 List<LinkGroup> groups = new ArrayList<>();
@@ -270,6 +282,7 @@ public final class LinkMessages {
                     mm.put("Error", mi.error());
                     mm.put("PartitionCount", mi.partitionCount());
                     mm.put("Lag", mi.lag());
+                    mm.put("LagBytes", mi.lagBytes());
                     mm.put("PromotedMs", mi.promotedMs());
                     mm.put("NotCopied", mi.notCopied());
                     List<Object> parts = new ArrayList<>();
@@ -283,6 +296,7 @@ public final class LinkMessages {
                         pm.put("SourceEnd", p.sourceEnd());
                         pm.put("TargetNext", p.targetNext());
                         pm.put("Lag", p.lag());
+                        pm.put("LagBytes", p.lagBytes());
                         pm.put("Records", p.records());
                         pm.put("Bytes", p.bytes());
                         pm.put("Lost", p.lost());
@@ -315,6 +329,20 @@ public final class LinkMessages {
             v.put("Links", out);
             return v;
         }
+    }
+
+    /** A struct's tagged-field section that may hold {@code LagBytes} (tag 0; -1 when absent). */
+    private static long lagBytes(Reader r, String struct) {
+        long[] lagBytes = {-1};
+        r.tags(struct, (tag, tr) -> {
+            if (tag != 0) {
+                return false;
+            }
+            lagBytes[0] = tr.int64("LagBytes");
+            tr.end("LagBytes");
+            return true;
+        });
+        return lagBytes[0];
     }
 
     // -- AlterLink (30015) -------------------------------------------------------------------
