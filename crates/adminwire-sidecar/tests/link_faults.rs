@@ -67,9 +67,11 @@ fn cleaned_compacted_topic(source: &Cluster) -> String {
         args.extend(["--config", config]);
     }
     source.topic_command("admin", &args).expect_success("creating the compacted topic");
-    // 50 keys over 2,000 records, stamped now; each later write rolls the last segment
-    // (segment.ms, which goes by the records' timestamps), which makes it cleanable, and the
-    // cleaner then leaves about one record per key.
+    // 50 keys over 2,000 records, stamped now; each later write (of key-0) rolls the last
+    // segment (segment.ms, which goes by the records' timestamps), which makes it cleanable, and
+    // the cleaner then leaves the last record of each key. The last 50 of the first 2,000 are one
+    // of each key, so the log has a gap inside (not only before its start) once an earlier key-0
+    // written here has been cleaned away too.
     let now =
         |count: &str| link_data(source, "produce", &topic, &["--count", count, "--current-time"]);
     now("2000");
@@ -77,8 +79,14 @@ fn cleaned_compacted_topic(source: &Cluster) -> String {
         now("1");
         let records = records_by_partition(source.bootstrap(), &topic);
         let log = &records[&0];
-        let last = log.last().and_then(|r| r["offset"].as_i64()).unwrap_or(0);
-        if (log.len() as i64) < last / 2 { Ok(()) } else { Err(format!("{} records", log.len())) }
+        let offset = |r: Option<&serde_json::Value>| r.and_then(|r| r["offset"].as_i64());
+        let (first, last) = (offset(log.first()).unwrap_or(0), offset(log.last()).unwrap_or(0));
+        let gaps_inside = (log.len() as i64) < last - first + 1;
+        if gaps_inside && first > 0 {
+            Ok(())
+        } else {
+            Err(format!("{} records at offsets {first}..={last}", log.len()))
+        }
     });
     cleaned.unwrap_or_else(|e| panic!("{e}"));
     // No cleaning from here on, on the source or on its mirror (made with the source's configs),
@@ -155,15 +163,21 @@ fn a_link_survives_its_sidecar_killed_and_its_source_restarted() {
     };
     let made = RawConnection::connect(&first.bootstrap).call(create, 0);
     assert_eq!(made.error_code, 0, "{made:?}");
-    let producer = link_data_command(source, "produce", &written, &["--count", "60000"])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("the producer starts");
+    // 60,000 records at 3,000 a second: about 20 s of writes while the link copies.
+    let mut producer =
+        link_data_command(source, "produce", &written, &["--count", "60000", "--rate", "3000"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the producer starts");
 
-    // Killed mid-copy: some of the written topic copied, more still coming.
+    // Killed mid-copy: some of the written topic copied, the producer still writing.
     let before = link_until(&first, &id, "copying under way", Duration::from_secs(120), |l| {
         copied(l, &written) > 0
     });
+    assert!(
+        producer.try_wait().expect("the producer's status").is_none(),
+        "the producer must still be writing when the sidecar is killed"
+    );
     first.kill();
     let second = SidecarProcess::start(target, &state_topic, 500);
     let after_kill = copied(&before, &written);

@@ -2,7 +2,8 @@
 independent witness.
 
   produce       keyed records with headers, spread over the topic's partitions, stamped a
-                millisecond apart up to now (or each as it is written: --current-time)
+                millisecond apart up to now (or each as it is written: --current-time), at most
+                --rate records a second
   transactions  a transactional producer: committed and aborted transactions, one after another
   dump          every committed record of the topic (read_committed, from the start), one JSON
                 line each: partition, offset, key, value and headers (hex), timestamp
@@ -26,6 +27,7 @@ def produce(args):
     producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
                          "linger.ms": 5})
     base = int(time.time() * 1000) - args.count
+    started = time.monotonic()
     for i in range(args.count):
         headers = [("n", str(i).encode()), ("empty", b"")] if i % 3 else None
         # One millisecond apart, ending now, unless --current-time (each stamped as it is
@@ -37,6 +39,11 @@ def produce(args):
                          headers=headers, timestamp=timestamp)
         if i % 1000 == 0:
             producer.poll(0)
+            # --rate: at most that many records a second, so that a test can act while this runs.
+            if args.rate:
+                ahead = i / args.rate - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(ahead)
     left = producer.flush(60)
     if left:
         sys.exit(f"{left} records not delivered")
@@ -160,6 +167,8 @@ def main():
     parser.add_argument("--group", default="link-test")
     parser.add_argument("--offsets", default="")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="produce: at most this many records a second (0: as fast as it can)")
     parser.add_argument("--current-time", action="store_true",
                         help="produce: records stamped now rather than with fixed timestamps")
     args = parser.parse_args()
