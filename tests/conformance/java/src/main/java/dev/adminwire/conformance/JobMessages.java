@@ -1,5 +1,9 @@
 package dev.adminwire.conformance;
 
+import static dev.adminwire.conformance.Messages.bool;
+import static dev.adminwire.conformance.Messages.lng;
+import static dev.adminwire.conformance.Messages.notNull;
+
 import dev.adminwire.conformance.Wire.CodecException;
 import dev.adminwire.conformance.Wire.Reader;
 import dev.adminwire.conformance.Wire.Writer;
@@ -442,13 +446,6 @@ public final class JobMessages {
 
     // -- helpers -----------------------------------------------------------------------------
 
-    private static String notNull(String s, String field) {
-        if (s == null) {
-            throw new CodecException(field + " is null but not nullable");
-        }
-        return s;
-    }
-
     private static void int32s(Writer w, List<Integer> values, String field) {
         if (values == null) {
             throw new CodecException(field + " is null but not nullable");
@@ -474,15 +471,5 @@ public final class JobMessages {
             out.add(((Number) o).intValue());
         }
         return out;
-    }
-
-    private static long lng(Map<String, Object> m, String key, long def) {
-        Object v = m.get(key);
-        return v == null ? def : ((Number) v).longValue();
-    }
-
-    private static boolean bool(Map<String, Object> m, String key, boolean def) {
-        Object v = m.get(key);
-        return v == null ? def : (Boolean) v;
     }
 }

@@ -1,5 +1,9 @@
 package dev.adminwire.conformance;
 
+import static dev.adminwire.conformance.Messages.bool;
+import static dev.adminwire.conformance.Messages.lng;
+import static dev.adminwire.conformance.Messages.notNull;
+
 import dev.adminwire.conformance.Wire.CodecException;
 import dev.adminwire.conformance.Wire.Reader;
 import dev.adminwire.conformance.Wire.Writer;
@@ -509,13 +513,6 @@ public final class LinkMessages {
         return v;
     }
 
-    private static String notNull(String s, String field) {
-        if (s == null) {
-            throw new CodecException(field + " is null but not nullable");
-        }
-        return s;
-    }
-
     /** A non-nullable COMPACT_ARRAY of non-nullable COMPACT_STRING. */
     private static void strings(Writer w, List<String> values, String field) {
         if (values == null) {
@@ -543,15 +540,5 @@ public final class LinkMessages {
             out.add((String) o);
         }
         return out;
-    }
-
-    private static long lng(Map<String, Object> m, String key, long def) {
-        Object v = m.get(key);
-        return v == null ? def : ((Number) v).longValue();
-    }
-
-    private static boolean bool(Map<String, Object> m, String key, boolean def) {
-        Object v = m.get(key);
-        return v == null ? def : (Boolean) v;
     }
 }

@@ -389,6 +389,26 @@ public final class Messages {
     }
 
     @SuppressWarnings("unchecked")
+    /** A long from a map: {@code def} when left out (the field's default). */
+    static long lng(Map<String, Object> m, String key, long def) {
+        Object v = m.get(key);
+        return v == null ? def : ((Number) v).longValue();
+    }
+
+    /** A boolean from a map: {@code def} when left out (the field's default). */
+    static boolean bool(Map<String, Object> m, String key, boolean def) {
+        Object v = m.get(key);
+        return v == null ? def : (Boolean) v;
+    }
+
+    /** A value for a field that is not nullable: refused when null. */
+    static String notNull(String s, String field) {
+        if (s == null) {
+            throw new Wire.CodecException(field + " is null but not nullable");
+        }
+        return s;
+    }
+
     static <T> List<T> list(Map<String, Object> m, String key) {
         Object v = m.get(key);
         return v == null ? List.of() : (List<T>) v;
