@@ -314,7 +314,9 @@ async fn leader(client: &Client, topic: &str) -> Result<Option<i32>, LogError> {
         .filter(|id| *id >= 0))
 }
 
-fn encode(records: &[(Bytes, Option<Bytes>)]) -> Result<Bytes, String> {
+/// One uncompressed record batch (magic 2, no producer id) of `records` (key, value), stamped now:
+/// what one Produce request carries for one partition.
+pub fn encode(records: &[(Bytes, Option<Bytes>)]) -> Result<Bytes, String> {
     let records: Vec<Record> = records
         .iter()
         .enumerate()

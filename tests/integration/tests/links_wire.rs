@@ -14,16 +14,13 @@ use adminwire_test_support::link_data::{link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, run_with_input, unique_topic, wait_until};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
     ApiKey, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse,
 };
 use kafka_protocol::protocol::StrBytes;
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
 use serde_json::Value;
 
 fn describe(connection: &mut RawConnection, id: &str) -> Link {
@@ -177,37 +174,10 @@ fn a_link_is_made_described_changed_failed_over_and_deleted_over_the_wire() {
     target.assert_topics_absent(None, &[later.as_str()]);
 }
 
-/// Now, in milliseconds since the epoch: records stamped long ago would be deleted by the
-/// brokers' retention whenever its check runs.
-fn now_ms() -> i64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    now.map_or(0, |d| d.as_millis() as i64)
-}
-
-/// One record batch of one small record (the encoder makes a batch of each record without a
-/// sequence).
-fn batch() -> Bytes {
-    let records: Vec<Record> = (0..1)
-        .map(|i| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: -1,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: i,
-            sequence: -1,
-            timestamp: now_ms() + i,
-            key: None,
-            value: Some(Bytes::from(format!("raw-{i}"))),
-            headers: Default::default(),
-        })
-        .collect();
-    let mut buf = BytesMut::new();
-    let options = RecordEncodeOptions { version: 2, compression: Compression::None };
-    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
-    buf.freeze()
+/// One record batch of one record, `raw-0`, stamped now.
+fn raw_record() -> Bytes {
+    let record = (Bytes::new(), Some(Bytes::from_static(b"raw-0")));
+    adminwire_kafka::log::encode(&[record]).expect("a batch of one record encodes")
 }
 
 fn produce_to(topics: Vec<TopicProduceData>) -> ProduceRequest {
@@ -219,7 +189,7 @@ fn partition_zero(name: &str, id: uuid::Uuid) -> TopicProduceData {
         .with_name(StrBytes::from_string(name.to_owned()).into())
         .with_topic_id(id)
         .with_partition_data(vec![
-            PartitionProduceData::default().with_index(0).with_records(Some(batch())),
+            PartitionProduceData::default().with_index(0).with_records(Some(raw_record())),
         ])
 }
 
