@@ -17,8 +17,7 @@ use kafka_protocol::messages::alter_partition_reassignments_request::{
 };
 use kafka_protocol::messages::describe_log_dirs_request::DescribableLogDirTopic;
 use kafka_protocol::messages::{
-    AlterPartitionReassignmentsRequest, BrokerId, DescribeLogDirsRequest,
-    ListPartitionReassignmentsRequest, TopicName,
+    AlterPartitionReassignmentsRequest, BrokerId, DescribeLogDirsRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 use tokio::sync::watch;
@@ -270,15 +269,7 @@ impl Executor {
 
     /// The partitions the cluster is reassigning now, by anyone.
     async fn reassigning(&self) -> Result<BTreeSet<(String, i32)>, StepError> {
-        let listed = self
-            .client
-            .call(To::Any, ListPartitionReassignmentsRequest::default().with_timeout_ms(30_000))
-            .await?;
-        Ok(listed
-            .topics
-            .iter()
-            .flat_map(|t| t.partitions.iter().map(move |p| (t.name.to_string(), p.partition_index)))
-            .collect())
+        Ok(survey::reassigning(&self.client).await?)
     }
 
     /// Moving partitions that left the cluster's reassignments: done (their throttles off) when the

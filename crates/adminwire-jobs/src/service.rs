@@ -57,6 +57,13 @@ pub enum ServiceError {
     NotEnded { id: String, state: JobState, cleanup_pending: bool, action: &'static str },
     #[error("a throttle of 0 bytes a second would never finish")]
     ZeroThrottle,
+    #[error(
+        "{} {} moved by another reassignment now: submit again once it has finished, or \
+         schedule the job (a partition still moving when a job starts is skipped)",
+        partitions.join(", "),
+        if partitions.len() == 1 { "is being" } else { "are being" }
+    )]
+    Moving { partitions: Vec<String> },
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -449,10 +456,22 @@ impl Reassignments {
     /// runs wherever jobs are run ([`Self::run_jobs`]).
     pub async fn submit(&self, request: &Request) -> Result<String, ServiceError> {
         let plan = self.plan(request).await?;
+        let start_at = request.execute_at.filter(|at| *at > now_ms());
+        if start_at.is_none() {
+            // As Kafka's own reassignment tool, a job starting now does not take over partitions
+            // another reassignment is moving.
+            let moving = survey::reassigning(&self.client).await?;
+            let taken: Vec<String> = (plan.moves.iter())
+                .filter(|m| moving.contains(&(m.topic.clone(), m.partition)))
+                .map(|m| format!("{}-{}", m.topic, m.partition))
+                .collect();
+            if !taken.is_empty() {
+                return Err(ServiceError::Moving { partitions: taken });
+            }
+        }
         let id = self.new_id();
         let mut job = Job::new(id.clone(), plan.moves, request.throttle, now_ms());
         job.requested_by = request.requested_by.clone();
-        let start_at = request.execute_at.filter(|at| *at > now_ms());
         if start_at.is_some() {
             job.state = JobState::Scheduled;
             job.execute_at_ms = start_at;

@@ -9,7 +9,8 @@ use adminwire_kafka::connection::ConnectionError;
 use kafka_protocol::messages::describe_log_dirs_request::DescribableLogDirTopic;
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{
-    DescribeLogDirsRequest, MetadataRequest, MetadataResponse, TopicName,
+    DescribeLogDirsRequest, ListPartitionReassignmentsRequest, MetadataRequest, MetadataResponse,
+    TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 
@@ -31,6 +32,17 @@ pub async fn metadata<'a>(
             .collect(),
     ));
     client.call(To::Any, request).await
+}
+
+/// The partitions the cluster is reassigning now, by anyone, as (topic, partition).
+pub async fn reassigning(client: &Client) -> Result<BTreeSet<(String, i32)>, ConnectionError> {
+    let request = ListPartitionReassignmentsRequest::default().with_timeout_ms(30_000);
+    let listed = client.call(To::Any, request).await?;
+    Ok(listed
+        .topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().map(move |p| (t.name.to_string(), p.partition_index)))
+        .collect())
 }
 
 /// The cluster's brokers and `topics` (those that exist; the planner names the missing ones).

@@ -412,7 +412,7 @@ fn on_the_secured_cluster_jobs_need_a_configured_principal_and_a_client_allowed_
 }
 
 #[test]
-fn a_partition_another_reassignment_is_moving_is_skipped_and_left_alone() {
+fn a_partition_another_reassignment_is_moving_refuses_a_job_now_and_is_skipped_by_a_later_one() {
     use kafka_protocol::messages::alter_partition_reassignments_request::{
         ReassignablePartition, ReassignableTopic,
     };
@@ -483,7 +483,21 @@ fn a_partition_another_reassignment_is_moving_is_skipped_and_left_alone() {
         }],
         ..Default::default()
     };
-    let id = submit(&mut connection, job).job_id.expect("a job id");
+    // A job starting now is refused, as Kafka's own tool refuses one, naming what moves.
+    let refused = submit(&mut connection, job.clone());
+    assert_eq!(refused.error_code, ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS.0, "{refused:?}");
+    let message = refused.error_message.clone().unwrap_or_default();
+    assert!(message.contains(&format!("{topic}-0 is being moved")), "{refused:?}");
+    assert!(!message.contains(&format!("{topic}-1")), "{refused:?}");
+    assert_eq!(refused.job_id, None);
+    // A scheduled one is taken, and when its time comes it leaves the moving partition alone.
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let later = SubmitReassignmentRequest {
+        is_schedule: true,
+        execute_at: since.as_millis() as i64 + 2_000,
+        ..job
+    };
+    let id = submit(&mut connection, later).job_id.expect("a job id");
     let done = wait_for_job(&mut connection, &id, Duration::from_secs(120), "not done", ended);
     let states: Vec<(&str, Option<&str>)> =
         done.partitions.iter().map(|p| (p.state.as_str(), p.reason.as_deref())).collect();

@@ -100,7 +100,9 @@ impl From<ServiceError> for Failure {
             ServiceError::UnknownJob(_) => ErrorCode::RESOURCE_NOT_FOUND,
             ServiceError::Ended { .. } => ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
             ServiceError::NotScheduled { .. } => ErrorCode::INVALID_REQUEST,
-            ServiceError::NotEnded { .. } => ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS,
+            ServiceError::NotEnded { .. } | ServiceError::Moving { .. } => {
+                ErrorCode::REASSIGN_PARTITIONS_IN_PROGRESS
+            }
             ServiceError::ZeroThrottle => ErrorCode::INVALID_REQUEST,
             ServiceError::Internal(_) | ServiceError::Store(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
         };
