@@ -3,12 +3,14 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
 use tracing::info;
+use utoipa::ToSchema;
 
 use crate::shared::Shared;
 
@@ -54,19 +56,39 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     )
 }
 
-/// 200 while serving and a broker of the cluster answers (ApiVersions, which every listener takes
-/// before a login); 503 once stopping or when no bootstrap server answers within the connect
-/// timeout. The body says which, and lists the brokers fronted.
-async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let brokers: Vec<String> = shared
+/// What `/health` says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, `cluster_unreachable` or `stopping`.
+    pub status: &'static str,
+    /// The brokers this sidecar fronts.
+    pub brokers: Vec<FrontedBroker>,
+}
+
+/// A broker the sidecar fronts: its node id, the address clients are given for it, and whether
+/// its listener is open.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrontedBroker {
+    pub node_id: i32,
+    pub advertised: String,
+    pub listening: bool,
+}
+
+/// `GET /health`: 200 while serving and a broker of the cluster answers (ApiVersions, which every
+/// listener takes before a login); 503 once stopping or when no bootstrap server answers within
+/// the connect timeout. The body says which, and lists the brokers fronted.
+#[utoipa::path(get, path = "/health", responses(
+    (status = 200, description = "Serving, and the cluster answers", body = Health),
+    (status = 503, description = "Stopping, or no bootstrap server answers", body = Health)))]
+pub(crate) async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let brokers: Vec<FrontedBroker> = shared
         .registry
         .brokers()
         .into_iter()
-        .map(|(node_id, b)| {
-            format!(
-                "{{\"node_id\":{},\"advertised\":\"{}:{}\",\"listening\":{}}}",
-                node_id, b.advertised.0, b.advertised.1, b.listening
-            )
+        .map(|(node_id, b)| FrontedBroker {
+            node_id,
+            advertised: format!("{}:{}", b.advertised.0, b.advertised.1),
+            listening: b.listening,
         })
         .collect();
     let status = if shared.shutdown.is_cancelled() {
@@ -77,8 +99,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         "cluster_unreachable"
     };
     let code = if status == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = format!("{{\"status\":\"{status}\",\"brokers\":[{}]}}\n", brokers.join(","));
-    (code, [(header::CONTENT_TYPE, "application/json")], body)
+    (code, Json(Health { status, brokers }))
 }
 
 /// Whether a bootstrap server of the cluster answers ApiVersions, each tried within the connect

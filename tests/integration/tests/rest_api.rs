@@ -127,6 +127,69 @@ fn on_the_secured_cluster_each_request_runs_as_its_basic_user() {
     assert_eq!(curl(&open, "GET", &format!("/topics/{topic}"), admin, None).status, 200);
 }
 
+#[test]
+fn on_the_secured_cluster_reassignments_jobs_and_elections_are_the_brokers_to_allow() {
+    use serde_json::json;
+
+    let cluster = Cluster::secure();
+    let admin = Some(("admin", cluster.password("admin")));
+    let bob = Some(("bob", cluster.password("bob")));
+    let topic = unique_topic("rest-secured-moves");
+    cluster.create_topic_placed(&topic, "1");
+    let body =
+        json!({"reassignments": [{"topic": topic, "brokers": [2], "replication_factor": 1}]});
+
+    // A sidecar without a principal of its own for jobs: 501 for whoever asks, once they may.
+    let unconfigured = TestSidecar::start(cluster);
+    let refused = curl(&unconfigured, "POST", "/reassignments", admin, Some(&body));
+    assert_error(&refused, 501, Some("ReassignmentJobsNotConfigured"));
+    assert!(refused.body["message"].as_str().unwrap_or_default().contains("[jobs]"));
+    drop(unconfigured);
+
+    let sidecar = TestSidecar::start_with(cluster, |c| {
+        c.jobs.username = Some("admin".into());
+        c.jobs.password = Some(cluster.password("admin").into());
+        c.jobs.mechanism = "SCRAM-SHA-512".into();
+        c.jobs.poll_ms = 300;
+    });
+    // bob may not alter or describe the cluster: every one of these is the broker's 403.
+    let partition = json!({"partitions": [{"topic": topic, "partition": 0}]});
+    for (method, path, sent) in [
+        ("POST", "/reassignments/estimate", Some(&body)),
+        ("POST", "/reassignments/plan", Some(&body)),
+        ("POST", "/reassignments", Some(&body)),
+        ("GET", "/jobs", None),
+        ("POST", "/elections", Some(&partition)),
+    ] {
+        let refused = curl(&sidecar, method, path, bob, sent);
+        assert_error(&refused, 403, Some("CLUSTER_AUTHORIZATION_FAILED"));
+        assert_eq!(refused.body["retriable"], false, "{method} {path}: {refused:?}");
+    }
+    // admin may: the job runs (as the sidecar's own principal) and records who asked.
+    let started = curl(&sidecar, "POST", "/reassignments", admin, Some(&body));
+    assert_eq!(started.status, 202, "{started:?}");
+    let job = format!("/jobs/{}", started.body["job_id"].as_str().expect("a job id"));
+    // bob may not look at it, nor stop it.
+    let hidden = curl(&sidecar, "GET", &job, bob, None);
+    assert_error(&hidden, 403, Some("CLUSTER_AUTHORIZATION_FAILED"));
+    let stop = curl(&sidecar, "PUT", &format!("{job}/stop"), bob, None);
+    assert_error(&stop, 403, Some("CLUSTER_AUTHORIZATION_FAILED"));
+    let done = wait_until(Duration::from_secs(120), "admin's job to complete", || {
+        let answer = curl(&sidecar, "GET", &format!("{job}/status"), admin, None);
+        if answer.body["state"] == "COMPLETED" { Ok(answer) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap();
+    assert_eq!(done.body["state"], "COMPLETED");
+    let described = curl(&sidecar, "GET", &job, admin, None);
+    assert_eq!(described.body["requested_by"], "User:admin", "{described:?}");
+    let moved = curl(&sidecar, "GET", &format!("/topics/{topic}"), admin, None);
+    assert_eq!(moved.body["partitions"][0]["replicas"], json!([2]), "{moved:?}");
+    let elected = curl(&sidecar, "POST", "/elections", admin, Some(&partition));
+    assert_eq!(elected.status, 200, "{elected:?}");
+    assert_eq!(elected.body[0]["elected"], true, "{elected:?}");
+    assert_eq!(curl(&sidecar, "DELETE", &format!("/topics/{topic}"), admin, None).status, 204);
+}
+
 /// A listener that takes connections and never answers: a cluster that hangs.
 struct Hung {
     address: std::net::SocketAddr,
@@ -165,7 +228,7 @@ impl Drop for Hung {
 }
 
 #[test]
-fn requests_beyond_the_cap_are_told_to_come_back_while_the_cluster_hangs() {
+fn requests_beyond_the_cap_wait_a_turn_and_a_hung_or_gone_cluster_is_504_or_503() {
     let hung = Hung::start();
     let sidecar = TestSidecar::start_with(Cluster::plain(), |config| {
         config.upstream.bootstrap_servers = vec![hung.address.to_string()];
@@ -205,17 +268,32 @@ fn requests_beyond_the_cap_are_told_to_come_back_while_the_cluster_hangs() {
     assert!(refused.1 < Duration::from_secs(4), "answered after {:?}", refused.1);
     // The operations endpoints do not wait for a turn.
     assert_eq!(sidecar.http_get("/metrics").0, 200);
-    // The two end when the cluster's time is up (no bootstrap server answered: 503), and their
-    // turns come free.
+    // The two end when the cluster's time is up (it took the connection and said nothing: a
+    // timeout, 504), and their turns come free.
     for child in waiting {
         let out = child.wait_with_output().expect("curl ends");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "503");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "504");
     }
     assert_eq!(sidecar.metric("adminwire_rest_requests_active"), Some(0.0));
     let after = curl(&sidecar, "GET", "/topics", None, None);
-    assert_error(&after, 503, None);
+    assert_error(&after, 504, None);
+    assert_eq!(after.header("retry-after"), Some("1"));
     let message = after.body["message"].as_str().unwrap_or_default();
-    assert!(message.contains("no bootstrap server"), "{after:?}");
+    assert!(message.contains("answered in time"), "{after:?}");
+    drop(hung);
+
+    // A cluster that cannot be reached at all (nothing listens on its port): 503.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let gone = closed.local_addr().expect("its address").to_string();
+    drop(closed);
+    let sidecar = TestSidecar::start_with(Cluster::plain(), |config| {
+        config.upstream.bootstrap_servers = vec![gone.clone()];
+    });
+    let refused = curl(&sidecar, "GET", "/cluster", None, None);
+    assert_error(&refused, 503, None);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    let message = refused.body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("could be reached"), "{refused:?}");
 }
 
 #[test]
@@ -399,6 +477,34 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     let id = started.body["job_id"].as_str().expect("a job id").to_owned();
     let job_path = format!("/jobs/{id}");
     assert_eq!(started.header("location"), Some(job_path.as_str()));
+    // While its partitions move, another job for them now is a conflict that passes by itself,
+    // as Kafka's own tool refuses one (a scheduled job would skip them instead).
+    wait_until(Duration::from_secs(60), "a partition moving", || {
+        let job = curl(&sidecar, "GET", &format!("{job_path}/status"), None, None);
+        let tasks = job.body["tasks"].as_array().cloned().unwrap_or_default();
+        if tasks.iter().any(|t| t["state"] == "MOVING") { Ok(()) } else { Err(format!("{job:?}")) }
+    })
+    .unwrap();
+    let again = curl(&sidecar, "POST", "/reassignments", None, Some(&body));
+    if again.status != 202 {
+        assert_error(&again, 409, Some("ReassignPartitionsInProgress"));
+        assert_eq!(again.body["conflict"], "reassignment_in_progress", "{again:?}");
+        assert_eq!(again.header("retry-after"), Some("10"), "{again:?}");
+        let message = again.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("{topic}-")), "{again:?}");
+    } else {
+        // Only if both partitions finished between the look and the request (throttled to
+        // 200 kB/s, each takes seconds): then nothing was moving, and the job is a fresh one.
+        let other = again.body["job_id"].as_str().unwrap_or_default();
+        let job = curl(&sidecar, "GET", &format!("/jobs/{other}"), None, None);
+        assert_eq!(job.status, 200, "{job:?}");
+    }
+    let native_flag = json!({"reassignments": body["reassignments"], "time_estimate": false});
+    for path in ["/reassignments", "/reassignments/estimate", "/reassignments/plan"] {
+        let refused = curl(&sidecar, "POST", path, None, Some(&native_flag));
+        assert_error(&refused, 400, None);
+        assert!(refused.body["message"].as_str().is_some_and(|m| m.starts_with("time_estimate")));
+    }
     let paused = curl(&sidecar, "PUT", &format!("{job_path}/pause"), None, None);
     assert_eq!((paused.status, &paused.body["action"]), (202, &json!("pause")), "{paused:?}");
     let seen = wait_until(Duration::from_secs(60), "paused or ended", || {
@@ -457,10 +563,16 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
         assert_eq!(waiting.body["conflict"], "job_running", "{method} {path}: {waiting:?}");
     }
     assert_eq!(curl(&sidecar, "PUT", &format!("{later_path}/stop"), None, None).status, 202);
+    // In the state and with its throttles off, so that none is left on the brokers for the
+    // tests that follow on the same cluster.
     let job_in = |state: &'static str| {
-        wait_until(Duration::from_secs(120), &format!("the job {state}"), || {
+        wait_until(Duration::from_secs(120), &format!("the job {state}, throttles off"), || {
             let job = curl(&sidecar, "GET", &format!("{later_path}/status"), None, None);
-            if job.body["state"] == state { Ok(job) } else { Err(format!("{job:?}")) }
+            if job.body["state"] == state && job.body["cleanup_pending"] == false {
+                Ok(job)
+            } else {
+                Err(format!("{job:?}"))
+            }
         })
         .unwrap()
     };
@@ -542,12 +654,23 @@ fn a_partition_not_led_by_its_preferred_replica_is_listed_and_elected_over_http(
     assert_eq!(elected.body, json!([{"topic": topic, "partition": 0, "elected": true}]));
     led_by(2);
 
-    let unknown = json!({"partitions": [{"topic": unique_topic("rest-none"), "partition": 0}]});
+    // Every partition failing alike is the request failing: an unknown topic alone is a 404.
+    let missing = unique_topic("rest-none");
+    let unknown = json!({"partitions": [{"topic": missing, "partition": 0}]});
     let answer = curl(&sidecar, "POST", "/elections", None, Some(&unknown));
-    // A result per partition: this one's is the broker's error.
+    assert_error(&answer, 404, Some("UNKNOWN_TOPIC_OR_PARTITION"));
+    assert!(answer.body["message"].as_str().unwrap_or_default().contains(&missing), "{answer:?}");
+    // Beside a partition that is elected (or needs none), it is one result of several.
+    let mixed = json!({"partitions": [{"topic": missing, "partition": 0},
+        {"topic": topic, "partition": 0}]});
+    let answer = curl(&sidecar, "POST", "/elections", None, Some(&mixed));
     assert_eq!(answer.status, 200, "{answer:?}");
-    assert_eq!(answer.body[0]["elected"], false, "{answer:?}");
-    assert_eq!(answer.body[0]["error"]["name"], "UNKNOWN_TOPIC_OR_PARTITION", "{answer:?}");
+    let results = answer.body.as_array().cloned().unwrap_or_default();
+    let of = |name: &str| results.iter().find(|r| r["topic"] == name).cloned();
+    let failed = of(&missing).unwrap_or_else(|| panic!("{answer:?}"));
+    assert_eq!(failed["elected"], false, "{answer:?}");
+    assert_eq!(failed["error"]["name"], "UNKNOWN_TOPIC_OR_PARTITION", "{answer:?}");
+    assert_eq!(of(&topic).map(|r| r["elected"].clone()), Some(json!(true)), "{answer:?}");
     assert_error(
         &curl(&sidecar, "POST", "/elections", None, Some(&json!({"partitions": []}))),
         400,

@@ -71,10 +71,17 @@ impl Session {
                 Err(e) => last = Some(e),
             }
         }
-        Err(ApiError::unavailable(format!(
-            "no bootstrap server of the cluster answered: {}",
-            last.map_or_else(|| "none configured".to_owned(), |e| e.to_string())
-        )))
+        // A server that took the connection and then said nothing is a cluster too slow to
+        // answer (504); one that could not be reached at all is unavailable (503).
+        Err(match last {
+            Some(e @ ConnectionError::Timeout { .. }) => ApiError::timeout(format!(
+                "none of the cluster's bootstrap servers answered in time: {e}"
+            )),
+            last => ApiError::unavailable(format!(
+                "none of the cluster's bootstrap servers could be reached: {}",
+                last.map_or_else(|| "none configured".to_owned(), |e| e.to_string())
+            )),
+        })
     }
 
     async fn ready(

@@ -86,7 +86,9 @@ pub async fn needed(
     .await
 }
 
-/// `POST /elections`: elects each partition's preferred replica; the result of each.
+/// `POST /elections`: elects each partition's preferred replica; the result of each. When every
+/// partition failed with the same error, the answer is that error (404 for an unknown topic, 403
+/// without the right to alter the cluster), not a 200.
 #[utoipa::path(post, path = "/elections", request_body = ElectionRequest,
     responses((status = 200, body = [ElectionResult]), super::error::Errors))]
 pub async fn elect(
@@ -115,6 +117,23 @@ pub async fn elect(
             other => return Err(unexpected(&other)),
         };
         check(answer.error_code, answer.error_message.as_deref())?;
+        // Never a 200 with nothing but errors inside: when every partition failed alike (an
+        // unknown topic, no right to alter it), the request failed, with that error's status.
+        let codes: std::collections::BTreeSet<i16> =
+            answer.partitions.iter().map(|p| p.error_code).collect();
+        if let (Some(&code), 1) = (codes.first(), codes.len())
+            && code != 0
+        {
+            let named: Vec<String> =
+                answer.partitions.iter().map(|p| format!("{}-{}", p.topic, p.partition)).collect();
+            let why = answer.partitions.iter().find_map(|p| p.error_message.clone());
+            let message = format!(
+                "no partition elected ({}){}",
+                named.join(", "),
+                why.map(|w| format!(": {w}")).unwrap_or_default()
+            );
+            return Err(ApiError::kafka(ErrorCode(code), Some(message)));
+        }
         let results = answer
             .partitions
             .into_iter()

@@ -55,7 +55,8 @@ pub enum Errors {
     /// No such topic, job or instance.
     #[response(status = 404)]
     NotFound(ErrorBody),
-    /// A conflict: `conflict` says which.
+    /// A conflict: `conflict` says which. One that ends by itself (`reassignment_in_progress`,
+    /// `election_in_progress`, `job_running`) comes with `Retry-After`.
     #[response(status = 409)]
     Conflict(ErrorBody),
     /// A body larger than the API takes.
@@ -87,6 +88,13 @@ pub struct KafkaError {
 
 /// How long a client is told to wait before trying a retriable failure again.
 const RETRY_AFTER_SECONDS: &str = "1";
+/// How long before a conflict that ends by itself (a move, an election, a running job) is worth
+/// asking again about: moves take seconds to hours, so a few seconds.
+const RETRY_CONFLICT_AFTER_SECONDS: &str = "10";
+
+/// The conflicts that end by themselves, where waiting helps.
+const PASSING_CONFLICTS: [&str; 3] =
+    ["reassignment_in_progress", "election_in_progress", "job_running"];
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -209,6 +217,10 @@ impl IntoResponse for ApiError {
         // happens to be retriable.
         if matches!(self.status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
+        if self.conflict.is_some_and(|c| PASSING_CONFLICTS.contains(&c)) {
+            let after = HeaderValue::from_static(RETRY_CONFLICT_AFTER_SECONDS);
+            headers.insert(header::RETRY_AFTER, after);
         }
         response
     }

@@ -16,6 +16,7 @@ use super::{cluster, elections, error, jobs, links, reassignments, topic_edits, 
                        logged in to the brokers with SASL; errors are always JSON."
     ),
     paths(
+        crate::http::health,
         cluster::root,
         cluster::cluster,
         cluster::brokers,

@@ -152,7 +152,7 @@ pub async fn submit(
     headers: HeaderMap,
     Body(body): Body<ReassignRequest>,
 ) -> Result<Response, ApiError> {
-    refuse_estimate_flag(&body, "/reassignments/estimate")?;
+    refuse_estimate_flag(&body, "/reassignments")?;
     let request = submission(body, false)?;
     let answer = rest
         .run(&headers, move |mut caller| async move { run(&mut caller, request).await })
@@ -196,6 +196,7 @@ async fn dry(
     body: ReassignRequest,
     path: &str,
 ) -> Result<Json<Estimate>, ApiError> {
+    refuse_estimate_flag(&body, path)?;
     if body.is_schedule.is_some() || body.execute_at.is_some() {
         return Err(ApiError::bad_request(format!(
             "{path} moves nothing, so it takes no is_schedule or execute_at"
@@ -208,10 +209,13 @@ async fn dry(
     Ok(Json(Estimate::from(answer)))
 }
 
-fn refuse_estimate_flag(body: &ReassignRequest, instead: &str) -> Result<(), ApiError> {
-    if body.time_estimate == Some(true) {
+/// The native resources say by their path whether they estimate: `time_estimate` is the seed
+/// endpoint's alone, and a body that gives it here (either way) is told so.
+fn refuse_estimate_flag(body: &ReassignRequest, path: &str) -> Result<(), ApiError> {
+    if body.time_estimate.is_some() {
         return Err(ApiError::bad_request(format!(
-            "time_estimate: estimates are POST {instead}; this resource starts a job"
+            "time_estimate: only the seed's endpoint takes it; POST /reassignments starts a job, \
+             POST /reassignments/estimate estimates one, and {path} was asked"
         )));
     }
     Ok(())
