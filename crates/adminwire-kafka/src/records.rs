@@ -219,6 +219,56 @@ mod rewrite_at {
     pub const BASE_SEQUENCE: usize = 53;
 }
 
+/// What a producer's single format-2 batch (a Produce request's records for one partition) says
+/// of itself, read from its header alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducedBatch {
+    /// The idempotent producer that wrote it, if one did.
+    pub producer: Option<Producer>,
+    pub transactional: bool,
+    /// How many offsets it takes (its last offset delta + 1).
+    pub offsets: i64,
+}
+
+/// Reads `records` as one whole format-2 batch; `None` if it is anything else (the broker then
+/// refuses it as it is).
+pub fn produced_batch(records: &[u8]) -> Option<ProducedBatch> {
+    let int =
+        |at: usize| records.get(at..at + 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    if records.len() < at::RECORDS || records.get(at::MAGIC) != Some(&2) {
+        return None;
+    }
+    let length = usize::try_from(int(8)?).ok()?;
+    if length.checked_add(at::LENGTH_END)? != records.len() {
+        return None;
+    }
+    let attributes = i16::from_be_bytes([records[at::ATTRIBUTES], records[at::ATTRIBUTES + 1]]);
+    let id = i64::from_be_bytes(records[at::PRODUCER_ID..at::PRODUCER_ID + 8].try_into().ok()?);
+    let epoch = rewrite_at::PRODUCER_EPOCH;
+    let epoch = i16::from_be_bytes([records[epoch], records[epoch + 1]]);
+    Some(ProducedBatch {
+        producer: (id >= 0).then_some(Producer { id, epoch }),
+        transactional: attributes & TRANSACTIONAL != 0,
+        offsets: i64::from(int(at::LAST_OFFSET_DELTA)?) + 1,
+    })
+}
+
+/// `records` (one format-2 batch, as [`produced_batch`] read it) as `producer`'s: its producer id
+/// and epoch replaced and its CRC computed again; its sequence and records untouched. `None` for
+/// bytes too short to be a batch.
+pub fn as_producer(records: &[u8], producer: Producer) -> Option<Bytes> {
+    if records.len() < at::RECORDS {
+        return None;
+    }
+    let mut bytes = bytes::BytesMut::from(records);
+    bytes[at::PRODUCER_ID..at::PRODUCER_ID + 8].copy_from_slice(&producer.id.to_be_bytes());
+    let at_epoch = rewrite_at::PRODUCER_EPOCH;
+    bytes[at_epoch..at_epoch + 2].copy_from_slice(&producer.epoch.to_be_bytes());
+    let crc = crc32c::crc32c(&bytes[at::ATTRIBUTES..]);
+    bytes[rewrite_at::CRC..rewrite_at::CRC + 4].copy_from_slice(&crc.to_be_bytes());
+    Some(bytes.freeze())
+}
+
 /// `batch`'s records at or after `from`, as `producer`'s batch starting at `base_sequence`; none
 /// if it holds none of them. A dense format-2 batch wholly at or after `from` is passed on as it
 /// is, its records untouched (not even decompressed): only its header is rewritten (offsets from
@@ -462,5 +512,53 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_producers_batch_is_read_and_given_to_another_producer_with_a_valid_crc() {
+        let records: Vec<Record> = (0..3)
+            .map(|i| Record {
+                transactional: false,
+                control: false,
+                partition_leader_epoch: 0,
+                producer_id: 7,
+                producer_epoch: 1,
+                timestamp_type: TimestampType::Creation,
+                offset: i,
+                sequence: 5 + i as i32,
+                timestamp: 1_000 + i,
+                key: None,
+                value: Some(Bytes::from(format!("v{i}"))),
+                headers: IndexMap::new(),
+                delete_horizon: false,
+            })
+            .collect();
+        let mut buf = BytesMut::new();
+        let options = RecordEncodeOptions { version: 2, compression: Compression::None };
+        RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
+        let read = produced_batch(&buf).expect("one batch");
+        assert_eq!(read.producer, Some(Producer { id: 7, epoch: 1 }));
+        assert!(!read.transactional);
+        assert_eq!(read.offsets, 3);
+
+        let rewritten = as_producer(&buf, Producer { id: 99, epoch: 3 }).unwrap();
+        // The decoder checks the CRC.
+        let mut bytes = rewritten.clone();
+        let decoded = RecordBatchDecoder::decode(&mut bytes).expect("a valid batch");
+        let ids: Vec<(i64, i16, i32)> =
+            decoded.records.iter().map(|r| (r.producer_id, r.producer_epoch, r.sequence)).collect();
+        assert_eq!(ids, [(99, 3, 5), (99, 3, 6), (99, 3, 7)]);
+        assert_eq!(
+            produced_batch(&rewritten).unwrap().producer,
+            Some(Producer { id: 99, epoch: 3 })
+        );
+
+        // Anything but one whole format-2 batch is not read: cut short, or two batches.
+        assert_eq!(produced_batch(&buf[..buf.len() - 1]), None);
+        let mut two = buf.clone();
+        two.extend_from_slice(&buf);
+        assert_eq!(produced_batch(&two), None);
+        assert_eq!(produced_batch(&[]), None);
+        assert_eq!(as_producer(&buf[..20], Producer { id: 1, epoch: 0 }), None);
     }
 }

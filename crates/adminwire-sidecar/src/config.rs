@@ -90,6 +90,27 @@ pub struct Config {
     pub runtime: Runtime,
     pub jobs: Jobs,
     pub rest: Rest,
+    pub links: LinksConfig,
+}
+
+/// What the sidecar does with clients' writes to mirror topics of cluster links.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinksConfig {
+    /// Send a Produce's partitions of mirror topics to the link's source cluster (the producer is
+    /// answered with the source's result), so that producers can be moved to the target while
+    /// consumers still read the source. Off: such writes are refused (1015).
+    pub route_producers: bool,
+    /// Answer a routed write only once the link has copied it to the mirror, so that every
+    /// acknowledged write is readable on the target; a write not copied within the request's
+    /// timeout is answered REQUEST_TIMED_OUT.
+    pub wait_for_copy: bool,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        Self { route_producers: true, wait_for_copy: true }
+    }
 }
 
 /// The REST API, served on `admin.listen`.

@@ -50,7 +50,7 @@ use crate::shared::{IpSlot, Shared};
 use crate::stall::{ClientWriter, StallGuard};
 use crate::stream::Shape;
 use crate::upstream::{BrokerVersions, CallError, Transport, Upstream};
-use crate::{api_versions, rewrite, splice};
+use crate::{api_versions, rewrite, route, splice};
 
 /// Why a connection was closed early.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +81,14 @@ pub enum CloseReason {
     /// A write to a mirror topic that no answer can refuse (see `mirrors`).
     #[error("{0}")]
     MirrorWrite(String),
+}
+
+/// What a command run on the client's connection does (see `ClientSide::command`).
+enum Work {
+    /// Answers an admin request.
+    Admin(adminwire_protocol::ApiKey, RequestFrame),
+    /// Carries out a Produce that writes to mirror topics (see `route`).
+    Route(RequestFrame),
 }
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
@@ -398,6 +406,20 @@ impl ClientSide<'_> {
                     let plan = ResponsePlan::ProduceMerged { version, refused };
                     (RequestFrame { header, bytes }, RequestPlan::Forward(Some(plan)))
                 }
+                Guarded::Route(frame) => {
+                    // acks=0 gets no answer, so takes no place in the answers' order.
+                    let acks = crate::peek::produce_acks(frame.payload(), header.api_version);
+                    let to = match acks {
+                        Some(0) => None,
+                        _ => Some(self.take_slot(header.api_key, to_broker).await?),
+                    };
+                    self.flush(to_broker).await?;
+                    let answer = self.command(Work::Route(frame), to_broker).await?;
+                    if let (Some(to), Some(answer)) = (to, answer) {
+                        let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                    }
+                    return Ok(());
+                }
                 Guarded::Close(reason) => return Err(CloseReason::MirrorWrite(reason)),
             };
         }
@@ -413,8 +435,9 @@ impl ClientSide<'_> {
             RequestPlan::Admin(api) => {
                 // The command's own requests follow everything the client sent before it.
                 self.flush(to_broker).await?;
-                let answer = self.command(api, frame, to_broker).await?;
-                let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                if let Some(answer) = self.command(Work::Admin(api, frame), to_broker).await? {
+                    let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                }
             }
             RequestPlan::Forward(response) => {
                 // The route is queued before the request leaves, so the response always finds it.
@@ -438,10 +461,9 @@ impl ClientSide<'_> {
     /// come.
     async fn command(
         &mut self,
-        api: adminwire_protocol::ApiKey,
-        frame: RequestFrame,
+        work: Work,
         to_broker: &mut OwnedWriteHalf,
-    ) -> Result<BytesMut, CloseReason> {
+    ) -> Result<Option<BytesMut>, CloseReason> {
         let (frames, mut to_write) = mpsc::channel(1);
         let mut transport = Relayed {
             frames,
@@ -462,7 +484,16 @@ impl ClientSide<'_> {
             upstream.jobs = Some(&shared.jobs);
             upstream.client_logged_in = logged_in;
             upstream.client_principal = principal;
-            let answer = admin::answer(api, &frame, &mut upstream).await;
+            let answer = match work {
+                Work::Admin(api, frame) => {
+                    admin::answer(api, &frame, &mut upstream).await.map(Some)
+                }
+                Work::Route(frame) => {
+                    route::produce(&frame, &mut upstream, &shared.jobs, &shared.config.links)
+                        .await
+                        .map_err(Unanswerable::Route)
+                }
+            };
             (answer, transport.next_correlation_id)
         }
         .instrument(tracing::Span::current());
@@ -498,6 +529,7 @@ impl ClientSide<'_> {
                 CloseReason::NotOffered { api: api.to_owned(), version }
             }
             Unanswerable::Encode(e) => CloseReason::Rewrite(e),
+            Unanswerable::Route(e) => CloseReason::MirrorWrite(e),
         })
     }
 

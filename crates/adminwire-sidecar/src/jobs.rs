@@ -26,6 +26,7 @@ use tracing::{info, warn};
 
 use crate::config::Config;
 use crate::mirrors::MirrorTopics;
+use crate::route::Routes;
 
 /// The reassignment service and who it runs as.
 #[derive(Debug)]
@@ -35,6 +36,8 @@ pub struct Jobs {
     links: Arc<OnceLock<Arc<Links>>>,
     /// The mirror topics clients may not write to, kept from the links.
     pub(crate) mirrors: Arc<MirrorTopics>,
+    /// The links' sources, for the writes to mirrors routed there.
+    pub(crate) routes: Routes,
     /// Why the store is not open yet, while it is not.
     opening: Arc<Mutex<String>>,
     /// Whether a principal is configured (`[jobs]` username and password).
@@ -81,9 +84,11 @@ impl Jobs {
             service: Arc::new(OnceLock::new()),
             links: Arc::new(OnceLock::new()),
             mirrors: Arc::new(MirrorTopics::default()),
+            routes: Routes::default(),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
+        jobs.mirrors.set_routing(config.links.route_producers);
         if config.jobs.store == "memory" {
             let store = Store::memory();
             let service = Reassignments::new(client(), Arc::clone(&store), settings);

@@ -28,6 +28,7 @@ pub mod registry;
 mod rest;
 mod reviewed;
 pub mod rewrite;
+mod route;
 pub mod server;
 pub mod shared;
 mod splice;

@@ -1,6 +1,7 @@
-//! Mirror topics are their link's to write: a client's Produce to one, through the sidecar, is
+//! Mirror topics are their link's to write: a client's Produce to one, through the sidecar, goes
+//! to the link's source cluster (`links.route_producers`, the default; see `route`), or else is
 //! refused with `MIRROR_TOPIC_READ_ONLY` (1015), its message naming the link, until the mirror is
-//! promoted.
+//! promoted. What follows is about refusing.
 //!
 //! The table of read-only mirrors is kept from the links' store, which every sidecar in front of
 //! the cluster reads, by name and (for Produce v13+, which names topics by id) by topic id. While
@@ -35,6 +36,9 @@ pub type Refusals = Arc<Vec<TopicProduceResponse>>;
 #[derive(Debug, Default)]
 pub struct MirrorTopics {
     any: AtomicBool,
+    /// Whether writes to mirrors go to their link's source (`links.route_producers`) instead of
+    /// being refused.
+    route: AtomicBool,
     table: RwLock<Arc<Table>>,
 }
 
@@ -69,6 +73,8 @@ pub enum Guarded {
     /// It writes to mirrors and other topics: this request (a frame, size prefix included) goes
     /// to the broker instead, and these refusals join its answer.
     Split(BytesMut, Refusals),
+    /// It writes to mirrors, whose partitions go to their links' sources (see `route`).
+    Route(RequestFrame),
     /// It cannot be answered with a refusal: its connection closes, for this reason.
     Close(String),
 }
@@ -77,6 +83,18 @@ impl MirrorTopics {
     /// Whether any topic is a read-only mirror now.
     pub fn any(&self) -> bool {
         self.any.load(Ordering::Relaxed)
+    }
+
+    /// Sends writes to mirrors to their links' sources from now on (or refuses them).
+    pub fn set_routing(&self, route: bool) {
+        self.route.store(route, Ordering::Relaxed);
+    }
+
+    /// The mirror `topic` is, as (its name, its link).
+    pub fn mirror_of(&self, topic: ProducedTopic<'_>) -> Option<(String, Arc<str>)> {
+        let table = self.table();
+        let (name, link) = table.mirror(topic)?;
+        Some((name.to_owned(), Arc::from(link)))
     }
 
     fn table(&self) -> Arc<Table> {
@@ -105,14 +123,17 @@ impl MirrorTopics {
         let (Some(()), Some((topic, link))) = (walked, first) else {
             return Guarded::Clear(frame);
         };
-        if peek::produce_acks(frame.payload(), version) == Some(0) {
-            return Guarded::Close(format!(
-                "an acks=0 Produce wrote to {topic}, a mirror topic of cluster link {link}"
-            ));
-        }
         if version < 3 {
             return Guarded::Close(format!(
                 "a Produce v{version} wrote to {topic}, a mirror topic of cluster link {link}"
+            ));
+        }
+        if self.route.load(Ordering::Relaxed) {
+            return Guarded::Route(frame);
+        }
+        if peek::produce_acks(frame.payload(), version) == Some(0) {
+            return Guarded::Close(format!(
+                "an acks=0 Produce wrote to {topic}, a mirror topic of cluster link {link}"
             ));
         }
         split(frame, version, &table).unwrap_or_else(|e| {
@@ -316,6 +337,22 @@ mod tests {
             assert_eq!(refused.len(), 1);
             assert_eq!(refused[0].partition_responses[0].error_code, 1015);
         }
+    }
+
+    #[test]
+    fn with_routing_a_produce_to_a_mirror_is_routed_acks_0_included() {
+        let mirrors = table();
+        mirrors.set_routing(true);
+        for (version, acks) in [(3, -1), (9, 1), (13, 0)] {
+            let frame = produce(version, acks, &[("orders", 1), ("payments", 2)]);
+            assert!(matches!(mirrors.guard(frame), Guarded::Route(_)), "v{version}");
+        }
+        assert!(matches!(mirrors.guard(produce(9, 1, &[("payments", 2)])), Guarded::Clear(_)));
+        let found = mirrors.mirror_of(ProducedTopic::Id(Uuid::from_u128(1).into_bytes()));
+        assert_eq!(
+            found.map(|(t, l)| (t, l.to_string())),
+            Some(("orders".into(), "migrate".into()))
+        );
     }
 
     #[test]

@@ -183,9 +183,20 @@ impl<'a, T: Transport> Upstream<'a, T> {
         mut request: R,
         deadline: Instant,
     ) -> Result<R::Response, CallError> {
-        let api = call::api_key::<R>();
         let version = self.versions(deadline).await?.pick::<R>()?;
         request.fit(version);
+        self.call_at(request, version, deadline).await
+    }
+
+    /// Sends `request` at exactly `version` (one the client itself sent on this connection, so
+    /// the broker takes it), and waits until `deadline` for its response.
+    pub async fn call_at<R: Call + Send>(
+        &mut self,
+        request: R,
+        version: i16,
+        deadline: Instant,
+    ) -> Result<R::Response, CallError> {
+        let api = call::api_key::<R>();
         let frame = call::encode(&request, version, 0, self.client_id.as_deref())
             .map_err(|e| CallError::Encode { api, version, reason: e.to_string() })?;
         let response = self.exchange(api, version, frame, deadline).await?;

@@ -174,6 +174,18 @@ impl Links {
         Ok(Client::new(config.source_bootstrap.clone(), credentials, timeout))
     }
 
+    /// A client of link `id`'s source cluster, logged in as the link logs in.
+    pub fn source(&self, id: &str) -> Result<Client, LinkError> {
+        let config = read::<LinkConfig>(&self.store, &keys::config(id))
+            .ok_or_else(|| LinkError::Unknown(id.to_owned()))?;
+        Self::source_client(&config, self.settings.source_timeout)
+    }
+
+    /// Partition `partition` of mirror `topic`'s copy, as the store last had it.
+    pub fn progress(&self, id: &str, topic: &str, partition: i32) -> Option<Progress> {
+        read(&self.store, &keys::partition(id, topic, partition))
+    }
+
     /// Makes link `request.id`: checks the source, makes each mirror topic on the target, finds
     /// where each partition's copy starts, and writes the link for the sidecar running links.
     pub async fn create(&self, request: NewLink) -> Result<LinkConfig, LinkError> {

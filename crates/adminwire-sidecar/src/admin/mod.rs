@@ -56,6 +56,9 @@ pub enum Unanswerable {
     NotOffered { api: &'static str, version: i16 },
     #[error("cannot encode an admin answer: {0}")]
     Encode(String),
+    /// A Produce routed to a link's source could not be carried out or answered.
+    #[error("a write to a mirror topic: {0}")]
+    Route(String),
 }
 
 /// How a command fails: the error code and message its client is answered with.

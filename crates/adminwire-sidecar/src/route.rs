@@ -1,0 +1,482 @@
+//! Producers routed to a link's source: a Produce request's partitions of mirror topics, sent
+//! through the sidecar to the target cluster, are written to the same partitions on the link's
+//! source cluster instead, and the producer gets the source's answer. So producers can be moved
+//! to the target first while consumers still read the source, and nothing either side writes is
+//! lost or copied twice (the seed's first phase, `kafka-linking-migration.txt`).
+//!
+//! Who may: the client is authorized by the target's broker, as itself, on its own connection.
+//! The mirrors' partitions go there too, with no records: a broker answers a partition the client
+//! may not write `TOPIC_AUTHORIZATION_FAILED` and one it may `INVALID_RECORD` (a Produce from v3
+//! on needs a batch), and writes nothing. Only then does the write go to the source, as the
+//! principal the operator gave the link.
+//!
+//! Idempotent producers keep their guarantee per partition: the target gave the producer its id,
+//! which the source does not know (and may have given to another producer), so each (id, epoch)
+//! gets an id of the source's own, the same for every request of it, and the batch is rewritten
+//! to it (its sequence numbers unchanged), so the source still drops a retried batch it has. A
+//! transactional producer's writes to mirrors are refused: its transaction coordinator is the
+//! target's, and a transaction cannot span two clusters.
+//!
+//! With `links.wait_for_copy` (the default) a write is answered only once the link has copied it
+//! to the mirror, with the offset it has there, so that whatever a producer was told is written
+//! can be read on the target.
+//!
+//! The request is handled as a broker handles one (a connection's next request is read once this
+//! one is answered), so a producer's requests keep their order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use adminwire_jobs::link::service::Links;
+use adminwire_kafka::client::{Client, To};
+use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::partitions;
+use adminwire_kafka::records::{self, Producer};
+use adminwire_protocol::RequestFrame;
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
+use kafka_protocol::messages::{
+    ApiKey, ProduceRequest, ProduceResponse, RequestHeader, ResponseHeader, TopicName,
+};
+use kafka_protocol::protocol::{Decodable, StrBytes};
+use tokio::time::Instant;
+use tracing::{debug, warn};
+
+use crate::config::LinksConfig;
+use crate::jobs::Jobs;
+use crate::mirrors::MirrorTopics;
+use crate::peek::ProducedTopic;
+use crate::upstream::{Transport, Upstream};
+
+/// Kafka's answer to a partition written without a batch: the client may write it.
+const INVALID_RECORD: i16 = 87;
+const NOT_LEADER_OR_FOLLOWER: i16 = 6;
+const REQUEST_TIMED_OUT: i16 = 7;
+const NETWORK_EXCEPTION: i16 = 13;
+const INVALID_TXN_STATE: i16 = 48;
+const UNKNOWN_SERVER_ERROR: i16 = -1;
+
+/// Each link's way to its source: a client, the partitions' leaders there, and the source's
+/// producer ids standing in for the target's.
+#[derive(Debug, Default)]
+pub struct Routes {
+    sources: Mutex<HashMap<String, Arc<Source>>>,
+}
+
+#[derive(Debug)]
+struct Source {
+    client: Client,
+    /// Each mirrored topic's partition leaders on the source, as last read.
+    leaders: Mutex<HashMap<String, BTreeMap<i32, i32>>>,
+    /// The source's producer for each (target producer id, epoch).
+    producers: tokio::sync::Mutex<HashMap<(i64, i16), Producer>>,
+}
+
+impl Routes {
+    fn source(&self, links: &Links, link: &str) -> Result<Arc<Source>, String> {
+        let mut sources = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(source) = sources.get(link) {
+            return Ok(Arc::clone(source));
+        }
+        let client = links.source(link).map_err(|e| e.to_string())?;
+        let source = Arc::new(Source {
+            client,
+            leaders: Mutex::default(),
+            producers: tokio::sync::Mutex::default(),
+        });
+        sources.insert(link.to_owned(), Arc::clone(&source));
+        Ok(source)
+    }
+}
+
+impl Source {
+    fn leader(&self, topic: &str, partition: i32) -> Option<i32> {
+        let leaders = self.leaders.lock().unwrap_or_else(PoisonError::into_inner);
+        leaders.get(topic)?.get(&partition).copied().filter(|l| *l >= 0)
+    }
+
+    /// The leaders of `topics` on the source, read again.
+    async fn learn(&self, topics: &[String]) -> Result<(), ConnectionError> {
+        let layouts = partitions::layouts(&self.client, topics).await?;
+        let mut leaders = self.leaders.lock().unwrap_or_else(PoisonError::into_inner);
+        for (topic, layout) in layouts {
+            leaders.insert(topic, layout.leaders);
+        }
+        Ok(())
+    }
+
+    fn forget(&self, topic: &str) {
+        self.leaders.lock().unwrap_or_else(PoisonError::into_inner).remove(topic);
+    }
+
+    /// The source's producer standing in for the target's `producer`: the same one for as long as
+    /// this sidecar runs.
+    async fn producer(&self, producer: Producer) -> Result<Producer, i16> {
+        let mut producers = self.producers.lock().await;
+        if let Some(ours) = producers.get(&(producer.id, producer.epoch)) {
+            return Ok(*ours);
+        }
+        let ours = match partitions::init_producer(&self.client).await {
+            Ok(Ok(ours)) => ours,
+            Ok(Err(code)) => return Err(code),
+            Err(_) => return Err(NETWORK_EXCEPTION),
+        };
+        debug!(
+            target_id = producer.id,
+            epoch = producer.epoch,
+            source_id = ours.id,
+            "producer mapped to the source's"
+        );
+        producers.insert((producer.id, producer.epoch), ours);
+        Ok(ours)
+    }
+}
+
+/// One partition of a mirror a Produce writes to.
+struct Routed {
+    /// The topic as the request named it (by name; by id from v13), for its answer.
+    named: TopicProduceResponse,
+    topic: String,
+    link: String,
+    partition: i32,
+    records: Option<Bytes>,
+    /// What the client is answered for it, once known.
+    answer: PartitionProduceResponse,
+    /// Whether the link has copied its write to the mirror.
+    copied: bool,
+}
+
+impl Routed {
+    /// Written to the source and not answered otherwise yet.
+    fn written(&self) -> bool {
+        self.answer.error_code == 0 && self.answer.base_offset >= 0
+    }
+}
+
+/// Carries out a Produce request (`frame`, v3 or later) that writes to mirror topics: its other
+/// topics go to the broker as they are, its mirrors' partitions to the sources. The answer to
+/// give the client (none for `acks=0`), or why the connection must close.
+pub async fn produce(
+    frame: &RequestFrame,
+    upstream: &mut Upstream<'_, impl Transport>,
+    jobs: &Jobs,
+    config: &LinksConfig,
+) -> Result<Option<BytesMut>, String> {
+    let version = frame.header.api_version;
+    let header_version = ApiKey::Produce.request_header_version(version);
+    let mut input = Bytes::copy_from_slice(frame.payload());
+    let header = RequestHeader::decode(&mut input, header_version).map_err(|e| e.to_string())?;
+    let request = ProduceRequest::decode(&mut input, version).map_err(|e| e.to_string())?;
+    let links = jobs.links().ok_or("the links are not read yet")?;
+    let deadline = Instant::now() + request_time(&request, upstream);
+    upstream.client_id = Some(header.client_id.as_deref().unwrap_or_default().to_owned());
+
+    let (mut routed, broker_request) = split(&request, version, &jobs.mirrors);
+    let transactional = request.transactional_id.is_some();
+    let answers = match broker_request {
+        Some(broker_request) => upstream
+            .call_at(broker_request, version, deadline)
+            .await
+            .map_err(|e| format!("the broker's part of a routed Produce: {e}"))?,
+        None => ProduceResponse::default(),
+    };
+    // The mirrors' partitions the broker says the client may write go on to the sources.
+    let mut answered = Vec::new();
+    for topic in &answers.responses {
+        for partition in &topic.partition_responses {
+            let at = routed.iter().position(|r| {
+                r.partition == partition.index
+                    && r.named.name == topic.name
+                    && r.named.topic_id == topic.topic_id
+            });
+            match at {
+                Some(at) => {
+                    if partition.error_code != INVALID_RECORD {
+                        routed[at].answer = partition.clone();
+                    }
+                }
+                None => answered.push((topic.clone(), partition.clone())),
+            }
+        }
+    }
+    if transactional {
+        for r in routed.iter_mut().filter(|r| r.answer.error_code == 0) {
+            r.answer = refused(
+                r.partition,
+                INVALID_TXN_STATE,
+                format!(
+                    "a transaction wrote to {}, a mirror topic of cluster link {}: transactions \
+                     are not routed to the link's source; write to it without a transactional \
+                     id, or after it is promoted",
+                    r.topic, r.link
+                ),
+            );
+        }
+    }
+    send_to_sources(&mut routed, &request, links, &jobs.routes, deadline).await;
+    if config.wait_for_copy && request.acks != 0 {
+        wait_for_copy(&mut routed, links, deadline).await;
+    }
+    if request.acks == 0 {
+        return Ok(None);
+    }
+    let response = merge(answers, answered, routed);
+    let response_header = ResponseHeader::default().with_correlation_id(header.correlation_id);
+    let response_header_version = ApiKey::Produce.response_header_version(version);
+    adminwire_kafka::frame::response(&response_header, response_header_version, &response, version)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// How long the whole request may take: the broker's wait for its replicas, and the sidecar's
+/// own request timeout for everything around it.
+fn request_time(request: &ProduceRequest, upstream: &Upstream<'_, impl Transport>) -> Duration {
+    let wait = Duration::from_millis(u64::try_from(request.timeout_ms).unwrap_or(0));
+    wait.max(upstream.config.request_timeout())
+}
+
+/// The request's mirror partitions, and what goes to the broker: the other topics as they are,
+/// and the mirrors' partitions without records, which the broker authorizes and writes nothing of.
+/// With `acks=0` the broker's request asks for an answer (`acks=1`): its authorization is needed.
+fn split(
+    request: &ProduceRequest,
+    version: i16,
+    mirrors: &MirrorTopics,
+) -> (Vec<Routed>, Option<ProduceRequest>) {
+    let mut routed = Vec::new();
+    let mut to_broker = request.clone();
+    to_broker.topic_data.clear();
+    for topic in &request.topic_data {
+        let named = match version {
+            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
+            _ => ProducedTopic::Name(topic.name.as_bytes()),
+        };
+        let Some((name, link)) = mirrors.mirror_of(named) else {
+            to_broker.topic_data.push(topic.clone());
+            continue;
+        };
+        let mut probe = topic.clone();
+        let named = TopicProduceResponse::default()
+            .with_name(topic.name.clone())
+            .with_topic_id(topic.topic_id);
+        for partition in &mut probe.partition_data {
+            routed.push(Routed {
+                named: named.clone(),
+                copied: false,
+                topic: name.clone(),
+                link: link.to_string(),
+                partition: partition.index,
+                records: partition.records.take(),
+                answer: PartitionProduceResponse::default().with_index(partition.index),
+            });
+            partition.records = Some(Bytes::new());
+        }
+        to_broker.topic_data.push(probe);
+    }
+    if request.acks == 0 {
+        to_broker.acks = 1;
+    }
+    (routed, (!to_broker.topic_data.is_empty()).then_some(to_broker))
+}
+
+/// A partition's refusal, with its message (read from Produce v8 on).
+fn refused(partition: i32, code: i16, message: String) -> PartitionProduceResponse {
+    PartitionProduceResponse::default()
+        .with_index(partition)
+        .with_error_code(code)
+        .with_base_offset(-1)
+        .with_log_append_time_ms(-1)
+        .with_log_start_offset(-1)
+        .with_error_message(Some(StrBytes::from_string(message)))
+}
+
+/// Writes each authorized partition's batch to its source leader (as the source's producer, for
+/// an idempotent one), and keeps the source's answer for each.
+async fn send_to_sources(
+    routed: &mut [Routed],
+    request: &ProduceRequest,
+    links: &Links,
+    routes: &Routes,
+    deadline: Instant,
+) {
+    // By (link, leader on the source): the partitions, as indexes into `routed`.
+    let mut by_leader: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, r) in routed.iter_mut().enumerate() {
+        if r.answer.error_code != 0 {
+            continue;
+        }
+        let source = match routes.source(links, &r.link) {
+            Ok(source) => source,
+            Err(e) => {
+                r.answer = refused(r.partition, NETWORK_EXCEPTION, format!("link {}: {e}", r.link));
+                continue;
+            }
+        };
+        if source.leader(&r.topic, r.partition).is_none() {
+            let _ = source.learn(std::slice::from_ref(&r.topic)).await;
+        }
+        let Some(leader) = source.leader(&r.topic, r.partition) else {
+            r.answer = refused(
+                r.partition,
+                NOT_LEADER_OR_FOLLOWER,
+                format!(
+                    "partition {}-{} has no leader on link {}'s source now",
+                    r.topic, r.partition, r.link
+                ),
+            );
+            continue;
+        };
+        let batch = r.records.as_deref().and_then(records::produced_batch);
+        if let Some(producer) = batch.and_then(|b| b.producer) {
+            match source.producer(producer).await.map(|ours| {
+                r.records.as_deref().and_then(|bytes| records::as_producer(bytes, ours))
+            }) {
+                Ok(Some(rewritten)) => r.records = Some(rewritten),
+                Ok(None) => {}
+                Err(code) => {
+                    r.answer = refused(
+                        r.partition,
+                        code,
+                        format!("link {}'s source gave no producer id", r.link),
+                    );
+                    continue;
+                }
+            }
+        }
+        by_leader.entry((r.link.clone(), leader)).or_default().push(i);
+    }
+    let acks = if request.acks == 0 { 1 } else { request.acks };
+    for ((link, leader), indexes) in by_leader {
+        let Ok(source) = routes.source(links, &link) else { continue };
+        let mut topics: BTreeMap<String, Vec<PartitionProduceData>> = BTreeMap::new();
+        for &i in &indexes {
+            let r = &routed[i];
+            topics.entry(r.topic.clone()).or_default().push(
+                PartitionProduceData::default()
+                    .with_index(r.partition)
+                    .with_records(r.records.clone()),
+            );
+        }
+        let sent = ProduceRequest::default()
+            .with_acks(acks)
+            .with_timeout_ms(request.timeout_ms)
+            .with_topic_data(
+                topics
+                    .into_iter()
+                    .map(|(name, partitions)| {
+                        TopicProduceData::default()
+                            .with_name(TopicName(StrBytes::from_string(name)))
+                            .with_partition_data(partitions)
+                    })
+                    .collect(),
+            );
+        let answer =
+            tokio::time::timeout_at(deadline, source.client.call(To::Broker(leader), sent));
+        let answer = match answer.await {
+            Ok(Ok(answer)) => answer,
+            failed => {
+                let (code, why) = match failed {
+                    Err(_) => (REQUEST_TIMED_OUT, "did not answer in time".to_owned()),
+                    Ok(Err(e)) => (NETWORK_EXCEPTION, e.to_string()),
+                    Ok(Ok(_)) => (UNKNOWN_SERVER_ERROR, String::new()),
+                };
+                for &i in &indexes {
+                    let r = &mut routed[i];
+                    source.forget(&r.topic);
+                    r.answer = refused(
+                        r.partition,
+                        code,
+                        format!("link {}'s source broker {leader}: {why}", r.link),
+                    );
+                }
+                continue;
+            }
+        };
+        for topic in &answer.responses {
+            for partition in &topic.partition_responses {
+                let Some(&i) = indexes.iter().find(|&&i| {
+                    routed[i].topic == topic.name.as_str() && routed[i].partition == partition.index
+                }) else {
+                    continue;
+                };
+                if partition.error_code != 0 {
+                    source.forget(&routed[i].topic);
+                }
+                routed[i].answer = partition.clone();
+            }
+        }
+    }
+}
+
+/// Holds each written partition's answer until the link has copied the write to the mirror, and
+/// answers it with the offset there; one not copied before `deadline` is answered
+/// REQUEST_TIMED_OUT (the write is on the source: an idempotent producer's retry is dropped
+/// there as a duplicate).
+async fn wait_for_copy(routed: &mut [Routed], links: &Links, deadline: Instant) {
+    let mut changes = links.changes();
+    loop {
+        for r in routed.iter_mut().filter(|r| r.written() && !r.copied) {
+            let batch = r.records.as_deref().and_then(records::produced_batch);
+            let last = r.answer.base_offset + batch.map_or(1, |b| b.offsets) - 1;
+            let progress = links.progress(&r.link, &r.topic, r.partition);
+            if let Some(p) = progress.filter(|p| p.source_next > last) {
+                if let Some(target) = p.map.translate(r.answer.base_offset, p.source_next) {
+                    r.answer.base_offset = target;
+                }
+                r.copied = true;
+            }
+        }
+        if !routed.iter().any(|r| r.written() && !r.copied) {
+            return;
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            _ = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    for r in routed.iter_mut().filter(|r| r.written() && !r.copied) {
+        warn!(
+            topic = r.topic,
+            partition = r.partition,
+            link = r.link,
+            "a routed write was not copied to its mirror in time"
+        );
+        let message = format!(
+            "written to link {}'s source at offset {}, but not copied to the mirror in time",
+            r.link, r.answer.base_offset
+        );
+        r.answer = refused(r.partition, REQUEST_TIMED_OUT, message);
+    }
+}
+
+/// The client's answer: the broker's for its topics, the sources' (or refusals) for the mirrors'.
+fn merge(
+    answers: ProduceResponse,
+    answered: Vec<(TopicProduceResponse, PartitionProduceResponse)>,
+    routed: Vec<Routed>,
+) -> ProduceResponse {
+    let mut topics: Vec<TopicProduceResponse> = Vec::new();
+    let mut add =
+        |template: &TopicProduceResponse, partition: PartitionProduceResponse| match topics
+            .iter_mut()
+            .find(|t| t.name == template.name && t.topic_id == template.topic_id)
+        {
+            Some(topic) => topic.partition_responses.push(partition),
+            None => {
+                let mut topic = template.clone();
+                topic.partition_responses = vec![partition];
+                topics.push(topic);
+            }
+        };
+    for (topic, partition) in answered {
+        add(&topic, partition);
+    }
+    for r in routed {
+        add(&r.named, r.answer);
+    }
+    ProduceResponse::default()
+        .with_responses(topics)
+        .with_throttle_time_ms(answers.throttle_time_ms)
+}

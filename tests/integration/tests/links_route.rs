@@ -1,0 +1,175 @@
+//! Producers moved to the target before their consumers: a Produce through the sidecar to a
+//! mirror topic is written on the link's source (`links.route_producers`), and answered only once
+//! the link has copied it to the mirror (`links.wait_for_copy`), with its offset there. The source
+//! is the one-node source cluster, the target the plain cluster.
+
+use std::time::Duration;
+
+use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
+use adminwire_test_support::link_data::{
+    link_data_via, produce, record_content, records_by_partition,
+};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, run_with_input, unique_topic, wait_until};
+use bytes::Bytes;
+use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::{
+    ApiKey, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse,
+};
+use kafka_protocol::protocol::StrBytes;
+use serde_json::Value;
+
+/// One record batch of one record, `value`, stamped now.
+fn batch(value: &'static [u8]) -> Bytes {
+    let record = (Bytes::new(), Some(Bytes::from_static(value)));
+    adminwire_kafka::log::encode(&[record]).expect("a batch of one record encodes")
+}
+
+fn partition_zero(name: &str, id: uuid::Uuid, value: &'static [u8]) -> TopicProduceData {
+    TopicProduceData::default()
+        .with_name(StrBytes::from_string(name.to_owned()).into())
+        .with_topic_id(id)
+        .with_partition_data(vec![
+            PartitionProduceData::default().with_index(0).with_records(Some(batch(value))),
+        ])
+}
+
+/// The records of both partitions, each as the link must keep it (offset left out).
+fn contents(bootstrap: &str, topic: &str) -> Vec<Vec<(Value, Value, Value, Value)>> {
+    let by_partition = records_by_partition(bootstrap, topic);
+    by_partition.values().map(|records| records.iter().map(record_content).collect()).collect()
+}
+
+#[test]
+fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let sidecar = TestSidecar::start(target);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = unique_topic("routed");
+    source.create_topic(&topic, 2);
+    produce(source, &topic, 200);
+    let id = unique_topic("route").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    let describe = DescribeLinksRequest { link_ids: Some(vec![id.clone()]), ..Default::default() };
+    wait_until(Duration::from_secs(120), "the mirror caught up", || {
+        let answer = connection.call(describe.clone(), 0);
+        let caught_up = answer.links.first().and_then(|l| l.mirrors.first()).is_some_and(|m| {
+            m.lag == 0 && m.partitions.iter().map(|p| p.records).sum::<i64>() == 200
+        });
+        if caught_up { Ok(()) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    // librdkafka's idempotent producer, through the sidecar: every record is delivered, and
+    // (answered only once copied) readable on the target the moment the producer is done.
+    let produced = link_data_via(&sidecar.bootstrap(), "produce", &topic, &["--count", "300"]);
+    assert_eq!(produced[0]["produced"], 300, "{produced:?}");
+    let on_target = contents(target.bootstrap(), &topic);
+    let on_source = contents(source.bootstrap(), &topic);
+    assert_eq!(on_target.iter().map(Vec::len).sum::<usize>(), 500);
+    assert_eq!(on_target, on_source, "the mirror holds what the source holds, in order");
+
+    // Kafka's own console producer (idempotent by default) writes through the sidecar too.
+    let mut console = target.java_tool_command("ConsoleProducer");
+    console.args(["--bootstrap-server", &sidecar.bootstrap(), "--topic", &topic]);
+    let out = run_with_input(&mut console, b"from-java-1\nfrom-java-2\n", Duration::from_secs(120))
+        .expect("the console producer runs");
+    assert!(out.status.success(), "{}", out.combined());
+    let on_source = records_by_partition(source.bootstrap(), &topic);
+    let java: Vec<&Value> = on_source
+        .values()
+        .flatten()
+        .filter(|r| r["value"] == hex(b"from-java-1") || r["value"] == hex(b"from-java-2"))
+        .collect();
+    assert_eq!(java.len(), 2, "{on_source:?}");
+    assert_eq!(contents(target.bootstrap(), &topic), contents(source.bootstrap(), &topic));
+
+    raw_requests(&sidecar, source, target, &topic);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Raw Produce requests at the mirror's leader, through the sidecar: one by name that also writes
+/// an ordinary topic (v9), one by topic id (v13), and one in a transaction (refused: 48).
+fn raw_requests(sidecar: &TestSidecar, source: &Cluster, target: &Cluster, mirror: &str) {
+    let ordinary = unique_topic("route-ordinary");
+    target.create_topic(&ordinary, 1);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topics = [mirror, ordinary.as_str()].map(|t| {
+        MetadataRequestTopic::default().with_name(Some(StrBytes::from_string(t.into()).into()))
+    });
+    let metadata = MetadataRequest::default().with_topics(Some(topics.to_vec()));
+    let found = wait_until(Duration::from_secs(60), "both topics have leaders", || {
+        connection.send(ApiKey::Metadata, 12, 1, &metadata);
+        let (_, answer): (i32, MetadataResponse) = connection.receive(ApiKey::Metadata, 12);
+        let led = answer
+            .topics
+            .iter()
+            .all(|t| t.error_code == 0 && t.partitions.first().is_some_and(|p| p.leader_id.0 >= 0));
+        if led { Ok(answer) } else { Err(format!("{answer:?}")) }
+    });
+    let metadata = found.unwrap_or_else(|e| panic!("{e}"));
+    let topic = |name: &str| {
+        metadata.topics.iter().find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
+    };
+    let (mirror_topic, ordinary_topic) = (topic(mirror).unwrap(), topic(&ordinary).unwrap());
+    let leader = ordinary_topic.partitions[0].leader_id;
+    let broker = metadata.brokers.iter().find(|b| b.node_id == leader).unwrap();
+    let mut to_leader = RawConnection::connect(&format!("{}:{}", broker.host, broker.port));
+    let request = |topics| {
+        ProduceRequest::default().with_acks(-1).with_timeout_ms(10_000).with_topic_data(topics)
+    };
+
+    let mixed = request(vec![
+        partition_zero(mirror, uuid::Uuid::nil(), b"raw-mixed"),
+        partition_zero(&ordinary, uuid::Uuid::nil(), b"raw-ordinary"),
+    ]);
+    to_leader.send(ApiKey::Produce, 9, 3, &mixed);
+    let (correlation_id, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 9);
+    assert_eq!(correlation_id, 3);
+    let result = |answer: &ProduceResponse, name: &str| {
+        let t = answer.responses.iter().find(|t| t.name.as_str() == name).expect(name);
+        (t.partition_responses[0].error_code, t.partition_responses[0].base_offset)
+    };
+    assert_eq!(result(&answer, &ordinary), (0, 0), "{answer:?}");
+    let (code, offset) = result(&answer, mirror);
+    assert_eq!(code, 0, "{answer:?}");
+    // The offset answered is the record's on the mirror, which already holds it.
+    let on_target = records_by_partition(target.bootstrap(), mirror);
+    let at = on_target[&0].iter().find(|r| r["value"] == hex(b"raw-mixed")).expect("copied");
+    assert_eq!(at["offset"], offset, "{answer:?}");
+
+    let by_id = request(vec![partition_zero("", mirror_topic.topic_id, b"raw-by-id")]);
+    to_leader.send(ApiKey::Produce, 13, 4, &by_id);
+    let (_, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 13);
+    let written = &answer.responses[0];
+    assert_eq!(written.topic_id, mirror_topic.topic_id, "{answer:?}");
+    assert_eq!(written.partition_responses[0].error_code, 0, "{answer:?}");
+
+    let mut in_transaction = request(vec![partition_zero(mirror, uuid::Uuid::nil(), b"raw-txn")]);
+    in_transaction.transactional_id = Some(StrBytes::from_static_str("route-test").into());
+    to_leader.send(ApiKey::Produce, 9, 5, &in_transaction);
+    let (_, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 9);
+    let refused = &answer.responses[0].partition_responses[0];
+    assert_eq!(refused.error_code, 48, "{answer:?}");
+    let message = refused.error_message.as_deref().unwrap_or_default();
+    assert!(message.contains("transaction") && message.contains(mirror), "{message}");
+
+    let on_source = records_by_partition(source.bootstrap(), mirror);
+    let values: Vec<&Value> = on_source[&0].iter().map(|r| &r["value"]).collect();
+    assert!(values.contains(&&Value::from(hex(b"raw-mixed"))));
+    assert!(values.contains(&&Value::from(hex(b"raw-by-id"))));
+    assert!(!values.contains(&&Value::from(hex(b"raw-txn"))));
+}
