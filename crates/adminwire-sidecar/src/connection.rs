@@ -393,6 +393,9 @@ impl ClientSide<'_> {
         });
         let mut plan = plan.map_err(|e| self.not_offered(e))?;
         let mut frame = frame;
+        if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.holding() {
+            self.shared.jobs.mirrors.wait_until_known().await;
+        }
         if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.any() {
             (frame, plan) = match self.shared.jobs.mirrors.guard(frame) {
                 Guarded::Clear(frame) => (frame, plan),
@@ -584,6 +587,7 @@ impl ClientSide<'_> {
         // While mirrors are read-only, every topic of a Produce must be seen (see `mirrors`).
         if header.api_key == ApiKey::Produce as i16
             && (shared.jobs.mirrors.any()
+                || shared.jobs.mirrors.holding()
                 || crate::peek::produce_acks(payload, header.api_version).is_none())
         {
             return Ok(false);

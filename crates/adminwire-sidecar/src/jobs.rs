@@ -28,6 +28,11 @@ use crate::config::Config;
 use crate::mirrors::MirrorTopics;
 use crate::route::Routes;
 
+/// How long, at most, a Produce waits at the sidecar's start for the links to be read from the
+/// cluster (a second or so, normally); after that writes pass as before, and one that reaches a
+/// mirror behind its link's back stops that partition's copy (its mirror FAILED, saying so).
+const MIRRORS_HOLD: Duration = Duration::from_secs(10);
+
 /// The reassignment service and who it runs as.
 #[derive(Debug)]
 pub struct Jobs {
@@ -95,11 +100,14 @@ impl Jobs {
             service.run_jobs(runtime, None);
             let links = Links::new(client(), store, LinkSettings::default());
             links.run_links(runtime, Arc::new(|| true));
+            jobs.mirrors.load(&links);
             runtime.spawn(Arc::clone(&jobs.mirrors).keep(Arc::clone(&links)));
             let _ = jobs.service.set(service);
             let _ = jobs.links.set(links);
             return Ok(jobs);
         }
+        // Writes wait (a little) for the links to be read, so that none reaches a mirror unseen.
+        jobs.mirrors.hold_until(tokio::time::Instant::now() + MIRRORS_HOLD);
         let links_client = client();
         let links_slot = Arc::clone(&jobs.links);
         let mirrors = Arc::clone(&jobs.mirrors);
@@ -133,6 +141,7 @@ impl Jobs {
             let links = Links::new(links_client, store, LinkSettings::default());
             let runner = Arc::downgrade(&service);
             links.run_links(&on, Arc::new(move || runner.upgrade().is_some_and(|s| s.is_runner())));
+            mirrors.load(&links);
             on.spawn(mirrors.keep(Arc::clone(&links)));
             let _ = slot.set(service);
             let _ = links_slot.set(links);

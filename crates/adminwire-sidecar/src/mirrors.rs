@@ -40,6 +40,11 @@ pub struct MirrorTopics {
     /// being refused.
     route: AtomicBool,
     table: RwLock<Arc<Table>>,
+    /// Whether the links have been read once: until then no topic can be told to be a mirror.
+    known: tokio::sync::watch::Sender<bool>,
+    /// Until when a Produce waits for the links to be read (set where they are read from the
+    /// cluster, which takes a moment at start).
+    hold_until: std::sync::OnceLock<tokio::time::Instant>,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -83,6 +88,47 @@ impl MirrorTopics {
     /// Whether any topic is a read-only mirror now.
     pub fn any(&self) -> bool {
         self.any.load(Ordering::Relaxed)
+    }
+
+    /// Holds Produce requests (see [`Self::wait_until_known`]) until the links are read, or
+    /// `deadline` has passed.
+    pub fn hold_until(&self, deadline: tokio::time::Instant) {
+        let _ = self.hold_until.set(deadline);
+    }
+
+    /// Waits, at a sidecar's start, until the links have been read (or the hold set by
+    /// [`Self::hold_until`] has passed), so that a write to a mirror is not passed straight to the
+    /// target's broker for want of knowing it is one.
+    pub async fn wait_until_known(&self) {
+        let Some(&deadline) = self.hold_until.get() else { return };
+        let mut known = self.known.subscribe();
+        let _ = tokio::time::timeout_at(deadline, known.wait_for(|k| *k)).await;
+    }
+
+    /// Whether Produce requests must wait for the links to be read.
+    pub fn holding(&self) -> bool {
+        !*self.known.borrow()
+            && self.hold_until.get().is_some_and(|d| *d > tokio::time::Instant::now())
+    }
+
+    /// Takes the mirrors' names from `links` now (their ids follow, from [`Self::keep`]), and from
+    /// then on knows which topics are mirrors.
+    /// Also called right after a link is made or changed here, so that the next write to a new
+    /// mirror through this sidecar is already seen as one.
+    pub fn load(&self, links: &Links) {
+        let current = self.table();
+        let mut table = Table::default();
+        for (topic, link) in links.read_only_mirrors() {
+            let link: Arc<str> = Arc::from(link.as_str());
+            if let Some((id, _)) = current.by_id.iter().find(|(_, (name, _))| *name == topic) {
+                table.by_id.insert(*id, (topic.clone(), Arc::clone(&link)));
+            }
+            table.by_name.insert(topic.into_bytes(), link);
+        }
+        if *current != table {
+            self.set(table);
+        }
+        self.known.send_replace(true);
     }
 
     /// Sends writes to mirrors to their links' sources from now on (or refuses them).

@@ -12,8 +12,9 @@
 //!
 //! Idempotent producers keep their guarantee per partition: the target gave the producer its id,
 //! which the source does not know (and may have given to another producer), so each (id, epoch)
-//! gets an id of the source's own, the same for every request of it, and the batch is rewritten
-//! to it (its sequence numbers unchanged), so the source still drops a retried batch it has. A
+//! gets an id of the source's own, kept in the links' store before it is first used (so every
+//! sidecar, and one restarted, uses the same), and the batch is rewritten to it (its sequence
+//! numbers unchanged), so the source still drops a retried batch it has. A
 //! transactional producer's writes to mirrors are refused: its transaction coordinator is the
 //! target's, and a transaction cannot span two clusters.
 //!
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use adminwire_jobs::link::service::Links;
+use adminwire_jobs::link::state::RoutedProducer;
 use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::ConnectionError;
 use adminwire_kafka::partitions;
@@ -70,7 +72,7 @@ struct Source {
     client: Client,
     /// Each mirrored topic's partition leaders on the source, as last read.
     leaders: Mutex<HashMap<String, BTreeMap<i32, i32>>>,
-    /// The source's producer for each (target producer id, epoch).
+    /// The source's producer for each (target producer id, epoch), as kept in the links' store.
     producers: tokio::sync::Mutex<HashMap<(i64, i16), Producer>>,
 }
 
@@ -111,17 +113,40 @@ impl Source {
         self.leaders.lock().unwrap_or_else(PoisonError::into_inner).remove(topic);
     }
 
-    /// The source's producer standing in for the target's `producer`: the same one for as long as
-    /// this sidecar runs.
-    async fn producer(&self, producer: Producer) -> Result<Producer, i16> {
+    /// The source's producer standing in for the target's `producer` on link `link`: the one the
+    /// links' store keeps (so every sidecar, and one restarted, writes its batches as the same
+    /// source producer), or a new one from the source, kept there before it is used.
+    async fn producer(
+        &self,
+        links: &Links,
+        link: &str,
+        producer: Producer,
+    ) -> Result<Producer, i16> {
         let mut producers = self.producers.lock().await;
         if let Some(ours) = producers.get(&(producer.id, producer.epoch)) {
             return Ok(*ours);
         }
-        let ours = match partitions::init_producer(&self.client).await {
-            Ok(Ok(ours)) => ours,
-            Ok(Err(code)) => return Err(code),
-            Err(_) => return Err(NETWORK_EXCEPTION),
+        let ours = match links.routed_producer(link, producer.id, producer.epoch) {
+            Some(kept) => Producer { id: kept.id, epoch: kept.epoch },
+            None => {
+                let new = match partitions::init_producer(&self.client).await {
+                    Ok(Ok(new)) => new,
+                    Ok(Err(code)) => return Err(code),
+                    Err(_) => return Err(NETWORK_EXCEPTION),
+                };
+                let since_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                let kept = RoutedProducer { id: new.id, epoch: new.epoch, since_ms };
+                let kept = links
+                    .keep_routed_producer(link, producer.id, producer.epoch, kept)
+                    .await
+                    .map_err(|e| {
+                        warn!(link, "keeping a routed producer's id failed: {e}");
+                        NETWORK_EXCEPTION
+                    })?;
+                Producer { id: kept.id, epoch: kept.epoch }
+            }
         };
         debug!(
             target_id = producer.id,
@@ -330,7 +355,7 @@ async fn send_to_sources(
         };
         let batch = r.records.as_deref().and_then(records::produced_batch);
         if let Some(producer) = batch.and_then(|b| b.producer) {
-            match source.producer(producer).await.map(|ours| {
+            match source.producer(links, &r.link, producer).await.map(|ours| {
                 r.records.as_deref().and_then(|bytes| records::as_producer(bytes, ours))
             }) {
                 Ok(Some(rewritten)) => r.records = Some(rewritten),

@@ -173,3 +173,94 @@ fn raw_requests(sidecar: &TestSidecar, source: &Cluster, target: &Cluster, mirro
     assert!(values.contains(&&Value::from(hex(b"raw-by-id"))));
     assert!(!values.contains(&&Value::from(hex(b"raw-txn"))));
 }
+
+/// An idempotent producer's batch as a client writes it: `producer` id, epoch 0, sequence 0.
+fn idempotent_batch(producer: i64, value: &'static [u8]) -> Bytes {
+    use kafka_protocol::records::{
+        Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let record = Record {
+        transactional: false,
+        control: false,
+        partition_leader_epoch: -1,
+        producer_id: producer,
+        producer_epoch: 0,
+        timestamp_type: TimestampType::Creation,
+        offset: 0,
+        sequence: 0,
+        timestamp: now.as_millis() as i64,
+        key: None,
+        value: Some(Bytes::from_static(value)),
+        headers: Default::default(),
+        delete_horizon: false,
+    };
+    let mut bytes = bytes::BytesMut::new();
+    let options = RecordEncodeOptions { version: 2, compression: Compression::None };
+    RecordBatchEncoder::encode(&mut bytes, &[record], &options).expect("a batch encodes");
+    bytes.freeze()
+}
+
+#[test]
+fn a_retried_batch_is_written_once_though_the_sidecar_restarted_between() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let links_topic = unique_topic("route-links");
+    let sidecar = |topic: String| {
+        TestSidecar::start_with(target, move |c| {
+            c.jobs.store = "topic".into();
+            c.jobs.topic = topic.clone();
+            c.jobs.lease_ms = 2_000;
+        })
+    };
+    let first = sidecar(links_topic.clone());
+    let topic = unique_topic("route-retried");
+    source.create_topic(&topic, 1);
+    let mut connection = RawConnection::connect(&first.bootstrap());
+    let id = unique_topic("retry").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+
+    // The same batch (producer 4242 of the target, sequence 0), sent once through each sidecar,
+    // as a producer retries a request whose answer it lost when the first sidecar went away.
+    let batch = idempotent_batch(4242, b"exactly-once");
+    let request =
+        ProduceRequest::default().with_acks(-1).with_timeout_ms(20_000).with_topic_data(vec![
+            TopicProduceData::default()
+                .with_name(StrBytes::from_string(topic.clone()).into())
+                .with_partition_data(vec![
+                    PartitionProduceData::default().with_index(0).with_records(Some(batch)),
+                ]),
+        ]);
+    let send = |through: &TestSidecar, correlation_id: i32| {
+        wait_until(Duration::from_secs(120), "the write routed and copied", || {
+            let mut connection = RawConnection::connect(&through.bootstrap());
+            connection.send(ApiKey::Produce, 9, correlation_id, &request);
+            let (_, answer): (i32, ProduceResponse) = connection.receive(ApiKey::Produce, 9);
+            let partition = &answer.responses[0].partition_responses[0];
+            if partition.error_code == 0 {
+                Ok(partition.base_offset)
+            } else {
+                Err(format!("{answer:?}"))
+            }
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let written_at = send(&first, 1);
+    first.kill();
+    let second = sidecar(links_topic);
+    let again_at = send(&second, 2);
+    assert_eq!(again_at, written_at, "the source answered the retry with the first write's offset");
+    let on_source = records_by_partition(source.bootstrap(), &topic);
+    let copies = on_source[&0].iter().filter(|r| r["value"] == hex(b"exactly-once")).count();
+    assert_eq!(copies, 1, "{on_source:?}");
+    let on_target = records_by_partition(target.bootstrap(), &topic);
+    assert_eq!(contents(target.bootstrap(), &topic), contents(source.bootstrap(), &topic));
+    assert_eq!(on_target[&0].len(), 1, "{on_target:?}");
+}

@@ -25,7 +25,7 @@ use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
 use super::state::{
     GroupStatus, Link, LinkConfig, LinkState, LinkStatus, MirrorState, MirrorStatus, Promotion,
-    SourceLogin, Start, keys, valid_id,
+    RoutedProducer, SourceLogin, Start, keys, valid_id,
 };
 use crate::store::{Store, StoreError};
 
@@ -186,6 +186,33 @@ impl Links {
         read(&self.store, &keys::partition(id, topic, partition))
     }
 
+    /// The source's producer standing in for the target's producer (`producer_id`, `epoch`) on
+    /// link `id`, if one is kept.
+    pub fn routed_producer(
+        &self,
+        id: &str,
+        producer_id: i64,
+        epoch: i16,
+    ) -> Option<RoutedProducer> {
+        read(&self.store, &keys::producer(id, producer_id, epoch))
+    }
+
+    /// Keeps `source` as the producer standing in for the target's (`producer_id`, `epoch`) on
+    /// link `id`; the one kept once the write is read back (another sidecar may have kept one
+    /// first: the last written is every sidecar's from then on).
+    pub async fn keep_routed_producer(
+        &self,
+        id: &str,
+        producer_id: i64,
+        epoch: i16,
+        source: RoutedProducer,
+    ) -> Result<RoutedProducer, LinkError> {
+        let key = keys::producer(id, producer_id, epoch);
+        self.store.save_link_values(&[(key, Some(value(&source)?))]).await?;
+        self.store.catch_up().await?;
+        Ok(self.routed_producer(id, producer_id, epoch).unwrap_or(source))
+    }
+
     /// Makes link `request.id`: checks the source, makes each mirror topic on the target, finds
     /// where each partition's copy starts, and writes the link for the sidecar running links.
     pub async fn create(&self, request: NewLink) -> Result<LinkConfig, LinkError> {
@@ -246,6 +273,8 @@ impl Links {
             }
         }
         self.store.save_link_values(&records).await?;
+        // Read back, so that what this process knows of the links has the new one.
+        self.store.catch_up().await?;
         tracing::info!(link = %config.id, topics = config.topics.len(), groups = config.groups.len(), "link created");
         Ok(config)
     }
@@ -514,6 +543,7 @@ impl Links {
         config.groups.retain(|g| !change.remove_groups.contains(g));
         records.push((keys::config(id), Some(value(&config)?)));
         self.store.save_link_values(&records).await?;
+        self.store.catch_up().await?;
         Ok(config)
     }
 
@@ -554,6 +584,9 @@ impl Links {
         }
         for topic in link.promotions.keys() {
             records.push((keys::promotion(id, topic), None));
+        }
+        for (key, _) in self.store.link_values(&keys::producers(id)) {
+            records.push((key, None));
         }
         records.push((keys::status(id), None));
         // The config last: a reader that sees it gone has seen the rest gone too.

@@ -7,6 +7,7 @@
 //! | `linkstatus/<id>` | [`LinkStatus`]: each mirror's and group's state | the sidecar running links |
 //! | `linkpart/<id>/<topic>/<n>` | [`Progress`]: partition `n`'s copy and offset map | the sidecar running links |
 //! | `promote/<id>/<topic>` | [`Promotion`]: a mirror asked to be promoted | any sidecar, on a request |
+//! | `linkproducer/<id>/<producer id>/<epoch>` | [`RoutedProducer`]: the source's producer standing in for a target producer whose writes to mirrors are routed to the source | the first sidecar routing its writes |
 
 use std::collections::BTreeMap;
 
@@ -221,6 +222,25 @@ pub mod keys {
     pub fn promotions(id: &str) -> String {
         format!("promote/{id}/")
     }
+
+    pub fn producer(id: &str, producer_id: i64, epoch: i16) -> String {
+        format!("linkproducer/{id}/{producer_id}/{epoch}")
+    }
+
+    pub fn producers(id: &str) -> String {
+        format!("linkproducer/{id}/")
+    }
+}
+
+/// The source's idempotent producer that writes, for a producer of the target, what it writes to
+/// mirrors through a sidecar: kept, so that every sidecar (and one restarted) writes a producer's
+/// retried batch as the same source producer, and the source drops it as a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedProducer {
+    pub id: i64,
+    pub epoch: i16,
+    /// When it was first used (ms since the Unix epoch).
+    pub since_ms: u64,
 }
 
 /// The seed's rule for a link id: letters, digits, `-` and `_`; and a length that fits a key.

@@ -110,6 +110,7 @@ pub async fn create(
         requested_by: upstream.client_principal.clone(),
     };
     let config = within_link(deadline, service.create(new)).await?;
+    seen_as_mirrors(upstream, service);
     Ok(CreateLinkResponse { source_cluster_id: config.source_cluster_id, ..Default::default() })
 }
 
@@ -165,9 +166,17 @@ pub async fn alter(
                 remove_groups: request.remove_groups,
             };
             within_link(deadline, service.alter(id, change)).await?;
+            seen_as_mirrors(upstream, service);
         }
     }
     Ok(AlterLinkResponse::default())
+}
+
+/// The mirrors a link made or change here has added are mirrors to this sidecar's writes at once.
+fn seen_as_mirrors(upstream: &Upstream<'_, impl Transport>, service: &Links) {
+    if let Some(jobs) = upstream.jobs {
+        jobs.mirrors.load(service);
+    }
 }
 
 pub async fn promote(
