@@ -492,7 +492,9 @@ impl ClientSide<'_> {
                     admin::answer(api, &frame, &mut upstream).await.map(Some)
                 }
                 Work::Route(frame) => {
-                    route::produce(&frame, &mut upstream, &shared.jobs, &shared.config.links)
+                    let (jobs, links, metrics) =
+                        (&shared.jobs, &shared.config.links, &shared.metrics);
+                    route::produce(&frame, &mut upstream, jobs, links, metrics)
                         .await
                         .map_err(Unanswerable::Route)
                 }

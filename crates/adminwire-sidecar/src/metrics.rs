@@ -46,6 +46,15 @@ struct MirrorLabel {
     state: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RoutedLabel {
+    link: String,
+    topic: String,
+    /// `written` (by the source; copied too, where the write waited for it), or the error of
+    /// the partition's answer.
+    result: String,
+}
+
 /// Every job state, so that a state with no job reads 0 rather than vanishing.
 const JOB_STATES: [JobState; 6] = [
     JobState::Scheduled,
@@ -119,6 +128,7 @@ pub struct Metrics {
     mirror_lag: Family<MirrorLabel, Gauge>,
     mirror_lag_bytes: Family<MirrorLabel, Gauge>,
     mirror_records: Family<MirrorLabel, Gauge>,
+    routed: Family<RoutedLabel, Counter>,
 }
 
 impl Default for Metrics {
@@ -152,6 +162,7 @@ impl Metrics {
             mirror_lag: Family::default(),
             mirror_lag_bytes: Family::default(),
             mirror_records: Family::default(),
+            routed: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -236,6 +247,12 @@ impl Metrics {
             "reassignment_job_throttle_bytes_per_second",
             "The replication throttle in effect for a job not yet ended (0: unthrottled), by job",
             m.job_throttle.clone(),
+        );
+        registry.register(
+            "link_routed_writes",
+            "Partitions of clients' Produce requests to a mirror routed to its link's source, by \
+             result",
+            m.routed.clone(),
         );
         registry.register(
             "reassignment_runner",
@@ -336,6 +353,26 @@ impl Metrics {
     pub fn rest_request(&self) -> RestRequest {
         self.rest_active.inc();
         RestRequest(self.rest_active.clone())
+    }
+
+    /// One partition of a Produce to mirror `topic` of `link`, routed to the source: `error`
+    /// is its answer's error code (0: written).
+    pub fn routed_write(&self, link: &str, topic: &str, error: i16) {
+        // Kafka's own errors by the name of their Java exception's code (InvalidTxnState), the
+        // extension's by theirs.
+        let result = match error {
+            0 => "written".to_owned(),
+            code => adminwire_protocol::ErrorCode(code)
+                .name()
+                .filter(|_| code >= 1000)
+                .map(str::to_owned)
+                .or_else(|| {
+                    kafka_protocol::ResponseError::try_from_code(code).map(|e| format!("{e:?}"))
+                })
+                .unwrap_or_else(|| format!("error_{code}")),
+        };
+        let label = RoutedLabel { link: link.to_owned(), topic: topic.to_owned(), result };
+        self.routed.get_or_create(&label).inc();
     }
 
     pub fn rest_request_refused(&self) {

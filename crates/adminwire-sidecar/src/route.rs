@@ -48,6 +48,7 @@ use tracing::{debug, warn};
 
 use crate::config::LinksConfig;
 use crate::jobs::Jobs;
+use crate::metrics::Metrics;
 use crate::mirrors::MirrorTopics;
 use crate::peek::ProducedTopic;
 use crate::upstream::{Transport, Upstream};
@@ -188,6 +189,7 @@ pub async fn produce(
     upstream: &mut Upstream<'_, impl Transport>,
     jobs: &Jobs,
     config: &LinksConfig,
+    metrics: &Metrics,
 ) -> Result<Option<BytesMut>, String> {
     let version = frame.header.api_version;
     let header_version = ApiKey::Produce.request_header_version(version);
@@ -243,6 +245,9 @@ pub async fn produce(
     send_to_sources(&mut routed, &request, links, &jobs.routes, deadline).await;
     if config.wait_for_copy && request.acks != 0 {
         wait_for_copy(&mut routed, links, deadline).await;
+    }
+    for r in &routed {
+        metrics.routed_write(&r.link, &r.topic, r.answer.error_code);
     }
     if request.acks == 0 {
         return Ok(None);

@@ -95,6 +95,14 @@ fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
     assert_eq!(contents(target.bootstrap(), &topic), contents(source.bootstrap(), &topic));
 
     raw_requests(&sidecar, source, target, &topic);
+    // Every partition routed is counted by result (label order: link, topic, result).
+    let series = |result: &str| {
+        format!(
+            "adminwire_link_routed_writes_total{{link=\"{id}\",topic=\"{topic}\",result=\"{result}\"}}"
+        )
+    };
+    assert!(sidecar.metric(&series("written")).is_some_and(|n| n >= 4.0), "written");
+    assert_eq!(sidecar.metric(&series("InvalidTxnState")), Some(1.0));
 }
 
 fn hex(bytes: &[u8]) -> String {

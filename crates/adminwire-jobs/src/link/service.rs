@@ -47,7 +47,9 @@ impl Default for LinkSettings {
     fn default() -> Self {
         Self {
             source_timeout: Duration::from_secs(10),
-            save_every: Duration::from_secs(1),
+            // Often enough that a producer whose routed write waits for its copy
+            // (links.wait_for_copy) is answered soon; a save writes only what changed.
+            save_every: Duration::from_millis(200),
             promote_quiet: Duration::from_secs(3),
             group_sync: Duration::from_secs(5),
         }
