@@ -83,6 +83,16 @@ pub enum CloseReason {
     MirrorWrite(String),
 }
 
+/// What a command leaves to answer.
+enum Done {
+    /// This answer, now.
+    Now(BytesMut),
+    /// The answer this gives, later (its place kept among the connection's answers).
+    Later(route::Answer),
+    /// Nothing: the request takes no answer (a Produce with `acks=0`).
+    Nothing,
+}
+
 /// What a command run on the client's connection does (see `ClientSide::command`).
 enum Work {
     /// Answers an admin request.
@@ -417,9 +427,15 @@ impl ClientSide<'_> {
                         _ => Some(self.take_slot(header.api_key, to_broker).await?),
                     };
                     self.flush(to_broker).await?;
-                    let answer = self.command(Work::Route(frame), to_broker).await?;
-                    if let (Some(to), Some(answer)) = (to, answer) {
-                        let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                    let done = self.command(Work::Route(frame), to_broker).await?;
+                    if let (Some(to), Done::Later(answer)) = (to, done) {
+                        // The copies are waited for beside the next requests; the answer keeps
+                        // its place.
+                        self.shared.commands.spawn(async move {
+                            if let Some(answer) = answer.await {
+                                let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                            }
+                        });
                     }
                     return Ok(());
                 }
@@ -438,7 +454,7 @@ impl ClientSide<'_> {
             RequestPlan::Admin(api) => {
                 // The command's own requests follow everything the client sent before it.
                 self.flush(to_broker).await?;
-                if let Some(answer) = self.command(Work::Admin(api, frame), to_broker).await? {
+                if let Done::Now(answer) = self.command(Work::Admin(api, frame), to_broker).await? {
                     let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
                 }
             }
@@ -466,7 +482,7 @@ impl ClientSide<'_> {
         &mut self,
         work: Work,
         to_broker: &mut OwnedWriteHalf,
-    ) -> Result<Option<BytesMut>, CloseReason> {
+    ) -> Result<Done, CloseReason> {
         let (frames, mut to_write) = mpsc::channel(1);
         let mut transport = Relayed {
             frames,
@@ -489,15 +505,13 @@ impl ClientSide<'_> {
             upstream.client_principal = principal;
             let answer = match work {
                 Work::Admin(api, frame) => {
-                    admin::answer(api, &frame, &mut upstream).await.map(Some)
+                    admin::answer(api, &frame, &mut upstream).await.map(Done::Now)
                 }
-                Work::Route(frame) => {
-                    let (jobs, links, metrics) =
-                        (&shared.jobs, &shared.config.links, &shared.metrics);
-                    route::produce(&frame, &mut upstream, jobs, links, metrics)
-                        .await
-                        .map_err(Unanswerable::Route)
-                }
+                Work::Route(frame) => match route::produce(&frame, &mut upstream, &shared).await {
+                    Ok(Some(answer)) => Ok(Done::Later(answer)),
+                    Ok(None) => Ok(Done::Nothing),
+                    Err(e) => Err(Unanswerable::Route(e)),
+                },
             };
             (answer, transport.next_correlation_id)
         }

@@ -22,8 +22,9 @@
 //! to the mirror, with the offset it has there, so that whatever a producer was told is written
 //! can be read on the target.
 //!
-//! The request is handled as a broker handles one (a connection's next request is read once this
-//! one is answered), so a producer's requests keep their order.
+//! The writes of a connection's requests reach the sources in the order the client sent them (each
+//! is sent before the connection's next request is read); only the wait for their copies runs
+//! beside the next requests, whose answers follow in order.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -46,11 +47,10 @@ use kafka_protocol::protocol::{Decodable, StrBytes};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use crate::config::LinksConfig;
-use crate::jobs::Jobs;
 use crate::metrics::Metrics;
 use crate::mirrors::MirrorTopics;
 use crate::peek::ProducedTopic;
+use crate::shared::Shared;
 use crate::upstream::{Transport, Upstream};
 
 /// Kafka's answer to a partition written without a batch: the client may write it.
@@ -181,22 +181,27 @@ impl Routed {
     }
 }
 
-/// Carries out a Produce request (`frame`, v3 or later) that writes to mirror topics: its other
-/// topics go to the broker as they are, its mirrors' partitions to the sources. The answer to
-/// give the client (none for `acks=0`), or why the connection must close.
+/// What is left of a routed Produce once its writes are sent: the wait for their copies and the
+/// answer, which the connection runs beside its next requests (the answers keep their order).
+pub type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Option<BytesMut>> + Send>>;
+
+/// Carries out a Produce request (`frame`, v3 or later) that writes to mirror topics, in the
+/// connection's order: its other topics go to the broker as they are, its mirrors' partitions to
+/// the sources. Then the rest, to run beside the connection's next requests: the wait for the
+/// copies and the client's answer (none for `acks=0`, which is answered by nothing at all). Or
+/// why the connection must close.
 pub async fn produce(
     frame: &RequestFrame,
     upstream: &mut Upstream<'_, impl Transport>,
-    jobs: &Jobs,
-    config: &LinksConfig,
-    metrics: &Metrics,
-) -> Result<Option<BytesMut>, String> {
+    shared: &Arc<Shared>,
+) -> Result<Option<Answer>, String> {
+    let jobs = &shared.jobs;
     let version = frame.header.api_version;
     let header_version = ApiKey::Produce.request_header_version(version);
     let mut input = Bytes::copy_from_slice(frame.payload());
     let header = RequestHeader::decode(&mut input, header_version).map_err(|e| e.to_string())?;
     let request = ProduceRequest::decode(&mut input, version).map_err(|e| e.to_string())?;
-    let links = jobs.links().ok_or("the links are not read yet")?;
+    let links = Arc::clone(jobs.links().ok_or("the links are not read yet")?);
     let deadline = Instant::now() + request_time(&request, upstream);
     upstream.client_id = Some(header.client_id.as_deref().unwrap_or_default().to_owned());
 
@@ -242,22 +247,35 @@ pub async fn produce(
             );
         }
     }
-    send_to_sources(&mut routed, &request, links, &jobs.routes, deadline).await;
-    if config.wait_for_copy && request.acks != 0 {
-        wait_for_copy(&mut routed, links, deadline).await;
-    }
-    for r in &routed {
-        metrics.routed_write(&r.link, &r.topic, r.answer.error_code);
-    }
+    send_to_sources(&mut routed, &request, &links, &jobs.routes, deadline).await;
     if request.acks == 0 {
+        count(&shared.metrics, &routed);
         return Ok(None);
     }
-    let response = merge(answers, answered, routed);
-    let response_header = ResponseHeader::default().with_correlation_id(header.correlation_id);
-    let response_header_version = ApiKey::Produce.response_header_version(version);
-    adminwire_kafka::frame::response(&response_header, response_header_version, &response, version)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let (shared, wait) = (Arc::clone(shared), shared.config.links.wait_for_copy);
+    let correlation_id = header.correlation_id;
+    Ok(Some(Box::pin(async move {
+        if wait {
+            wait_for_copy(&mut routed, &links, deadline).await;
+        }
+        count(&shared.metrics, &routed);
+        let response = merge(answers, answered, routed);
+        let header = ResponseHeader::default().with_correlation_id(correlation_id);
+        let header_version = ApiKey::Produce.response_header_version(version);
+        match adminwire_kafka::frame::response(&header, header_version, &response, version) {
+            Ok(answer) => Some(answer),
+            Err(e) => {
+                warn!("a routed Produce's answer could not be encoded: {e}");
+                None
+            }
+        }
+    })))
+}
+
+fn count(metrics: &Metrics, routed: &[Routed]) {
+    for r in routed {
+        metrics.routed_write(&r.link, &r.topic, r.answer.error_code);
+    }
 }
 
 /// How long the whole request may take: the broker's wait for its replicas, and the sidecar's
