@@ -310,6 +310,10 @@ fn waiting_for_a_reassignment_ends_at_its_deadline_while_the_move_goes_on() {
         // 2.5 MB to copy to broker 3 at 10 kB/s: minutes. (A follower's first fetch takes up to
         // 1 MiB before the throttle is noticed, so less would not crawl.)
         let records: String = (0..2500).map(|i| format!("{i:06}{}\n", "x".repeat(994))).collect();
+        // kcat asks any broker for the topic: every one must know it, or librdkafka may see its
+        // partition count fall to 0 and fail the records (seen on Kafka 3.9.1, whose brokers
+        // learn a new topic a moment apart).
+        cluster.wait_for_topic_everywhere(None, &topic);
         let mut produce = cluster.kcat(None);
         produce.args(["-P", "-t", &topic]);
         run_with_input(&mut produce, records.as_bytes(), TOOL_TIMEOUT)
