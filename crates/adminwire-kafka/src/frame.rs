@@ -48,5 +48,15 @@ fn framed<H: Encodable, B: Encodable>(
     out.put_i32(i32::try_from(size)?);
     header.encode(&mut out, header_version)?;
     body.encode(&mut out, version)?;
+    // `kafka-protocol` can size a message otherwise than it writes it (fuzzing found a response
+    // with an unknown tagged field numbered beyond 2^31, sized 6 bytes larger than written, and
+    // written so that it no longer decodes). Such a frame would break the client's connection
+    // downstream: it is an error here instead.
+    anyhow::ensure!(
+        out.len() == 4 + size,
+        "the message was sized at {size} bytes but {} were written (a tagged field it cannot \
+         write back?)",
+        out.len() - 4
+    );
     Ok(out)
 }
