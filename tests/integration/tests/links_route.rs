@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+mod links_common;
+
 use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
 use adminwire_test_support::link_data::{
     link_data_via, produce, record_content, records_by_partition,
@@ -13,12 +15,10 @@ use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, run_with_input, unique_topic, wait_until};
 use bytes::Bytes;
-use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{
-    ApiKey, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse,
-};
+use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse};
 use kafka_protocol::protocol::StrBytes;
+use links_common::Led;
 use serde_json::Value;
 
 /// One record batch of one record, `value`, stamped now.
@@ -42,6 +42,27 @@ fn contents(bootstrap: &str, topic: &str) -> Vec<Vec<(Value, Value, Value, Value
     by_partition.values().map(|records| records.iter().map(record_content).collect()).collect()
 }
 
+/// Makes a link (its id from `prefix`) mirroring `topic` of `source` from its earliest record;
+/// its id.
+fn make_link(
+    connection: &mut RawConnection,
+    prefix: &str,
+    source: &Cluster,
+    topic: &str,
+) -> String {
+    let id = unique_topic(prefix).replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.to_owned()],
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    id
+}
+
 #[test]
 fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
     let (source, target) = (Cluster::source(), Cluster::plain());
@@ -50,16 +71,7 @@ fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
     let topic = unique_topic("routed");
     source.create_topic(&topic, 2);
     produce(source, &topic, 200);
-    let id = unique_topic("route").replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.clone()],
-        ..Default::default()
-    };
-    let made = connection.call(create, 0);
-    assert_eq!(made.error_code, 0, "{made:?}");
+    let id = make_link(&mut connection, "route", source, &topic);
     let describe = DescribeLinksRequest { link_ids: Some(vec![id.clone()]), ..Default::default() };
     wait_until(Duration::from_secs(120), "the mirror caught up", || {
         let answer = connection.call(describe.clone(), 0);
@@ -114,28 +126,9 @@ fn hex(bytes: &[u8]) -> String {
 fn raw_requests(sidecar: &TestSidecar, source: &Cluster, target: &Cluster, mirror: &str) {
     let ordinary = unique_topic("route-ordinary");
     target.create_topic(&ordinary, 1);
-    let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let topics = [mirror, ordinary.as_str()].map(|t| {
-        MetadataRequestTopic::default().with_name(Some(StrBytes::from_string(t.into()).into()))
-    });
-    let metadata = MetadataRequest::default().with_topics(Some(topics.to_vec()));
-    let found = wait_until(Duration::from_secs(60), "both topics have leaders", || {
-        connection.send(ApiKey::Metadata, 12, 1, &metadata);
-        let (_, answer): (i32, MetadataResponse) = connection.receive(ApiKey::Metadata, 12);
-        let led = answer
-            .topics
-            .iter()
-            .all(|t| t.error_code == 0 && t.partitions.first().is_some_and(|p| p.leader_id.0 >= 0));
-        if led { Ok(answer) } else { Err(format!("{answer:?}")) }
-    });
-    let metadata = found.unwrap_or_else(|e| panic!("{e}"));
-    let topic = |name: &str| {
-        metadata.topics.iter().find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
-    };
-    let (mirror_topic, ordinary_topic) = (topic(mirror).unwrap(), topic(&ordinary).unwrap());
-    let leader = ordinary_topic.partitions[0].leader_id;
-    let broker = metadata.brokers.iter().find(|b| b.node_id == leader).unwrap();
-    let mut to_leader = RawConnection::connect(&format!("{}:{}", broker.host, broker.port));
+    let led = Led::wait(&sidecar.bootstrap(), &[mirror, &ordinary]);
+    let mirror_topic = led.topic(mirror);
+    let mut to_leader = led.leader_of(&ordinary);
     let request = |topics| {
         ProduceRequest::default().with_acks(-1).with_timeout_ms(10_000).with_topic_data(topics)
     };
@@ -224,16 +217,7 @@ fn a_retried_batch_is_written_once_though_the_sidecar_restarted_between() {
     let topic = unique_topic("route-retried");
     source.create_topic(&topic, 1);
     let mut connection = RawConnection::connect(&first.bootstrap());
-    let id = unique_topic("retry").replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.clone()],
-        ..Default::default()
-    };
-    let made = connection.call(create, 0);
-    assert_eq!(made.error_code, 0, "{made:?}");
+    make_link(&mut connection, "retry", source, &topic);
 
     // The same batch (producer 4242 of the target, sequence 0), sent once through each sidecar,
     // as a producer retries a request whose answer it lost when the first sidecar went away.

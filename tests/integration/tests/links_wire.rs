@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+mod links_common;
+
 use adminwire_protocol::generated::describe_links_response::Link;
 use adminwire_protocol::{
     AlterLinkRequest, CreateLinkRequest, DeleteLinkRequest, DescribeLinksRequest, ErrorCode,
@@ -15,12 +17,10 @@ use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, run_with_input, unique_topic, wait_until};
 use bytes::Bytes;
-use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{
-    ApiKey, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse,
-};
+use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse};
 use kafka_protocol::protocol::StrBytes;
+use links_common::Led;
 use serde_json::Value;
 
 fn describe(connection: &mut RawConnection, id: &str) -> Link {
@@ -214,29 +214,10 @@ fn mirror_is_read_only(sidecar: &TestSidecar, target: &Cluster, mirror: &str, li
 
     let ordinary = unique_topic("wire-ordinary");
     target.create_topic(&ordinary, 1);
-    let mut connection = RawConnection::connect(&sidecar.bootstrap());
-    let topics = [mirror, ordinary.as_str()].map(|t| {
-        MetadataRequestTopic::default().with_name(Some(StrBytes::from_string(t.into()).into()))
-    });
-    let metadata = MetadataRequest::default().with_topics(Some(topics.to_vec()));
-    let found = wait_until(Duration::from_secs(60), "both topics have leaders", || {
-        connection.send(ApiKey::Metadata, 12, 1, &metadata);
-        let (_, answer): (i32, MetadataResponse) = connection.receive(ApiKey::Metadata, 12);
-        let led = answer
-            .topics
-            .iter()
-            .all(|t| t.error_code == 0 && t.partitions.first().is_some_and(|p| p.leader_id.0 >= 0));
-        if led { Ok(answer) } else { Err(format!("{answer:?}")) }
-    });
-    let metadata = found.unwrap_or_else(|e| panic!("{e}"));
-    let topic = |name: &str| {
-        metadata.topics.iter().find(|t| t.name.as_ref().is_some_and(|n| n.as_str() == name))
-    };
-    let (mirror_topic, ordinary_topic) = (topic(mirror).unwrap(), topic(&ordinary).unwrap());
+    let led = Led::wait(&sidecar.bootstrap(), &[mirror, &ordinary]);
+    let mirror_topic = led.topic(mirror);
     // The ordinary partition's leader, at the address the sidecar gave for it.
-    let leader = ordinary_topic.partitions[0].leader_id;
-    let broker = metadata.brokers.iter().find(|b| b.node_id == leader).unwrap();
-    let mut to_leader = RawConnection::connect(&format!("{}:{}", broker.host, broker.port));
+    let mut to_leader = led.leader_of(&ordinary);
 
     let by_id = produce_to(vec![partition_zero("", mirror_topic.topic_id)]);
     to_leader.send(ApiKey::Produce, 13, 2, &by_id);
