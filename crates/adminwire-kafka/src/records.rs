@@ -228,6 +228,8 @@ pub struct ProducedBatch {
     pub transactional: bool,
     /// How many offsets it takes (its last offset delta + 1).
     pub offsets: i64,
+    /// Whether its CRC is the one its bytes have.
+    pub crc_valid: bool,
 }
 
 /// Reads `records` as one whole format-2 batch; `None` if it is anything else (the broker then
@@ -246,10 +248,12 @@ pub fn produced_batch(records: &[u8]) -> Option<ProducedBatch> {
     let id = i64::from_be_bytes(records[at::PRODUCER_ID..at::PRODUCER_ID + 8].try_into().ok()?);
     let epoch = rewrite_at::PRODUCER_EPOCH;
     let epoch = i16::from_be_bytes([records[epoch], records[epoch + 1]]);
+    let crc = u32::from_be_bytes(records[rewrite_at::CRC..rewrite_at::CRC + 4].try_into().ok()?);
     Some(ProducedBatch {
         producer: (id >= 0).then_some(Producer { id, epoch }),
         transactional: attributes & TRANSACTIONAL != 0,
         offsets: i64::from(int(at::LAST_OFFSET_DELTA)?) + 1,
+        crc_valid: crc == crc32c::crc32c(&records[at::ATTRIBUTES..]),
     })
 }
 
@@ -540,6 +544,11 @@ mod tests {
         assert_eq!(read.producer, Some(Producer { id: 7, epoch: 1 }));
         assert!(!read.transactional);
         assert_eq!(read.offsets, 3);
+        assert!(read.crc_valid);
+        let mut corrupt = buf.clone();
+        let last = corrupt.len() - 1;
+        corrupt[last] ^= 1;
+        assert!(!produced_batch(&corrupt).unwrap().crc_valid);
 
         let rewritten = as_producer(&buf, Producer { id: 99, epoch: 3 }).unwrap();
         // The decoder checks the CRC.

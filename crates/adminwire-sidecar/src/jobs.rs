@@ -141,10 +141,11 @@ impl Jobs {
             let links = Links::new(links_client, store, LinkSettings::default());
             let runner = Arc::downgrade(&service);
             links.run_links(&on, Arc::new(move || runner.upgrade().is_some_and(|s| s.is_runner())));
+            // The links first, so that a write routed as soon as the mirrors are known finds them.
+            let _ = links_slot.set(Arc::clone(&links));
             mirrors.load(&links);
-            on.spawn(mirrors.keep(Arc::clone(&links)));
+            on.spawn(mirrors.keep(links));
             let _ = slot.set(service);
-            let _ = links_slot.set(links);
         });
         Ok(jobs)
     }

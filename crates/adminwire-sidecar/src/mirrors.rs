@@ -125,10 +125,14 @@ impl MirrorTopics {
             }
             table.by_name.insert(topic.into_bytes(), link);
         }
+        let complete = table.by_id.len() == table.by_name.len();
         if *current != table {
             self.set(table);
         }
-        self.known.send_replace(true);
+        // Produce v13 names topics by id: known once every mirror's id is (see `keep`).
+        if complete {
+            self.known.send_replace(true);
+        }
     }
 
     /// Sends writes to mirrors to their links' sources from now on (or refuses them).
@@ -216,6 +220,9 @@ impl MirrorTopics {
             if *self.table() != table {
                 debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
                 self.set(table);
+            }
+            if complete {
+                self.known.send_replace(true);
             }
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { return },

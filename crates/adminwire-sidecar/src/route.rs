@@ -59,6 +59,7 @@ const NOT_LEADER_OR_FOLLOWER: i16 = 6;
 const REQUEST_TIMED_OUT: i16 = 7;
 const NETWORK_EXCEPTION: i16 = 13;
 const INVALID_TXN_STATE: i16 = 48;
+const CORRUPT_MESSAGE: i16 = 2;
 const UNKNOWN_SERVER_ERROR: i16 = -1;
 
 /// Each link's way to its source: a client, the partitions' leaders there, and the source's
@@ -79,17 +80,22 @@ struct Source {
 
 impl Routes {
     fn source(&self, links: &Links, link: &str) -> Result<Arc<Source>, String> {
+        // By the link as made: one deleted and made again (perhaps with another source) is
+        // another link.
+        let made = links.config(link).map_err(|e| e.to_string())?.created_ms;
+        let key = format!("{link}@{made}");
         let mut sources = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(source) = sources.get(link) {
+        if let Some(source) = sources.get(&key) {
             return Ok(Arc::clone(source));
         }
+        sources.retain(|k, _| !k.starts_with(&format!("{link}@")));
         let client = links.source(link).map_err(|e| e.to_string())?;
         let source = Arc::new(Source {
             client,
             leaders: Mutex::default(),
             producers: tokio::sync::Mutex::default(),
         });
-        sources.insert(link.to_owned(), Arc::clone(&source));
+        sources.insert(key, Arc::clone(&source));
         Ok(source)
     }
 }
@@ -123,6 +129,11 @@ impl Source {
         link: &str,
         producer: Producer,
     ) -> Result<Producer, i16> {
+        // The store's first: another sidecar's write may have replaced the one this sidecar
+        // made (the last written is every sidecar's), and a read of it costs no call.
+        if let Some(kept) = links.routed_producer(link, producer.id, producer.epoch) {
+            return Ok(Producer { id: kept.id, epoch: kept.epoch });
+        }
         let mut producers = self.producers.lock().await;
         if let Some(ours) = producers.get(&(producer.id, producer.epoch)) {
             return Ok(*ours);
@@ -172,6 +183,10 @@ struct Routed {
     answer: PartitionProduceResponse,
     /// Whether the link has copied its write to the mirror.
     copied: bool,
+    /// Whether the target's broker answered this entry's empty write, allowing it.
+    authorized: bool,
+    /// How many offsets its batch takes.
+    offsets: i64,
 }
 
 impl Routed {
@@ -218,18 +233,25 @@ pub async fn produce(
     let mut answered = Vec::new();
     for topic in &answers.responses {
         for partition in &topic.partition_responses {
+            // The first entry of that partition not answered yet: a partition the request names
+            // twice gets one answer from the broker, and its other entry stays refused.
             let at = routed.iter().position(|r| {
-                r.partition == partition.index
+                !r.authorized
+                    && r.answer.error_code == UNKNOWN_SERVER_ERROR
+                    && r.partition == partition.index
                     && r.named.name == topic.name
                     && r.named.topic_id == topic.topic_id
             });
-            match at {
-                Some(at) => {
-                    if partition.error_code != INVALID_RECORD {
-                        routed[at].answer = partition.clone();
-                    }
+            match (at, partition.error_code) {
+                (Some(at), INVALID_RECORD) => {
+                    routed[at].authorized = true;
+                    routed[at].answer =
+                        PartitionProduceResponse::default().with_index(partition.index);
                 }
-                None => answered.push((topic.clone(), partition.clone())),
+                // Anything else (0 included: the broker took no write of it) is the answer.
+                (Some(_), 0) => {}
+                (Some(at), _) => routed[at].answer = partition.clone(),
+                (None, _) => answered.push((topic.clone(), partition.clone())),
             }
         }
     }
@@ -247,7 +269,9 @@ pub async fn produce(
             );
         }
     }
-    send_to_sources(&mut routed, &request, &links, &jobs.routes, deadline).await;
+    send_to_sources(&mut routed, &request, &links, &jobs.routes).await;
+    // The answer task keeps no batch.
+    routed.iter_mut().for_each(|r| r.records = None);
     if request.acks == 0 {
         count(&shared.metrics, &routed);
         return Ok(None);
@@ -281,8 +305,13 @@ fn count(metrics: &Metrics, routed: &[Routed]) {
 /// How long the whole request may take: the broker's wait for its replicas, and the sidecar's
 /// own request timeout for everything around it.
 fn request_time(request: &ProduceRequest, upstream: &Upstream<'_, impl Transport>) -> Duration {
+    // The client's wait for its replicas, bounded by the sidecar's request timeout (a client
+    // cannot hold the sidecar's work for days), and at least a second.
     let wait = Duration::from_millis(u64::try_from(request.timeout_ms).unwrap_or(0));
-    wait.max(upstream.config.request_timeout())
+    wait.clamp(
+        Duration::from_secs(1),
+        upstream.config.request_timeout().max(Duration::from_secs(1)),
+    )
 }
 
 /// The request's mirror partitions, and what goes to the broker: the other topics as they are,
@@ -317,7 +346,14 @@ fn split(
                 link: link.to_string(),
                 partition: partition.index,
                 records: partition.records.take(),
-                answer: PartitionProduceResponse::default().with_index(partition.index),
+                // Refused until the broker's answer for exactly this entry allows it.
+                answer: refused(
+                    partition.index,
+                    UNKNOWN_SERVER_ERROR,
+                    format!("the broker did not authorize the write to {name}"),
+                ),
+                authorized: false,
+                offsets: 1,
             });
             partition.records = Some(Bytes::new());
         }
@@ -347,12 +383,25 @@ async fn send_to_sources(
     request: &ProduceRequest,
     links: &Links,
     routes: &Routes,
-    deadline: Instant,
 ) {
+    // Leaders not known yet are read once a request, a call per link's source.
+    let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in routed.iter().filter(|r| r.authorized && r.answer.error_code == 0) {
+        if let Ok(source) = routes.source(links, &r.link)
+            && source.leader(&r.topic, r.partition).is_none()
+        {
+            unknown.entry(r.link.clone()).or_default().push(r.topic.clone());
+        }
+    }
+    for (link, topics) in unknown {
+        if let Ok(source) = routes.source(links, &link) {
+            let _ = source.learn(&topics).await;
+        }
+    }
     // By (link, leader on the source): the partitions, as indexes into `routed`.
     let mut by_leader: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for (i, r) in routed.iter_mut().enumerate() {
-        if r.answer.error_code != 0 {
+        if !r.authorized || r.answer.error_code != 0 {
             continue;
         }
         let source = match routes.source(links, &r.link) {
@@ -362,9 +411,6 @@ async fn send_to_sources(
                 continue;
             }
         };
-        if source.leader(&r.topic, r.partition).is_none() {
-            let _ = source.learn(std::slice::from_ref(&r.topic)).await;
-        }
         let Some(leader) = source.leader(&r.topic, r.partition) else {
             r.answer = refused(
                 r.partition,
@@ -377,6 +423,13 @@ async fn send_to_sources(
             continue;
         };
         let batch = r.records.as_deref().and_then(records::produced_batch);
+        if batch.is_some_and(|b| !b.crc_valid) {
+            // The target's broker would refuse it so: its CRC is not the client's to launder.
+            r.answer =
+                refused(r.partition, CORRUPT_MESSAGE, "the batch's CRC does not match".into());
+            continue;
+        }
+        r.offsets = batch.map_or(1, |b| b.offsets);
         if let Some(producer) = batch.and_then(|b| b.producer) {
             match source.producer(links, &r.link, producer).await.map(|ours| {
                 r.records.as_deref().and_then(|bytes| records::as_producer(bytes, ours))
@@ -420,16 +473,16 @@ async fn send_to_sources(
                     })
                     .collect(),
             );
-        let answer =
-            tokio::time::timeout_at(deadline, source.client.call(To::Broker(leader), sent));
-        let answer = match answer.await {
-            Ok(Ok(answer)) => answer,
-            failed => {
-                let (code, why) = match failed {
-                    Err(_) => (REQUEST_TIMED_OUT, "did not answer in time".to_owned()),
-                    Ok(Err(e)) => (NETWORK_EXCEPTION, e.to_string()),
-                    Ok(Ok(_)) => (UNKNOWN_SERVER_ERROR, String::new()),
+        // Not cut short from outside: the client's own deadline (the links' source timeout) ends
+        // a call cleanly, where a call cut mid-way would leave half a request on its connection.
+        let answer = match source.client.call(To::Broker(leader), sent).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                let code = match &e {
+                    ConnectionError::Timeout { .. } => REQUEST_TIMED_OUT,
+                    _ => NETWORK_EXCEPTION,
                 };
+                let why = e.to_string();
                 for &i in &indexes {
                     let r = &mut routed[i];
                     source.forget(&r.topic);
@@ -442,6 +495,14 @@ async fn send_to_sources(
                 continue;
             }
         };
+        for &i in &indexes {
+            let r = &mut routed[i];
+            r.answer = refused(
+                r.partition,
+                NETWORK_EXCEPTION,
+                format!("link {}'s source broker {leader} did not answer for it", r.link),
+            );
+        }
         for topic in &answer.responses {
             for partition in &topic.partition_responses {
                 let Some(&i) = indexes.iter().find(|&&i| {
@@ -466,8 +527,7 @@ async fn wait_for_copy(routed: &mut [Routed], links: &Links, deadline: Instant) 
     let mut changes = links.changes();
     loop {
         for r in routed.iter_mut().filter(|r| r.written() && !r.copied) {
-            let batch = r.records.as_deref().and_then(records::produced_batch);
-            let last = r.answer.base_offset + batch.map_or(1, |b| b.offsets) - 1;
+            let last = r.answer.base_offset + r.offsets - 1;
             let progress = links.progress(&r.link, &r.topic, r.partition);
             if let Some(p) = progress.filter(|p| p.source_next > last) {
                 if let Some(target) = p.map.translate(r.answer.base_offset, p.source_next) {

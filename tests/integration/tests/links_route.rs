@@ -168,7 +168,24 @@ fn raw_requests(sidecar: &TestSidecar, source: &Cluster, target: &Cluster, mirro
     let message = refused.error_message.as_deref().unwrap_or_default();
     assert!(message.contains("transaction") && message.contains(mirror), "{message}");
 
+    // A partition named twice is authorized (and written) once at most: the broker answers it
+    // once, and the entry it did not answer stays refused.
+    let twice = request(vec![
+        partition_zero(mirror, uuid::Uuid::nil(), b"raw-twice"),
+        partition_zero(mirror, uuid::Uuid::nil(), b"raw-twice"),
+    ]);
+    to_leader.send(ApiKey::Produce, 9, 6, &twice);
+    let (_, answer): (i32, ProduceResponse) = to_leader.receive(ApiKey::Produce, 9);
+    let codes: Vec<i16> = answer
+        .responses
+        .iter()
+        .flat_map(|t| t.partition_responses.iter().map(|p| p.error_code))
+        .collect();
+    assert!(codes.iter().any(|&c| c != 0), "{answer:?}");
+
     let on_source = records_by_partition(source.bootstrap(), mirror);
+    let twice_written = on_source[&0].iter().filter(|r| r["value"] == hex(b"raw-twice")).count();
+    assert!(twice_written <= 1, "{on_source:?}");
     let values: Vec<&Value> = on_source[&0].iter().map(|r| &r["value"]).collect();
     assert!(values.contains(&&Value::from(hex(b"raw-mixed"))));
     assert!(values.contains(&&Value::from(hex(b"raw-by-id"))));

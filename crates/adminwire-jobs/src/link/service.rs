@@ -176,11 +176,15 @@ impl Links {
         Ok(Client::new(config.source_bootstrap.clone(), credentials, timeout))
     }
 
+    /// What link `id` is asked to do, without its progress.
+    pub fn config(&self, id: &str) -> Result<LinkConfig, LinkError> {
+        read::<LinkConfig>(&self.store, &keys::config(id))
+            .ok_or_else(|| LinkError::Unknown(id.to_owned()))
+    }
+
     /// A client of link `id`'s source cluster, logged in as the link logs in.
     pub fn source(&self, id: &str) -> Result<Client, LinkError> {
-        let config = read::<LinkConfig>(&self.store, &keys::config(id))
-            .ok_or_else(|| LinkError::Unknown(id.to_owned()))?;
-        Self::source_client(&config, self.settings.source_timeout)
+        Self::source_client(&self.config(id)?, self.settings.source_timeout)
     }
 
     /// Partition `partition` of mirror `topic`'s copy, as the store last had it.
