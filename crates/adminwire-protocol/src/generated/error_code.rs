@@ -297,7 +297,7 @@ impl ErrorCode {
             1007 => &["CreateTopic", "AlterTopic"],
             1008 => &["PreferredReplicaLeaderElection"],
             1009 => &["PreferredReplicaLeaderElection", "VerifyPreferredReplicaLeaderElection"],
-            1010 => &["ReassignPartitions"],
+            1010 => &["ReassignPartitions", "SubmitReassignment", "AlterReassignmentJob"],
             1011 => &[
                 "SubmitReassignment",
                 "DescribeReassignmentJobs",
