@@ -45,6 +45,9 @@ pub struct MirrorTopics {
     /// Until when a Produce waits for the links to be read (set where they are read from the
     /// cluster, which takes a moment at start).
     hold_until: std::sync::OnceLock<tokio::time::Instant>,
+    /// Whether Produce requests may still have to wait: one atomic load on every Produce once
+    /// the hold is over (see [`Self::holding`]).
+    may_hold: AtomicBool,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -94,6 +97,7 @@ impl MirrorTopics {
     /// `deadline` has passed.
     pub fn hold_until(&self, deadline: tokio::time::Instant) {
         let _ = self.hold_until.set(deadline);
+        self.may_hold.store(true, Ordering::Relaxed);
     }
 
     /// Waits, at a sidecar's start, until the links have been read (or the hold set by
@@ -107,8 +111,15 @@ impl MirrorTopics {
 
     /// Whether Produce requests must wait for the links to be read.
     pub fn holding(&self) -> bool {
-        !*self.known.borrow()
-            && self.hold_until.get().is_some_and(|d| *d > tokio::time::Instant::now())
+        if !self.may_hold.load(Ordering::Relaxed) {
+            return false;
+        }
+        let held = !*self.known.borrow()
+            && self.hold_until.get().is_some_and(|d| *d > tokio::time::Instant::now());
+        if !held {
+            self.may_hold.store(false, Ordering::Relaxed);
+        }
+        held
     }
 
     /// Takes the mirrors' names from `links` now (their ids follow, from [`Self::keep`]), and from
@@ -232,6 +243,17 @@ impl MirrorTopics {
     }
 }
 
+/// A partition's refusal: `code`, with `message` (read from Produce v8 on), and no offsets.
+pub fn refusal(partition: i32, code: i16, message: StrBytes) -> PartitionProduceResponse {
+    PartitionProduceResponse::default()
+        .with_index(partition)
+        .with_error_code(code)
+        .with_base_offset(-1)
+        .with_log_append_time_ms(-1)
+        .with_log_start_offset(-1)
+        .with_error_message(Some(message))
+}
+
 /// Takes the mirrors' topics out of a Produce request, with their refusals.
 fn split(frame: RequestFrame, version: i16, table: &Table) -> anyhow::Result<Guarded> {
     let header_version = ApiKey::Produce.request_header_version(version);
@@ -251,13 +273,7 @@ fn split(frame: RequestFrame, version: i16, table: &Table) -> anyhow::Result<Gua
         ));
         warn!(topic = name, link, client = ?header.client_id, "a Produce to a mirror topic refused");
         let partitions = topic.partition_data.iter().map(|p| {
-            PartitionProduceResponse::default()
-                .with_index(p.index)
-                .with_error_code(ErrorCode::MIRROR_TOPIC_READ_ONLY.0)
-                .with_base_offset(-1)
-                .with_log_append_time_ms(-1)
-                .with_log_start_offset(-1)
-                .with_error_message(Some(message.clone()))
+            refusal(p.index, ErrorCode::MIRROR_TOPIC_READ_ONLY.0, message.clone())
         });
         refused.push(
             TopicProduceResponse::default()

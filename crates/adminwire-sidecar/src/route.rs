@@ -26,7 +26,7 @@
 //! is sent before the connection's next request is read); only the wait for their copies runs
 //! beside the next requests, whose answers follow in order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -48,7 +48,7 @@ use tokio::time::Instant;
 use tracing::{debug, warn};
 
 use crate::metrics::Metrics;
-use crate::mirrors::MirrorTopics;
+use crate::mirrors::{self, MirrorTopics};
 use crate::peek::ProducedTopic;
 use crate::shared::Shared;
 use crate::upstream::{Transport, Upstream};
@@ -231,17 +231,18 @@ pub async fn produce(
     };
     // The mirrors' partitions the broker says the client may write go on to the sources.
     let mut answered = Vec::new();
+    // Each partition's entries, in request order, by the name and id the request gave its topic:
+    // each answer of the broker takes the first entry not answered yet, so a partition the
+    // request names twice gets one answer, and its other entry stays refused.
+    let mut unanswered: HashMap<(TopicName, [u8; 16], i32), VecDeque<usize>> = HashMap::new();
+    for (i, r) in routed.iter().enumerate() {
+        let key = (r.named.name.clone(), r.named.topic_id.into_bytes(), r.partition);
+        unanswered.entry(key).or_default().push_back(i);
+    }
     for topic in &answers.responses {
         for partition in &topic.partition_responses {
-            // The first entry of that partition not answered yet: a partition the request names
-            // twice gets one answer from the broker, and its other entry stays refused.
-            let at = routed.iter().position(|r| {
-                !r.authorized
-                    && r.answer.error_code == UNKNOWN_SERVER_ERROR
-                    && r.partition == partition.index
-                    && r.named.name == topic.name
-                    && r.named.topic_id == topic.topic_id
-            });
+            let key = (topic.name.clone(), topic.topic_id.into_bytes(), partition.index);
+            let at = unanswered.get_mut(&key).and_then(VecDeque::pop_front);
             match (at, partition.error_code) {
                 (Some(at), INVALID_RECORD) => {
                     routed[at].authorized = true;
@@ -367,13 +368,7 @@ fn split(
 
 /// A partition's refusal, with its message (read from Produce v8 on).
 fn refused(partition: i32, code: i16, message: String) -> PartitionProduceResponse {
-    PartitionProduceResponse::default()
-        .with_index(partition)
-        .with_error_code(code)
-        .with_base_offset(-1)
-        .with_log_append_time_ms(-1)
-        .with_log_start_offset(-1)
-        .with_error_message(Some(StrBytes::from_string(message)))
+    mirrors::refusal(partition, code, StrBytes::from_string(message))
 }
 
 /// Writes each authorized partition's batch to its source leader (as the source's producer, for
@@ -384,17 +379,22 @@ async fn send_to_sources(
     links: &Links,
     routes: &Routes,
 ) {
-    // Leaders not known yet are read once a request, a call per link's source.
-    let mut unknown: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Each link's source, looked up once a request.
+    let mut sources: BTreeMap<String, Result<Arc<Source>, String>> = BTreeMap::new();
     for r in routed.iter().filter(|r| r.authorized && r.answer.error_code == 0) {
-        if let Ok(source) = routes.source(links, &r.link)
+        sources.entry(r.link.clone()).or_insert_with(|| routes.source(links, &r.link));
+    }
+    // Leaders not known yet are read once a request, a call per link's source.
+    let mut unknown: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in routed.iter().filter(|r| r.authorized && r.answer.error_code == 0) {
+        if let Some(Ok(source)) = sources.get(&r.link)
             && source.leader(&r.topic, r.partition).is_none()
         {
-            unknown.entry(r.link.clone()).or_default().push(r.topic.clone());
+            unknown.entry(r.link.as_str()).or_default().push(r.topic.clone());
         }
     }
     for (link, topics) in unknown {
-        if let Ok(source) = routes.source(links, &link) {
+        if let Some(Ok(source)) = sources.get(link) {
             let _ = source.learn(&topics).await;
         }
     }
@@ -404,9 +404,10 @@ async fn send_to_sources(
         if !r.authorized || r.answer.error_code != 0 {
             continue;
         }
-        let source = match routes.source(links, &r.link) {
-            Ok(source) => source,
-            Err(e) => {
+        let source = match sources.get(&r.link) {
+            Some(Ok(source)) => Arc::clone(source),
+            None => continue,
+            Some(Err(e)) => {
                 r.answer = refused(r.partition, NETWORK_EXCEPTION, format!("link {}: {e}", r.link));
                 continue;
             }
@@ -450,7 +451,7 @@ async fn send_to_sources(
     }
     let acks = if request.acks == 0 { 1 } else { request.acks };
     for ((link, leader), indexes) in by_leader {
-        let Ok(source) = routes.source(links, &link) else { continue };
+        let Some(Ok(source)) = sources.get(&link) else { continue };
         let mut topics: BTreeMap<String, Vec<PartitionProduceData>> = BTreeMap::new();
         for &i in &indexes {
             let r = &routed[i];
@@ -503,13 +504,13 @@ async fn send_to_sources(
                 format!("link {}'s source broker {leader} did not answer for it", r.link),
             );
         }
+        // Only one entry of a partition is ever authorized (see `produce`), so one per key.
+        let sent: HashMap<(String, i32), usize> =
+            indexes.iter().map(|&i| ((routed[i].topic.clone(), routed[i].partition), i)).collect();
         for topic in &answer.responses {
             for partition in &topic.partition_responses {
-                let Some(&i) = indexes.iter().find(|&&i| {
-                    routed[i].topic == topic.name.as_str() && routed[i].partition == partition.index
-                }) else {
-                    continue;
-                };
+                let key = (topic.name.to_string(), partition.index);
+                let Some(&i) = sent.get(&key) else { continue };
                 if partition.error_code != 0 {
                     source.forget(&routed[i].topic);
                 }
@@ -566,18 +567,16 @@ fn merge(
     routed: Vec<Routed>,
 ) -> ProduceResponse {
     let mut topics: Vec<TopicProduceResponse> = Vec::new();
-    let mut add =
-        |template: &TopicProduceResponse, partition: PartitionProduceResponse| match topics
-            .iter_mut()
-            .find(|t| t.name == template.name && t.topic_id == template.topic_id)
-        {
-            Some(topic) => topic.partition_responses.push(partition),
-            None => {
-                let mut topic = template.clone();
-                topic.partition_responses = vec![partition];
-                topics.push(topic);
-            }
-        };
+    // Each topic's place in `topics`, by the name and id it was given.
+    let mut places: HashMap<(TopicName, [u8; 16]), usize> = HashMap::new();
+    let mut add = |template: &TopicProduceResponse, partition: PartitionProduceResponse| {
+        let key = (template.name.clone(), template.topic_id.into_bytes());
+        let at = *places.entry(key).or_insert_with(|| {
+            topics.push(template.clone().with_partition_responses(Vec::new()));
+            topics.len() - 1
+        });
+        topics[at].partition_responses.push(partition);
+    };
     for (topic, partition) in answered {
         add(&topic, partition);
     }
