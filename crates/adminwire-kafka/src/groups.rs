@@ -91,20 +91,38 @@ pub async fn committed(
     Ok(Ok(offsets))
 }
 
-/// How many members `group` has now (0 for a group that does not exist), or Kafka's error code.
+/// A member of a group, as its coordinator describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub client_id: String,
+    /// The address the coordinator sees it connect from.
+    pub host: String,
+}
+
+/// The members `group` has now (none for a group that does not exist), or Kafka's error code.
 pub async fn members(
     client: &Client,
     coordinator: i32,
     group: &str,
-) -> Result<Result<usize, i16>, ConnectionError> {
+) -> Result<Result<Vec<Member>, i16>, ConnectionError> {
     let request = DescribeGroupsRequest::default().with_groups(vec![GroupId(text(group))]);
     let answer = client.call(To::Broker(coordinator), request).await?;
     Ok(match answer.groups.first() {
         Some(g) if g.error_code == 0 || g.error_code == GROUP_ID_NOT_FOUND => {
-            Ok(if g.group_state.as_str() == "Dead" { 0 } else { g.members.len() })
+            if g.group_state.as_str() == "Dead" {
+                Ok(Vec::new())
+            } else {
+                Ok(g.members
+                    .iter()
+                    .map(|m| Member {
+                        client_id: m.client_id.to_string(),
+                        host: m.client_host.to_string(),
+                    })
+                    .collect())
+            }
         }
         Some(g) => Err(g.error_code),
-        None => Ok(0),
+        None => Ok(Vec::new()),
     })
 }
 

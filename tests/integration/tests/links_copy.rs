@@ -168,7 +168,16 @@ async fn group_offsets_are_carried_over_exactly_never_backwards_and_not_over_act
     let (from, to) = (client(source), client(target));
     let sync = |last: GroupStatus| {
         let (from, to, progress, group) = (&from, &to, &progress, &group);
-        async move { groups::sync(from, to, group, progress, &last, 1).await.expect("a sync") }
+        async move {
+            let look = groups::Look {
+                source: from,
+                target: to,
+                copies: progress,
+                quiet_ms: 1_000,
+                now: 1,
+            };
+            groups::step(&look, group, &last, None, None).await.expect("a sync")
+        }
     };
     // A cluster just started may still be loading its group coordinators: the link's runner
     // tries again at its interval, and so does this, for a bounded time.

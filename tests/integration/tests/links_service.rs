@@ -69,6 +69,7 @@ fn settings() -> LinkSettings {
         save_every: Duration::from_millis(200),
         promote_quiet: Duration::from_secs(1),
         group_sync: Duration::from_millis(500),
+        group_quiet: Duration::from_secs(1),
     }
 }
 

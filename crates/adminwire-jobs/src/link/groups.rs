@@ -1,7 +1,15 @@
-//! Consumer groups' progress carried over from the source: each committed offset of a mirrored
-//! partition translated exactly ([`super::offsets`]) and committed on the target — only while
-//! the group has no members there (its consumers moved over commit their own), only what the
-//! copy has reached, and never backwards.
+//! Consumer groups' progress carried over from the source, and each group's hand-over to the
+//! target.
+//!
+//! While a group is on the source, each committed offset of a mirrored partition is translated
+//! exactly ([`super::offsets`]) and committed on the target — only while the group has no members
+//! there, only what the copy has reached, and never backwards — and its members joining the
+//! target through a sidecar are held there. Once the source group has had no member for a quiet
+//! time (its consumers stopped) and a member of it is waiting at a sidecar (started against the
+//! target), its last offsets are carried over and it is handed over: the held members go on from
+//! those offsets, and nothing is carried over any more. A group no one waits for stays on the
+//! source, so that consumers stopped there, or handed back and not started yet, are not moved. Handing back (a rollback) carries the target's offsets back to the source once
+//! no member is left on the target.
 
 use std::collections::BTreeMap;
 
@@ -10,73 +18,240 @@ use adminwire_kafka::connection::ConnectionError;
 use adminwire_kafka::groups::{self, Offsets};
 
 use super::copy::{Key, Progress};
-use super::state::GroupStatus;
+use super::state::{GroupMember, GroupMove, GroupPhase, GroupStatus, HeldMember};
+
+/// How recently a member must have been held at a sidecar to count as waiting on the target.
+pub const HELD_RECENTLY_MS: u64 = 30_000;
 
 /// How the key of a group's offset is written in its status: `topic/partition`.
 fn status_key((topic, partition): &Key) -> String {
     format!("{topic}/{partition}")
 }
 
-/// Carries `group`'s offsets over for the partitions `copies` mirror; its status then (`now` ms
-/// since the epoch). A group that cannot be carried over now keeps its last offsets and says why.
-pub async fn sync(
-    source: &Client,
-    target: &Client,
+/// What a group's look is given besides the group.
+#[derive(Debug)]
+pub struct Look<'a> {
+    pub source: &'a Client,
+    pub target: &'a Client,
+    /// Every mirrored partition's copy.
+    pub copies: &'a BTreeMap<Key, Progress>,
+    /// How long the source group must have had no member before it is handed over (ms).
+    pub quiet_ms: u64,
+    /// Now, in ms since the Unix epoch.
+    pub now: u64,
+}
+
+impl Look<'_> {
+    fn recent(&self, held: Option<&HeldMember>) -> bool {
+        held.is_some_and(|h| self.now.saturating_sub(h.at_ms) <= HELD_RECENTLY_MS)
+    }
+}
+
+/// One look at `group`: its offsets carried over (or back), its phase moved on as its members,
+/// the last of them held at a sidecar (`held`) and `asked` (an operator's request) say. A step
+/// that cannot be taken now leaves the last offsets and says why in `waiting`.
+pub async fn step(
+    look: &Look<'_>,
     group: &str,
-    copies: &BTreeMap<Key, Progress>,
     last: &GroupStatus,
-    now: u64,
+    asked: Option<GroupMove>,
+    held: Option<&HeldMember>,
 ) -> Result<GroupStatus, ConnectionError> {
-    let waiting = |why: String| GroupStatus { waiting: Some(why), ..last.clone() };
-    let on_source = match groups::coordinator(source, group).await? {
-        Ok(node) => match groups::committed(source, node, group).await? {
-            Ok(offsets) => offsets,
-            Err(code) => return Ok(waiting(format!("the source's offsets: Kafka error {code}"))),
-        },
-        Err(code) => return Ok(waiting(format!("the source's coordinator: Kafka error {code}"))),
-    };
-    // Each mirrored partition's position, where the copy has reached it.
-    let translated: Offsets = on_source
-        .iter()
-        .filter_map(|(key, offset)| {
-            let copy = copies.get(key)?;
-            Some((key.clone(), copy.map.translate(*offset, copy.source_next)?))
-        })
-        .collect();
-    let node = match groups::coordinator(target, group).await? {
-        Ok(node) => node,
-        Err(code) => return Ok(waiting(format!("the target's coordinator: Kafka error {code}"))),
-    };
-    match groups::members(target, node, group).await? {
-        Ok(0) => {}
-        Ok(n) => {
-            return Ok(waiting(format!(
-                "{n} member(s) active on the target: their own commits count now"
-            )));
+    let mut status = last.clone();
+    status.waiting = None;
+    status.held = held.filter(|_| look.recent(held)).cloned();
+    if asked == Some(GroupMove::Back) && status.phase == GroupPhase::Moved {
+        status.phase = GroupPhase::Returning;
+    }
+    match status.phase {
+        GroupPhase::Moved => {
+            // Nothing carried over; its members on the source are watched, to say if any came back.
+            if let Ok(members) = source_members(look, group).await? {
+                status.source_members = members;
+            }
+            Ok(status)
         }
-        Err(code) => {
-            return Ok(waiting(format!("describing it on the target: Kafka error {code}")));
+        GroupPhase::Returning => carry_back(look, group, status).await,
+        GroupPhase::OnSource => {
+            carry_over(look, group, status, asked == Some(GroupMove::Now)).await
         }
     }
-    let on_target = match groups::committed(target, node, group).await? {
-        Ok(offsets) => offsets,
-        Err(code) => return Ok(waiting(format!("the target's offsets: Kafka error {code}"))),
+}
+
+/// The group's members on the source, or why they could not be read.
+async fn source_members(
+    look: &Look<'_>,
+    group: &str,
+) -> Result<Result<Vec<GroupMember>, String>, ConnectionError> {
+    let node = match groups::coordinator(look.source, group).await? {
+        Ok(node) => node,
+        Err(code) => return Ok(Err(format!("the source's coordinator: Kafka error {code}"))),
+    };
+    Ok(match groups::members(look.source, node, group).await? {
+        Ok(members) => Ok(members
+            .into_iter()
+            .map(|m| GroupMember { client_id: m.client_id, host: m.host })
+            .collect()),
+        Err(code) => Err(format!("describing it on the source: Kafka error {code}")),
+    })
+}
+
+/// On the source: offsets carried over; handed over once the source group has been empty for the
+/// quiet time and its last offsets are on the target (or at once, `now`).
+async fn carry_over(
+    look: &Look<'_>,
+    group: &str,
+    mut status: GroupStatus,
+    now: bool,
+) -> Result<GroupStatus, ConnectionError> {
+    let waiting = |mut status: GroupStatus, why: String| {
+        status.waiting = Some(why);
+        Ok(status)
+    };
+    match source_members(look, group).await? {
+        Ok(members) => {
+            status.source_empty_since_ms = match (members.is_empty(), status.source_empty_since_ms)
+            {
+                (false, _) => None,
+                (true, since) => Some(since.unwrap_or(look.now)),
+            };
+            status.source_members = members;
+        }
+        Err(why) if now => status.waiting = Some(why),
+        Err(why) => return waiting(status, why),
+    }
+    let carried = carry(look, group, &mut status).await?;
+    let quiet = status
+        .source_empty_since_ms
+        .is_some_and(|since| look.now.saturating_sub(since) >= look.quiet_ms);
+    // A member held since the source group went empty: one still waiting now, not one held
+    // before the group was last handed back.
+    let awaited = match (&status.held, status.source_empty_since_ms) {
+        (Some(held), Some(since)) => held.at_ms >= since,
+        _ => false,
+    };
+    if now || (quiet && awaited && carried) {
+        status.phase = GroupPhase::Moved;
+        status.moved_ms = Some(look.now);
+        status.source_empty_since_ms = None;
+    }
+    Ok(status)
+}
+
+/// Carries the source group's offsets over; whether every one of a mirrored partition is on the
+/// target now (the copy has reached it and the target took it). Why not, in `status.waiting`.
+async fn carry(
+    look: &Look<'_>,
+    group: &str,
+    status: &mut GroupStatus,
+) -> Result<bool, ConnectionError> {
+    let on_source = match groups::coordinator(look.source, group).await? {
+        Ok(node) => match groups::committed(look.source, node, group).await? {
+            Ok(offsets) => offsets,
+            Err(code) => {
+                status.waiting = Some(format!("the source's offsets: Kafka error {code}"));
+                return Ok(false);
+            }
+        },
+        Err(code) => {
+            status.waiting = Some(format!("the source's coordinator: Kafka error {code}"));
+            return Ok(false);
+        }
+    };
+    // Each mirrored partition's position, where the copy has reached it.
+    let mut not_copied = 0;
+    let mut translated = Offsets::new();
+    for (key, offset) in &on_source {
+        let Some(copy) = look.copies.get(key) else { continue };
+        match copy.map.translate(*offset, copy.source_next) {
+            Some(there) => {
+                translated.insert(key.clone(), there);
+            }
+            None => not_copied += 1,
+        }
+    }
+    let Some((node, on_target)) = target_offsets(look, group, status).await? else {
+        return Ok(false);
     };
     let forward: Offsets = translated
         .into_iter()
         .filter(|(key, offset)| on_target.get(key).is_none_or(|now| offset > now))
         .collect();
-    let mut status = GroupStatus {
-        synced_ms: Some(now),
-        offsets: on_target.iter().map(|(k, v)| (status_key(k), *v)).collect(),
-        waiting: None,
-    };
-    if forward.is_empty() {
-        return Ok(status);
+    status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();
+    status.synced_ms = Some(look.now);
+    let refused = commit(look.target, node, group, &forward, status).await?;
+    if refused {
+        return Ok(false);
     }
-    let answers = groups::commit(target, node, group, &forward).await?;
+    if not_copied > 0 {
+        status.waiting =
+            Some(format!("{not_copied} committed offset(s) on the source not copied here yet"));
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The group's coordinator and committed offsets on `client`, once it has no member there;
+/// None (why in `status.waiting`) otherwise.
+async fn empty_group_offsets(
+    client: &Client,
+    side: &str,
+    group: &str,
+    status: &mut GroupStatus,
+) -> Result<Option<(i32, Offsets)>, ConnectionError> {
+    let node = match groups::coordinator(client, group).await? {
+        Ok(node) => node,
+        Err(code) => {
+            status.waiting = Some(format!("the {side}'s coordinator: Kafka error {code}"));
+            return Ok(None);
+        }
+    };
+    match groups::members(client, node, group).await? {
+        Ok(members) if members.is_empty() => {}
+        Ok(members) => {
+            status.waiting = Some(format!(
+                "{} member(s) active on the {side}: their own commits count now",
+                members.len()
+            ));
+            return Ok(None);
+        }
+        Err(code) => {
+            status.waiting = Some(format!("describing it on the {side}: Kafka error {code}"));
+            return Ok(None);
+        }
+    }
+    match groups::committed(client, node, group).await? {
+        Ok(offsets) => Ok(Some((node, offsets))),
+        Err(code) => {
+            status.waiting = Some(format!("the {side}'s offsets: Kafka error {code}"));
+            Ok(None)
+        }
+    }
+}
+
+async fn target_offsets(
+    look: &Look<'_>,
+    group: &str,
+    status: &mut GroupStatus,
+) -> Result<Option<(i32, Offsets)>, ConnectionError> {
+    empty_group_offsets(look.target, "target", group, status).await
+}
+
+/// Commits `offsets` for `group` through `node`, recording those taken in `status.offsets`
+/// (target side only); whether any was refused (said in `status.waiting`).
+async fn commit(
+    client: &Client,
+    node: i32,
+    group: &str,
+    offsets: &Offsets,
+    status: &mut GroupStatus,
+) -> Result<bool, ConnectionError> {
+    if offsets.is_empty() {
+        return Ok(false);
+    }
+    let answers = groups::commit(client, node, group, offsets).await?;
     let mut refused = Vec::new();
-    for (key, offset) in &forward {
+    for (key, offset) in offsets {
         match answers.get(key) {
             Some(0) => {
                 status.offsets.insert(status_key(key), *offset);
@@ -86,8 +261,47 @@ pub async fn sync(
             }
         }
     }
-    if !refused.is_empty() {
-        status.waiting = Some(format!("commits refused ({})", refused.join(", ")));
+    if refused.is_empty() {
+        return Ok(false);
     }
+    status.waiting = Some(format!("commits refused ({})", refused.join(", ")));
+    Ok(true)
+}
+
+/// Returning: once no member is left on the target, its offsets go back to the source (each
+/// target position to the source record copied there, never moving the source backwards), and
+/// the group is on the source again.
+async fn carry_back(
+    look: &Look<'_>,
+    group: &str,
+    mut status: GroupStatus,
+) -> Result<GroupStatus, ConnectionError> {
+    let Some((_, on_target)) = target_offsets(look, group, &mut status).await? else {
+        status.waiting = status.waiting.map(|w| format!("going back to the source: {w}"));
+        return Ok(status);
+    };
+    let Some((node, on_source)) =
+        empty_group_offsets(look.source, "source", group, &mut status).await?
+    else {
+        return Ok(status);
+    };
+    let back: Offsets = on_target
+        .iter()
+        .filter_map(|(key, offset)| {
+            let copy = look.copies.get(key)?;
+            Some((key.clone(), copy.map.source_of(*offset, copy.source_next)))
+        })
+        .filter(|(key, offset)| on_source.get(key).is_none_or(|now| offset > now))
+        .collect();
+    let mut taken = status.clone();
+    if commit(look.source, node, group, &back, &mut taken).await? {
+        status.waiting = taken.waiting.map(|w| format!("going back to the source: {w}"));
+        return Ok(status);
+    }
+    status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();
+    status.phase = GroupPhase::OnSource;
+    status.moved_ms = None;
+    status.source_empty_since_ms = None;
+    status.synced_ms = Some(look.now);
     Ok(status)
 }

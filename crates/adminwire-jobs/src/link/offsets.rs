@@ -168,6 +168,23 @@ impl OffsetMap {
             None => None,
         }
     }
+
+    /// The source position of a consumer position `position` on the target: the source offset of
+    /// the record copied to it, or, at or past the end of the copy, `source_next` (everything
+    /// before it is copied or has nothing to copy). The way back of [`Self::translate`], for a
+    /// group returning to the source.
+    pub fn source_of(&self, position: i64, source_next: i64) -> i64 {
+        let Some(first) = self.runs.first() else { return source_next };
+        if position <= first.target {
+            return first.source;
+        }
+        // The target's offsets are consecutive: one run holds `position`, or it is past them.
+        let index = self.runs.partition_point(|r| r.target_end() <= position);
+        match self.runs.get(index) {
+            Some(run) => run.source + (position - run.target),
+            None => source_next,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -246,6 +263,22 @@ mod tests {
         let json = serde_json::to_string(&map).unwrap();
         assert_eq!(json, r#"[{"source":0,"target":0,"len":1},{"source":2,"target":1,"len":1}]"#);
         assert_eq!(serde_json::from_str::<OffsetMap>(&json).unwrap(), map);
+    }
+
+    #[test]
+    fn a_target_position_goes_back_to_the_source_record_copied_there() {
+        // 0-1 copied, 2-3 skipped, 4-5 copied, 6 skipped, 7 copied; the copy reads 9 next.
+        let map = copied(&[(0, 0), (1, 1), (4, 2), (5, 3), (7, 4)]);
+        let back: Vec<i64> = (0..=6).map(|t| map.source_of(t, 9)).collect();
+        assert_eq!(back, [0, 1, 4, 5, 7, 9, 9]);
+        for position in 0..=9 {
+            let there = map.translate(position, 9).unwrap();
+            assert!(map.source_of(there, 9) >= position, "never before where it was");
+        }
+        assert_eq!(OffsetMap::new().source_of(3, 42), 42, "nothing copied: where the copy is");
+        let shifted = copied(&[(1000, 10), (1001, 11)]);
+        assert_eq!(shifted.source_of(0, 1002), 1000);
+        assert_eq!(shifted.source_of(11, 1002), 1001);
     }
 
     proptest! {

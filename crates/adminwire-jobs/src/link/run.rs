@@ -15,7 +15,8 @@ use super::groups;
 use super::mirror;
 use super::service::{Links, now_ms, read, value};
 use super::state::{
-    GroupStatus, LinkConfig, LinkState, LinkStatus, MirrorState, MirrorStatus, Promotion, keys,
+    GroupMove, GroupPhase, GroupStatus, LinkConfig, LinkState, LinkStatus, MirrorState,
+    MirrorStatus, Promotion, keys,
 };
 
 /// How often a link looks for partitions added on the source.
@@ -419,21 +420,52 @@ impl Run {
         }
     }
 
-    /// Carries over the offsets of every group of the link.
+    /// Looks at every group of the link: offsets carried over (or back), hand-overs made, and
+    /// operators' requests to move a group carried out (and then forgotten).
     async fn sync_groups(&mut self, links: &Links, config: &LinkConfig) {
         self.synced = Some(Instant::now());
+        let asked = links.group_moves(&self.id);
+        let held = links.held_members(&self.id);
+        let look = groups::Look {
+            source: &self.source,
+            target: &links.target,
+            copies: &self.partitions,
+            quiet_ms: links.settings.group_quiet.as_millis() as u64,
+            now: now_ms(),
+        };
+        let mut done = Vec::new();
         for group in &config.groups {
             let last = self.status.groups.get(group).cloned().unwrap_or_default();
-            let synced =
-                groups::sync(&self.source, &links.target, group, &self.partitions, &last, now_ms())
-                    .await;
-            let status = match synced {
+            let move_asked = asked.get(group).copied();
+            let status = match groups::step(&look, group, &last, move_asked, held.get(group)).await
+            {
                 Ok(status) => status,
                 Err(e) => GroupStatus { waiting: Some(e.to_string()), ..last.clone() },
             };
+            if status.phase != last.phase {
+                tracing::info!(link = %self.id, group, phase = status.phase.name(), "group moved on");
+            }
+            let carried_out = match move_asked {
+                Some(GroupMove::Now) => status.phase == GroupPhase::Moved,
+                Some(GroupMove::Back) => status.phase != GroupPhase::Moved,
+                None => false,
+            };
+            if carried_out {
+                done.push((keys::group_move(&self.id, group), None));
+            }
             if status != last {
                 self.status.groups.insert(group.clone(), status);
                 self.changed = true;
+            }
+        }
+        if !done.is_empty() {
+            // The new phase is written before the request is forgotten.
+            if let Err(e) = self.save(links, true).await {
+                tracing::warn!(link = %self.id, "writing the groups' phases failed: {e}");
+                return;
+            }
+            if let Err(e) = links.store.save_link_values(&done).await {
+                tracing::warn!(link = %self.id, "clearing a group's move request failed: {e}");
             }
         }
     }

@@ -24,8 +24,8 @@ use uuid::Uuid;
 use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
 use super::state::{
-    GroupStatus, Link, LinkConfig, LinkState, LinkStatus, MirrorState, MirrorStatus, Promotion,
-    RoutedProducer, SourceLogin, Start, keys, valid_id,
+    GroupMove, GroupStatus, HeldMember, Link, LinkConfig, LinkState, LinkStatus, MirrorState,
+    MirrorStatus, Promotion, RoutedProducer, SourceLogin, Start, keys, valid_id,
 };
 use crate::store::{Store, StoreError};
 
@@ -41,6 +41,9 @@ pub struct LinkSettings {
     pub promote_quiet: Duration,
     /// How often groups' offsets are carried over unless a link says otherwise.
     pub group_sync: Duration,
+    /// How long a linked group must have had no member on the source before it is handed over
+    /// to its members waiting on the target.
+    pub group_quiet: Duration,
 }
 
 impl Default for LinkSettings {
@@ -52,6 +55,7 @@ impl Default for LinkSettings {
             save_every: Duration::from_millis(200),
             promote_quiet: Duration::from_secs(3),
             group_sync: Duration::from_secs(5),
+            group_quiet: Duration::from_secs(5),
         }
     }
 }
@@ -98,6 +102,8 @@ pub enum LinkError {
     AlreadyMirrored { topic: String, link: String },
     #[error("topic {topic} is not a mirror of link {link}")]
     NotMirrored { topic: String, link: String },
+    #[error("group {group} is not carried over by link {link}")]
+    NotLinkedGroup { group: String, link: String },
     #[error("mirror {topic} of link {link} is promoted already")]
     Promoted { topic: String, link: String },
     #[error("{0}")]
@@ -429,6 +435,83 @@ impl Links {
         mirrors
     }
 
+    /// Every linked group whose members joining the target through a sidecar are held now (its
+    /// consumers are on the source), with its link. None of a link whose mirrors are all
+    /// promoted: there is nothing left to wait for.
+    pub fn held_groups(&self) -> BTreeMap<String, String> {
+        let mut held = BTreeMap::new();
+        for id in self.ids() {
+            let Some(config) = read::<LinkConfig>(&self.store, &keys::config(&id)) else {
+                continue;
+            };
+            let status = read::<LinkStatus>(&self.store, &keys::status(&id));
+            let mirroring = config.topics.iter().any(|topic| {
+                let state = status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+                state.is_none_or(MirrorState::is_mirroring)
+            });
+            if !mirroring {
+                continue;
+            }
+            for group in &config.groups {
+                let phase = status.as_ref().and_then(|s| s.groups.get(group)).map(|g| g.phase);
+                if phase.is_none_or(|p| p.holds_target_members()) {
+                    held.insert(group.clone(), id.clone());
+                }
+            }
+        }
+        held
+    }
+
+    /// Notes that a sidecar held `member` of `group` (link `id`): the sidecar running the link
+    /// sees that the group's consumers have come to the target.
+    pub async fn note_held(
+        &self,
+        id: &str,
+        group: &str,
+        member: &HeldMember,
+    ) -> Result<(), LinkError> {
+        let key = keys::group_held(id, group);
+        self.store.save_link_values(&[(key, Some(value(member)?))]).await?;
+        Ok(())
+    }
+
+    /// The last member of each group of link `id` a sidecar held, by group.
+    pub fn held_members(&self, id: &str) -> BTreeMap<String, HeldMember> {
+        let prefix = keys::groups_held(id);
+        self.store
+            .link_values(&prefix)
+            .into_iter()
+            .filter_map(|(key, v)| {
+                Some((key[prefix.len()..].to_owned(), serde_json::from_value(v).ok()?))
+            })
+            .collect()
+    }
+
+    /// The moves asked for the groups of link `id`, by group.
+    pub fn group_moves(&self, id: &str) -> BTreeMap<String, GroupMove> {
+        let prefix = keys::group_moves(id);
+        self.store
+            .link_values(&prefix)
+            .into_iter()
+            .filter_map(|(key, v)| {
+                Some((key[prefix.len()..].to_owned(), serde_json::from_value(v).ok()?))
+            })
+            .collect()
+    }
+
+    /// Asks for `group` of link `id` to be handed over to the target now (without waiting for the
+    /// source group to be empty), or back to the source. The sidecar running the link does it.
+    pub async fn move_group(&self, id: &str, group: &str, to: GroupMove) -> Result<(), LinkError> {
+        self.store.catch_up().await?;
+        let config = self.config(id)?;
+        if !config.groups.iter().any(|g| g == group) {
+            return Err(LinkError::NotLinkedGroup { group: group.to_owned(), link: id.to_owned() });
+        }
+        let key = keys::group_move(id, group);
+        self.store.save_link_values(&[(key, Some(value(&to)?))]).await?;
+        Ok(())
+    }
+
     /// The ids of `topics` on the target, for those it has (requests from Produce v13 on name
     /// topics by id).
     pub async fn target_topic_ids(
@@ -547,6 +630,10 @@ impl Links {
             }
         }
         config.groups.retain(|g| !change.remove_groups.contains(g));
+        for group in &change.remove_groups {
+            records.push((keys::group_move(id, group), None));
+            records.push((keys::group_held(id, group), None));
+        }
         records.push((keys::config(id), Some(value(&config)?)));
         self.store.save_link_values(&records).await?;
         self.store.catch_up().await?;
@@ -591,8 +678,10 @@ impl Links {
         for topic in link.promotions.keys() {
             records.push((keys::promotion(id, topic), None));
         }
-        for (key, _) in self.store.link_values(&keys::producers(id)) {
-            records.push((key, None));
+        for prefix in [keys::producers(id), keys::group_moves(id), keys::groups_held(id)] {
+            for (key, _) in self.store.link_values(&prefix) {
+                records.push((key, None));
+            }
         }
         records.push((keys::status(id), None));
         // The config last: a reader that sees it gone has seen the rest gone too.

@@ -7,6 +7,8 @@
 //! | `linkstatus/<id>` | [`LinkStatus`]: each mirror's and group's state | the sidecar running links |
 //! | `linkpart/<id>/<topic>/<n>` | [`Progress`]: partition `n`'s copy and offset map | the sidecar running links |
 //! | `promote/<id>/<topic>` | [`Promotion`]: a mirror asked to be promoted | any sidecar, on a request |
+//! | `groupmove/<id>/<group>` | [`GroupMove`]: a group asked to be handed over now, or back to the source | any sidecar, on a request |
+//! | `groupheld/<id>/<group>` | [`HeldMember`]: the last member of the group a sidecar held | the sidecar holding it |
 //! | `linkproducer/<id>/<producer id>/<epoch>` | [`RoutedProducer`]: the source's producer standing in for a target producer whose writes to mirrors are routed to the source | the first sidecar routing its writes |
 
 use std::collections::BTreeMap;
@@ -157,6 +159,46 @@ pub struct MirrorStatus {
     pub not_copied: Option<u64>,
 }
 
+/// Where a linked consumer group is in its move to the target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GroupPhase {
+    /// Its consumers read the source: its offsets are carried over, and its members joining the
+    /// target through a sidecar are held until the source group is empty.
+    #[default]
+    OnSource,
+    /// Handed over: the source group was empty, its last offsets were carried over, and its
+    /// members on the target go on from them. Offsets are no longer carried over.
+    Moved,
+    /// Going back to the source (a rollback): once no member is left on the target, the target's
+    /// offsets are carried back to the source, and the group is on the source again.
+    Returning,
+}
+
+impl GroupPhase {
+    /// The phase's name as every front end shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OnSource => "ON_SOURCE",
+            Self::Moved => "MOVED",
+            Self::Returning => "RETURNING",
+        }
+    }
+
+    /// Whether its members joining the target through a sidecar are held.
+    pub fn holds_target_members(self) -> bool {
+        !matches!(self, Self::Moved)
+    }
+}
+
+/// A member of a group, as its coordinator shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub client_id: String,
+    /// The address the coordinator sees it connect from.
+    pub host: String,
+}
+
 /// One consumer group's carrying over.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupStatus {
@@ -166,6 +208,36 @@ pub struct GroupStatus {
     pub offsets: BTreeMap<String, i64>,
     /// Why the last carrying over did not happen (active members on the target, an error).
     pub waiting: Option<String>,
+    #[serde(default)]
+    pub phase: GroupPhase,
+    /// When it was handed over to the target (its phase became MOVED).
+    #[serde(default)]
+    pub moved_ms: Option<u64>,
+    /// Its members on the source, as last seen.
+    #[serde(default)]
+    pub source_members: Vec<GroupMember>,
+    /// Since when the source group has had no member (the hand-over waits for a quiet time).
+    #[serde(default)]
+    pub source_empty_since_ms: Option<u64>,
+    /// The last of its members held at a sidecar, recently: someone waits for it on the target.
+    #[serde(default)]
+    pub held: Option<HeldMember>,
+}
+
+/// A member of a linked group that a sidecar held (its join answered "retry") while the group was
+/// on the source: the last one per group, kept so that the sidecar running the link sees that
+/// the group's consumers have come to the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldMember {
+    /// When it was held (ms since the Unix epoch).
+    pub at_ms: u64,
+    pub client_id: String,
+    /// The address it connected to the sidecar from.
+    pub address: String,
+    /// The principal it logged in as, if it logged in.
+    pub principal: Option<String>,
+    /// The client software it named in ApiVersions (name and version), if it did.
+    pub software: Option<String>,
 }
 
 /// What the sidecar running a link says of it.
@@ -185,6 +257,17 @@ pub struct Promotion {
     pub failover: bool,
     pub requested_ms: u64,
     pub requested_by: Option<String>,
+}
+
+/// A consumer group asked to change phase by an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "to")]
+pub enum GroupMove {
+    /// Hand it over now, without waiting for its source group to be empty (its members on the
+    /// source are then no longer carried over: for a source that is gone).
+    Now,
+    /// Back to the source: its target offsets carried back once it has no member on the target.
+    Back,
 }
 
 /// A link's records as read from the store.
@@ -221,6 +304,22 @@ pub mod keys {
 
     pub fn promotions(id: &str) -> String {
         format!("promote/{id}/")
+    }
+
+    pub fn group_move(id: &str, group: &str) -> String {
+        format!("groupmove/{id}/{group}")
+    }
+
+    pub fn group_moves(id: &str) -> String {
+        format!("groupmove/{id}/")
+    }
+
+    pub fn group_held(id: &str, group: &str) -> String {
+        format!("groupheld/{id}/{group}")
+    }
+
+    pub fn groups_held(id: &str) -> String {
+        format!("groupheld/{id}/")
     }
 
     pub fn producer(id: &str, producer_id: i64, epoch: i16) -> String {
@@ -272,6 +371,22 @@ mod tests {
         assert_eq!(Start::parse("tomorrow"), None);
         let json = serde_json::to_string(&Start::Time(5)).unwrap();
         assert_eq!(json, r#"{"at":"time","ms":5}"#);
+    }
+
+    #[test]
+    fn a_group_move_is_kept_as_a_record() {
+        // The store keeps records as objects (with their version beside).
+        let json = serde_json::to_string(&GroupMove::Back).unwrap();
+        assert_eq!(json, r#"{"to":"back"}"#);
+        assert_eq!(serde_json::from_str::<GroupMove>(r#"{"to":"now"}"#).unwrap(), GroupMove::Now);
+    }
+
+    #[test]
+    fn a_group_kept_before_hand_overs_existed_is_on_the_source() {
+        let old = r#"{"synced_ms":5,"offsets":{"t/0":3},"waiting":null}"#;
+        let status: GroupStatus = serde_json::from_str(old).unwrap();
+        assert_eq!(status.phase, GroupPhase::OnSource);
+        assert!(status.held.is_none() && status.source_members.is_empty());
     }
 
     #[test]
