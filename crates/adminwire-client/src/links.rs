@@ -134,6 +134,12 @@ pub enum LinkChange {
         /// Groups to carry over no longer.
         remove_groups: Vec<String>,
     },
+    /// Groups handed over to the target now, without waiting for their source groups to be
+    /// empty.
+    HandOver(Vec<String>),
+    /// Groups handed back to the source: their offsets on the target carried back once no
+    /// member is left there.
+    HandBack(Vec<String>),
 }
 
 impl AdminClient {
@@ -202,7 +208,7 @@ impl AdminClient {
         }
     }
 
-    /// Pauses, resumes or changes link `id`.
+    /// Pauses, resumes or changes link `id`, or moves its groups.
     pub async fn alter_link(&self, id: &str, change: &LinkChange) -> Result<()> {
         let request = match change {
             LinkChange::Pause => AlterLinkRequest { action: 0, ..Default::default() },
@@ -216,6 +222,12 @@ impl AdminClient {
                     remove_groups: remove_groups.clone(),
                     ..Default::default()
                 }
+            }
+            LinkChange::HandOver(groups) => {
+                AlterLinkRequest { action: 3, groups: groups.clone(), ..Default::default() }
+            }
+            LinkChange::HandBack(groups) => {
+                AlterLinkRequest { action: 4, groups: groups.clone(), ..Default::default() }
             }
         };
         let request = AlterLinkRequest { link_id: id.to_owned(), ..request };

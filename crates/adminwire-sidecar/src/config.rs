@@ -105,11 +105,24 @@ pub struct LinksConfig {
     /// acknowledged write is readable on the target; a write not copied within the request's
     /// timeout is answered REQUEST_TIMED_OUT.
     pub wait_for_copy: bool,
+    /// Hold a linked group's members joining through the sidecar (answered
+    /// COORDINATOR_LOAD_IN_PROGRESS, which clients retry) while the group is on the source, and
+    /// hand it over by itself once its source group has stayed empty. Off: members join at once,
+    /// and groups are handed over only when asked.
+    pub hold_groups: bool,
+    /// How long a linked group's source group must have had no member before it is handed over
+    /// to its members waiting here.
+    pub group_quiet_ms: u64,
 }
 
 impl Default for LinksConfig {
     fn default() -> Self {
-        Self { route_producers: true, wait_for_copy: true }
+        Self {
+            route_producers: true,
+            wait_for_copy: true,
+            hold_groups: true,
+            group_quiet_ms: 5_000,
+        }
     }
 }
 

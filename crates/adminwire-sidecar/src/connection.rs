@@ -41,6 +41,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, debug_span, info, warn};
 
 use crate::admin::{self, Unanswerable};
+use crate::handover;
 use crate::metrics::QueuedResponse;
 use crate::mirrors::Guarded;
 use crate::policy::{self, NotOffered, RequestPlan, ResponsePlan};
@@ -114,7 +115,7 @@ pub async fn serve(
     async move {
         let _open = shared.metrics.connection_opened();
         debug!("accepted");
-        let served = match Connection::open(client, target, &shared).await {
+        let served = match Connection::open(client, peer, target, &shared).await {
             Ok(connection) => connection.run().await,
             Err(reason) => Err(reason),
         };
@@ -145,6 +146,7 @@ struct Connection<'a> {
 impl<'a> Connection<'a> {
     async fn open(
         client: TcpStream,
+        peer: SocketAddr,
         target: Target,
         shared: &'a Arc<Shared>,
     ) -> Result<Connection<'a>, CloseReason> {
@@ -171,6 +173,8 @@ impl<'a> Connection<'a> {
                 own_correlation_id: 0,
                 logged_in: false,
                 principal: None,
+                peer,
+                software: None,
                 pipe: None,
                 slots,
                 routes,
@@ -311,6 +315,10 @@ struct ClientSide<'a> {
     logged_in: bool,
     /// Whom it logged in as, where its token says (see `principal`).
     principal: Option<String>,
+    /// The client's address.
+    peer: SocketAddr,
+    /// The client software it named in ApiVersions (v3+), as `name/version`.
+    software: Option<String>,
     /// Made on the first streamed request.
     pipe: Option<splice::Pipe>,
     slots: mpsc::Sender<Slot>,
@@ -395,6 +403,25 @@ impl ClientSide<'_> {
                 principal::from_sasl_authenticate(frame.payload(), header.api_version)
         {
             self.principal = Some(principal);
+        }
+        if header.api_key == ApiKey::ApiVersions as i16 && header.api_version >= 3 {
+            self.software = software(&frame);
+        }
+        if handover::is_join(header.api_key)
+            && self.shared.jobs.groups.any()
+            && let Some(held) = self.shared.jobs.groups.hold(&frame)
+        {
+            self.shared.metrics.request(header.api_key, frame.bytes.len());
+            let client = handover::Client {
+                address: self.peer.to_string(),
+                principal: self.principal.clone(),
+                software: self.software.clone(),
+            };
+            self.shared.jobs.groups.note(&held, &client, self.shared.jobs.links());
+            self.shared.metrics.group_join_held(&held.link, &held.group);
+            let to = self.take_slot(header.api_key, to_broker).await?;
+            let _ = to.send(Ok(Response::Whole(held.answer.freeze(), None)));
+            return Ok(());
         }
         let plan = span.in_scope(|| {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
@@ -600,6 +627,10 @@ impl ClientSide<'_> {
         let Ok(header) = adminwire_protocol::peek_request_header(payload) else {
             return Ok(false);
         };
+        // A member of a group held must be seen whole (see `handover`).
+        if handover::is_join(header.api_key) && shared.jobs.groups.any() {
+            return Ok(false);
+        }
         // While mirrors are read-only, every topic of a Produce must be seen (see `mirrors`).
         if header.api_key == ApiKey::Produce as i16
             && (shared.jobs.mirrors.any()
@@ -1009,4 +1040,21 @@ impl ResponseWriter<'_> {
         let _ = client.shutdown().await;
         Ok(())
     }
+}
+
+/// The client software an ApiVersions request (v3+) names, as `name/version`.
+fn software(frame: &RequestFrame) -> Option<String> {
+    use kafka_protocol::messages::{ApiVersionsRequest, RequestHeader};
+    use kafka_protocol::protocol::Decodable;
+    let version = frame.header.api_version;
+    let mut input = frame.payload();
+    RequestHeader::decode(&mut input, ApiKey::ApiVersions.request_header_version(version)).ok()?;
+    let request = ApiVersionsRequest::decode(&mut input, version).ok()?;
+    let (name, software_version) =
+        (request.client_software_name.as_str(), request.client_software_version.as_str());
+    if name.is_empty() {
+        return None;
+    }
+    // Bounded: a client names itself, not the sidecar's memory.
+    Some(format!("{name}/{software_version}").chars().take(128).collect())
 }

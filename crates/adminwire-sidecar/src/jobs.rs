@@ -25,6 +25,7 @@ use tokio::runtime::Handle;
 use tracing::{info, warn};
 
 use crate::config::Config;
+use crate::handover::HeldGroups;
 use crate::mirrors::MirrorTopics;
 use crate::route::Routes;
 
@@ -41,6 +42,8 @@ pub struct Jobs {
     links: Arc<OnceLock<Arc<Links>>>,
     /// The mirror topics clients may not write to, kept from the links.
     pub(crate) mirrors: Arc<MirrorTopics>,
+    /// The linked groups whose members joining here are held, kept from the links.
+    pub(crate) groups: Arc<HeldGroups>,
     /// The links' sources, for the writes to mirrors routed there.
     pub(crate) routes: Routes,
     /// Why the store is not open yet, while it is not.
@@ -89,19 +92,26 @@ impl Jobs {
             service: Arc::new(OnceLock::new()),
             links: Arc::new(OnceLock::new()),
             mirrors: Arc::new(MirrorTopics::default()),
+            groups: Arc::new(HeldGroups::default()),
             routes: Routes::default(),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
         jobs.mirrors.set_routing(config.links.route_producers);
+        jobs.groups.set_enabled(config.links.hold_groups);
+        let link_settings = LinkSettings {
+            group_quiet: Duration::from_millis(config.links.group_quiet_ms),
+            ..LinkSettings::default()
+        };
         if config.jobs.store == "memory" {
             let store = Store::memory();
             let service = Reassignments::new(client(), Arc::clone(&store), settings);
             service.run_jobs(runtime, None);
-            let links = Links::new(client(), store, LinkSettings::default());
+            let links = Links::new(client(), store, link_settings);
             links.run_links(runtime, Arc::new(|| true));
             jobs.mirrors.load(&links);
             runtime.spawn(Arc::clone(&jobs.mirrors).keep(Arc::clone(&links)));
+            runtime.spawn(Arc::clone(&jobs.groups).keep(Arc::clone(&links)));
             let _ = jobs.service.set(service);
             let _ = jobs.links.set(links);
             return Ok(jobs);
@@ -111,6 +121,7 @@ impl Jobs {
         let links_client = client();
         let links_slot = Arc::clone(&jobs.links);
         let mirrors = Arc::clone(&jobs.mirrors);
+        let groups = Arc::clone(&jobs.groups);
         // The store reads with a client of its own: its reads wait for records, and must not
         // hold up the service's calls to the same broker.
         let (store_client, service_client) = (client(), client());
@@ -138,12 +149,14 @@ impl Jobs {
             let service = Reassignments::new(service_client, Arc::clone(&store), settings);
             service.run_jobs(&on, Some(membership));
             // Links run where jobs run: in the one process holding the jobs lease.
-            let links = Links::new(links_client, store, LinkSettings::default());
+            let links = Links::new(links_client, store, link_settings);
             let runner = Arc::downgrade(&service);
             links.run_links(&on, Arc::new(move || runner.upgrade().is_some_and(|s| s.is_runner())));
             // The links first, so that a write routed as soon as the mirrors are known finds them.
             let _ = links_slot.set(Arc::clone(&links));
             mirrors.load(&links);
+            groups.load(&links);
+            on.spawn(groups.keep(Arc::clone(&links)));
             on.spawn(mirrors.keep(links));
             let _ = slot.set(service);
         });

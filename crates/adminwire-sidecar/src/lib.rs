@@ -17,6 +17,7 @@ mod fetch_walk;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod handover;
 mod http;
 pub mod jobs;
 pub mod metrics;

@@ -13,6 +13,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use adminwire_jobs::job::{Job, JobState};
+use adminwire_jobs::link::state::GroupPhase;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiLabel {
@@ -44,6 +45,19 @@ struct MirrorLabel {
     link: String,
     topic: String,
     state: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GroupLabel {
+    link: String,
+    group: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct GroupPhaseLabel {
+    link: String,
+    group: String,
+    phase: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -129,6 +143,8 @@ pub struct Metrics {
     mirror_lag_bytes: Family<MirrorLabel, Gauge>,
     mirror_records: Family<MirrorLabel, Gauge>,
     routed: Family<RoutedLabel, Counter>,
+    joins_held: Family<GroupLabel, Counter>,
+    group_phase: Family<GroupPhaseLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -163,6 +179,8 @@ impl Metrics {
             mirror_lag_bytes: Family::default(),
             mirror_records: Family::default(),
             routed: Family::default(),
+            joins_held: Family::default(),
+            group_phase: Family::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -249,6 +267,17 @@ impl Metrics {
             m.job_throttle.clone(),
         );
         registry.register(
+            "link_group_joins_held",
+            "Joins (JoinGroup, ConsumerGroupHeartbeat) of linked groups' members this sidecar held \
+             while their group was on the source",
+            m.joins_held.clone(),
+        );
+        registry.register(
+            "link_group_phase",
+            "1 for each linked group's phase (ON_SOURCE, MOVED, RETURNING)",
+            m.group_phase.clone(),
+        );
+        registry.register(
             "link_routed_writes",
             "Partitions of clients' Produce requests to a mirror routed to its link's source, by \
              result",
@@ -293,7 +322,19 @@ impl Metrics {
         self.mirror_lag.clear();
         self.mirror_lag_bytes.clear();
         self.mirror_records.clear();
+        self.group_phase.clear();
         for link in links {
+            for group in &link.config.groups {
+                let phase = link
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.groups.get(group))
+                    .map_or(GroupPhase::OnSource, |g| g.phase)
+                    .name();
+                let label =
+                    GroupPhaseLabel { link: link.config.id.clone(), group: group.clone(), phase };
+                self.group_phase.get_or_create(&label).set(1);
+            }
             for topic in &link.config.topics {
                 let state = link
                     .status
@@ -357,6 +398,12 @@ impl Metrics {
 
     /// One partition of a Produce to mirror `topic` of `link`, routed to the source: `error`
     /// is its answer's error code (0: written).
+    /// A join of a member of `group` (link `link`) held (see `handover`).
+    pub fn group_join_held(&self, link: &str, group: &str) {
+        let label = GroupLabel { link: link.to_owned(), group: group.to_owned() };
+        self.joins_held.get_or_create(&label).inc();
+    }
+
     pub fn routed_write(&self, link: &str, topic: &str, error: i16) {
         // Kafka's own errors by the name of their Java exception's code (InvalidTxnState), the
         // extension's by theirs.

@@ -149,6 +149,14 @@ pub enum AdminCommand {
     /// Promote a mirror topic to an ordinary, writable one (--failover: at once).
     #[command(long_flag = "promote")]
     Promote(PromoteArgs),
+    /// Hand a linked group over to the target now, without waiting for its source group to be
+    /// empty (normally it is handed over by itself once its consumers there have stopped).
+    #[command(long_flag = "hand-over")]
+    HandOver(GroupMoveArgs),
+    /// Hand a linked group back to the source: its offsets on the target are carried back once
+    /// no member is left there, and its members joining the target are held again.
+    #[command(long_flag = "hand-back")]
+    HandBack(GroupMoveArgs),
     /// Delete a cluster link (--delete-mirrors: its mirror topics too).
     #[command(long_flag = "delete-link")]
     DeleteLink(DeleteLinkArgs),
@@ -184,6 +192,8 @@ impl AdminCommand {
             AdminCommand::PauseLink(_) => "pause-link",
             AdminCommand::ResumeLink(_) => "resume-link",
             AdminCommand::Promote(_) => "promote",
+            AdminCommand::HandOver(_) => "hand-over",
+            AdminCommand::HandBack(_) => "hand-back",
             AdminCommand::DeleteLink(_) => "delete-link",
         }
     }
@@ -391,6 +401,15 @@ pub struct PromoteArgs {
     /// At once, whatever is not copied yet.
     #[arg(long)]
     pub failover: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GroupMoveArgs {
+    #[command(flatten)]
+    pub link: LinkArgs,
+    /// The linked consumer group.
+    #[arg(long, required = true, value_name = "GROUP")]
+    pub group: String,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,7 +11,7 @@ use adminwire_client::{
     TopicAlteration,
 };
 
-use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs, ReassignArgs};
+use crate::cli::{AdminCommand, AlterTopicArgs, CreateTopicArgs, GroupMoveArgs, ReassignArgs};
 use crate::progress::{self, Bar, JobBar};
 use crate::report::{
     AlteredJob, Failure, Finished, FinishedJob, LinkChanged, Operation, Report, Started,
@@ -175,6 +175,14 @@ impl Session {
                     changed.detail = Some(format!("mirror {}", args.topic));
                 }
                 Ok(report)
+            }
+            AdminCommand::HandOver(args) => {
+                let change = LinkChange::HandOver(vec![args.group.clone()]);
+                move_group(client, args, change, "hand-over").await
+            }
+            AdminCommand::HandBack(args) => {
+                let change = LinkChange::HandBack(vec![args.group.clone()]);
+                move_group(client, args, change, "hand-back").await
             }
             AdminCommand::DeleteLink(args) => {
                 let deleted = client.delete_link(&args.link.link, args.delete_mirrors).await?;
@@ -424,6 +432,21 @@ fn alteration(args: AlterTopicArgs) -> Result<TopicAlteration, Failure> {
         alteration = alteration.delete_config(key);
     }
     Ok(alteration)
+}
+
+/// Moves a linked group between the clusters (see [`LinkChange::HandOver`]).
+async fn move_group(
+    client: &AdminClient,
+    args: GroupMoveArgs,
+    change: LinkChange,
+    action: &'static str,
+) -> Result<Report, Failure> {
+    client.alter_link(&args.link.link, &change).await?;
+    let mut report = link_changed(args.link.link, action);
+    if let Report::LinkChanged(changed) = &mut report {
+        changed.detail = Some(format!("group {}", args.group));
+    }
+    Ok(report)
 }
 
 fn link_changed(link_id: String, action: &'static str) -> Report {

@@ -683,6 +683,10 @@ fn link_json(link: &LinkDescription) -> Value {
             "group": g.group,
             "synced_ms": (g.synced_ms >= 0).then_some(g.synced_ms),
             "waiting": g.waiting,
+            "phase": g.phase,
+            "moved_ms": (g.moved_ms >= 0).then_some(g.moved_ms),
+            "source_members": g.source_members.iter().map(|m| json!({"client_id": m.client_id, "host": m.host})).collect::<Vec<_>>(),
+            "held": g.held.first().map(|h| json!({"client_id": h.client_id, "address": h.address, "principal": h.principal, "software": h.software, "held_ms": h.held_ms})),
             "offsets": g.offsets.iter().map(|o| json!({"topic": o.topic, "partition": o.partition, "offset": o.offset})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
@@ -754,9 +758,10 @@ fn link_text(link: &LinkDescription) -> String {
         let waiting = g.waiting.as_deref().map(|w| format!(" (waiting: {w})")).unwrap_or_default();
         let offsets: Vec<String> =
             g.offsets.iter().map(|o| format!("{}-{}={}", o.topic, o.partition, o.offset)).collect();
+        let phase = if g.phase.is_empty() { "ON_SOURCE" } else { g.phase.as_str() };
         let _ = write!(
             text,
-            "\nGroup {}: {}{waiting}",
+            "\nGroup {} ({phase}): {}{waiting}",
             g.group,
             if offsets.is_empty() {
                 "no offsets carried over yet".to_owned()
@@ -764,6 +769,20 @@ fn link_text(link: &LinkDescription) -> String {
                 offsets.join(" ")
             }
         );
+        if !g.source_members.is_empty() {
+            let members: Vec<String> =
+                g.source_members.iter().map(|m| format!("{} at {}", m.client_id, m.host)).collect();
+            let _ = write!(text, "\n  on the source: {}", members.join(", "));
+        }
+        if let Some(h) = g.held.first() {
+            let software = h.software.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
+            let principal = h.principal.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+            let _ = write!(
+                text,
+                "\n  waiting here: {} from {}{software}{principal}",
+                h.client_id, h.address
+            );
+        }
     }
     text
 }

@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DecodeError, EncodeError};
 use crate::wire::*;
 
-/// Pauses or resumes a cluster link, or changes its topics and groups.
+/// Pauses or resumes a cluster link, changes its topics and groups, or moves its groups between the clusters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlterLinkRequest {
     /// The link's id. (versions 0+)
     #[serde(rename = "LinkId")]
     pub link_id: String,
-    /// 0: pause (copying and carrying over stop where they are), 1: resume, 2: change its topics and groups as the lists say. (versions 0+)
+    /// 0: pause (copying and carrying over stop where they are), 1: resume, 2: change its topics and groups as the lists say, 3: hand the groups named in Groups over to this cluster now, without waiting for their source groups to be empty, 4: hand the groups named in Groups back to the source (their offsets here carried back once no member is left here). (versions 0+)
     #[serde(rename = "Action")]
     pub action: i8,
     /// For action 2: source topics to mirror too (their mirrors made as at creation). (versions 0+)
@@ -30,6 +30,9 @@ pub struct AlterLinkRequest {
     /// For action 2: groups to carry over no longer. (versions 0+)
     #[serde(rename = "RemoveGroups")]
     pub remove_groups: Vec<String>,
+    /// For actions 3 and 4: the linked groups to move. (versions 0+; tag 0)
+    #[serde(rename = "Groups")]
+    pub groups: Vec<String>,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
@@ -60,7 +63,16 @@ impl AlterLinkRequest {
                 put_string(buf, item, flexible)
             }),
         )?;
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if !self.groups.is_empty() {
+            known.push(
+                tagged(0, |buf| {
+                    put_array(buf, &self.groups, true, |buf, item| put_string(buf, item, true))
+                })
+                .map_err(|e| e.in_field("Groups"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -78,7 +90,18 @@ impl AlterLinkRequest {
             in_field("AddGroups", (array(flexible, string(flexible)))(input))?;
         (input, this.remove_groups) =
             in_field("RemoveGroups", (array(flexible, string(flexible)))(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.groups =
+                    in_tagged_field("Groups", tagged_value(0, value, array(true, string(true))))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.groups = known.groups;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -94,18 +117,28 @@ impl AlterLinkRequest {
             proptest::collection::vec(crate::testing::any_string(), 0..4).boxed(),
             proptest::collection::vec(crate::testing::any_string(), 0..4).boxed(),
             proptest::collection::vec(crate::testing::any_string(), 0..4).boxed(),
+            proptest::collection::vec(crate::testing::any_string(), 0..4).boxed(),
         )
-            .prop_map(|(link_id, action, add_topics, remove_topics, add_groups, remove_groups)| {
-                Self {
+            .prop_map(
+                |(
                     link_id,
                     action,
                     add_topics,
                     remove_topics,
                     add_groups,
                     remove_groups,
+                    groups,
+                )| Self {
+                    link_id,
+                    action,
+                    add_topics,
+                    remove_topics,
+                    add_groups,
+                    remove_groups,
+                    groups,
                     ..Self::default()
-                }
-            })
+                },
+            )
             .boxed()
     }
 }

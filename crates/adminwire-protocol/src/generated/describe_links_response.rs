@@ -452,6 +452,18 @@ pub struct LinkGroup {
     /// The group's offsets on this cluster for the mirrored partitions. (versions 0+)
     #[serde(rename = "Offsets")]
     pub offsets: Vec<GroupOffset>,
+    /// ON_SOURCE (its consumers read the source: offsets carried over, members joining here through a sidecar held), MOVED (handed over: its members here go on from the carried offsets) or RETURNING (going back to the source). (versions 0+; tag 0)
+    #[serde(rename = "Phase")]
+    pub phase: String,
+    /// When it was handed over to this cluster, or -1. (versions 0+; tag 1)
+    #[serde(rename = "MovedMs")]
+    pub moved_ms: i64,
+    /// Its members on the source, as last seen: those not switched yet (or, once MOVED, come back). (versions 0+; tag 2)
+    #[serde(rename = "SourceMembers")]
+    pub source_members: Vec<SourceMember>,
+    /// The last of its members a sidecar held while it was on the source, if recent (within 30 s): a member waiting here. (versions 0+; tag 3)
+    #[serde(rename = "Held")]
+    pub held: Vec<HeldMember>,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
@@ -464,6 +476,10 @@ impl Default for LinkGroup {
             synced_ms: -1,
             waiting: None,
             offsets: Default::default(),
+            phase: String::new(),
+            moved_ms: -1,
+            source_members: Default::default(),
+            held: Default::default(),
             unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
@@ -479,7 +495,39 @@ impl LinkGroup {
             "Offsets",
             put_array(buf, &self.offsets, flexible, |buf, item| item.write(buf, version)),
         )?;
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if !self.phase.is_empty() {
+            known.push(
+                tagged(0, |buf| put_string(buf, &self.phase, true))
+                    .map_err(|e| e.in_field("Phase"))?,
+            );
+        }
+        if self.moved_ms != -1 {
+            known.push(
+                tagged(1, |buf| {
+                    put_int64(buf, self.moved_ms);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("MovedMs"))?,
+            );
+        }
+        if !self.source_members.is_empty() {
+            known.push(
+                tagged(2, |buf| {
+                    put_array(buf, &self.source_members, true, |buf, item| item.write(buf, version))
+                })
+                .map_err(|e| e.in_field("SourceMembers"))?,
+            );
+        }
+        if !self.held.is_empty() {
+            known.push(
+                tagged(3, |buf| {
+                    put_array(buf, &self.held, true, |buf, item| item.write(buf, version))
+                })
+                .map_err(|e| e.in_field("Held"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -492,7 +540,38 @@ impl LinkGroup {
         (input, this.waiting) = in_field("Waiting", (nullable_string(flexible))(input))?;
         (input, this.offsets) =
             in_field("Offsets", (array(flexible, |i| GroupOffset::read(i, version)))(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.phase = in_tagged_field("Phase", tagged_value(0, value, string(true)))?;
+                Ok(true)
+            }
+            1 => {
+                known.moved_ms = in_tagged_field("MovedMs", tagged_value(1, value, int64))?;
+                Ok(true)
+            }
+            2 => {
+                known.source_members = in_tagged_field(
+                    "SourceMembers",
+                    tagged_value(2, value, array(true, |i| SourceMember::read(i, version))),
+                )?;
+                Ok(true)
+            }
+            3 => {
+                known.held = in_tagged_field(
+                    "Held",
+                    tagged_value(3, value, array(true, |i| HeldMember::read(i, version))),
+                )?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.phase = known.phase;
+        this.moved_ms = known.moved_ms;
+        this.source_members = known.source_members;
+        this.held = known.held;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -506,14 +585,26 @@ impl LinkGroup {
             any::<i64>().boxed(),
             proptest::option::of(crate::testing::any_string()).boxed(),
             proptest::collection::vec(GroupOffset::arbitrary(version), 0..4).boxed(),
+            crate::testing::any_string().boxed(),
+            any::<i64>().boxed(),
+            proptest::collection::vec(SourceMember::arbitrary(version), 0..4).boxed(),
+            proptest::collection::vec(HeldMember::arbitrary(version), 0..4).boxed(),
         )
-            .prop_map(|(group, synced_ms, waiting, offsets)| Self {
-                group,
-                synced_ms,
-                waiting,
-                offsets,
-                ..Self::default()
-            })
+            .prop_map(
+                |(group, synced_ms, waiting, offsets, phase, moved_ms, source_members, held)| {
+                    Self {
+                        group,
+                        synced_ms,
+                        waiting,
+                        offsets,
+                        phase,
+                        moved_ms,
+                        source_members,
+                        held,
+                        ..Self::default()
+                    }
+                },
+            )
             .boxed()
     }
 }
@@ -742,6 +833,124 @@ impl GroupOffset {
                 topic,
                 partition,
                 offset,
+                ..Self::default()
+            })
+            .boxed()
+    }
+}
+
+/// Its members on the source, as last seen: those not switched yet (or, once MOVED, come back).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceMember {
+    /// The member's client id. (versions 0+)
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// The address the source's coordinator sees it connect from. (versions 0+)
+    #[serde(rename = "Host")]
+    pub host: String,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl SourceMember {
+    pub(crate) fn write(&self, buf: &mut BytesMut, _version: i16) -> Result<(), EncodeError> {
+        let flexible = true;
+        encode_field("ClientId", put_string(buf, &self.client_id, flexible))?;
+        encode_field("Host", put_string(buf, &self.host, flexible))?;
+        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], _version: i16) -> PResult<'_, Self> {
+        let flexible = true;
+        let mut this = Self::default();
+        let mut input = input;
+        (input, this.client_id) = in_field("ClientId", (string(flexible))(input))?;
+        (input, this.host) = in_field("Host", (string(flexible))(input))?;
+        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (crate::testing::any_string().boxed(), crate::testing::any_string().boxed())
+            .prop_map(|(client_id, host)| Self { client_id, host, ..Self::default() })
+            .boxed()
+    }
+}
+
+/// The last of its members a sidecar held while it was on the source, if recent (within 30 s): a member waiting here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeldMember {
+    /// The member's client id. (versions 0+)
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// The address it connected to the sidecar from. (versions 0+)
+    #[serde(rename = "Address")]
+    pub address: String,
+    /// The principal it logged in as, or null. (versions 0+; nullable 0+)
+    #[serde(rename = "Principal")]
+    pub principal: Option<String>,
+    /// The client software it named in ApiVersions (name and version), or null. (versions 0+; nullable 0+)
+    #[serde(rename = "Software")]
+    pub software: Option<String>,
+    /// When it was held. (versions 0+)
+    #[serde(rename = "HeldMs")]
+    pub held_ms: i64,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl HeldMember {
+    pub(crate) fn write(&self, buf: &mut BytesMut, _version: i16) -> Result<(), EncodeError> {
+        let flexible = true;
+        encode_field("ClientId", put_string(buf, &self.client_id, flexible))?;
+        encode_field("Address", put_string(buf, &self.address, flexible))?;
+        encode_field("Principal", put_nullable_string(buf, self.principal.as_deref(), flexible))?;
+        encode_field("Software", put_nullable_string(buf, self.software.as_deref(), flexible))?;
+        put_int64(buf, self.held_ms);
+        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], _version: i16) -> PResult<'_, Self> {
+        let flexible = true;
+        let mut this = Self::default();
+        let mut input = input;
+        (input, this.client_id) = in_field("ClientId", (string(flexible))(input))?;
+        (input, this.address) = in_field("Address", (string(flexible))(input))?;
+        (input, this.principal) = in_field("Principal", (nullable_string(flexible))(input))?;
+        (input, this.software) = in_field("Software", (nullable_string(flexible))(input))?;
+        (input, this.held_ms) = in_field("HeldMs", int64(input))?;
+        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (
+            crate::testing::any_string().boxed(),
+            crate::testing::any_string().boxed(),
+            proptest::option::of(crate::testing::any_string()).boxed(),
+            proptest::option::of(crate::testing::any_string()).boxed(),
+            any::<i64>().boxed(),
+        )
+            .prop_map(|(client_id, address, principal, software, held_ms)| Self {
+                client_id,
+                address,
+                principal,
+                software,
+                held_ms,
                 ..Self::default()
             })
             .boxed()

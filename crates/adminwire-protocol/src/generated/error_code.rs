@@ -70,6 +70,8 @@ impl ErrorCode {
     pub const POLICY_VIOLATION: ErrorCode = ErrorCode(44);
     /// SASL_AUTHENTICATION_FAILED (58): SASL Authentication failed.
     pub const SASL_AUTHENTICATION_FAILED: ErrorCode = ErrorCode(58);
+    /// GROUP_ID_NOT_FOUND (69): The group id does not exist.
+    pub const GROUP_ID_NOT_FOUND: ErrorCode = ErrorCode(69);
     /// TOPIC_DELETION_DISABLED (73): Topic deletion is disabled.
     pub const TOPIC_DELETION_DISABLED: ErrorCode = ErrorCode(73);
     /// ELIGIBLE_LEADERS_NOT_AVAILABLE (83): Eligible topic partition leaders are not available.
@@ -111,6 +113,7 @@ impl ErrorCode {
         ErrorCode::INVALID_REQUEST,
         ErrorCode::POLICY_VIOLATION,
         ErrorCode::SASL_AUTHENTICATION_FAILED,
+        ErrorCode::GROUP_ID_NOT_FOUND,
         ErrorCode::TOPIC_DELETION_DISABLED,
         ErrorCode::ELIGIBLE_LEADERS_NOT_AVAILABLE,
         ErrorCode::NO_REASSIGNMENT_IN_PROGRESS,
@@ -150,6 +153,7 @@ impl ErrorCode {
             42 => Some("INVALID_REQUEST"),
             44 => Some("POLICY_VIOLATION"),
             58 => Some("SASL_AUTHENTICATION_FAILED"),
+            69 => Some("GROUP_ID_NOT_FOUND"),
             73 => Some("TOPIC_DELETION_DISABLED"),
             83 => Some("ELIGIBLE_LEADERS_NOT_AVAILABLE"),
             85 => Some("NO_REASSIGNMENT_IN_PROGRESS"),
@@ -211,6 +215,7 @@ impl ErrorCode {
             ),
             44 => Some("Request parameters do not satisfy the configured policy."),
             58 => Some("SASL Authentication failed."),
+            69 => Some("The group id does not exist."),
             73 => Some("Topic deletion is disabled."),
             83 => Some("Eligible topic partition leaders are not available."),
             85 => Some("No partition reassignment is in progress."),
@@ -252,6 +257,7 @@ impl ErrorCode {
             42 => false,
             44 => false,
             58 => false,
+            69 => false,
             73 => false,
             83 => true,
             85 => false,
@@ -327,6 +333,7 @@ impl ErrorCode {
             42 => &[],
             44 => &[],
             58 => &[],
+            69 => &[],
             73 => &[],
             83 => &[],
             85 => &[],

@@ -114,7 +114,7 @@ pub enum ApiKey {
     CreateLink = 30013,
     /// Describes cluster links: the ones named, or every link.
     DescribeLinks = 30014,
-    /// Pauses or resumes a cluster link, or changes its topics and groups.
+    /// Pauses or resumes a cluster link, changes its topics and groups, or moves its groups between the clusters.
     AlterLink = 30015,
     /// Promotes a mirror topic to an ordinary, writable one: once everything is copied and the source has stopped growing (a promotion), or at once (a failover, which reports what was not copied).
     PromoteMirror = 30016,

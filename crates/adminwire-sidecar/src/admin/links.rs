@@ -9,9 +9,9 @@ use adminwire_jobs::link::copy::Progress;
 use adminwire_jobs::link::mirror::MirrorError;
 use adminwire_jobs::link::offsets::Relation;
 use adminwire_jobs::link::service::{LinkChange, LinkError, Links, NewLink};
-use adminwire_jobs::link::state::{Link, SourceLogin, Start};
+use adminwire_jobs::link::state::{GroupMove, GroupPhase, Link, SourceLogin, Start};
 use adminwire_protocol::generated::describe_links_response::{
-    GroupOffset, Link as WireLink, LinkGroup, Mirror, MirrorPartition,
+    GroupOffset, HeldMember, Link as WireLink, LinkGroup, Mirror, MirrorPartition, SourceMember,
 };
 use adminwire_protocol::{
     AlterLinkRequest, AlterLinkResponse, CreateLinkRequest, CreateLinkResponse, DeleteLinkRequest,
@@ -28,6 +28,8 @@ use crate::upstream::{Transport, Upstream};
 const PAUSE: i8 = 0;
 const RESUME: i8 = 1;
 const CHANGE: i8 = 2;
+const HAND_OVER: i8 = 3;
+const HAND_BACK: i8 = 4;
 
 impl From<LinkError> for Failure {
     fn from(e: LinkError) -> Self {
@@ -40,6 +42,7 @@ impl From<LinkError> for Failure {
             LinkError::SourceUnreachable { .. } => ErrorCode::LINK_SOURCE_UNAVAILABLE,
             LinkError::Mirror(MirrorError::NoSuchSourceTopic(_))
             | LinkError::NotMirrored { .. } => ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+            LinkError::NotLinkedGroup { .. } => ErrorCode::GROUP_ID_NOT_FOUND,
             LinkError::Mirror(MirrorError::TargetExists(_)) | LinkError::AlreadyMirrored { .. } => {
                 ErrorCode::TOPIC_ALREADY_EXISTS
             }
@@ -146,10 +149,20 @@ pub async fn alter(
     deadline: Instant,
 ) -> Result<AlterLinkResponse, Failure> {
     let service = links(upstream)?;
-    if !(PAUSE..=CHANGE).contains(&request.action) {
+    if !matches!(request.action, PAUSE | RESUME | CHANGE | HAND_OVER | HAND_BACK) {
         return Err(Failure(
             ErrorCode::INVALID_REQUEST,
-            format!("action {} is not 0 (pause), 1 (resume) or 2 (change)", request.action),
+            format!(
+                "action {} is not 0 (pause), 1 (resume), 2 (change), 3 (hand groups over) or 4 \
+                 (hand groups back)",
+                request.action
+            ),
+        ));
+    }
+    if matches!(request.action, HAND_OVER | HAND_BACK) && request.groups.is_empty() {
+        return Err(Failure(
+            ErrorCode::INVALID_REQUEST,
+            format!("action {} moves the groups named in Groups: none are", request.action),
         ));
     }
     authorize::may_alter_cluster(upstream, deadline).await?;
@@ -157,6 +170,12 @@ pub async fn alter(
     match request.action {
         PAUSE | RESUME => {
             within_link(deadline, service.set_paused(id, request.action == PAUSE)).await?;
+        }
+        HAND_OVER | HAND_BACK => {
+            let to = if request.action == HAND_OVER { GroupMove::Now } else { GroupMove::Back };
+            for group in &request.groups {
+                within_link(deadline, service.move_group(id, group, to)).await?;
+            }
         }
         _ => {
             let change = LinkChange {
@@ -176,6 +195,7 @@ pub async fn alter(
 fn seen_as_mirrors(upstream: &Upstream<'_, impl Transport>, service: &Links) {
     if let Some(jobs) = upstream.jobs {
         jobs.mirrors.load(service);
+        jobs.groups.load(service);
     }
 }
 
@@ -286,6 +306,32 @@ fn described(link: &Link, with_partitions: bool) -> WireLink {
                             .collect()
                     })
                     .unwrap_or_default(),
+                phase: g.map_or(GroupPhase::OnSource, |g| g.phase).name().into(),
+                moved_ms: g.and_then(|g| g.moved_ms).map_or(-1, to_i64),
+                source_members: g
+                    .map(|g| {
+                        g.source_members
+                            .iter()
+                            .map(|m| SourceMember {
+                                client_id: m.client_id.clone(),
+                                host: m.host.clone(),
+                                ..Default::default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                held: g
+                    .and_then(|g| g.held.as_ref())
+                    .map(|h| HeldMember {
+                        client_id: h.client_id.clone(),
+                        address: h.address.clone(),
+                        principal: h.principal.clone(),
+                        software: h.software.clone(),
+                        held_ms: to_i64(h.at_ms),
+                        ..Default::default()
+                    })
+                    .into_iter()
+                    .collect(),
                 ..Default::default()
             }
         })

@@ -158,9 +158,9 @@ impl ApiError {
 fn status_of(code: ErrorCode) -> (StatusCode, Option<&'static str>) {
     use StatusCode as S;
     match code {
-        ErrorCode::UNKNOWN_TOPIC_OR_PARTITION | ErrorCode::RESOURCE_NOT_FOUND => {
-            (S::NOT_FOUND, None)
-        }
+        ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
+        | ErrorCode::RESOURCE_NOT_FOUND
+        | ErrorCode::GROUP_ID_NOT_FOUND => (S::NOT_FOUND, None),
         ErrorCode::TOPIC_AUTHORIZATION_FAILED | ErrorCode::CLUSTER_AUTHORIZATION_FAILED => {
             (S::FORBIDDEN, None)
         }

@@ -2,7 +2,8 @@
 //! `PUT /links/{id}` (create, 201 + `Location`; or change an existing link's topics and groups,
 //! 200), `GET /links/{id}` and `/links/{id}/status` (each mirror partition's copy), `PUT
 //! /links/{id}/pause` and `/resume` (202), `POST /links/{id}/mirrors/{topic}/promote`
-//! (`?failover=true`; 202) and `DELETE /links/{id}` (`?deleteMirrors=true`). Each builds the
+//! (`?failover=true`; 202), `PUT /links/{id}/groups/{group}/hand-over` and `/hand-back` (202)
+//! and `DELETE /links/{id}` (`?deleteMirrors=true`). Each builds the
 //! extension's own request (keys 30013-30017), so the API and the wire answer alike.
 
 use adminwire_protocol::generated::describe_links_response::Link as WireLink;
@@ -31,6 +32,8 @@ pub fn routes() -> Router<Rest> {
         .route("/links/{id}/pause", put(pause))
         .route("/links/{id}/resume", put(resume))
         .route("/links/{id}/mirrors/{topic}/promote", post(promote))
+        .route("/links/{id}/groups/{group}/hand-over", put(hand_over))
+        .route("/links/{id}/groups/{group}/hand-back", put(hand_back))
 }
 
 /// How a link logs in to its source cluster.
@@ -155,6 +158,36 @@ pub struct Group {
     pub waiting: Option<String>,
     /// Its offsets here, by `topic/partition`.
     pub offsets: std::collections::BTreeMap<String, i64>,
+    /// `ON_SOURCE` (its consumers read the source; members joining here through a sidecar are
+    /// held), `MOVED` (handed over: its members here go on from the carried offsets) or
+    /// `RETURNING` (going back to the source).
+    pub phase: String,
+    /// When it was handed over here.
+    pub moved_ms: Option<i64>,
+    /// Its members on the source, as last seen: those not switched yet.
+    pub source_members: Vec<SourceMember>,
+    /// The last of its members a sidecar held (recently): a member waiting here.
+    pub held: Option<HeldMember>,
+}
+
+/// A member of a linked group on the source.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceMember {
+    pub client_id: String,
+    /// The address the source's coordinator sees it connect from.
+    pub host: String,
+}
+
+/// A member of a linked group a sidecar held.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldMember {
+    pub client_id: String,
+    /// The address it connected to the sidecar from.
+    pub address: String,
+    pub principal: Option<String>,
+    /// The client software it named in ApiVersions, `name/version`.
+    pub software: Option<String>,
+    pub held_ms: i64,
 }
 
 fn known(value: i64) -> Option<i64> {
@@ -219,6 +252,20 @@ impl Link {
                         .into_iter()
                         .map(|o| (format!("{}/{}", o.topic, o.partition), o.offset))
                         .collect(),
+                    phase: g.phase,
+                    moved_ms: known(g.moved_ms),
+                    source_members: g
+                        .source_members
+                        .into_iter()
+                        .map(|m| SourceMember { client_id: m.client_id, host: m.host })
+                        .collect(),
+                    held: g.held.into_iter().next().map(|h| HeldMember {
+                        client_id: h.client_id,
+                        address: h.address,
+                        principal: h.principal,
+                        software: h.software,
+                        held_ms: h.held_ms,
+                    }),
                 })
                 .collect(),
         }
@@ -387,6 +434,33 @@ pub async fn resume(
     alter(rest, headers, id, 1, "resume").await
 }
 
+/// `PUT /links/{id}/groups/{group}/hand-over`: the group is handed over to this cluster now,
+/// without waiting for its source group to be empty (for a source that is gone). 202; 404 for a
+/// group the link does not carry over.
+#[utoipa::path(put, path = "/links/{id}/groups/{group}/hand-over",
+    params(("id" = String, Path, description = "The link"), ("group" = String, Path, description = "The linked group")),
+    responses((status = 202, body = Accepted), super::error::Errors))]
+pub async fn hand_over(
+    State(rest): State<Rest>,
+    Path((id, group)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    alter_groups(rest, headers, id, 3, "hand-over", vec![group]).await
+}
+
+/// `PUT /links/{id}/groups/{group}/hand-back`: the group goes back to the source; its offsets
+/// here are carried back once no member is left here. 202.
+#[utoipa::path(put, path = "/links/{id}/groups/{group}/hand-back",
+    params(("id" = String, Path, description = "The link"), ("group" = String, Path, description = "The linked group")),
+    responses((status = 202, body = Accepted), super::error::Errors))]
+pub async fn hand_back(
+    State(rest): State<Rest>,
+    Path((id, group)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    alter_groups(rest, headers, id, 4, "hand-back", vec![group]).await
+}
+
 async fn alter(
     rest: Rest,
     headers: HeaderMap,
@@ -394,8 +468,20 @@ async fn alter(
     action: i8,
     name: &'static str,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    alter_groups(rest, headers, id, action, name, Vec::new()).await
+}
+
+async fn alter_groups(
+    rest: Rest,
+    headers: HeaderMap,
+    id: String,
+    action: i8,
+    name: &'static str,
+    groups: Vec<String>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     rest.run(&headers, move |mut caller| async move {
-        let request = AlterLinkRequest { link_id: id.clone(), action, ..Default::default() };
+        let request =
+            AlterLinkRequest { link_id: id.clone(), action, groups, ..Default::default() };
         match caller.execute(request).await {
             AdminResponse::AlterLink(r) => check(r.error_code, r.error_message.as_deref())?,
             other => return Err(unexpected(&other)),

@@ -1,0 +1,279 @@
+//! Consumers handed over by themselves: a member of a linked consumer group that joins through
+//! the sidecar while its group is still on the source (its consumers there not all stopped) is
+//! held — its JoinGroup (classic groups) or ConsumerGroupHeartbeat (KIP-848 groups) is answered
+//! COORDINATOR_LOAD_IN_PROGRESS, which every client retries after its backoff, as it does while a
+//! broker loads a group. So it reads nothing before the group's last offsets from the source are
+//! on the target, and two consumers never read the same partition, one on each cluster.
+//!
+//! The sidecar running the link hands the group over once the source group has stayed empty and
+//! a member waits here (each sidecar notes the last member it held in the links' store); the
+//! groups held are kept from the store, as the mirror topics are (see `mirrors`). While no group
+//! is held, a join costs one atomic load more.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use adminwire_jobs::link::service::Links;
+use adminwire_jobs::link::state::HeldMember;
+use adminwire_protocol::{ErrorCode, RequestFrame};
+use bytes::BytesMut;
+use kafka_protocol::messages::{
+    ApiKey, ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, JoinGroupRequest,
+    JoinGroupResponse, RequestHeader, ResponseHeader,
+};
+use kafka_protocol::protocol::{Decodable, StrBytes};
+use tracing::{debug, info, warn};
+
+/// How often, at most, this sidecar notes in the store that it holds a group's members.
+const NOTE_EVERY: Duration = Duration::from_secs(2);
+
+/// Whether an API is one a consumer joins a group with.
+pub fn is_join(api_key: i16) -> bool {
+    api_key == ApiKey::JoinGroup as i16 || api_key == ApiKey::ConsumerGroupHeartbeat as i16
+}
+
+/// The linked groups whose members this sidecar holds, as it last read them.
+#[derive(Debug, Default)]
+pub struct HeldGroups {
+    any: AtomicBool,
+    /// Off (`links.hold_groups = false`): members join whatever the group's phase.
+    enabled: AtomicBool,
+    /// The link of each group held, by group id.
+    table: RwLock<Arc<HashMap<String, Arc<str>>>>,
+    /// When this sidecar last noted a held member of each group.
+    noted: Mutex<HashMap<String, Instant>>,
+}
+
+/// A join held: its answer, and what to note of it.
+#[derive(Debug)]
+pub struct Held {
+    /// The answer (a frame, size prefix included).
+    pub answer: BytesMut,
+    pub group: String,
+    pub link: Arc<str>,
+    pub client_id: String,
+}
+
+/// Who a held member is, as its connection knows it.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub address: String,
+    pub principal: Option<String>,
+    pub software: Option<String>,
+}
+
+impl HeldGroups {
+    pub fn set_enabled(&self, enabled: bool) {
+        self.enabled.store(enabled, Ordering::Relaxed);
+    }
+
+    /// Whether any group's members are held now.
+    pub fn any(&self) -> bool {
+        self.any.load(Ordering::Relaxed)
+    }
+
+    /// Takes the groups held from `links` now; also called right after a link is changed here.
+    pub fn load(&self, links: &Links) {
+        if !self.enabled.load(Ordering::Relaxed) {
+            return;
+        }
+        let table: HashMap<String, Arc<str>> = links
+            .held_groups()
+            .into_iter()
+            .map(|(group, link)| (group, Arc::from(link.as_str())))
+            .collect();
+        self.set(table);
+    }
+
+    fn set(&self, table: HashMap<String, Arc<str>>) {
+        let mut current = self.table.write().unwrap_or_else(PoisonError::into_inner);
+        if **current != table {
+            debug!(groups = table.len(), "linked groups held here changed");
+            self.any.store(!table.is_empty(), Ordering::Relaxed);
+            *current = Arc::new(table);
+        }
+    }
+
+    /// Keeps the groups held as the links' store changes, until the store is gone.
+    pub async fn keep(self: Arc<Self>, links: Arc<Links>) {
+        let mut changes = links.changes();
+        loop {
+            self.load(&links);
+            if changes.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The answer holding the JoinGroup or ConsumerGroupHeartbeat `frame`, if its group is held.
+    /// A request that cannot be decoded is the broker's to refuse.
+    pub fn hold(&self, frame: &RequestFrame) -> Option<Held> {
+        let table = Arc::clone(&self.table.read().unwrap_or_else(PoisonError::into_inner));
+        let version = frame.header.api_version;
+        let api_key = ApiKey::try_from(frame.header.api_key).ok()?;
+        let mut input = frame.payload();
+        let header =
+            RequestHeader::decode(&mut input, api_key.request_header_version(version)).ok()?;
+        let client_id = header.client_id.as_deref().unwrap_or_default().to_owned();
+        let group = match api_key {
+            ApiKey::JoinGroup => JoinGroupRequest::decode(&mut input, version).ok()?.group_id.0,
+            ApiKey::ConsumerGroupHeartbeat => {
+                ConsumerGroupHeartbeatRequest::decode(&mut input, version).ok()?.group_id.0
+            }
+            _ => return None,
+        };
+        let link = table.get(group.as_str())?;
+        let message = format!(
+            "group {group} is handed over from cluster link {link}'s source once its consumers \
+             there have stopped; retrying"
+        );
+        let response_header = ResponseHeader::default().with_correlation_id(header.correlation_id);
+        let header_version = api_key.response_header_version(version);
+        let code = ErrorCode::COORDINATOR_LOAD_IN_PROGRESS.0;
+        let answer = match api_key {
+            ApiKey::JoinGroup => {
+                let body =
+                    JoinGroupResponse::default().with_error_code(code).with_generation_id(-1);
+                adminwire_kafka::frame::response(&response_header, header_version, &body, version)
+            }
+            _ => {
+                let body = ConsumerGroupHeartbeatResponse::default()
+                    .with_error_code(code)
+                    .with_error_message(Some(StrBytes::from_string(message)));
+                adminwire_kafka::frame::response(&response_header, header_version, &body, version)
+            }
+        };
+        match answer {
+            Ok(answer) => {
+                Some(Held { answer, group: group.to_string(), link: Arc::clone(link), client_id })
+            }
+            Err(e) => {
+                warn!("holding a member of group {group} failed, letting it join: {e}");
+                None
+            }
+        }
+    }
+
+    /// Notes `held` in the store for the sidecar running its link, at most every [`NOTE_EVERY`]
+    /// per group; the write runs beside the connection.
+    pub fn note(&self, held: &Held, client: &Client, links: Option<&Arc<Links>>) {
+        let Some(links) = links else { return };
+        {
+            let mut noted = self.noted.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            if noted.get(&held.group).is_some_and(|at| now.duration_since(*at) < NOTE_EVERY) {
+                return;
+            }
+            if !noted.contains_key(&held.group) {
+                info!(group = held.group, link = %held.link, client = held.client_id, address = client.address, "holding a linked group's members: it is still on the source");
+            }
+            noted.insert(held.group.clone(), now);
+        }
+        let member = HeldMember {
+            at_ms: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            client_id: held.client_id.clone(),
+            address: client.address.clone(),
+            principal: client.principal.clone(),
+            software: client.software.clone(),
+        };
+        let (links, link, group) = (Arc::clone(links), held.link.clone(), held.group.clone());
+        tokio::spawn(async move {
+            if let Err(e) = links.note_held(&link, &group, &member).await {
+                debug!(group, "noting a held member failed: {e}");
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use adminwire_protocol::RequestHeaderPeek;
+    use bytes::{BufMut, Bytes};
+    use kafka_protocol::messages::GroupId;
+    use kafka_protocol::protocol::Encodable;
+
+    use super::*;
+
+    fn held(groups: &[&str]) -> HeldGroups {
+        let held = HeldGroups::default();
+        let link: Arc<str> = Arc::from("migrate");
+        held.set(groups.iter().map(|g| (g.to_string(), Arc::clone(&link))).collect());
+        held
+    }
+
+    fn frame<R: Encodable>(api_key: ApiKey, version: i16, body: &R) -> RequestFrame {
+        let header = RequestHeader::default()
+            .with_request_api_key(api_key as i16)
+            .with_request_api_version(version)
+            .with_correlation_id(7)
+            .with_client_id(Some(StrBytes::from_static_str("app")));
+        let mut bytes = BytesMut::new();
+        bytes.put_i32(0);
+        header.encode(&mut bytes, api_key.request_header_version(version)).unwrap();
+        body.encode(&mut bytes, version).unwrap();
+        let size = (bytes.len() - 4) as i32;
+        bytes[..4].copy_from_slice(&size.to_be_bytes());
+        let header =
+            RequestHeaderPeek { api_key: api_key as i16, api_version: version, correlation_id: 7 };
+        RequestFrame { header, bytes }
+    }
+
+    fn join(group: &str, version: i16) -> RequestFrame {
+        let body = JoinGroupRequest::default()
+            .with_group_id(GroupId(StrBytes::from_string(group.to_owned())))
+            .with_session_timeout_ms(10_000)
+            .with_protocol_type(StrBytes::from_static_str("consumer"));
+        frame(ApiKey::JoinGroup, version, &body)
+    }
+
+    /// The answer's body, past its size, correlation id and (flexible) header tags.
+    fn body(answer: &BytesMut, api_key: ApiKey, version: i16) -> Bytes {
+        let mut bytes = Bytes::copy_from_slice(&answer[4..]);
+        let header =
+            ResponseHeader::decode(&mut bytes, api_key.response_header_version(version)).unwrap();
+        assert_eq!(header.correlation_id, 7);
+        bytes
+    }
+
+    #[test]
+    fn a_held_groups_join_is_answered_retry_in_every_version() {
+        let groups = held(&["billing"]);
+        for version in [0, 5, 6, 9] {
+            let held = groups.hold(&join("billing", version)).expect("held");
+            assert_eq!((held.group.as_str(), &*held.link), ("billing", "migrate"));
+            assert_eq!(held.client_id, "app");
+            let mut body = body(&held.answer, ApiKey::JoinGroup, version);
+            let answer = JoinGroupResponse::decode(&mut body, version).unwrap();
+            assert_eq!(answer.error_code, 14, "COORDINATOR_LOAD_IN_PROGRESS, v{version}");
+            assert!(body.is_empty());
+        }
+        assert!(groups.hold(&join("payments", 9)).is_none(), "another group joins");
+    }
+
+    #[test]
+    fn a_held_groups_consumer_heartbeat_is_answered_retry_with_a_message() {
+        let groups = held(&["billing"]);
+        let body = ConsumerGroupHeartbeatRequest::default()
+            .with_group_id(GroupId(StrBytes::from_static_str("billing")))
+            .with_member_epoch(0);
+        let held = groups.hold(&frame(ApiKey::ConsumerGroupHeartbeat, 0, &body)).expect("held");
+        let mut bytes = super::tests::body(&held.answer, ApiKey::ConsumerGroupHeartbeat, 0);
+        let answer = ConsumerGroupHeartbeatResponse::decode(&mut bytes, 0).unwrap();
+        assert_eq!(answer.error_code, 14);
+        assert!(answer.error_message.is_some_and(|m| m.contains("migrate")));
+    }
+
+    #[test]
+    fn a_request_that_does_not_decode_is_the_brokers() {
+        let groups = held(&["billing"]);
+        let mut frame = join("billing", 9);
+        let cut = frame.bytes.len() - 3;
+        frame.bytes.truncate(cut);
+        assert!(groups.hold(&frame).is_none());
+        let mut other = join("billing", 9);
+        other.header.api_key = ApiKey::Heartbeat as i16;
+        assert!(groups.hold(&other).is_none(), "only joins are held");
+    }
+}
