@@ -10,6 +10,11 @@ independent witness.
   commit        commits --offsets P:O,... of the topic for --group, as a consumer outside the group
   committed     the group's committed offsets of the topic: {"P": offset}
   hold          joins --group on the topic and stays in it for --seconds (an active member)
+  consume       joins --group (--client-id) on the topic and reads --count records, committing
+                each, one JSON line each (partition, offset, value); before them a line
+                {"assigned_ms": ...}, the time its first partitions were assigned. With --stay it
+                then stays in the group, reading no more, until its standard input closes; it gives
+                up after --seconds in all
   delete-before deletes the records before --offsets P:O,... (DeleteRecords: the log start moves)
   try-produce   produces --count records and reports each one's fate: {"delivered": n, "errors":
                 [{"code", "name", "message"}, ...]} (a write that may be refused)
@@ -127,6 +132,43 @@ def hold(args):
     consumer.close()
 
 
+def consume(args):
+    import threading
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
+                         "client.id": args.client_id, "enable.auto.commit": False,
+                         "auto.offset.reset": "earliest", "session.timeout.ms": 10000})
+    assigned = []
+
+    def on_assign(_consumer, partitions):
+        if partitions and not assigned:
+            assigned.append(int(time.time() * 1000))
+            print(json.dumps({"assigned_ms": assigned[0]}), flush=True)
+
+    consumer.subscribe([args.topic], on_assign=on_assign)
+    deadline = time.time() + args.seconds
+    read = 0
+    while read < args.count:
+        if time.time() > deadline:
+            sys.exit(f"read {read} of {args.count} records within {args.seconds} s")
+        message = consumer.poll(0.5)
+        if message is None:
+            continue
+        if message.error():
+            sys.exit(f"consume error: {message.error()}")
+        print(json.dumps({"partition": message.partition(), "offset": message.offset(),
+                          "value": (message.value() or b"").decode()}), flush=True)
+        consumer.commit(message=message, asynchronous=False)
+        read += 1
+    if args.stay:
+        consumer.pause(consumer.assignment())
+        closed = threading.Event()
+        threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
+        while not closed.is_set() and time.time() < deadline:
+            consumer.poll(0.2)
+    consumer.close()
+    print(json.dumps({"records": read}), flush=True)
+
+
 def delete_before(args):
     from confluent_kafka import TopicPartition as TP
     from confluent_kafka.admin import AdminClient
@@ -160,11 +202,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command",
                         choices=["produce", "transactions", "dump", "commit", "committed", "hold",
-                                 "delete-before", "try-produce"])
+                                 "consume", "delete-before", "try-produce"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--group", default="link-test")
+    parser.add_argument("--client-id", default="link-test-consumer")
+    parser.add_argument("--stay", action="store_true",
+                        help="consume: stay in the group after --count, until stdin closes")
     parser.add_argument("--offsets", default="")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=0,
@@ -173,7 +218,8 @@ def main():
                         help="produce: records stamped now rather than with fixed timestamps")
     args = parser.parse_args()
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
-                "committed": committed, "hold": hold, "delete-before": delete_before,
+                "committed": committed, "hold": hold, "consume": consume,
+                "delete-before": delete_before,
                 "try-produce": try_produce}
     commands[args.command](args)
 

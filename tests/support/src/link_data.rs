@@ -14,7 +14,8 @@ pub fn link_data_command(cluster: &Cluster, command: &str, topic: &str, args: &[
     command_via(cluster.bootstrap(), command, topic, args)
 }
 
-fn command_via(bootstrap: &str, command: &str, topic: &str, args: &[&str]) -> Command {
+/// `link_data.py command` against the cluster at `bootstrap` (a sidecar's, say), not started yet.
+pub fn command_via(bootstrap: &str, command: &str, topic: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("python3");
     cmd.arg(repo_root().join("tests/integration/python/link_data.py"))
         .arg(command)

@@ -17,9 +17,11 @@ import java.util.Map;
  * protocol-specs/{CreateLink,DescribeLinks,AlterLink,PromoteMirror,DeleteLink}*.json and
  * docs/protocol.md ("Cluster links", "Messages"), as a client author would: one record per message
  * and struct. Every one has version 0 only, flexible (request header v2, response header v1:
- * compact strings and arrays, a tagged-field section after every struct). The only tagged fields are
+ * compact strings and arrays, a tagged-field section after every struct). The tagged fields are
  * DescribeLinksResponse's {@code LagBytes} (tag 0 of a mirror and of a mirror partition, int64,
- * default -1); a reader skips any other tag it is sent.
+ * default -1) and a group's {@code Phase}, {@code MovedMs}, {@code SourceMembers} and {@code Held}
+ * (tags 0-3), and AlterLinkRequest's {@code Groups} (tag 0, written only when not empty); a reader
+ * skips any other tag it is sent.
  *
  * <p>{@code fromMap}/{@code toMap} translate to and from the field-name maps the golden vectors
  * (and {@link Messages}) use; a field a map leaves out takes the spec's default, and a
@@ -164,7 +166,19 @@ public final class LinkMessages {
 
     public record GroupOffset(String topic, int partition, long offset) {}
 
-    public record LinkGroup(String group, long syncedMs, String waiting, List<GroupOffset> offsets) {}
+    public record SourceMember(String clientId, String host) {}
+
+    public record HeldMember(String clientId, String address, String principal, String software, long heldMs) {}
+
+    public record LinkGroup(
+            String group,
+            long syncedMs,
+            String waiting,
+            List<GroupOffset> offsets,
+            String phase,
+            long movedMs,
+            List<SourceMember> sourceMembers,
+            List<HeldMember> held) {}
 
     /** One link asked for; {@code errorCode} 91 (and the rest empty) for an unknown id. */
     public record Link(
@@ -247,8 +261,35 @@ public final class LinkMessages {
                         offsets.add(new GroupOffset(r.string(false, "Topic"), r.int32("Partition"), r.int64("Offset")));
                         r.tags("GroupOffset", null);
                     }
-                    r.tags("LinkGroup", null);
-                    groups.add(new LinkGroup(group, synced, waiting, offsets));
+                    String[] phase = {""};
+                    long[] moved = {-1};
+                    List<SourceMember> sourceMembers = new ArrayList<>();
+                    List<HeldMember> held = new ArrayList<>();
+                    r.tags("LinkGroup", (tag, tr) -> {
+                        if (tag == 0) {
+                            phase[0] = tr.string(false, "Phase");
+                        } else if (tag == 1) {
+                            moved[0] = tr.int64("MovedMs");
+                        } else if (tag == 2) {
+                            int members = tr.arrayLength(false, "SourceMembers");
+                            for (int k = 0; k < members; k++) {
+                                sourceMembers.add(new SourceMember(tr.string(false, "ClientId"), tr.string(false, "Host")));
+                                tr.tags("SourceMember", null);
+                            }
+                        } else if (tag == 3) {
+                            int helds = tr.arrayLength(false, "Held");
+                            for (int k = 0; k < helds; k++) {
+                                held.add(new HeldMember(tr.string(false, "ClientId"), tr.string(false, "Address"),
+                                        tr.string(true, "Principal"), tr.string(true, "Software"), tr.int64("HeldMs")));
+                                tr.tags("HeldMember", null);
+                            }
+                        } else {
+                            return false;
+                        }
+                        tr.end("LinkGroup tag " + tag);
+                        return true;
+                    });
+                    groups.add(new LinkGroup(group, synced, waiting, offsets, phase[0], moved[0], sourceMembers, held));
                 }
                 r.tags("Link", null);
                 links.add(new Link(linkId, code, message, state, error, bootstrap, clusterId, username, start, paused,
@@ -325,6 +366,27 @@ public final class LinkMessages {
                         offsets.add(om);
                     }
                     gm.put("Offsets", offsets);
+                    gm.put("Phase", g.phase());
+                    gm.put("MovedMs", g.movedMs());
+                    List<Object> members = new ArrayList<>();
+                    for (SourceMember sm : g.sourceMembers()) {
+                        Map<String, Object> smm = new LinkedHashMap<>();
+                        smm.put("ClientId", sm.clientId());
+                        smm.put("Host", sm.host());
+                        members.add(smm);
+                    }
+                    gm.put("SourceMembers", members);
+                    List<Object> held = new ArrayList<>();
+                    for (HeldMember h : g.held()) {
+                        Map<String, Object> hm = new LinkedHashMap<>();
+                        hm.put("ClientId", h.clientId());
+                        hm.put("Address", h.address());
+                        hm.put("Principal", h.principal());
+                        hm.put("Software", h.software());
+                        hm.put("HeldMs", h.heldMs());
+                        held.add(hm);
+                    }
+                    gm.put("Held", held);
                     groups.add(gm);
                 }
                 m.put("Groups", groups);
@@ -355,6 +417,10 @@ public final class LinkMessages {
     public static final int RESUME = 1;
     /** Change the link's topics and groups as the request's lists say. */
     public static final int CHANGE = 2;
+    /** Hand the groups named in {@code groups} over to the target now. */
+    public static final int HAND_OVER = 3;
+    /** Hand the groups named in {@code groups} back to the source. */
+    public static final int HAND_BACK = 4;
 
     public record AlterLinkRequest(
             String linkId,
@@ -362,10 +428,11 @@ public final class LinkMessages {
             List<String> addTopics,
             List<String> removeTopics,
             List<String> addGroups,
-            List<String> removeGroups) {
+            List<String> removeGroups,
+            List<String> groups) {
         /** Action 0 or 1 (or any other, for a server to refuse), every list empty. */
         public AlterLinkRequest(String linkId, int action) {
-            this(linkId, action, List.of(), List.of(), List.of(), List.of());
+            this(linkId, action, List.of(), List.of(), List.of(), List.of(), List.of());
         }
 
         public byte[] encode() {
@@ -377,12 +444,20 @@ public final class LinkMessages {
             strings(w, removeTopics, "RemoveTopics");
             strings(w, addGroups, "AddGroups");
             strings(w, removeGroups, "RemoveGroups");
-            return w.tags().bytes();
+            if (groups == null || groups.isEmpty()) {
+                return w.tags().bytes();
+            }
+            // Tag 0, Groups: the field's own bytes, sized.
+            Writer tagged = new Writer(true);
+            strings(tagged, groups, "Groups");
+            byte[] field = tagged.bytes();
+            return w.uvarint(1).uvarint(0).uvarint(field.length).raw(field).bytes();
         }
 
         public static AlterLinkRequest fromMap(Map<String, Object> v) {
             return new AlterLinkRequest(Messages.str(v, "LinkId", null), Messages.num(v, "Action", 0),
-                    strs(v, "AddTopics"), strs(v, "RemoveTopics"), strs(v, "AddGroups"), strs(v, "RemoveGroups"));
+                    strs(v, "AddTopics"), strs(v, "RemoveTopics"), strs(v, "AddGroups"), strs(v, "RemoveGroups"),
+                    strs(v, "Groups"));
         }
     }
 

@@ -1,0 +1,252 @@
+//! Consumers handed over by themselves: a linked group's member that joins the target through the
+//! sidecar is held while the group still has a consumer on the source; once that one has left,
+//! the group's last offsets are carried over and the held member goes on from them — nothing
+//! read twice, nothing skipped. Handed back, the group's progress on the target goes back to the
+//! source. The source is the one-node source cluster, the target the plain cluster; the
+//! consumers are librdkafka's (`link_data.py consume`).
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+mod rest_common;
+
+use adminwire_protocol::generated::describe_links_response::LinkGroup;
+use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
+use adminwire_test_support::link_data::{command_via, link_data, link_data_via, produce};
+use adminwire_test_support::sidecar::TestSidecar;
+use adminwire_test_support::wire::RawConnection;
+use adminwire_test_support::{Cluster, unique_topic, wait_until};
+use serde_json::Value;
+
+/// A consumer running beside the test: its JSON lines as they come.
+struct Consumer {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Consumer {
+    fn start(mut command: Command) -> Self {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("link_data.py consume starts");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("its stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(value) = serde_json::from_str(&line) {
+                    let _ = tx.send(value);
+                }
+            }
+        });
+        Self { child, stdin, lines, seen: Vec::new() }
+    }
+
+    /// Takes what it has printed so far.
+    fn take(&mut self) -> &[Value] {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+        }
+        &self.seen
+    }
+
+    /// Waits (bounded) until it has printed `records` records.
+    fn wait_for_records(&mut self, records: usize, within: Duration) {
+        wait_until(within, &format!("{records} records read"), || {
+            let read = self.take().iter().filter(|l| l.get("value").is_some()).count();
+            if read >= records { Ok(()) } else { Err(format!("{read} read")) }
+        })
+        .unwrap();
+    }
+
+    /// Closes its standard input (a `--stay` consumer then leaves its group) and waits for it to
+    /// end; every line it printed.
+    fn finish(mut self, within: Duration) -> Vec<Value> {
+        drop(self.stdin.take());
+        let status = wait_until(within, "the consumer ended", || {
+            self.child.try_wait().ok().flatten().ok_or_else(|| "running".to_owned())
+        })
+        .unwrap();
+        assert!(status.success(), "the consumer failed: {status}");
+        // Its last lines may still be on their way from the reader thread.
+        wait_until(Duration::from_secs(10), "its closing line", || {
+            let done = self.take().iter().any(|l| l.get("records").is_some());
+            if done { Ok(()) } else { Err("not yet".to_owned()) }
+        })
+        .unwrap();
+        std::mem::take(&mut self.seen)
+    }
+
+    /// The values it read.
+    fn values(lines: &[Value]) -> Vec<String> {
+        lines.iter().filter_map(|l| l.get("value")?.as_str().map(str::to_owned)).collect()
+    }
+}
+
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `link_data.py consume` of `topic` in `group` against the cluster at `bootstrap`, as `client`:
+/// `count` records, then (`stay`) staying in the group until its input closes.
+fn consume(
+    bootstrap: &str,
+    topic: &str,
+    group: &str,
+    client: &str,
+    count: usize,
+    stay: bool,
+) -> Command {
+    let count = count.to_string();
+    let mut args = vec!["--group", group, "--client-id", client, "--count", &count];
+    args.extend(["--seconds", "300"]);
+    if stay {
+        args.push("--stay");
+    }
+    command_via(bootstrap, "consume", topic, &args)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Group `group` of link `id`, as the sidecar describes it.
+fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
+    let answer = connection.call(describe, 0);
+    answer.links.into_iter().next()?.groups.into_iter().find(|g| g.group == group)
+}
+
+/// The offsets group `group` has committed on `topic` of the cluster at `bootstrap`, summed.
+fn committed_sum(bootstrap: &str, topic: &str, group: &str) -> i64 {
+    let lines = link_data_via(bootstrap, "committed", topic, &["--group", group]);
+    let offsets = lines.first().and_then(Value::as_object).cloned().unwrap_or_default();
+    offsets.values().filter_map(Value::as_i64).sum()
+}
+
+#[test]
+fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_back() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let sidecar = TestSidecar::start_with(target, |config| config.links.group_quiet_ms = 1_000);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = unique_topic("handover");
+    let group = unique_topic("handover-group");
+    source.create_topic(&topic, 2);
+    produce(source, &topic, 300);
+    let all: BTreeSet<String> = link_data(source, "dump", &topic, &[])
+        .iter()
+        .filter_map(|l| l.get("value")?.as_str().map(str::to_owned))
+        .collect();
+    let all: BTreeSet<String> = all
+        .into_iter()
+        .map(|hex| String::from_utf8(hex_decode(&hex)).expect("a text value"))
+        .collect();
+    assert_eq!(all.len(), 300);
+
+    // An application reading the source: 100 records, committed, and it stays.
+    let mut on_source =
+        Consumer::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 100, true));
+    on_source.wait_for_records(100, Duration::from_secs(120));
+
+    let id = unique_topic("handover").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        groups: vec![group.clone()],
+        group_sync_ms: 500,
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    wait_until(Duration::from_secs(120), "the group's offsets carried over", || {
+        let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
+        let carried: i64 = g.offsets.iter().map(|o| o.offset).sum();
+        let ready = carried == 100 && g.phase == "ON_SOURCE" && g.source_members.len() == 1;
+        if ready { Ok(()) } else { Err(format!("{g:?}")) }
+    })
+    .unwrap();
+    let g = group_status(&mut connection, &id, &group).expect("the group");
+    assert_eq!(g.source_members[0].client_id, "app-on-source", "{g:?}");
+
+    // The application started against the target, through the sidecar: held.
+    let via = sidecar.bootstrap();
+    let mut on_target = Consumer::start(consume(&via, &topic, &group, "app-on-target", 200, false));
+    let held = wait_until(Duration::from_secs(60), "the member on the target held", || {
+        let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
+        g.held.iter().find(|h| h.client_id == "app-on-target").cloned().ok_or(format!("{g:?}"))
+    })
+    .unwrap();
+    assert!(held.software.as_deref().is_some_and(|s| s.contains("rdkafka")), "{held:?}");
+    let sample =
+        format!("adminwire_link_group_joins_held_total{{link=\"{id}\",group=\"{group}\"}}");
+    assert!(sidecar.metric(&sample).is_some_and(|n| n >= 1.0), "{sample}");
+    // Held for a while: it reads nothing while the source consumer stays.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(on_target.take().is_empty(), "nothing read while held: {:?}", on_target.take());
+    let g = group_status(&mut connection, &id, &group).expect("the group");
+    assert_eq!(g.phase, "ON_SOURCE", "{g:?}");
+
+    // The source consumer stops: the group is handed over, and the held member reads the rest.
+    let left_ms = now_ms();
+    let read_on_source = Consumer::values(&on_source.finish(Duration::from_secs(60)));
+    let lines = on_target.finish(Duration::from_secs(120));
+    let assigned_ms = lines.iter().find_map(|l| l.get("assigned_ms")?.as_i64()).expect("assigned");
+    assert!(assigned_ms >= left_ms, "assigned only after the source consumer left");
+    let read_on_target = Consumer::values(&lines);
+    let mut everything: Vec<String> = read_on_source.clone();
+    everything.extend(read_on_target.iter().cloned());
+    let distinct: BTreeSet<String> = everything.iter().cloned().collect();
+    assert_eq!(everything.len(), 300, "each record read once: {} read", everything.len());
+    assert_eq!(distinct, all, "every record read, none twice");
+    let g = group_status(&mut connection, &id, &group).expect("the group");
+    assert_eq!(g.phase, "MOVED", "{g:?}");
+    assert!(g.moved_ms >= left_ms, "{g:?}");
+
+    // Handed back: its progress on the target goes back to the source.
+    let answer = rest_common::curl(
+        &sidecar,
+        "PUT",
+        &format!("/links/{id}/groups/{group}/hand-back"),
+        None,
+        None,
+    );
+    assert_eq!(answer.status, 202, "{answer:?}");
+    assert!(answer.header("content-type").is_some_and(|t| t.contains("json")), "{answer:?}");
+    wait_until(Duration::from_secs(60), "the group back on the source", || {
+        let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
+        if g.phase == "ON_SOURCE" { Ok(()) } else { Err(format!("{g:?}")) }
+    })
+    .unwrap();
+    assert_eq!(committed_sum(source.bootstrap(), &topic, &group), 300, "the target's progress");
+    link_data(source, "try-produce", &topic, &["--count", "30"]);
+    let back = Consumer::start(consume(source.bootstrap(), &topic, &group, "app-back", 30, false));
+    let back = Consumer::values(&back.finish(Duration::from_secs(120)));
+    assert_eq!(back.len(), 30);
+    assert!(back.iter().all(|v| !all.contains(v)), "only the records written since: {back:?}");
+    // Back on the source, members joining the target are held again.
+    let g = group_status(&mut connection, &id, &group).expect("the group");
+    assert_eq!(g.phase, "ON_SOURCE", "{g:?}");
+    let path = format!("/links/{id}/groups/nope/hand-over");
+    let answer = rest_common::curl(&sidecar, "PUT", &path, None, None);
+    rest_common::assert_error(&answer, 404, Some("GROUP_ID_NOT_FOUND"));
+}
+
+fn hex_decode(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
