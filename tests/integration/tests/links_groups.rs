@@ -21,7 +21,8 @@ use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
 use serde_json::Value;
 
-/// A consumer running beside the test: its JSON lines as they come.
+/// A consumer running beside the test: its lines as they come, each as JSON (a line that is not,
+/// as a JSON string: Kafka's console consumer prints bare values).
 struct Consumer {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -35,15 +36,14 @@ impl Consumer {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("link_data.py consume starts");
+            .expect("the consumer starts");
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("its stdout");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Ok(value) = serde_json::from_str(&line) {
-                    let _ = tx.send(value);
-                }
+                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                let _ = tx.send(value);
             }
         });
         Self { child, stdin, lines, seen: Vec::new() }
@@ -71,22 +71,29 @@ impl Consumer {
     fn finish(mut self, within: Duration) -> Vec<Value> {
         drop(self.stdin.take());
         let status = wait_until(within, "the consumer ended", || {
-            self.child.try_wait().ok().flatten().ok_or_else(|| "running".to_owned())
+            let running = format!("running, {} lines printed", self.take().len());
+            self.child.try_wait().ok().flatten().ok_or(running)
         })
         .unwrap();
         assert!(status.success(), "the consumer failed: {status}");
-        // Its last lines may still be on their way from the reader thread.
-        wait_until(Duration::from_secs(10), "its closing line", || {
-            let done = self.take().iter().any(|l| l.get("records").is_some());
-            if done { Ok(()) } else { Err("not yet".to_owned()) }
-        })
-        .unwrap();
+        // Its last lines may still be on their way from the reader thread, which ends with them.
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(10)) {
+                Ok(line) => self.seen.push(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => panic!("its output never ended"),
+            }
+        }
         std::mem::take(&mut self.seen)
     }
 
-    /// The values it read.
+    /// The values it read: `link_data.py`'s records, or the console consumer's lines.
     fn values(lines: &[Value]) -> Vec<String> {
-        lines.iter().filter_map(|l| l.get("value")?.as_str().map(str::to_owned)).collect()
+        let value = |l: &Value| match l {
+            Value::String(bare) => Some(bare.clone()),
+            _ => l.get("value")?.as_str().map(str::to_owned),
+        };
+        lines.iter().filter_map(value).collect()
     }
 }
 
@@ -249,4 +256,96 @@ fn hex_decode(hex: &str) -> Vec<u8> {
         .step_by(2)
         .filter_map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// Kafka's console consumer through the sidecar, in `group` (KIP-848's protocol with `kip_848`):
+/// `count` records, then it commits and leaves.
+fn java_consumer(cluster: &Cluster, via: &str, topic: &str, group: &str, kip_848: bool) -> Command {
+    let mut command = cluster.java_tool_command("ConsoleConsumer");
+    command.args(["--bootstrap-server", via, "--topic", topic, "--group", group]);
+    // Earliest for a partition the group has not committed (as the source consumers do).
+    command.args(["--from-beginning", "--max-messages", "200", "--timeout-ms", "180000"]);
+    if kip_848 {
+        command.args(["--consumer-property", "group.protocol=consumer"]);
+    }
+    command.stderr(Stdio::null());
+    command
+}
+
+#[test]
+fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    let sidecar = TestSidecar::start_with(target, |config| config.links.group_quiet_ms = 1_000);
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = unique_topic("handover-java");
+    source.create_topic(&topic, 2);
+    produce(source, &topic, 300);
+    let groups = [unique_topic("handover-classic"), unique_topic("handover-848")];
+    let mut on_source: Vec<Consumer> = groups
+        .iter()
+        .map(|g| {
+            Consumer::start(consume(source.bootstrap(), &topic, g, "app-on-source", 100, true))
+        })
+        .collect();
+    for consumer in &mut on_source {
+        consumer.wait_for_records(100, Duration::from_secs(120));
+    }
+    let id = unique_topic("handover-java").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        groups: groups.to_vec(),
+        group_sync_ms: 500,
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    for group in &groups {
+        wait_until(Duration::from_secs(120), "the group's offsets carried over", || {
+            let g = group_status(&mut connection, &id, group).ok_or("no group")?;
+            let carried: i64 = g.offsets.iter().map(|o| o.offset).sum();
+            if carried == 100 && g.source_members.len() == 1 {
+                Ok(())
+            } else {
+                Err(format!("{g:?}"))
+            }
+        })
+        .unwrap();
+    }
+
+    let via = sidecar.bootstrap();
+    let mut on_target: Vec<Consumer> = groups
+        .iter()
+        .zip([false, true])
+        .map(|(g, kip_848)| Consumer::start(java_consumer(source, &via, &topic, g, kip_848)))
+        .collect();
+    for group in &groups {
+        let held = wait_until(Duration::from_secs(90), "the Java member held", || {
+            let g = group_status(&mut connection, &id, group).ok_or("no group")?;
+            g.held.first().cloned().ok_or(format!("{g:?}"))
+        })
+        .unwrap();
+        assert!(held.software.as_deref().is_some_and(|s| s.contains("java")), "{held:?}");
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    for consumer in &mut on_target {
+        assert!(consumer.take().is_empty(), "nothing read while held: {:?}", consumer.take());
+    }
+
+    let mut read_on_source = Vec::new();
+    for consumer in on_source {
+        read_on_source.push(Consumer::values(&consumer.finish(Duration::from_secs(60))));
+    }
+    for ((consumer, group), on_source) in on_target.into_iter().zip(&groups).zip(read_on_source) {
+        let on_target = Consumer::values(&consumer.finish(Duration::from_secs(180)));
+        assert_eq!(on_target.len(), 200, "{group}: the rest, read on the target");
+        let mut everything: Vec<String> = on_source;
+        everything.extend(on_target);
+        let distinct: BTreeSet<&String> = everything.iter().collect();
+        assert_eq!(distinct.len(), 300, "{group}: every record read once");
+        let g = group_status(&mut connection, &id, group).expect("the group");
+        assert_eq!(g.phase, "MOVED", "{g:?}");
+    }
 }
