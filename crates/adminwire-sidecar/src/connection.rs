@@ -420,7 +420,14 @@ impl ClientSide<'_> {
             self.shared.jobs.groups.note(&held, &client, self.shared.jobs.links());
             self.shared.metrics.group_join_held(&held.link, &held.group);
             let to = self.take_slot(header.api_key, to_broker).await?;
-            let _ = to.send(Ok(Response::Whole(held.answer.freeze(), None)));
+            // Answered after a while, as a broker answers a join while its group rebalances, so
+            // that a held member does not ask again ten times a second; the answer keeps its
+            // place, and the connection's next requests go on meanwhile.
+            let answer = held.answer.freeze();
+            self.shared.commands.spawn(async move {
+                tokio::time::sleep(handover::ANSWER_AFTER).await;
+                let _ = to.send(Ok(Response::Whole(answer, None)));
+            });
             return Ok(());
         }
         let plan = span.in_scope(|| {

@@ -1,8 +1,8 @@
 //! Consumers handed over by themselves: a member of a linked consumer group that joins through
 //! the sidecar while its group is still on the source (its consumers there not all stopped) is
 //! held — its JoinGroup (classic groups) or ConsumerGroupHeartbeat (KIP-848 groups) is answered
-//! COORDINATOR_LOAD_IN_PROGRESS, which every client retries after its backoff, as it does while a
-//! broker loads a group. So it reads nothing before the group's last offsets from the source are
+//! COORDINATOR_LOAD_IN_PROGRESS, a second later, which every client retries after its backoff, as
+//! it does while a broker loads a group. So it reads nothing before the group's last offsets from the source are
 //! on the target, and two consumers never read the same partition, one on each cluster.
 //!
 //! The sidecar running the link hands the group over once the source group has stayed empty and
@@ -25,6 +25,9 @@ use kafka_protocol::messages::{
 };
 use kafka_protocol::protocol::{Decodable, StrBytes};
 use tracing::{debug, info, warn};
+
+/// How long a held join waits for its answer.
+pub const ANSWER_AFTER: Duration = Duration::from_secs(1);
 
 /// How often, at most, this sidecar notes in the store that it holds a group's members.
 const NOTE_EVERY: Duration = Duration::from_secs(2);

@@ -65,9 +65,16 @@ pub async fn step(
     }
     match status.phase {
         GroupPhase::Moved => {
-            // Nothing carried over; its members on the source are watched, to say if any came back.
+            // Nothing carried over, and no one waits. Its members on the source are watched, to
+            // say if any came back; its offsets here are its members' own commits.
+            status.held = None;
             if let Ok(members) = source_members(look, group).await? {
                 status.source_members = members;
+            }
+            if let Ok(node) = groups::coordinator(look.target, group).await?
+                && let Ok(offsets) = groups::committed(look.target, node, group).await?
+            {
+                status.offsets = offsets.iter().map(|(k, v)| (status_key(k), *v)).collect();
             }
             Ok(status)
         }
