@@ -39,8 +39,17 @@ pub const FORMAT: u32 = 1;
 pub const CHUNK: usize = 1_000;
 
 /// The kinds of key cluster links keep their records under.
-const LINK_KINDS: [&str; 7] =
-    ["link", "linkstatus", "linkpart", "promote", "groupmove", "groupheld", "linkproducer"];
+const LINK_KINDS: [&str; 9] = [
+    "link",
+    "linkstatus",
+    "linkpart",
+    "promote",
+    "groupmove",
+    "groupheld",
+    "linkclient",
+    "linkrouted",
+    "linkproducer",
+];
 
 /// How long a read of the topic waits for new records.
 const TAIL_WAIT: Duration = Duration::from_millis(500);

@@ -208,6 +208,9 @@ impl Sources {
 pub struct Outgoing {
     pub bytes: Bytes,
     pub sources: Sources,
+    /// The producer id of the batch it was made from (-1: written without one), which tells who
+    /// wrote the records on the source.
+    pub writer: i64,
 }
 
 /// More fields of a format-2 header, for rewriting one.
@@ -303,7 +306,7 @@ pub fn for_producer(
         let crc = crc32c::crc32c(&bytes[at::ATTRIBUTES..]);
         bytes[rewrite_at::CRC..rewrite_at::CRC + 4].copy_from_slice(&crc.to_be_bytes());
         let sources = Sources::Range { first: batch.base_offset, last: batch.last_offset };
-        return Ok(Some(Outgoing { bytes: bytes.freeze(), sources }));
+        return Ok(Some(Outgoing { bytes: bytes.freeze(), sources, writer: batch.producer_id() }));
     }
     let append_time = if batch.is_log_append_time() {
         let bytes = batch.raw.get(rewrite_at::MAX_TIMESTAMP..rewrite_at::MAX_TIMESTAMP + 8);
@@ -340,7 +343,7 @@ pub fn for_producer(
         }
         _ => Sources::List(sources),
     };
-    Ok(Some(Outgoing { bytes: bytes.freeze(), sources }))
+    Ok(Some(Outgoing { bytes: bytes.freeze(), sources, writer: batch.producer_id() }))
 }
 
 #[cfg(test)]

@@ -94,6 +94,9 @@ pub enum CopyError {
 pub struct Round {
     pub records: u64,
     pub bytes: u64,
+    /// The records copied by who wrote them on the source: by topic, then producer id (-1:
+    /// written without one).
+    pub writers: BTreeMap<String, BTreeMap<i64, u64>>,
 }
 
 /// Kafka errors after which the same request can succeed once leaders are looked up again.
@@ -593,13 +596,15 @@ impl Copier {
                         |error| CopyError::Map { topic: key.0.clone(), partition: key.1, error },
                     )?;
                     let count = sent.sources.len() as u64;
-                    let sequence = self.sequences.entry(key).or_insert(0);
+                    let sequence = self.sequences.entry(key.clone()).or_insert(0);
                     *sequence = next_sequence(*sequence, i32::try_from(count).unwrap_or(i32::MAX));
                     progress.source_next = progress.source_next.max(last(&sent.sources) + 1);
                     progress.records += count;
                     progress.bytes += sent.bytes.len() as u64;
                     round.records += count;
                     round.bytes += sent.bytes.len() as u64;
+                    let writers = round.writers.entry(key.0.clone()).or_default();
+                    *writers.entry(sent.writer).or_insert(0) += count;
                 }
             }
         }

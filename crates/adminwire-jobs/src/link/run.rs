@@ -3,7 +3,7 @@
 //! their sources grow, carries promotions out, and writes its progress and status to the store —
 //! from where a successor takes it up after a restart, with nothing copied twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,7 @@ use super::state::{
     GroupMove, GroupPhase, GroupStatus, LinkConfig, LinkState, LinkStatus, MirrorState,
     MirrorStatus, Promotion, keys,
 };
+use super::writers::Writers;
 
 /// How often a link looks for partitions added on the source.
 const GROWTH_EVERY: Duration = Duration::from_secs(10);
@@ -123,6 +124,8 @@ struct Run {
     /// For a mirror being promoted: since when everything was copied and its source unchanged,
     /// and the source ends then.
     quiet: BTreeMap<String, (Instant, Vec<i64>)>,
+    /// Who wrote what the link copied, over the settings' window.
+    writers: Writers,
 }
 
 impl Run {
@@ -162,6 +165,7 @@ impl Run {
             looked: None,
             backoff: Duration::from_millis(200),
             quiet: BTreeMap::new(),
+            writers: Writers::new(links.settings.writers_window.as_millis() as u64, now_ms()),
         };
         run.reconcile().await;
         Some(run)
@@ -217,13 +221,7 @@ impl Run {
     }
 
     fn mirror(&mut self, topic: &str) -> &mut MirrorStatus {
-        self.status.mirrors.entry(topic.to_owned()).or_insert(MirrorStatus {
-            state: MirrorState::Active,
-            partitions: 0,
-            error: None,
-            promoted_ms: None,
-            not_copied: None,
-        })
+        self.status.mirrors.entry(topic.to_owned()).or_insert(MirrorStatus::active(0))
     }
 
     fn fail(&mut self, topic: &str, why: String) {
@@ -292,6 +290,7 @@ impl Run {
                 if round.records > 0 {
                     self.changed = true;
                 }
+                self.writers.copied(&round.writers, now_ms());
             }
             Err(CopyError::Source(e)) => {
                 if self.status.state != LinkState::SourceUnavailable {
@@ -331,9 +330,35 @@ impl Run {
                 self.fail(&topic, format!("partition {partition}: {error}"));
             }
         }
+        self.watch_writers(links);
         let every = Duration::from_millis(config.group_sync_ms);
         if self.synced.is_none_or(|at| at.elapsed() >= every) {
             self.sync_groups(links, config).await;
+        }
+    }
+
+    /// Says, for every mirror still copied, who wrote to its source directly over the window.
+    fn watch_writers(&mut self, links: &Links) {
+        let now = now_ms();
+        let routed_ids: BTreeSet<i64> =
+            links.routed_producers(&self.id).into_iter().map(|p| p.id).collect();
+        self.writers.routed(&links.routed_counts(&self.id), now);
+        let topics: Vec<String> = self.status.mirrors.keys().cloned().collect();
+        for topic in topics {
+            let seen = self.writers.seen(&topic, &routed_ids, now);
+            let mirror = self.mirror(&topic);
+            if !mirror.state.is_mirroring() {
+                continue;
+            }
+            let changed = mirror.source_writers != seen.direct
+                || mirror.unrouted_records != seen.unrouted
+                || mirror.writers_watched != seen.whole;
+            if changed {
+                mirror.source_writers = seen.direct;
+                mirror.unrouted_records = seen.unrouted;
+                mirror.writers_watched = seen.whole;
+                self.changed = true;
+            }
         }
     }
 

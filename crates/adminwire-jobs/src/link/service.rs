@@ -25,7 +25,7 @@ use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
 use super::state::{
     GroupMove, GroupStatus, HeldMember, Link, LinkConfig, LinkState, LinkStatus, MirrorState,
-    MirrorStatus, Promotion, RoutedProducer, SourceLogin, Start, keys, valid_id,
+    MirrorStatus, Promotion, RoutedClient, RoutedProducer, SourceLogin, Start, keys, valid_id,
 };
 use crate::store::{Store, StoreError};
 
@@ -44,6 +44,9 @@ pub struct LinkSettings {
     /// How long a linked group must have had no member on the source before it is handed over
     /// to its members waiting on the target.
     pub group_quiet: Duration,
+    /// The window over which a link watches who writes to a mirror's source: a promotion needs a
+    /// whole one without a producer writing there directly.
+    pub writers_window: Duration,
 }
 
 impl Default for LinkSettings {
@@ -56,6 +59,7 @@ impl Default for LinkSettings {
             promote_quiet: Duration::from_secs(3),
             group_sync: Duration::from_secs(5),
             group_quiet: Duration::from_secs(5),
+            writers_window: Duration::from_secs(30),
         }
     }
 }
@@ -104,6 +108,10 @@ pub enum LinkError {
     NotMirrored { topic: String, link: String },
     #[error("group {group} is not carried over by link {link}")]
     NotLinkedGroup { group: String, link: String },
+    #[error(
+        "mirror {topic} of link {link} cannot be promoted yet: {why} (force it to promote anyway)"
+    )]
+    NotSwitched { topic: String, link: String, why: String },
     #[error("mirror {topic} of link {link} is promoted already")]
     Promoted { topic: String, link: String },
     #[error("{0}")]
@@ -207,6 +215,72 @@ impl Links {
         epoch: i16,
     ) -> Option<RoutedProducer> {
         read(&self.store, &keys::producer(id, producer_id, epoch))
+    }
+
+    /// Every source producer standing in for a target's producer on link `id`.
+    pub fn routed_producers(&self, id: &str) -> Vec<RoutedProducer> {
+        let prefix = keys::producers(id);
+        self.store
+            .link_values(&prefix)
+            .into_iter()
+            .filter_map(|(_, v)| serde_json::from_value(v).ok())
+            .collect()
+    }
+
+    /// The sidecars' running counts of records routed without a producer id on link `id`,
+    /// summed, by topic.
+    pub fn routed_counts(&self, id: &str) -> BTreeMap<String, u64> {
+        let mut totals = BTreeMap::new();
+        for (_, value) in self.store.link_values(&keys::routeds(id)) {
+            let counts: BTreeMap<String, u64> = serde_json::from_value(value).unwrap_or_default();
+            for (topic, count) in counts {
+                *totals.entry(topic).or_insert(0) += count;
+            }
+        }
+        totals
+    }
+
+    /// Keeps this sidecar's (`member`'s) running counts of records routed without a producer
+    /// id on link `id`, by topic.
+    pub async fn note_routed_counts(
+        &self,
+        id: &str,
+        member: &str,
+        counts: &BTreeMap<String, u64>,
+    ) -> Result<(), LinkError> {
+        let key = keys::routed(id, member);
+        self.store.save_link_values(&[(key, Some(value(counts)?))]).await?;
+        Ok(())
+    }
+
+    /// Notes `client` as writing to mirror `topic` of link `id` through a sidecar.
+    pub async fn note_routed_client(
+        &self,
+        id: &str,
+        topic: &str,
+        client: &RoutedClient,
+    ) -> Result<(), LinkError> {
+        let name = format!("{}@{}", client.client_id, client.host);
+        let key = keys::client(id, topic, &name);
+        self.store.save_link_values(&[(key, Some(value(client)?))]).await?;
+        Ok(())
+    }
+
+    /// The clients seen writing to each mirror of link `id` through a sidecar, by topic, the
+    /// most recent first.
+    pub fn routed_clients(&self, id: &str) -> BTreeMap<String, Vec<RoutedClient>> {
+        let prefix = keys::clients(id);
+        let mut by_topic: BTreeMap<String, Vec<RoutedClient>> = BTreeMap::new();
+        for (key, value) in self.store.link_values(&prefix) {
+            let Some((topic, _)) = key[prefix.len()..].split_once('/') else { continue };
+            if let Ok(client) = serde_json::from_value::<RoutedClient>(value) {
+                by_topic.entry(topic.to_owned()).or_default().push(client);
+            }
+        }
+        for clients in by_topic.values_mut() {
+            clients.sort_by_key(|c| std::cmp::Reverse(c.last_ms));
+        }
+        by_topic
     }
 
     /// Keeps `source` as the producer standing in for the target's (`producer_id`, `epoch`) on
@@ -341,13 +415,7 @@ impl Links {
         Ok(described
             .into_iter()
             .map(|t| {
-                let status = MirrorStatus {
-                    state: MirrorState::Active,
-                    partitions: t.partitions,
-                    error: None,
-                    promoted_ms: None,
-                    not_copied: None,
-                };
+                let status = MirrorStatus::active(t.partitions);
                 let starts = starts.get(&t.name).cloned().unwrap_or_default();
                 (t.name, (status, starts))
             })
@@ -643,11 +711,16 @@ impl Links {
     /// Asks for mirror `topic` of link `id` to be promoted: once everything is copied and the
     /// source has stopped growing (or at once, with `failover`), it is copied no more and is
     /// writable. The sidecar running the link does it; describe the link to see it done.
+    ///
+    /// Unless `force` (or `failover`), it is refused while anyone is still on the source: a
+    /// producer wrote to the mirror's source directly over the last window (or the link has not
+    /// watched a whole window yet), or a group of the link is not handed over.
     pub async fn promote(
         &self,
         id: &str,
         topic: &str,
         failover: bool,
+        force: bool,
         requested_by: Option<String>,
     ) -> Result<(), LinkError> {
         self.store.catch_up().await?;
@@ -659,11 +732,75 @@ impl Links {
         if state == Some(MirrorState::Promoted) {
             return Err(LinkError::Promoted { topic: topic.to_owned(), link: id.to_owned() });
         }
+        if !failover && !force {
+            let still = self.still_on_source(&link, topic);
+            if !still.is_empty() {
+                return Err(LinkError::NotSwitched {
+                    topic: topic.to_owned(),
+                    link: id.to_owned(),
+                    why: still.join("; "),
+                });
+            }
+        }
         let promotion = Promotion { failover, requested_ms: now_ms(), requested_by };
         self.store
             .save_link_values(&[(keys::promotion(id, topic), Some(value(&promotion)?))])
             .await?;
         Ok(())
+    }
+
+    /// Who is still on the source of mirror `topic` of `link`, each said in words: producers
+    /// writing there directly over the last window, and groups not handed over.
+    pub fn still_on_source(&self, link: &Link, topic: &str) -> Vec<String> {
+        let window = self.settings.writers_window.as_secs();
+        let Some(status) = &link.status else {
+            return vec!["the link has not been taken up by a sidecar yet".to_owned()];
+        };
+        let mut still = Vec::new();
+        match status.mirrors.get(topic) {
+            Some(mirror) => {
+                if !mirror.writers_watched {
+                    still.push(format!(
+                        "who writes to the source has not been watched for {window} s yet"
+                    ));
+                }
+                for writer in &mirror.source_writers {
+                    still.push(format!(
+                        "producer id {} wrote {} record(s) to the source directly in the last \
+                         {window} s",
+                        writer.producer_id, writer.records
+                    ));
+                }
+                if mirror.unrouted_records > 0 {
+                    still.push(format!(
+                        "{} record(s) without a producer id were written to the source directly \
+                         in the last {window} s",
+                        mirror.unrouted_records
+                    ));
+                }
+            }
+            None => still.push("the mirror has not been taken up yet".to_owned()),
+        }
+        for group in &link.config.groups {
+            let g = status.groups.get(group);
+            if g.is_some_and(|g| g.phase == super::state::GroupPhase::Moved) {
+                continue;
+            }
+            let members: Vec<String> = g
+                .map(|g| {
+                    g.source_members
+                        .iter()
+                        .map(|m| format!("{} at {}", m.client_id, m.host))
+                        .collect()
+                })
+                .unwrap_or_default();
+            still.push(if members.is_empty() {
+                format!("group {group} is not handed over")
+            } else {
+                format!("group {group} is still on the source ({})", members.join(", "))
+            });
+        }
+        still
     }
 
     /// Deletes link `id`: it stops, and its records go. With `delete_mirrors`, its mirror topics
@@ -678,7 +815,14 @@ impl Links {
         for topic in link.promotions.keys() {
             records.push((keys::promotion(id, topic), None));
         }
-        for prefix in [keys::producers(id), keys::group_moves(id), keys::groups_held(id)] {
+        let prefixes = [
+            keys::producers(id),
+            keys::group_moves(id),
+            keys::groups_held(id),
+            keys::clients(id),
+            keys::routeds(id),
+        ];
+        for prefix in prefixes {
             for (key, _) in self.store.link_values(&prefix) {
                 records.push((key, None));
             }

@@ -9,6 +9,8 @@
 //! | `promote/<id>/<topic>` | [`Promotion`]: a mirror asked to be promoted | any sidecar, on a request |
 //! | `groupmove/<id>/<group>` | [`GroupMove`]: a group asked to be handed over now, or back to the source | any sidecar, on a request |
 //! | `groupheld/<id>/<group>` | [`HeldMember`]: the last member of the group a sidecar held | the sidecar holding it |
+//! | `linkclient/<id>/<topic>/<client>` | [`RoutedClient`]: a client whose writes to the mirror a sidecar routed | the sidecar routing them |
+//! | `linkrouted/<id>/<member>` | how many records without a producer id a sidecar routed, by topic | that sidecar |
 //! | `linkproducer/<id>/<producer id>/<epoch>` | [`RoutedProducer`]: the source's producer standing in for a target producer whose writes to mirrors are routed to the source | the first sidecar routing its writes |
 
 use std::collections::BTreeMap;
@@ -157,6 +159,57 @@ pub struct MirrorStatus {
     /// When it was promoted, and what a failover left behind (records not copied).
     pub promoted_ms: Option<u64>,
     pub not_copied: Option<u64>,
+    /// Producers writing to its source directly (not through a sidecar), over the last window.
+    #[serde(default)]
+    pub source_writers: Vec<SourceWriter>,
+    /// Records written to its source without a producer id over the last window, beyond those
+    /// the sidecars routed: a producer without idempotence still writing there.
+    #[serde(default)]
+    pub unrouted_records: u64,
+    /// Whether the running link has watched who writes to the source for a whole window (since
+    /// it was taken up).
+    #[serde(default)]
+    pub writers_watched: bool,
+}
+
+impl MirrorStatus {
+    /// A mirror being copied, its source having `partitions` partitions.
+    pub fn active(partitions: i32) -> Self {
+        Self {
+            state: MirrorState::Active,
+            partitions,
+            error: None,
+            promoted_ms: None,
+            not_copied: None,
+            source_writers: Vec::new(),
+            unrouted_records: 0,
+            writers_watched: false,
+        }
+    }
+}
+
+/// A producer writing to a mirror's source directly, as the link's copies show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceWriter {
+    /// Its producer id on the source.
+    pub producer_id: i64,
+    /// The records of it copied over the window.
+    pub records: u64,
+    /// When the last of them was copied (ms since the Unix epoch).
+    pub last_ms: u64,
+}
+
+/// A client seen writing to a mirror through a sidecar (its writes routed to the source).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedClient {
+    pub client_id: String,
+    /// The host it connected to the sidecar from.
+    pub host: String,
+    pub principal: Option<String>,
+    /// The client software it named in ApiVersions.
+    pub software: Option<String>,
+    /// When a sidecar last routed a write of it (ms since the Unix epoch).
+    pub last_ms: u64,
 }
 
 /// Where a linked consumer group is in its move to the target.
@@ -320,6 +373,22 @@ pub mod keys {
 
     pub fn groups_held(id: &str) -> String {
         format!("groupheld/{id}/")
+    }
+
+    pub fn client(id: &str, topic: &str, client: &str) -> String {
+        format!("linkclient/{id}/{topic}/{client}")
+    }
+
+    pub fn clients(id: &str) -> String {
+        format!("linkclient/{id}/")
+    }
+
+    pub fn routed(id: &str, member: &str) -> String {
+        format!("linkrouted/{id}/{member}")
+    }
+
+    pub fn routeds(id: &str) -> String {
+        format!("linkrouted/{id}/")
     }
 
     pub fn producer(id: &str, producer_id: i64, epoch: i16) -> String {
