@@ -236,12 +236,20 @@ impl AdminClient {
     }
 
     /// Asks for mirror `topic` of link `id` to be promoted (with `failover`, at once); the sidecar
-    /// carries it out: describe the link to see it done.
-    pub async fn promote_mirror(&self, id: &str, topic: &str, failover: bool) -> Result<()> {
+    /// carries it out: describe the link to see it done. Refused (1016, naming them) while
+    /// producers or groups of the mirror are still on the source, unless `force`.
+    pub async fn promote_mirror(
+        &self,
+        id: &str,
+        topic: &str,
+        failover: bool,
+        force: bool,
+    ) -> Result<()> {
         let request = PromoteMirrorRequest {
             link_id: id.to_owned(),
             topic: topic.to_owned(),
             failover,
+            force,
             ..Default::default()
         };
         self.call::<PromoteMirrorRequest>(|_| Ok(request.clone())).await?;

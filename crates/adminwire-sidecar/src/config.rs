@@ -113,6 +113,9 @@ pub struct LinksConfig {
     /// How long a linked group's source group must have had no member before it is handed over
     /// to its members waiting here.
     pub group_quiet_ms: u64,
+    /// The window over which a link watches who writes to a mirror's source: a promotion (not a
+    /// failover, nor forced) needs a whole one without a producer writing there directly.
+    pub switch_window_ms: u64,
 }
 
 impl Default for LinksConfig {
@@ -122,6 +125,7 @@ impl Default for LinksConfig {
             wait_for_copy: true,
             hold_groups: true,
             group_quiet_ms: 5_000,
+            switch_window_ms: 30_000,
         }
     }
 }

@@ -46,6 +46,7 @@ use crate::metrics::QueuedResponse;
 use crate::mirrors::Guarded;
 use crate::policy::{self, NotOffered, RequestPlan, ResponsePlan};
 use crate::principal;
+use crate::principal::Identity;
 use crate::registry::Target;
 use crate::shared::{IpSlot, Shared};
 use crate::stall::{ClientWriter, StallGuard};
@@ -98,8 +99,8 @@ enum Done {
 enum Work {
     /// Answers an admin request.
     Admin(adminwire_protocol::ApiKey, RequestFrame),
-    /// Carries out a Produce that writes to mirror topics (see `route`).
-    Route(RequestFrame),
+    /// Carries out a Produce that writes to mirror topics (see `route`), for this client.
+    Route(RequestFrame, Identity),
 }
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
@@ -412,12 +413,7 @@ impl ClientSide<'_> {
             && let Some(held) = self.shared.jobs.groups.hold(&frame)
         {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
-            let client = handover::Client {
-                address: self.peer.to_string(),
-                principal: self.principal.clone(),
-                software: self.software.clone(),
-            };
-            self.shared.jobs.groups.note(&held, &client, self.shared.jobs.links());
+            self.shared.jobs.groups.note(&held, &self.identity(), self.shared.jobs.links());
             self.shared.metrics.group_join_held(&held.link, &held.group);
             let to = self.take_slot(header.api_key, to_broker).await?;
             // Answered after a while, as a broker answers a join while its group rebalances, so
@@ -461,7 +457,7 @@ impl ClientSide<'_> {
                         _ => Some(self.take_slot(header.api_key, to_broker).await?),
                     };
                     self.flush(to_broker).await?;
-                    let done = self.command(Work::Route(frame), to_broker).await?;
+                    let done = self.command(Work::Route(frame, self.identity()), to_broker).await?;
                     if let (Some(to), Done::Later(answer)) = (to, done) {
                         // The copies are waited for beside the next requests; the answer keeps
                         // its place.
@@ -541,11 +537,13 @@ impl ClientSide<'_> {
                 Work::Admin(api, frame) => {
                     admin::answer(api, &frame, &mut upstream).await.map(Done::Now)
                 }
-                Work::Route(frame) => match route::produce(&frame, &mut upstream, &shared).await {
-                    Ok(Some(answer)) => Ok(Done::Later(answer)),
-                    Ok(None) => Ok(Done::Nothing),
-                    Err(e) => Err(Unanswerable::Route(e)),
-                },
+                Work::Route(frame, who) => {
+                    match route::produce(&frame, &who, &mut upstream, &shared).await {
+                        Ok(Some(answer)) => Ok(Done::Later(answer)),
+                        Ok(None) => Ok(Done::Nothing),
+                        Err(e) => Err(Unanswerable::Route(e)),
+                    }
+                }
             };
             (answer, transport.next_correlation_id)
         }
@@ -584,6 +582,15 @@ impl ClientSide<'_> {
             Unanswerable::Encode(e) => CloseReason::Rewrite(e),
             Unanswerable::Route(e) => CloseReason::MirrorWrite(e),
         })
+    }
+
+    /// Who the client is, as far as this connection knows.
+    fn identity(&self) -> Identity {
+        Identity {
+            address: self.peer.to_string(),
+            principal: self.principal.clone(),
+            software: self.software.clone(),
+        }
     }
 
     fn not_offered(&self, e: NotOffered) -> CloseReason {

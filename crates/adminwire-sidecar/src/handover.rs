@@ -26,6 +26,8 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::{Decodable, StrBytes};
 use tracing::{debug, info, warn};
 
+use crate::principal::Identity;
+
 /// How long a held join waits for its answer.
 pub const ANSWER_AFTER: Duration = Duration::from_secs(1);
 
@@ -57,14 +59,6 @@ pub struct Held {
     pub group: String,
     pub link: Arc<str>,
     pub client_id: String,
-}
-
-/// Who a held member is, as its connection knows it.
-#[derive(Debug, Clone, Default)]
-pub struct Client {
-    pub address: String,
-    pub principal: Option<String>,
-    pub software: Option<String>,
 }
 
 impl HeldGroups {
@@ -161,7 +155,7 @@ impl HeldGroups {
 
     /// Notes `held` in the store for the sidecar running its link, at most every [`NOTE_EVERY`]
     /// per group; the write runs beside the connection.
-    pub fn note(&self, held: &Held, client: &Client, links: Option<&Arc<Links>>) {
+    pub fn note(&self, held: &Held, client: &Identity, links: Option<&Arc<Links>>) {
         let Some(links) = links else { return };
         {
             let mut noted = self.noted.lock().unwrap_or_else(PoisonError::into_inner);

@@ -28,6 +28,7 @@ use crate::config::Config;
 use crate::handover::HeldGroups;
 use crate::mirrors::MirrorTopics;
 use crate::route::Routes;
+use crate::switched::Switched;
 
 /// How long, at most, a Produce waits at the sidecar's start for the links to be read from the
 /// cluster (a second or so, normally); after that writes pass as before, and one that reaches a
@@ -46,6 +47,8 @@ pub struct Jobs {
     pub(crate) groups: Arc<HeldGroups>,
     /// The links' sources, for the writes to mirrors routed there.
     pub(crate) routes: Routes,
+    /// The clients whose writes to mirrors this sidecar routed.
+    pub(crate) switched: Arc<Switched>,
     /// Why the store is not open yet, while it is not.
     opening: Arc<Mutex<String>>,
     /// Whether a principal is configured (`[jobs]` username and password).
@@ -94,6 +97,7 @@ impl Jobs {
             mirrors: Arc::new(MirrorTopics::default()),
             groups: Arc::new(HeldGroups::default()),
             routes: Routes::default(),
+            switched: Arc::new(Switched::new(member.clone())),
             opening: Arc::new(Mutex::new("not read yet".into())),
             logs_in,
         };
@@ -101,6 +105,7 @@ impl Jobs {
         jobs.groups.set_enabled(config.links.hold_groups);
         let link_settings = LinkSettings {
             group_quiet: Duration::from_millis(config.links.group_quiet_ms),
+            writers_window: Duration::from_millis(config.links.switch_window_ms),
             ..LinkSettings::default()
         };
         if config.jobs.store == "memory" {

@@ -35,6 +35,7 @@ pub mod shared;
 mod splice;
 mod stall;
 mod stream;
+mod switched;
 pub mod upstream;
 
 pub use config::{Config, Flags};

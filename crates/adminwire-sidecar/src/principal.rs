@@ -46,6 +46,17 @@ fn user(token: &[u8]) -> Option<String> {
     (!name.is_empty()).then(|| escaped(name))
 }
 
+/// Who a client is, as its connection knows it: for the links' status, which names the clients
+/// seen switching to the target.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    /// Its address (`ip:port`).
+    pub address: String,
+    pub principal: Option<String>,
+    /// The software it named in ApiVersions, `name/version`.
+    pub software: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,7 +50,9 @@ use tracing::{debug, warn};
 use crate::metrics::Metrics;
 use crate::mirrors::{self, MirrorTopics};
 use crate::peek::ProducedTopic;
+use crate::principal::Identity;
 use crate::shared::Shared;
+use crate::switched::Written;
 use crate::upstream::{Transport, Upstream};
 
 /// Kafka's answer to a partition written without a batch: the client may write it.
@@ -207,6 +209,7 @@ pub type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Option<Byte
 /// why the connection must close.
 pub async fn produce(
     frame: &RequestFrame,
+    who: &Identity,
     upstream: &mut Upstream<'_, impl Transport>,
     shared: &Arc<Shared>,
 ) -> Result<Option<Answer>, String> {
@@ -271,6 +274,22 @@ pub async fn produce(
         }
     }
     send_to_sources(&mut routed, &request, &links, &jobs.routes).await;
+    let written: Vec<Written<'_>> = routed
+        .iter()
+        .filter(|r| r.written())
+        .map(|r| Written {
+            link: &r.link,
+            topic: &r.topic,
+            records: u64::try_from(r.offsets).unwrap_or(0),
+            plain: r
+                .records
+                .as_deref()
+                .and_then(records::produced_batch)
+                .is_none_or(|batch| batch.producer.is_none()),
+        })
+        .collect();
+    let client_id = header.client_id.as_deref().unwrap_or_default();
+    jobs.switched.note(&links, &written, client_id, who);
     // The answer task keeps no batch.
     routed.iter_mut().for_each(|r| r.records = None);
     if request.acks == 0 {

@@ -401,6 +401,10 @@ pub struct PromoteArgs {
     /// At once, whatever is not copied yet.
     #[arg(long)]
     pub failover: bool,
+    /// Even though producers or consumer groups of the mirror are still on the source (the
+    /// promotion is refused otherwise, naming them).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -168,7 +168,9 @@ impl Session {
                 Ok(link_changed(args.link, "resume"))
             }
             AdminCommand::Promote(args) => {
-                client.promote_mirror(&args.link.link, &args.topic, args.failover).await?;
+                client
+                    .promote_mirror(&args.link.link, &args.topic, args.failover, args.force)
+                    .await?;
                 let action = if args.failover { "failover" } else { "promote" };
                 let mut report = link_changed(args.link.link, action);
                 if let Report::LinkChanged(changed) = &mut report {

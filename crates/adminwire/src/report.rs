@@ -667,6 +667,10 @@ fn link_json(link: &LinkDescription) -> Value {
             "lag": m.lag,
             "lag_bytes": (m.lag_bytes >= 0).then_some(m.lag_bytes),
             "not_copied": (m.not_copied >= 0).then_some(m.not_copied),
+            "source_writers": m.source_writers.iter().map(|w| json!({"producer_id": w.producer_id, "records": w.records, "last_ms": w.last_ms})).collect::<Vec<_>>(),
+            "unrouted_records": m.unrouted_records,
+            "writers_watched": m.writers_watched,
+            "switched": m.switched.iter().map(|c| json!({"client_id": c.client_id, "host": c.host, "principal": c.principal, "software": c.software, "last_ms": c.last_ms})).collect::<Vec<_>>(),
             "partitions": m.partitions.iter().map(|p| json!({
                 "partition": p.partition,
                 "offsets": p.offsets,
@@ -726,6 +730,32 @@ fn link_text(link: &LinkDescription) -> String {
     }
     if !link.mirrors.is_empty() {
         let _ = write!(text, "\n{}", rendered(&mirrors));
+    }
+    for m in &link.mirrors {
+        for c in &m.switched {
+            let software = c.software.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
+            let principal = c.principal.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+            let _ = write!(
+                text,
+                "\nMirror {}: {} writes here (from {}{software}{principal})",
+                m.topic, c.client_id, c.host
+            );
+        }
+        for w in &m.source_writers {
+            let _ = write!(
+                text,
+                "\nMirror {}: producer id {} still writes to the source ({} records lately)",
+                m.topic, w.producer_id, w.records
+            );
+        }
+        if m.unrouted_records > 0 {
+            let _ = write!(
+                text,
+                "\nMirror {}: {} records lately written to the source without a producer id, not \
+                 through a sidecar",
+                m.topic, m.unrouted_records
+            );
+        }
     }
     let partitions: Vec<_> =
         link.mirrors.iter().flat_map(|m| m.partitions.iter().map(move |p| (m, p))).collect();

@@ -349,3 +349,144 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
         assert_eq!(g.phase, "MOVED", "{g:?}");
     }
 }
+
+/// Mirror `topic` of link `id`, as the sidecar describes it.
+fn mirror_status(
+    connection: &mut RawConnection,
+    id: &str,
+    topic: &str,
+) -> Option<adminwire_protocol::generated::describe_links_response::Mirror> {
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
+    let answer = connection.call(describe, 0);
+    answer.links.into_iter().next()?.mirrors.into_iter().find(|m| m.topic == topic)
+}
+
+/// Asks for mirror `topic` of link `id` to be promoted, without force: the answer.
+fn promote(
+    connection: &mut RawConnection,
+    id: &str,
+    topic: &str,
+) -> adminwire_protocol::PromoteMirrorResponse {
+    let request = adminwire_protocol::PromoteMirrorRequest {
+        link_id: id.to_owned(),
+        topic: topic.to_owned(),
+        ..Default::default()
+    };
+    connection.call(request, 0)
+}
+
+#[test]
+fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_left() {
+    let (source, target) = (Cluster::source(), Cluster::plain());
+    // A short window, so that writes to the source directly age out within the test.
+    let sidecar = TestSidecar::start_with(target, |config| {
+        config.links.switch_window_ms = 4_000;
+        config.links.group_quiet_ms = 1_000;
+    });
+    let mut connection = RawConnection::connect(&sidecar.bootstrap());
+    let topic = unique_topic("switch");
+    let group = unique_topic("switch-group");
+    source.create_topic(&topic, 1);
+    produce(source, &topic, 20);
+    let mut on_source =
+        Consumer::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 20, true));
+    on_source.wait_for_records(20, Duration::from_secs(120));
+    let id = unique_topic("switch").replace('.', "_");
+    let create = CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.clone()],
+        groups: vec![group.clone()],
+        group_sync_ms: 500,
+        ..Default::default()
+    };
+    assert_eq!(connection.call(create, 0).error_code, 0);
+
+    // An idempotent producer still writing to the source directly, and the group's consumer
+    // still there: both named.
+    produce(source, &topic, 20);
+    let writer = wait_until(Duration::from_secs(120), "the direct producer seen", || {
+        let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
+        m.source_writers.first().cloned().ok_or(format!("{m:?}"))
+    })
+    .unwrap();
+    assert_eq!(writer.records, 20, "{writer:?}");
+    wait_until(Duration::from_secs(60), "the group's member on the source seen", || {
+        let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
+        if g.source_members.is_empty() { Err(format!("{g:?}")) } else { Ok(()) }
+    })
+    .unwrap();
+    let refused = promote(&mut connection, &id, &topic);
+    assert_eq!(refused.error_code, 1016, "{refused:?}");
+    let why = refused.error_message.unwrap_or_default();
+    assert!(
+        why.contains(&format!("producer id {} wrote 20 record(s)", writer.producer_id)),
+        "{why}"
+    );
+    assert!(
+        why.contains(&format!("group {group} is still on the source (app-on-source at")),
+        "{why}"
+    );
+
+    // The consumer leaves and the group is handed over; producers write through the sidecar,
+    // with and without idempotence: routed, and named as switched, not as writing directly.
+    Consumer::values(&on_source.finish(Duration::from_secs(60)));
+    let hand_over = adminwire_protocol::AlterLinkRequest {
+        link_id: id.clone(),
+        action: 3,
+        groups: vec![group.clone()],
+        ..Default::default()
+    };
+    assert_eq!(connection.call(hand_over, 0).error_code, 0);
+    let via = sidecar.bootstrap();
+    link_data_via(&via, "produce", &topic, &["--count", "20"]);
+    let plain = link_data_via(&via, "try-produce", &topic, &["--count", "10"]);
+    assert_eq!(plain[0]["delivered"], 10, "{plain:?}");
+    let m = wait_until(Duration::from_secs(120), "only routed writes in the window", || {
+        let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
+        let settled = m.lag == 0
+            && m.writers_watched
+            && m.source_writers.is_empty()
+            && m.unrouted_records == 0
+            && !m.switched.is_empty();
+        if settled { Ok(m) } else { Err(format!("{m:?}")) }
+    })
+    .unwrap();
+    assert_eq!(m.switched[0].client_id, "rdkafka", "{m:?}");
+    assert_eq!(m.switched[0].host, "127.0.0.1", "{m:?}");
+    assert!(m.switched[0].software.as_deref().is_some_and(|s| s.contains("rdkafka")), "{m:?}");
+
+    // A producer without idempotence writing to the source directly is counted, and blocks.
+    let direct = link_data(source, "try-produce", &topic, &["--count", "5"]);
+    assert_eq!(direct[0]["delivered"], 5, "{direct:?}");
+    wait_until(Duration::from_secs(60), "the unrouted records seen", || {
+        let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
+        if m.unrouted_records == 5 { Ok(()) } else { Err(format!("{m:?}")) }
+    })
+    .unwrap();
+    let refused = promote(&mut connection, &id, &topic);
+    assert_eq!(refused.error_code, 1016, "{refused:?}");
+    let why = refused.error_message.unwrap_or_default();
+    assert!(why.contains("5 record(s) without a producer id"), "{why}");
+    assert!(!why.contains("group"), "the group is handed over: {why}");
+
+    // Once the window has passed without a direct write, the promotion is taken.
+    wait_until(Duration::from_secs(60), "the window passed", || {
+        let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
+        if m.unrouted_records == 0 && m.source_writers.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{m:?}"))
+        }
+    })
+    .unwrap();
+    let taken = promote(&mut connection, &id, &topic);
+    assert_eq!(taken.error_code, 0, "{taken:?}");
+    wait_until(Duration::from_secs(60), "the mirror promoted", || {
+        let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
+        if m.state == "PROMOTED" { Ok(()) } else { Err(format!("{m:?}")) }
+    })
+    .unwrap();
+}

@@ -16,7 +16,8 @@ use serde_json::json;
 #[test]
 fn a_link_is_made_followed_changed_promoted_and_deleted_over_http() {
     let (source, target) = (Cluster::source(), Cluster::plain());
-    let sidecar = TestSidecar::start(target);
+    // A window longer than the test: a promotion without force is refused.
+    let sidecar = TestSidecar::start_with(target, |config| config.links.switch_window_ms = 600_000);
     let topic = unique_topic("rest-link");
     source.create_topic(&topic, 2);
     produce(source, &topic, 300);
@@ -66,7 +67,12 @@ fn a_link_is_made_followed_changed_promoted_and_deleted_over_http() {
     }
 
     let promote = format!("{path}/mirrors/{topic}/promote");
-    let asked = curl(&sidecar, "POST", &promote, None, None);
+    let refused = curl(&sidecar, "POST", &promote, None, None);
+    assert_error(&refused, 409, Some("MirrorNotSwitched"));
+    assert_eq!(refused.body["conflict"], "not_switched");
+    let why = refused.body["message"].as_str().unwrap_or_default();
+    assert!(why.contains("has not been watched for 600 s"), "{why}");
+    let asked = curl(&sidecar, "POST", &format!("{promote}?force=true"), None, None);
     assert_eq!(asked.status, 202, "{asked:?}");
     wait_until(Duration::from_secs(60), "the mirror promoted", || {
         let link = curl(&sidecar, "GET", &path, None, None);

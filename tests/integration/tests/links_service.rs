@@ -70,6 +70,7 @@ fn settings() -> LinkSettings {
         promote_quiet: Duration::from_secs(1),
         group_sync: Duration::from_millis(500),
         group_quiet: Duration::from_secs(1),
+        writers_window: Duration::from_secs(60),
     }
 }
 
@@ -218,9 +219,14 @@ async fn a_link_mirrors_topics_carries_groups_over_and_promotes() {
     .await;
     assert_eq!(records(source, &plain), records(target, &plain), "once each, in order");
 
-    // Promotion once the source is quiet; failover at once.
-    successor.promote(&id, &plain, false, None).await.unwrap();
-    successor.promote(&id, &transactional, true, None).await.unwrap();
+    // Promotion refused while no whole window has been watched for producers still writing to
+    // the source (the settings' is a minute: the successor has just taken the link up), unless
+    // forced; once the source is quiet, done. Failover at once.
+    let early = successor.promote(&id, &plain, false, false, None).await;
+    let Err(LinkError::NotSwitched { why, .. }) = early else { panic!("{early:?}") };
+    assert!(why.contains("not been watched for 60 s"), "{why}");
+    successor.promote(&id, &plain, false, true, None).await.unwrap();
+    successor.promote(&id, &transactional, true, false, None).await.unwrap();
     let promoted = link_until(&successor, &id, Duration::from_secs(60), "both promoted", |l| {
         l.status.as_ref().is_some_and(|s| {
             [&plain, &transactional].iter().all(|t| s.mirrors[*t].state == MirrorState::Promoted)
@@ -228,7 +234,7 @@ async fn a_link_mirrors_topics_carries_groups_over_and_promotes() {
     })
     .await;
     assert_eq!(promoted.status.unwrap().mirrors[&plain].not_copied, Some(0));
-    let again = successor.promote(&id, &plain, false, None).await;
+    let again = successor.promote(&id, &plain, false, true, None).await;
     assert!(matches!(again, Err(LinkError::Promoted { .. })), "{again:?}");
     assert!(successor.mirrored_by(&plain).is_none(), "writable now");
 

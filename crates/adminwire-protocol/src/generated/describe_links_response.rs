@@ -313,6 +313,18 @@ pub struct Mirror {
     /// Each partition's copy (when asked for). (versions 0+)
     #[serde(rename = "Partitions")]
     pub partitions: Vec<MirrorPartition>,
+    /// Producers writing to its source directly (not through a sidecar) over the server's window, by producer id, as its copies show them. (versions 0+; tag 1)
+    #[serde(rename = "SourceWriters")]
+    pub source_writers: Vec<SourceWriter>,
+    /// Records written to its source without a producer id over the window, beyond those the sidecars routed: a producer without idempotence still writing there. (versions 0+; tag 2)
+    #[serde(rename = "UnroutedRecords")]
+    pub unrouted_records: i64,
+    /// Whether the link has watched who writes to its source for a whole window. (versions 0+; tag 3)
+    #[serde(rename = "WritersWatched")]
+    pub writers_watched: bool,
+    /// The clients whose writes to it a sidecar routed to the source (they write to this cluster now), the most recent first. (versions 0+; tag 4)
+    #[serde(rename = "Switched")]
+    pub switched: Vec<SwitchedClient>,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
@@ -330,6 +342,10 @@ impl Default for Mirror {
             promoted_ms: -1,
             not_copied: -1,
             partitions: Default::default(),
+            source_writers: Default::default(),
+            unrouted_records: 0,
+            writers_watched: false,
+            switched: Default::default(),
             unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
@@ -359,6 +375,40 @@ impl Mirror {
                 .map_err(|e| e.in_field("LagBytes"))?,
             );
         }
+        if !self.source_writers.is_empty() {
+            known.push(
+                tagged(1, |buf| {
+                    put_array(buf, &self.source_writers, true, |buf, item| item.write(buf, version))
+                })
+                .map_err(|e| e.in_field("SourceWriters"))?,
+            );
+        }
+        if self.unrouted_records != 0 {
+            known.push(
+                tagged(2, |buf| {
+                    put_int64(buf, self.unrouted_records);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("UnroutedRecords"))?,
+            );
+        }
+        if self.writers_watched {
+            known.push(
+                tagged(3, |buf| {
+                    put_bool(buf, self.writers_watched);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("WritersWatched"))?,
+            );
+        }
+        if !self.switched.is_empty() {
+            known.push(
+                tagged(4, |buf| {
+                    put_array(buf, &self.switched, true, |buf, item| item.write(buf, version))
+                })
+                .map_err(|e| e.in_field("Switched"))?,
+            );
+        }
         put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
@@ -384,9 +434,37 @@ impl Mirror {
                 known.lag_bytes = in_tagged_field("LagBytes", tagged_value(0, value, int64))?;
                 Ok(true)
             }
+            1 => {
+                known.source_writers = in_tagged_field(
+                    "SourceWriters",
+                    tagged_value(1, value, array(true, |i| SourceWriter::read(i, version))),
+                )?;
+                Ok(true)
+            }
+            2 => {
+                known.unrouted_records =
+                    in_tagged_field("UnroutedRecords", tagged_value(2, value, int64))?;
+                Ok(true)
+            }
+            3 => {
+                known.writers_watched =
+                    in_tagged_field("WritersWatched", tagged_value(3, value, boolean))?;
+                Ok(true)
+            }
+            4 => {
+                known.switched = in_tagged_field(
+                    "Switched",
+                    tagged_value(4, value, array(true, |i| SwitchedClient::read(i, version))),
+                )?;
+                Ok(true)
+            }
             _ => Ok(false),
         })?;
         this.lag_bytes = known.lag_bytes;
+        this.source_writers = known.source_writers;
+        this.unrouted_records = known.unrouted_records;
+        this.writers_watched = known.writers_watched;
+        this.switched = known.switched;
         this.unknown_tagged_fields = unknown;
         input = rest;
         Ok((input, this))
@@ -398,27 +476,39 @@ impl Mirror {
         use proptest::prelude::*;
         let _ = version;
         (
-            crate::testing::any_string().boxed(),
-            crate::testing::any_string().boxed(),
-            proptest::option::of(crate::testing::any_string()).boxed(),
-            any::<i32>().boxed(),
-            any::<i64>().boxed(),
-            any::<i64>().boxed(),
-            any::<i64>().boxed(),
-            any::<i64>().boxed(),
-            proptest::collection::vec(MirrorPartition::arbitrary(version), 0..4).boxed(),
+            (
+                crate::testing::any_string().boxed(),
+                crate::testing::any_string().boxed(),
+                proptest::option::of(crate::testing::any_string()).boxed(),
+                any::<i32>().boxed(),
+                any::<i64>().boxed(),
+                any::<i64>().boxed(),
+                any::<i64>().boxed(),
+                any::<i64>().boxed(),
+                proptest::collection::vec(MirrorPartition::arbitrary(version), 0..4).boxed(),
+                proptest::collection::vec(SourceWriter::arbitrary(version), 0..4).boxed(),
+                any::<i64>().boxed(),
+                any::<bool>().boxed(),
+            ),
+            (proptest::collection::vec(SwitchedClient::arbitrary(version), 0..4).boxed(),),
         )
             .prop_map(
                 |(
-                    topic,
-                    state,
-                    error,
-                    partition_count,
-                    lag,
-                    lag_bytes,
-                    promoted_ms,
-                    not_copied,
-                    partitions,
+                    (
+                        topic,
+                        state,
+                        error,
+                        partition_count,
+                        lag,
+                        lag_bytes,
+                        promoted_ms,
+                        not_copied,
+                        partitions,
+                        source_writers,
+                        unrouted_records,
+                        writers_watched,
+                    ),
+                    (switched,),
                 )| Self {
                     topic,
                     state,
@@ -429,6 +519,10 @@ impl Mirror {
                     promoted_ms,
                     not_copied,
                     partitions,
+                    source_writers,
+                    unrouted_records,
+                    writers_watched,
+                    switched,
                     ..Self::default()
                 },
             )
@@ -780,6 +874,132 @@ impl MirrorPartition {
                     ..Self::default()
                 },
             )
+            .boxed()
+    }
+}
+
+/// Producers writing to its source directly (not through a sidecar) over the server's window, by producer id, as its copies show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceWriter {
+    /// The producer id on the source. (versions 0+)
+    #[serde(rename = "ProducerId")]
+    pub producer_id: i64,
+    /// Its records copied over the window. (versions 0+)
+    #[serde(rename = "Records")]
+    pub records: i64,
+    /// When the last of them was copied. (versions 0+)
+    #[serde(rename = "LastMs")]
+    pub last_ms: i64,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl SourceWriter {
+    pub(crate) fn write(&self, buf: &mut BytesMut, _version: i16) -> Result<(), EncodeError> {
+        put_int64(buf, self.producer_id);
+        put_int64(buf, self.records);
+        put_int64(buf, self.last_ms);
+        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], _version: i16) -> PResult<'_, Self> {
+        let mut this = Self::default();
+        let mut input = input;
+        (input, this.producer_id) = in_field("ProducerId", int64(input))?;
+        (input, this.records) = in_field("Records", int64(input))?;
+        (input, this.last_ms) = in_field("LastMs", int64(input))?;
+        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (any::<i64>().boxed(), any::<i64>().boxed(), any::<i64>().boxed())
+            .prop_map(|(producer_id, records, last_ms)| Self {
+                producer_id,
+                records,
+                last_ms,
+                ..Self::default()
+            })
+            .boxed()
+    }
+}
+
+/// The clients whose writes to it a sidecar routed to the source (they write to this cluster now), the most recent first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SwitchedClient {
+    /// The client id. (versions 0+)
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// The host it connected to the sidecar from. (versions 0+)
+    #[serde(rename = "Host")]
+    pub host: String,
+    /// The principal it logged in as, or null. (versions 0+; nullable 0+)
+    #[serde(rename = "Principal")]
+    pub principal: Option<String>,
+    /// The client software it named in ApiVersions, or null. (versions 0+; nullable 0+)
+    #[serde(rename = "Software")]
+    pub software: Option<String>,
+    /// When a write of it was last routed. (versions 0+)
+    #[serde(rename = "LastMs")]
+    pub last_ms: i64,
+    /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
+    #[serde(skip)]
+    pub unknown_tagged_fields: UnknownTaggedFields,
+}
+
+impl SwitchedClient {
+    pub(crate) fn write(&self, buf: &mut BytesMut, _version: i16) -> Result<(), EncodeError> {
+        let flexible = true;
+        encode_field("ClientId", put_string(buf, &self.client_id, flexible))?;
+        encode_field("Host", put_string(buf, &self.host, flexible))?;
+        encode_field("Principal", put_nullable_string(buf, self.principal.as_deref(), flexible))?;
+        encode_field("Software", put_nullable_string(buf, self.software.as_deref(), flexible))?;
+        put_int64(buf, self.last_ms);
+        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        Ok(())
+    }
+
+    pub(crate) fn read(input: &[u8], _version: i16) -> PResult<'_, Self> {
+        let flexible = true;
+        let mut this = Self::default();
+        let mut input = input;
+        (input, this.client_id) = in_field("ClientId", (string(flexible))(input))?;
+        (input, this.host) = in_field("Host", (string(flexible))(input))?;
+        (input, this.principal) = in_field("Principal", (nullable_string(flexible))(input))?;
+        (input, this.software) = in_field("Software", (nullable_string(flexible))(input))?;
+        (input, this.last_ms) = in_field("LastMs", int64(input))?;
+        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        Ok((input, this))
+    }
+
+    /// Any value that `version` can carry, for property tests.
+    #[cfg(any(test, feature = "proptest"))]
+    pub fn arbitrary(version: i16) -> proptest::strategy::BoxedStrategy<Self> {
+        use proptest::prelude::*;
+        let _ = version;
+        (
+            crate::testing::any_string().boxed(),
+            crate::testing::any_string().boxed(),
+            proptest::option::of(crate::testing::any_string()).boxed(),
+            proptest::option::of(crate::testing::any_string()).boxed(),
+            any::<i64>().boxed(),
+        )
+            .prop_map(|(client_id, host, principal, software, last_ms)| Self {
+                client_id,
+                host,
+                principal,
+                software,
+                last_ms,
+                ..Self::default()
+            })
             .boxed()
     }
 }

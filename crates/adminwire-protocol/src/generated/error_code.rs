@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011-1015 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
+/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011-1016 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ErrorCode(pub i16);
@@ -40,6 +40,8 @@ impl ErrorCode {
     pub const MIRROR_PROMOTED: ErrorCode = ErrorCode(1014);
     /// MirrorTopicReadOnly (1015): The topic is a mirror of a cluster link: its records come from the source cluster until it is promoted.
     pub const MIRROR_TOPIC_READ_ONLY: ErrorCode = ErrorCode(1015);
+    /// MirrorNotSwitched (1016): Producers or consumer groups of the mirror are still on the link's source (the message names them): promote once they have switched, or with Force.
+    pub const MIRROR_NOT_SWITCHED: ErrorCode = ErrorCode(1016);
     /// NONE (0): No error.
     pub const NONE: ErrorCode = ErrorCode(0);
     /// UNKNOWN_SERVER_ERROR (-1): The server experienced an unexpected error when processing the request.
@@ -98,6 +100,7 @@ impl ErrorCode {
         ErrorCode::LINK_SOURCE_UNAVAILABLE,
         ErrorCode::MIRROR_PROMOTED,
         ErrorCode::MIRROR_TOPIC_READ_ONLY,
+        ErrorCode::MIRROR_NOT_SWITCHED,
         ErrorCode::NONE,
         ErrorCode::UNKNOWN_SERVER_ERROR,
         ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
@@ -138,6 +141,7 @@ impl ErrorCode {
             1013 => Some("LinkSourceUnavailable"),
             1014 => Some("MirrorPromoted"),
             1015 => Some("MirrorTopicReadOnly"),
+            1016 => Some("MirrorNotSwitched"),
             0 => Some("NONE"),
             -1 => Some("UNKNOWN_SERVER_ERROR"),
             3 => Some("UNKNOWN_TOPIC_OR_PARTITION"),
@@ -196,6 +200,9 @@ impl ErrorCode {
             1015 => Some(
                 "The topic is a mirror of a cluster link: its records come from the source cluster until it is promoted.",
             ),
+            1016 => Some(
+                "Producers or consumer groups of the mirror are still on the link's source (the message names them): promote once they have switched, or with Force.",
+            ),
             0 => Some("No error."),
             -1 => Some("The server experienced an unexpected error when processing the request."),
             3 => Some("This server does not host this topic-partition."),
@@ -242,6 +249,7 @@ impl ErrorCode {
             1013 => true,
             1014 => false,
             1015 => false,
+            1016 => true,
             0 => false,
             -1 => false,
             3 => true,
@@ -318,6 +326,7 @@ impl ErrorCode {
             1013 => &["CreateLink", "AlterLink"],
             1014 => &["PromoteMirror"],
             1015 => &["Produce"],
+            1016 => &["PromoteMirror"],
             0 => &[],
             -1 => &[],
             3 => &[],
@@ -342,9 +351,9 @@ impl ErrorCode {
         }
     }
 
-    /// Whether this is one of the extension's own codes (1001-1015).
+    /// Whether this is one of the extension's own codes (1001-1016).
     pub fn is_extension(self) -> bool {
-        (1001..=1015).contains(&self.0)
+        (1001..=1016).contains(&self.0)
     }
 
     /// Whether this is success.

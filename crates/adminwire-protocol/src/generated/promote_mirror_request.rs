@@ -21,6 +21,9 @@ pub struct PromoteMirrorRequest {
     /// True to promote at once, whatever is not copied yet. (versions 0+)
     #[serde(rename = "Failover")]
     pub failover: bool,
+    /// Promote even though producers or consumer groups of the mirror are still on the source (without it, such a promotion is refused with 1016, naming them). A failover is never checked. (versions 0+; tag 0)
+    #[serde(rename = "Force")]
+    pub force: bool,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
@@ -32,7 +35,17 @@ impl PromoteMirrorRequest {
         encode_field("LinkId", put_string(buf, &self.link_id, flexible))?;
         encode_field("Topic", put_string(buf, &self.topic, flexible))?;
         put_bool(buf, self.failover);
-        put_tagged_fields(buf, Vec::new(), &self.unknown_tagged_fields);
+        let mut known = Vec::new();
+        if self.force {
+            known.push(
+                tagged(0, |buf| {
+                    put_bool(buf, self.force);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("Force"))?,
+            );
+        }
+        put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
 
@@ -43,7 +56,17 @@ impl PromoteMirrorRequest {
         (input, this.link_id) = in_field("LinkId", (string(flexible))(input))?;
         (input, this.topic) = in_field("Topic", (string(flexible))(input))?;
         (input, this.failover) = in_field("Failover", boolean(input))?;
-        (input, this.unknown_tagged_fields) = tagged_fields(input, |_, _| Ok(false))?;
+        let mut known = Self::default();
+        let (rest, unknown) = tagged_fields(input, |tag, value| match tag {
+            0 => {
+                known.force = in_tagged_field("Force", tagged_value(0, value, boolean))?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })?;
+        this.force = known.force;
+        this.unknown_tagged_fields = unknown;
+        input = rest;
         Ok((input, this))
     }
 
@@ -56,11 +79,13 @@ impl PromoteMirrorRequest {
             crate::testing::any_string().boxed(),
             crate::testing::any_string().boxed(),
             any::<bool>().boxed(),
+            any::<bool>().boxed(),
         )
-            .prop_map(|(link_id, topic, failover)| Self {
+            .prop_map(|(link_id, topic, failover, force)| Self {
                 link_id,
                 topic,
                 failover,
+                force,
                 ..Self::default()
             })
             .boxed()

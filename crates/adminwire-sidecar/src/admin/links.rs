@@ -12,6 +12,7 @@ use adminwire_jobs::link::service::{LinkChange, LinkError, Links, NewLink};
 use adminwire_jobs::link::state::{GroupMove, GroupPhase, Link, SourceLogin, Start};
 use adminwire_protocol::generated::describe_links_response::{
     GroupOffset, HeldMember, Link as WireLink, LinkGroup, Mirror, MirrorPartition, SourceMember,
+    SourceWriter, SwitchedClient,
 };
 use adminwire_protocol::{
     AlterLinkRequest, AlterLinkResponse, CreateLinkRequest, CreateLinkResponse, DeleteLinkRequest,
@@ -51,6 +52,7 @@ impl From<LinkError> for Failure {
                 ErrorCode::BROKER_NOT_AVAILABLE
             }
             LinkError::Promoted { .. } => ErrorCode::MIRROR_PROMOTED,
+            LinkError::NotSwitched { .. } => ErrorCode::MIRROR_NOT_SWITCHED,
             LinkError::Store(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
         };
         Failure(code, e.to_string())
@@ -126,11 +128,11 @@ pub async fn describe(
     authorize::may_describe_cluster(upstream, deadline).await?;
     let with_partitions = request.include_partitions;
     let links = match &request.link_ids {
-        None => service.list().iter().map(|l| described(l, with_partitions)).collect(),
+        None => service.list().iter().map(|l| described(service, l, with_partitions)).collect(),
         Some(ids) => ids
             .iter()
             .map(|id| match service.describe(id) {
-                Ok(link) => described(&link, with_partitions),
+                Ok(link) => described(service, &link, with_partitions),
                 Err(e) => WireLink {
                     link_id: id.clone(),
                     error_code: ErrorCode::RESOURCE_NOT_FOUND.0,
@@ -207,7 +209,8 @@ pub async fn promote(
     let service = links(upstream)?;
     authorize::may_alter_cluster(upstream, deadline).await?;
     let who = upstream.client_principal.clone();
-    let asked = service.promote(&request.link_id, &request.topic, request.failover, who);
+    let asked =
+        service.promote(&request.link_id, &request.topic, request.failover, request.force, who);
     within_link(deadline, asked).await?;
     Ok(PromoteMirrorResponse::default())
 }
@@ -244,9 +247,10 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn described(link: &Link, with_partitions: bool) -> WireLink {
+fn described(service: &Links, link: &Link, with_partitions: bool) -> WireLink {
     let config = &link.config;
     let status = link.status.as_ref();
+    let mut switched = service.routed_clients(&config.id);
     let mirrors = config
         .topics
         .iter()
@@ -277,6 +281,34 @@ fn described(link: &Link, with_partitions: bool) -> WireLink {
                 } else {
                     Vec::new()
                 },
+                source_writers: mirror
+                    .map(|m| {
+                        m.source_writers
+                            .iter()
+                            .map(|w| SourceWriter {
+                                producer_id: w.producer_id,
+                                records: to_i64(w.records),
+                                last_ms: to_i64(w.last_ms),
+                                ..Default::default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                unrouted_records: mirror.map_or(0, |m| to_i64(m.unrouted_records)),
+                writers_watched: mirror.is_some_and(|m| m.writers_watched),
+                switched: switched
+                    .remove(topic)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| SwitchedClient {
+                        client_id: c.client_id,
+                        host: c.host,
+                        principal: c.principal,
+                        software: c.software,
+                        last_ms: to_i64(c.last_ms),
+                        ..Default::default()
+                    })
+                    .collect(),
                 ..Default::default()
             }
         })

@@ -175,6 +175,7 @@ fn status_of(code: ErrorCode) -> (StatusCode, Option<&'static str>) {
         ErrorCode::NO_REASSIGNMENT_IN_PROGRESS => (S::CONFLICT, Some("job_ended")),
         ErrorCode::LINK_ALREADY_EXISTS => (S::CONFLICT, Some("link_exists")),
         ErrorCode::MIRROR_PROMOTED => (S::CONFLICT, Some("mirror_promoted")),
+        ErrorCode::MIRROR_NOT_SWITCHED => (S::CONFLICT, Some("not_switched")),
         // The source given for a link did not answer: what was asked cannot be done as asked,
         // as Connect answers a connector config it cannot validate (kafka_error says retriable).
         ErrorCode::LINK_SOURCE_UNAVAILABLE => (S::BAD_REQUEST, None),

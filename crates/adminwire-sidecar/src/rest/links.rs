@@ -75,6 +75,9 @@ pub struct ListQuery {
 pub struct PromoteQuery {
     /// `true`: at once, whatever is not copied yet (the source unreachable, or still written to).
     pub failover: Option<bool>,
+    /// `true`: even though producers or consumer groups of the mirror are still on the source
+    /// (otherwise 409 `not_switched`, naming them).
+    pub force: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -126,6 +129,32 @@ pub struct Mirror {
     /// Each partition's copy, with `/status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<MirrorPartition>>,
+    /// Producers writing to its source directly over the window (by producer id).
+    pub source_writers: Vec<SourceWriter>,
+    /// Records written to its source without a producer id over the window, beyond those routed.
+    pub unrouted_records: i64,
+    /// Whether a whole window has been watched.
+    pub writers_watched: bool,
+    /// The clients whose writes to it a sidecar routed, the most recent first.
+    pub switched: Vec<SwitchedClient>,
+}
+
+/// A producer writing to a mirror's source directly.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceWriter {
+    pub producer_id: i64,
+    pub records: i64,
+    pub last_ms: i64,
+}
+
+/// A client whose writes to a mirror a sidecar routed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SwitchedClient {
+    pub client_id: String,
+    pub host: String,
+    pub principal: Option<String>,
+    pub software: Option<String>,
+    pub last_ms: i64,
 }
 
 /// One mirror partition's copy.
@@ -238,6 +267,28 @@ impl Link {
                             })
                             .collect()
                     }),
+                    source_writers: m
+                        .source_writers
+                        .into_iter()
+                        .map(|w| SourceWriter {
+                            producer_id: w.producer_id,
+                            records: w.records,
+                            last_ms: w.last_ms,
+                        })
+                        .collect(),
+                    unrouted_records: m.unrouted_records,
+                    writers_watched: m.writers_watched,
+                    switched: m
+                        .switched
+                        .into_iter()
+                        .map(|c| SwitchedClient {
+                            client_id: c.client_id,
+                            host: c.host,
+                            principal: c.principal,
+                            software: c.software,
+                            last_ms: c.last_ms,
+                        })
+                        .collect(),
                 })
                 .collect(),
             groups: l
@@ -504,9 +555,15 @@ pub async fn promote(
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     let failover = query.failover.unwrap_or(false);
+    let force = query.force.unwrap_or(false);
     rest.run(&headers, move |mut caller| async move {
-        let request =
-            PromoteMirrorRequest { link_id: id.clone(), topic, failover, ..Default::default() };
+        let request = PromoteMirrorRequest {
+            link_id: id.clone(),
+            topic,
+            failover,
+            force,
+            ..Default::default()
+        };
         match caller.execute(request).await {
             AdminResponse::PromoteMirror(r) => check(r.error_code, r.error_message.as_deref())?,
             other => return Err(unexpected(&other)),

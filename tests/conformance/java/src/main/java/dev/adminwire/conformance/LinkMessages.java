@@ -20,7 +20,9 @@ import java.util.Map;
  * compact strings and arrays, a tagged-field section after every struct). The tagged fields are
  * DescribeLinksResponse's {@code LagBytes} (tag 0 of a mirror and of a mirror partition, int64,
  * default -1) and a group's {@code Phase}, {@code MovedMs}, {@code SourceMembers} and {@code Held}
- * (tags 0-3), and AlterLinkRequest's {@code Groups} (tag 0, written only when not empty); a reader
+ * (tags 0-3), a mirror's {@code SourceWriters}, {@code UnroutedRecords}, {@code WritersWatched} and
+ * {@code Switched} (tags 1-4), AlterLinkRequest's {@code Groups} and PromoteMirrorRequest's
+ * {@code Force} (tag 0 each, written only when not the default); a reader
  * skips any other tag it is sent.
  *
  * <p>{@code fromMap}/{@code toMap} translate to and from the field-name maps the golden vectors
@@ -162,7 +164,15 @@ public final class LinkMessages {
             long lagBytes,
             long promotedMs,
             long notCopied,
-            List<MirrorPartition> partitions) {}
+            List<MirrorPartition> partitions,
+            List<SourceWriter> sourceWriters,
+            long unroutedRecords,
+            boolean writersWatched,
+            List<SwitchedClient> switched) {}
+
+    public record SourceWriter(long producerId, long records, long lastMs) {}
+
+    public record SwitchedClient(String clientId, String host, String principal, String software, long lastMs) {}
 
     public record GroupOffset(String topic, int partition, long offset) {}
 
@@ -245,9 +255,39 @@ public final class LinkMessages {
                         partitions.add(new MirrorPartition(partition, offsets, shift, runs, sourceNext, sourceEnd,
                                 targetNext, partLag, partLagBytes, records, bytes, lost));
                     }
-                    long lagBytes = lagBytes(r, "Mirror");
-                    mirrors.add(new Mirror(topic, mirrorState, mirrorError, partitionCount, lag, lagBytes, promoted,
-                            notCopied, partitions));
+                    long[] lagBytes = {-1};
+                    long[] unrouted = {0};
+                    boolean[] watched = {false};
+                    List<SourceWriter> writers = new ArrayList<>();
+                    List<SwitchedClient> switched = new ArrayList<>();
+                    r.tags("Mirror", (tag, tr) -> {
+                        if (tag == 0) {
+                            lagBytes[0] = tr.int64("LagBytes");
+                        } else if (tag == 1) {
+                            int count = tr.arrayLength(false, "SourceWriters");
+                            for (int k = 0; k < count; k++) {
+                                writers.add(new SourceWriter(tr.int64("ProducerId"), tr.int64("Records"), tr.int64("LastMs")));
+                                tr.tags("SourceWriter", null);
+                            }
+                        } else if (tag == 2) {
+                            unrouted[0] = tr.int64("UnroutedRecords");
+                        } else if (tag == 3) {
+                            watched[0] = tr.bool("WritersWatched");
+                        } else if (tag == 4) {
+                            int count = tr.arrayLength(false, "Switched");
+                            for (int k = 0; k < count; k++) {
+                                switched.add(new SwitchedClient(tr.string(false, "ClientId"), tr.string(false, "Host"),
+                                        tr.string(true, "Principal"), tr.string(true, "Software"), tr.int64("LastMs")));
+                                tr.tags("SwitchedClient", null);
+                            }
+                        } else {
+                            return false;
+                        }
+                        tr.end("Mirror tag " + tag);
+                        return true;
+                    });
+                    mirrors.add(new Mirror(topic, mirrorState, mirrorError, partitionCount, lag, lagBytes[0], promoted,
+                            notCopied, partitions, writers, unrouted[0], watched[0], switched));
                 }
                 int groupCount = r.arrayLength(false, "Groups");
                 List<LinkGroup> groups = new ArrayList<>();
@@ -348,6 +388,28 @@ public final class LinkMessages {
                         parts.add(pm);
                     }
                     mm.put("Partitions", parts);
+                    List<Object> writers = new ArrayList<>();
+                    for (SourceWriter w : mi.sourceWriters()) {
+                        Map<String, Object> wm = new LinkedHashMap<>();
+                        wm.put("ProducerId", w.producerId());
+                        wm.put("Records", w.records());
+                        wm.put("LastMs", w.lastMs());
+                        writers.add(wm);
+                    }
+                    mm.put("SourceWriters", writers);
+                    mm.put("UnroutedRecords", mi.unroutedRecords());
+                    mm.put("WritersWatched", mi.writersWatched());
+                    List<Object> switchedOut = new ArrayList<>();
+                    for (SwitchedClient c : mi.switched()) {
+                        Map<String, Object> cm = new LinkedHashMap<>();
+                        cm.put("ClientId", c.clientId());
+                        cm.put("Host", c.host());
+                        cm.put("Principal", c.principal());
+                        cm.put("Software", c.software());
+                        cm.put("LastMs", c.lastMs());
+                        switchedOut.add(cm);
+                    }
+                    mm.put("Switched", switchedOut);
                     mirrors.add(mm);
                 }
                 m.put("Mirrors", mirrors);
@@ -478,15 +540,23 @@ public final class LinkMessages {
     // -- PromoteMirror (30016) ---------------------------------------------------------------
 
     /** {@code failover} false (the default) for a promotion once everything is copied. */
-    public record PromoteMirrorRequest(String linkId, String topic, boolean failover) {
+    public record PromoteMirrorRequest(String linkId, String topic, boolean failover, boolean force) {
+        public PromoteMirrorRequest(String linkId, String topic, boolean failover) {
+            this(linkId, topic, failover, false);
+        }
+
         public byte[] encode() {
-            return new Writer(true).string(notNull(linkId, "LinkId")).string(notNull(topic, "Topic")).bool(failover)
-                    .tags().bytes();
+            Writer w = new Writer(true).string(notNull(linkId, "LinkId")).string(notNull(topic, "Topic")).bool(failover);
+            if (!force) {
+                return w.tags().bytes();
+            }
+            // Tag 0, Force: one byte, true.
+            return w.uvarint(1).uvarint(0).uvarint(1).bool(true).bytes();
         }
 
         public static PromoteMirrorRequest fromMap(Map<String, Object> v) {
             return new PromoteMirrorRequest(Messages.str(v, "LinkId", null), Messages.str(v, "Topic", null),
-                    bool(v, "Failover", false));
+                    bool(v, "Failover", false), bool(v, "Force", false));
         }
     }
 

@@ -1,0 +1,136 @@
+//! The producers this sidecar has seen switch to the target: each client whose writes to a mirror
+//! it routed (kept in the links' store, at most every [`CLIENT_EVERY`] per client and mirror, for
+//! every front end's status), and how many records it routed without a producer id, by link and
+//! mirror — a running count the sidecar running the link sets against what it copies, to tell
+//! whether anyone still writes to the source directly (see `adminwire_jobs::link::writers`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use adminwire_jobs::link::service::Links;
+use adminwire_jobs::link::state::RoutedClient;
+use tracing::debug;
+
+use crate::principal::Identity;
+
+/// How often, at most, a client's routed writes to a mirror are noted in the store.
+const CLIENT_EVERY: Duration = Duration::from_secs(10);
+/// How often, at most, a link's running counts are written (the first change at once); the last
+/// change is written within this.
+const COUNTS_EVERY: Duration = Duration::from_secs(1);
+
+/// One routed write that the source took.
+#[derive(Debug)]
+pub struct Written<'a> {
+    pub link: &'a str,
+    pub topic: &'a str,
+    /// Its records.
+    pub records: u64,
+    /// Whether it was written without a producer id.
+    pub plain: bool,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    /// Records routed without a producer id, by mirror, since this sidecar started.
+    plain: BTreeMap<String, u64>,
+    /// Whether they changed since last written.
+    dirty: bool,
+    /// Whether a task is writing them.
+    writing: bool,
+}
+
+/// What this sidecar routed, by link.
+#[derive(Debug)]
+pub struct Switched {
+    /// This sidecar's name among those sharing the links' store.
+    member: String,
+    counts: Mutex<HashMap<String, Counts>>,
+    /// When each (link, mirror, client) was last noted.
+    noted: Mutex<HashMap<(String, String, String), Instant>>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Switched {
+    pub fn new(member: String) -> Self {
+        Self { member, counts: Mutex::default(), noted: Mutex::default() }
+    }
+
+    /// Notes the writes of one Produce request that the source took, for client `client_id`
+    /// (`who`); the store is written beside the connection.
+    pub fn note(
+        self: &Arc<Self>,
+        links: &Arc<Links>,
+        written: &[Written<'_>],
+        client_id: &str,
+        who: &Identity,
+    ) {
+        let host = who.address.rsplit_once(':').map_or(who.address.as_str(), |(host, _)| host);
+        for w in written {
+            if w.plain {
+                self.count(links, w);
+            }
+            let key = (w.link.to_owned(), w.topic.to_owned(), format!("{client_id}@{host}"));
+            {
+                let mut noted = self.noted.lock().unwrap_or_else(PoisonError::into_inner);
+                if noted.get(&key).is_some_and(|at| at.elapsed() < CLIENT_EVERY) {
+                    continue;
+                }
+                noted.insert(key, Instant::now());
+            }
+            let client = RoutedClient {
+                client_id: client_id.to_owned(),
+                host: host.to_owned(),
+                principal: who.principal.clone(),
+                software: who.software.clone(),
+                last_ms: now_ms(),
+            };
+            let (links, link, topic) = (Arc::clone(links), w.link.to_owned(), w.topic.to_owned());
+            tokio::spawn(async move {
+                if let Err(e) = links.note_routed_client(&link, &topic, &client).await {
+                    debug!(link, topic, "noting a routed client failed: {e}");
+                }
+            });
+        }
+    }
+
+    /// Counts a write without a producer id, and has the link's counts written at once, or, if
+    /// they were written less than [`COUNTS_EVERY`] ago, then: a count routed must be in the store
+    /// before the link copies its write, or the write would look like one not routed.
+    fn count(self: &Arc<Self>, links: &Arc<Links>, written: &Written<'_>) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let link = counts.entry(written.link.to_owned()).or_default();
+        *link.plain.entry(written.topic.to_owned()).or_insert(0) += written.records;
+        link.dirty = true;
+        if link.writing {
+            return;
+        }
+        link.writing = true;
+        let (this, links, link) = (Arc::clone(self), Arc::clone(links), written.link.to_owned());
+        tokio::spawn(async move {
+            while let Some(counts) = this.take_dirty(&link) {
+                if let Err(e) = links.note_routed_counts(&link, &this.member, &counts).await {
+                    debug!(link, "writing the routed counts failed: {e}");
+                }
+                tokio::time::sleep(COUNTS_EVERY).await;
+            }
+        });
+    }
+
+    /// A link's counts as they are now, if they changed since last written; None (and no write
+    /// under way any more) if not.
+    fn take_dirty(&self, link: &str) -> Option<BTreeMap<String, u64>> {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = counts.get_mut(link)?;
+        if !entry.dirty {
+            entry.writing = false;
+            return None;
+        }
+        entry.dirty = false;
+        Some(entry.plain.clone())
+    }
+}
