@@ -256,6 +256,19 @@ impl AdminClient {
         Ok(())
     }
 
+    /// Undoes the promotion of mirror `topic` of link `id`, as long as nothing has been written to
+    /// it since (1014 otherwise); the sidecar carries it out: describe the link to see it done.
+    pub async fn unpromote_mirror(&self, id: &str, topic: &str) -> Result<()> {
+        let request = PromoteMirrorRequest {
+            link_id: id.to_owned(),
+            topic: topic.to_owned(),
+            undo: true,
+            ..Default::default()
+        };
+        self.call::<PromoteMirrorRequest>(|_| Ok(request.clone())).await?;
+        Ok(())
+    }
+
     /// Deletes link `id` (with `delete_mirrors`, its mirror topics that were not promoted too);
     /// the topics deleted.
     pub async fn delete_link(&self, id: &str, delete_mirrors: bool) -> Result<Vec<String>> {

@@ -39,11 +39,12 @@ pub const FORMAT: u32 = 1;
 pub const CHUNK: usize = 1_000;
 
 /// The kinds of key cluster links keep their records under.
-const LINK_KINDS: [&str; 9] = [
+const LINK_KINDS: [&str; 10] = [
     "link",
     "linkstatus",
     "linkpart",
     "promote",
+    "unpromote",
     "groupmove",
     "groupheld",
     "linkclient",

@@ -91,6 +91,12 @@ pub fn sidecar_peek(data: &[u8]) {
     // The walk never panics, and stops at a prefix no later than at the whole.
     let mut count = 0;
     let _ = peek::produce_topics(payload, version, |_| count += 1);
+    // Nor does reading a group join's member, as JoinGroup or as ConsumerGroupHeartbeat.
+    for heartbeat in [false, true] {
+        if let Some(join) = peek::group_join(payload, version, heartbeat) {
+            assert!(join.group.len() <= payload.len() && join.client_id.len() <= payload.len());
+        }
+    }
 }
 
 fn topic_key(topic: peek::ProducedTopic<'_>) -> Vec<u8> {

@@ -20,12 +20,12 @@ use adminwire_jobs::link::state::HeldMember;
 use adminwire_protocol::{ErrorCode, RequestFrame};
 use bytes::BytesMut;
 use kafka_protocol::messages::{
-    ApiKey, ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, JoinGroupRequest,
-    JoinGroupResponse, RequestHeader, ResponseHeader,
+    ApiKey, ConsumerGroupHeartbeatResponse, JoinGroupResponse, ResponseHeader,
 };
-use kafka_protocol::protocol::{Decodable, StrBytes};
+use kafka_protocol::protocol::StrBytes;
 use tracing::{debug, info, warn};
 
+use crate::peek;
 use crate::principal::Identity;
 
 /// How long a held join waits for its answer.
@@ -104,29 +104,33 @@ impl HeldGroups {
         }
     }
 
-    /// The answer holding the JoinGroup or ConsumerGroupHeartbeat `frame`, if its group is held.
-    /// A request that cannot be decoded is the broker's to refuse.
+    /// The answer holding the JoinGroup or ConsumerGroupHeartbeat `frame`, if its group is held:
+    /// a member joining (a KIP-848 member already in the group goes on, so that it is never
+    /// fenced while still reading). Read without decoding the request, whose arrays a decoder
+    /// would size from counts the client sent; one that cannot be read is the broker's to refuse.
     pub fn hold(&self, frame: &RequestFrame) -> Option<Held> {
         let table = Arc::clone(&self.table.read().unwrap_or_else(PoisonError::into_inner));
         let version = frame.header.api_version;
         let api_key = ApiKey::try_from(frame.header.api_key).ok()?;
-        let mut input = frame.payload();
-        let header =
-            RequestHeader::decode(&mut input, api_key.request_header_version(version)).ok()?;
-        let client_id = header.client_id.as_deref().unwrap_or_default().to_owned();
-        let group = match api_key {
-            ApiKey::JoinGroup => JoinGroupRequest::decode(&mut input, version).ok()?.group_id.0,
-            ApiKey::ConsumerGroupHeartbeat => {
-                ConsumerGroupHeartbeatRequest::decode(&mut input, version).ok()?.group_id.0
-            }
+        let heartbeat = match api_key {
+            ApiKey::JoinGroup => false,
+            ApiKey::ConsumerGroupHeartbeat => true,
             _ => return None,
         };
-        let link = table.get(group.as_str())?;
+        let join = peek::group_join(frame.payload(), version, heartbeat)?;
+        if join.member_epoch.is_some_and(|epoch| epoch != 0) {
+            return None;
+        }
+        let group = std::str::from_utf8(join.group).ok()?;
+        // Bounded: a client names itself, not the sidecar's memory.
+        let client_id: String = String::from_utf8_lossy(join.client_id).chars().take(128).collect();
+        let link = table.get(group)?;
         let message = format!(
             "group {group} is handed over from cluster link {link}'s source once its consumers \
              there have stopped; retrying"
         );
-        let response_header = ResponseHeader::default().with_correlation_id(header.correlation_id);
+        let response_header =
+            ResponseHeader::default().with_correlation_id(frame.header.correlation_id);
         let header_version = api_key.response_header_version(version);
         let code = ErrorCode::COORDINATOR_LOAD_IN_PROGRESS.0;
         let answer = match api_key {
@@ -188,7 +192,10 @@ impl HeldGroups {
 mod tests {
     use adminwire_protocol::RequestHeaderPeek;
     use bytes::{BufMut, Bytes};
-    use kafka_protocol::messages::GroupId;
+    use kafka_protocol::messages::{
+        ConsumerGroupHeartbeatRequest, GroupId, JoinGroupRequest, RequestHeader,
+    };
+    use kafka_protocol::protocol::Decodable;
     use kafka_protocol::protocol::Encodable;
 
     use super::*;
@@ -263,14 +270,58 @@ mod tests {
     }
 
     #[test]
-    fn a_request_that_does_not_decode_is_the_brokers() {
+    fn a_request_whose_group_cannot_be_read_is_the_brokers() {
         let groups = held(&["billing"]);
         let mut frame = join("billing", 9);
-        let cut = frame.bytes.len() - 3;
-        frame.bytes.truncate(cut);
+        // Size, header (4 + 4 + 2 + "app" + tags), then the group's length and two bytes of it.
+        frame.bytes.truncate(4 + 8 + 2 + 3 + 1 + 1 + 2);
         assert!(groups.hold(&frame).is_none());
         let mut other = join("billing", 9);
         other.header.api_key = ApiKey::Heartbeat as i16;
         assert!(groups.hold(&other).is_none(), "only joins are held");
+    }
+
+    #[test]
+    fn a_join_claiming_huge_arrays_is_held_without_reading_them() {
+        // JoinGroup v5: header, group "billing", session and rebalance timeouts, member id,
+        // instance id (null), protocol type, then a protocols count of i32::MAX and nothing more.
+        let mut payload = BytesMut::new();
+        payload.put_i16(ApiKey::JoinGroup as i16);
+        payload.put_i16(5);
+        payload.put_i32(7);
+        payload.put_i16(3);
+        payload.put_slice(b"app");
+        payload.put_i16(7);
+        payload.put_slice(b"billing");
+        payload.put_i32(10_000);
+        payload.put_i32(10_000);
+        payload.put_i16(0);
+        payload.put_i16(-1);
+        payload.put_i16(8);
+        payload.put_slice(b"consumer");
+        payload.put_i32(i32::MAX);
+        let mut bytes = BytesMut::new();
+        bytes.put_i32(payload.len() as i32);
+        bytes.put_slice(&payload);
+        let header = RequestHeaderPeek {
+            api_key: ApiKey::JoinGroup as i16,
+            api_version: 5,
+            correlation_id: 7,
+        };
+        let held = held(&["billing"]).hold(&RequestFrame { header, bytes }).expect("held");
+        assert_eq!(held.client_id, "app");
+    }
+
+    #[test]
+    fn a_kip_848_member_already_in_the_group_goes_on() {
+        let groups = held(&["billing"]);
+        for (epoch, is_held) in [(0, true), (5, false), (-1, false)] {
+            let body = ConsumerGroupHeartbeatRequest::default()
+                .with_group_id(GroupId(StrBytes::from_static_str("billing")))
+                .with_member_id(StrBytes::from_static_str("m-1"))
+                .with_member_epoch(epoch);
+            let frame = frame(ApiKey::ConsumerGroupHeartbeat, 0, &body);
+            assert_eq!(groups.hold(&frame).is_some(), is_held, "epoch {epoch}");
+        }
     }
 }

@@ -80,6 +80,34 @@ pub fn produce_topics(
 
 /// An array's length: compact (length + 1 as a varint) or classic (an `i32`); null reads as
 /// empty.
+/// What a JoinGroup or ConsumerGroupHeartbeat request says of its member, read without decoding
+/// it (a decoder would size its arrays from counts the client sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupJoin<'a> {
+    pub client_id: &'a [u8],
+    pub group: &'a [u8],
+    /// ConsumerGroupHeartbeat's member epoch (0: joining; more: a member already in the group;
+    /// negative: leaving); None for JoinGroup.
+    pub member_epoch: Option<i32>,
+}
+
+/// The client id, group and (KIP-848) member epoch of a JoinGroup (`heartbeat` false: v6+ is
+/// flexible) or ConsumerGroupHeartbeat (always flexible) payload; `None` if the bytes end early.
+pub fn group_join(payload: &[u8], version: i16, heartbeat: bool) -> Option<GroupJoin<'_>> {
+    let flexible = heartbeat || version >= 6;
+    let (rest, client_id) = read_classic_string(payload.get(8..)?)?;
+    let rest = if flexible { skip_tagged_fields(rest)? } else { rest };
+    let (rest, group) =
+        if flexible { read_compact_string(rest)? } else { read_classic_string(rest)? };
+    let member_epoch = if heartbeat {
+        let rest = skip_compact_string(rest)?; // member id
+        Some(i32::from_be_bytes(rest.get(..4)?.try_into().ok()?))
+    } else {
+        None
+    };
+    Some(GroupJoin { client_id, group, member_epoch })
+}
+
 fn array_len(input: &[u8], compact: bool) -> Option<(&[u8], usize)> {
     if compact {
         let (rest, len_plus_one) = kafka_varint(input)?;

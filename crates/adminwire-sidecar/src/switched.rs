@@ -16,6 +16,10 @@ use crate::principal::Identity;
 
 /// How often, at most, a client's routed writes to a mirror are noted in the store.
 const CLIENT_EVERY: Duration = Duration::from_secs(10);
+/// The most clients this sidecar keeps track of at once (within [`CLIENT_EVERY`], more are not
+/// noted); and the longest client id noted.
+const MAX_NOTED: usize = 10_000;
+const MAX_CLIENT_ID: usize = 128;
 /// How often, at most, a link's running counts are written (the first change at once); the last
 /// change is written within this.
 const COUNTS_EVERY: Duration = Duration::from_secs(1);
@@ -70,6 +74,9 @@ impl Switched {
         who: &Identity,
     ) {
         let host = who.address.rsplit_once(':').map_or(who.address.as_str(), |(host, _)| host);
+        // Bounded: a client names itself, not the store's records.
+        let client_id: String = client_id.chars().take(MAX_CLIENT_ID).collect();
+        let client_id = client_id.as_str();
         for w in written {
             if w.plain {
                 self.count(links, w);
@@ -79,6 +86,14 @@ impl Switched {
                 let mut noted = self.noted.lock().unwrap_or_else(PoisonError::into_inner);
                 if noted.get(&key).is_some_and(|at| at.elapsed() < CLIENT_EVERY) {
                     continue;
+                }
+                if noted.len() >= MAX_NOTED {
+                    // Only the recent ones keep their place; a client noted again is written
+                    // again, no more often than before.
+                    noted.retain(|_, at| at.elapsed() < CLIENT_EVERY);
+                    if noted.len() >= MAX_NOTED {
+                        continue;
+                    }
                 }
                 noted.insert(key, Instant::now());
             }

@@ -403,8 +403,11 @@ pub struct PromoteArgs {
     pub failover: bool,
     /// Even though producers or consumer groups of the mirror are still on the source (the
     /// promotion is refused otherwise, naming them).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "undo")]
     pub force: bool,
+    /// Undo the mirror's promotion, as long as nothing has been written to it since.
+    #[arg(long, conflicts_with = "failover")]
+    pub undo: bool,
 }
 
 #[derive(Debug, Clone, Args)]

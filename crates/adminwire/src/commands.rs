@@ -168,10 +168,15 @@ impl Session {
                 Ok(link_changed(args.link, "resume"))
             }
             AdminCommand::Promote(args) => {
-                client
-                    .promote_mirror(&args.link.link, &args.topic, args.failover, args.force)
-                    .await?;
-                let action = if args.failover { "failover" } else { "promote" };
+                let action = if args.undo {
+                    client.unpromote_mirror(&args.link.link, &args.topic).await?;
+                    "undo the promotion of"
+                } else {
+                    client
+                        .promote_mirror(&args.link.link, &args.topic, args.failover, args.force)
+                        .await?;
+                    if args.failover { "failover" } else { "promote" }
+                };
                 let mut report = link_changed(args.link.link, action);
                 if let Report::LinkChanged(changed) = &mut report {
                     changed.detail = Some(format!("mirror {}", args.topic));

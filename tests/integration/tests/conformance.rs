@@ -93,9 +93,9 @@ fn python_generic_codec_against_the_vectors_and_the_sidecar() {
     assert_received(&sidecar, &before, 2.0, "python");
 }
 
-/// The Java suite's test count: the vectors (88 and 3 more), the bad requests (61), the
+/// The Java suite's test count: the vectors (89 and 3 more), the bad requests (61), the
 /// AdminClient's every call in version 0 and version 1 (2), and the reassignment jobs (6).
-const JAVA_TESTS: u32 = 160;
+const JAVA_TESTS: u32 = 161;
 
 /// Totals of the surefire reports (`TEST-*.xml`) in `reports`: tests, and failures + errors + skips.
 fn surefire_totals(reports: &Path) -> (u32, u32) {

@@ -484,9 +484,56 @@ fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_l
     .unwrap();
     let taken = promote(&mut connection, &id, &topic);
     assert_eq!(taken.error_code, 0, "{taken:?}");
-    wait_until(Duration::from_secs(60), "the mirror promoted", || {
+    let promoted = |connection: &mut RawConnection, state: &str| {
+        wait_until(Duration::from_secs(60), &format!("the mirror {state}"), || {
+            let m = mirror_status(connection, &id, &topic).ok_or("no mirror")?;
+            if m.state == state { Ok(()) } else { Err(format!("{m:?}")) }
+        })
+        .unwrap();
+    };
+    promoted(&mut connection, "PROMOTED");
+
+    // Undone while nothing was written to it: copied again, and writes routed again.
+    let undo = |connection: &mut RawConnection| {
+        let request = adminwire_protocol::PromoteMirrorRequest {
+            link_id: id.clone(),
+            topic: topic.clone(),
+            undo: true,
+            ..Default::default()
+        };
+        connection.call(request, 0)
+    };
+    assert_eq!(undo(&mut connection).error_code, 0);
+    promoted(&mut connection, "ACTIVE");
+    link_data_via(&via, "produce", &topic, &["--count", "5"]);
+    let copied = wait_until(Duration::from_secs(60), "the routed write copied", || {
+        let lines = link_data(source, "dump", &topic, &[]);
+        let on_source = lines.iter().filter(|l| l.get("offset").is_some()).count();
         let m = mirror_status(&mut connection, &id, &topic).ok_or("no mirror")?;
-        if m.state == "PROMOTED" { Ok(()) } else { Err(format!("{m:?}")) }
+        if m.lag == 0 && on_source == 80 {
+            Ok(on_source)
+        } else {
+            Err(format!("{on_source} {m:?}"))
+        }
     })
     .unwrap();
+    assert_eq!(copied, 80, "the write went to the source again");
+
+    // Promoted again (forced) and written to: the promotion can no longer be undone.
+    let forced = adminwire_protocol::PromoteMirrorRequest {
+        link_id: id.clone(),
+        topic: topic.clone(),
+        force: true,
+        ..Default::default()
+    };
+    assert_eq!(connection.call(forced, 0).error_code, 0);
+    promoted(&mut connection, "PROMOTED");
+    link_data_via(&via, "produce", &topic, &["--count", "3"]);
+    let refused = undo(&mut connection);
+    assert_eq!(refused.error_code, 1014, "{refused:?}");
+    let why = refused.error_message.unwrap_or_default();
+    assert!(
+        why.contains("was written to since its promotion (partition 0: its end is 83"),
+        "{why}"
+    );
 }

@@ -115,8 +115,17 @@ async fn carry_over(
         status.waiting = Some(why);
         Ok(status)
     };
-    match source_members(look, group).await? {
+    let members = match source_members(look, group).await {
+        Ok(members) => members,
+        // Moving now is for a source that is gone: it does not wait for it.
+        Err(e) if now => Err(e.to_string()),
+        Err(e) => return Err(e),
+    };
+    match members {
         Ok(members) => {
+            if !members.is_empty() {
+                status.returned = false;
+            }
             status.source_empty_since_ms = match (members.is_empty(), status.source_empty_since_ms)
             {
                 (false, _) => None,
@@ -127,7 +136,14 @@ async fn carry_over(
         Err(why) if now => status.waiting = Some(why),
         Err(why) => return waiting(status, why),
     }
-    let carried = carry(look, group, &mut status).await?;
+    let carried = match carry(look, group, &mut status).await {
+        Ok(carried) => carried,
+        Err(e) if now => {
+            status.waiting = Some(e.to_string());
+            false
+        }
+        Err(e) => return Err(e),
+    };
     let quiet = status
         .source_empty_since_ms
         .is_some_and(|since| look.now.saturating_sub(since) >= look.quiet_ms);
@@ -137,8 +153,11 @@ async fn carry_over(
         (Some(held), Some(since)) => held.at_ms >= since,
         _ => false,
     };
-    if now || (quiet && awaited && carried) {
+    // Handed back, it stays until its consumers have come back to the source: members still
+    // retrying on the target must not take it over again at once.
+    if now || (quiet && awaited && carried && !status.returned) {
         status.phase = GroupPhase::Moved;
+        status.returned = false;
         status.moved_ms = Some(look.now);
         status.source_empty_since_ms = None;
     }
@@ -170,7 +189,16 @@ async fn carry(
     let mut translated = Offsets::new();
     for (key, offset) in &on_source {
         let Some(copy) = look.copies.get(key) else { continue };
-        match copy.map.translate(*offset, copy.source_next) {
+        let there = match copy.map.translate(*offset, copy.source_next) {
+            Some(there) => Some(there),
+            // Nothing copied yet, and nothing to copy before the position: where the first copy
+            // will land (a link started from the latest offset, an idle partition).
+            None if copy.map.runs().is_empty() && *offset <= copy.source_next => {
+                Some(copy.target_next())
+            }
+            None => None,
+        };
+        match there {
             Some(there) => {
                 translated.insert(key.clone(), there);
             }
@@ -307,6 +335,7 @@ async fn carry_back(
     }
     status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();
     status.phase = GroupPhase::OnSource;
+    status.returned = true;
     status.moved_ms = None;
     status.source_empty_since_ms = None;
     status.synced_ms = Some(look.now);

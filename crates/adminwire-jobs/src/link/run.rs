@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::copy::{Copier, CopyError, Key, Progress};
 use super::groups;
 use super::mirror;
-use super::service::{Links, now_ms, read, value};
+use super::service::{Links, now_ms, read, value, written_since_copy};
 use super::state::{
     GroupMove, GroupPhase, GroupStatus, LinkConfig, LinkState, LinkStatus, MirrorState,
     MirrorStatus, Promotion, keys,
@@ -236,6 +236,7 @@ impl Run {
     async fn step(&mut self, links: &Links, config: &LinkConfig) {
         self.follow(config);
         self.promote(links, config).await;
+        self.unpromote(links).await;
         if config.paused {
             if self.status.state != LinkState::Paused {
                 self.status.state = LinkState::Paused;
@@ -551,6 +552,51 @@ impl Run {
                 continue;
             }
             self.forget_promotion(links, &topic).await;
+        }
+    }
+
+    /// Undoes the promotions asked to be undone, of mirrors nothing was written to since: they
+    /// are copied again. One written to stays promoted, and says why.
+    async fn unpromote(&mut self, links: &Links) {
+        let prefix = keys::unpromotions(&self.id);
+        let asked: Vec<String> = links
+            .store
+            .link_values(&prefix)
+            .into_iter()
+            .map(|(key, _)| key[prefix.len()..].to_owned())
+            .collect();
+        for topic in asked {
+            if self.mirror(&topic).state == MirrorState::Promoted {
+                match written_since_copy(&links.target, &self.partitions, &topic).await {
+                    Ok(written) if written.is_empty() => {
+                        let mirror = self.mirror(&topic);
+                        mirror.state = MirrorState::Active;
+                        mirror.promoted_ms = None;
+                        mirror.not_copied = None;
+                        mirror.error = None;
+                        tracing::info!(link = %self.id, topic, "promotion undone: copied again");
+                    }
+                    Ok(written) => {
+                        self.mirror(&topic).error = Some(format!(
+                            "the promotion was not undone: written to since ({})",
+                            written.join(", ")
+                        ));
+                    }
+                    Err(e) => {
+                        tracing::warn!(link = %self.id, topic, "checking the target before undoing a promotion: {e}");
+                        continue;
+                    }
+                }
+                self.changed = true;
+                if let Err(e) = self.save(links, true).await {
+                    tracing::warn!(link = %self.id, "writing an undone promotion failed: {e}");
+                    continue;
+                }
+            }
+            let gone = [(keys::unpromotion(&self.id, &topic), None)];
+            if let Err(e) = links.store.save_link_values(&gone).await {
+                tracing::warn!(link = %self.id, "clearing an undo request failed: {e}");
+            }
         }
     }
 

@@ -112,6 +112,13 @@ pub enum LinkError {
         "mirror {topic} of link {link} cannot be promoted yet: {why} (force it to promote anyway)"
     )]
     NotSwitched { topic: String, link: String, why: String },
+    #[error(
+        "mirror {topic} of link {link} was written to since its promotion ({why}): it stays \
+         promoted"
+    )]
+    WrittenSincePromotion { topic: String, link: String, why: String },
+    #[error("mirror {topic} of link {link} is not promoted")]
+    NotPromoted { topic: String, link: String },
     #[error("mirror {topic} of link {link} is promoted already")]
     Promoted { topic: String, link: String },
     #[error("{0}")]
@@ -749,6 +756,38 @@ impl Links {
         Ok(())
     }
 
+    /// Undoes the promotion of mirror `topic` of link `id`, as long as nothing has been written
+    /// to it since: it is copied again, and read-only (or routed) to clients. The sidecar running
+    /// the link checks again before it does so.
+    pub async fn unpromote(
+        &self,
+        id: &str,
+        topic: &str,
+        requested_by: Option<String>,
+    ) -> Result<(), LinkError> {
+        self.store.catch_up().await?;
+        let link = self.describe(id)?;
+        if !link.config.topics.iter().any(|t| t == topic) {
+            return Err(LinkError::NotMirrored { topic: topic.to_owned(), link: id.to_owned() });
+        }
+        let state = link.status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+        if state != Some(MirrorState::Promoted) {
+            return Err(LinkError::NotPromoted { topic: topic.to_owned(), link: id.to_owned() });
+        }
+        let written = written_since_copy(&self.target, &link.partitions, topic).await?;
+        if !written.is_empty() {
+            return Err(LinkError::WrittenSincePromotion {
+                topic: topic.to_owned(),
+                link: id.to_owned(),
+                why: written.join(", "),
+            });
+        }
+        let asked = Promotion { failover: false, requested_ms: now_ms(), requested_by };
+        let key = keys::unpromotion(id, topic);
+        self.store.save_link_values(&[(key, Some(value(&asked)?))]).await?;
+        Ok(())
+    }
+
     /// Who is still on the source of mirror `topic` of `link`, each said in words: producers
     /// writing there directly over the last window, and groups not handed over.
     pub fn still_on_source(&self, link: &Link, topic: &str) -> Vec<String> {
@@ -759,6 +798,18 @@ impl Links {
         let mut still = Vec::new();
         match status.mirrors.get(topic) {
             Some(mirror) => {
+                let lag: i64 = link
+                    .partitions
+                    .iter()
+                    .filter(|((t, _), _)| t == topic)
+                    .map(|(_, p)| p.lag())
+                    .sum();
+                if lag > 0 {
+                    still.push(format!(
+                        "{lag} record(s) on the source are not copied yet: who wrote them is not \
+                         known yet"
+                    ));
+                }
                 if !mirror.writers_watched {
                     still.push(format!(
                         "who writes to the source has not been watched for {window} s yet"
@@ -815,6 +866,9 @@ impl Links {
         for topic in link.promotions.keys() {
             records.push((keys::promotion(id, topic), None));
         }
+        for (key, _) in self.store.link_values(&keys::unpromotions(id)) {
+            records.push((key, None));
+        }
         let prefixes = [
             keys::producers(id),
             keys::group_moves(id),
@@ -855,6 +909,42 @@ impl Links {
         tracing::info!(link = %id, deleted_mirrors = deleted.len(), "link deleted");
         Ok(deleted)
     }
+}
+
+/// The partitions of mirror `topic` whose end on the target is not where the link's copy ended:
+/// records written there since (or lost), each said in words.
+pub(super) async fn written_since_copy(
+    target: &Client,
+    copies: &BTreeMap<Key, Progress>,
+    topic: &str,
+) -> Result<Vec<String>, LinkError> {
+    let layouts = partitions::layouts(target, &[topic.to_owned()]).await?;
+    let mut by_leader: BTreeMap<i32, Vec<Key>> = BTreeMap::new();
+    for (name, layout) in &layouts {
+        for (partition, leader) in &layout.leaders {
+            by_leader.entry(*leader).or_default().push((name.clone(), *partition));
+        }
+    }
+    let mut written = Vec::new();
+    for (leader, keys) in by_leader {
+        if leader < 0 {
+            written.extend(keys.iter().map(|(_, p)| format!("partition {p} has no leader now")));
+            continue;
+        }
+        let ends = partitions::offsets(target, leader, &keys, partitions::Position::Latest).await?;
+        for (key, end) in ends {
+            let copied = copies.get(&key).map_or(0, Progress::target_next);
+            match end {
+                Ok(end) if end == copied => {}
+                Ok(end) => written.push(format!(
+                    "partition {}: its end is {end}, the copy ended at {copied}",
+                    key.1
+                )),
+                Err(code) => written.push(format!("partition {}: Kafka error {code}", key.1)),
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// `names`, each once, none empty (a topic's as Kafka allows them: letters, digits, `.`, `_`,

@@ -7,6 +7,7 @@
 //! | `linkstatus/<id>` | [`LinkStatus`]: each mirror's and group's state | the sidecar running links |
 //! | `linkpart/<id>/<topic>/<n>` | [`Progress`]: partition `n`'s copy and offset map | the sidecar running links |
 //! | `promote/<id>/<topic>` | [`Promotion`]: a mirror asked to be promoted | any sidecar, on a request |
+//! | `unpromote/<id>/<topic>` | [`Promotion`]: a promoted mirror asked to be a mirror again | any sidecar, on a request |
 //! | `groupmove/<id>/<group>` | [`GroupMove`]: a group asked to be handed over now, or back to the source | any sidecar, on a request |
 //! | `groupheld/<id>/<group>` | [`HeldMember`]: the last member of the group a sidecar held | the sidecar holding it |
 //! | `linkclient/<id>/<topic>/<client>` | [`RoutedClient`]: a client whose writes to the mirror a sidecar routed | the sidecar routing them |
@@ -275,6 +276,10 @@ pub struct GroupStatus {
     /// The last of its members held at a sidecar, recently: someone waits for it on the target.
     #[serde(default)]
     pub held: Option<HeldMember>,
+    /// Handed back, and no member seen on the source since: not handed over by itself until one
+    /// is.
+    #[serde(default)]
+    pub returned: bool,
 }
 
 /// A member of a linked group that a sidecar held (its join answered "retry") while the group was
@@ -353,6 +358,14 @@ pub mod keys {
 
     pub fn promotion(id: &str, topic: &str) -> String {
         format!("promote/{id}/{topic}")
+    }
+
+    pub fn unpromotion(id: &str, topic: &str) -> String {
+        format!("unpromote/{id}/{topic}")
+    }
+
+    pub fn unpromotions(id: &str) -> String {
+        format!("unpromote/{id}/")
     }
 
     pub fn promotions(id: &str) -> String {

@@ -19,8 +19,10 @@ const ROUTED_SLACK_MS: u64 = 5_000;
 #[derive(Debug)]
 pub struct Writers {
     window_ms: u64,
-    /// Since when this process has watched (ms since the epoch).
+    /// Since when this process has watched (ms since the epoch): from its start, or, for a mirror
+    /// added later, from when it was first looked at.
     since_ms: u64,
+    watched_since: BTreeMap<String, u64>,
     /// By topic: each copy's time, producer id (-1: none) and records.
     copied: BTreeMap<String, VecDeque<(u64, i64, u64)>>,
     /// By topic: the sidecars' running counts of records routed without a producer id, as
@@ -41,7 +43,13 @@ pub struct Seen {
 
 impl Writers {
     pub fn new(window_ms: u64, now: u64) -> Self {
-        Self { window_ms, since_ms: now, copied: BTreeMap::new(), routed: BTreeMap::new() }
+        Self {
+            window_ms,
+            since_ms: now,
+            watched_since: BTreeMap::new(),
+            copied: BTreeMap::new(),
+            routed: BTreeMap::new(),
+        }
     }
 
     /// Records copied now: by topic, then producer id.
@@ -110,10 +118,11 @@ impl Writers {
             }
             None => 0,
         };
+        let since = *self.watched_since.entry(topic.to_owned()).or_insert(now.max(self.since_ms));
         Seen {
             direct: direct.into_values().collect(),
             unrouted: plain.saturating_sub(routed),
-            whole: now.saturating_sub(self.since_ms) >= self.window_ms,
+            whole: now.saturating_sub(since) >= self.window_ms,
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct PromoteMirrorRequest {
     /// Promote even though producers or consumer groups of the mirror are still on the source (without it, such a promotion is refused with 1016, naming them). A failover is never checked. (versions 0+; tag 0)
     #[serde(rename = "Force")]
     pub force: bool,
+    /// Undo the mirror's promotion instead, as long as nothing has been written to it since (1014 otherwise; 42 for a mirror not promoted): it is copied again, and read-only or routed to clients. (versions 0+; tag 1)
+    #[serde(rename = "Undo")]
+    pub undo: bool,
     /// Tagged fields this codec does not know, kept so that re-encoding preserves them.
     #[serde(skip)]
     pub unknown_tagged_fields: UnknownTaggedFields,
@@ -45,6 +48,15 @@ impl PromoteMirrorRequest {
                 .map_err(|e| e.in_field("Force"))?,
             );
         }
+        if self.undo {
+            known.push(
+                tagged(1, |buf| {
+                    put_bool(buf, self.undo);
+                    Ok(())
+                })
+                .map_err(|e| e.in_field("Undo"))?,
+            );
+        }
         put_tagged_fields(buf, known, &self.unknown_tagged_fields);
         Ok(())
     }
@@ -62,9 +74,14 @@ impl PromoteMirrorRequest {
                 known.force = in_tagged_field("Force", tagged_value(0, value, boolean))?;
                 Ok(true)
             }
+            1 => {
+                known.undo = in_tagged_field("Undo", tagged_value(1, value, boolean))?;
+                Ok(true)
+            }
             _ => Ok(false),
         })?;
         this.force = known.force;
+        this.undo = known.undo;
         this.unknown_tagged_fields = unknown;
         input = rest;
         Ok((input, this))
@@ -80,12 +97,14 @@ impl PromoteMirrorRequest {
             crate::testing::any_string().boxed(),
             any::<bool>().boxed(),
             any::<bool>().boxed(),
+            any::<bool>().boxed(),
         )
-            .prop_map(|(link_id, topic, failover, force)| Self {
+            .prop_map(|(link_id, topic, failover, force, undo)| Self {
                 link_id,
                 topic,
                 failover,
                 force,
+                undo,
                 ..Self::default()
             })
             .boxed()

@@ -35,9 +35,10 @@ const HAND_BACK: i8 = 4;
 impl From<LinkError> for Failure {
     fn from(e: LinkError) -> Self {
         let code = match &e {
-            LinkError::InvalidId(_) | LinkError::SameCluster(_) | LinkError::Invalid(_) => {
-                ErrorCode::INVALID_REQUEST
-            }
+            LinkError::InvalidId(_)
+            | LinkError::SameCluster(_)
+            | LinkError::Invalid(_)
+            | LinkError::NotPromoted { .. } => ErrorCode::INVALID_REQUEST,
             LinkError::Exists(_) => ErrorCode::LINK_ALREADY_EXISTS,
             LinkError::Unknown(_) => ErrorCode::RESOURCE_NOT_FOUND,
             LinkError::SourceUnreachable { .. } => ErrorCode::LINK_SOURCE_UNAVAILABLE,
@@ -51,7 +52,9 @@ impl From<LinkError> for Failure {
             LinkError::Mirror(MirrorError::Kafka(_)) | LinkError::Kafka(_) => {
                 ErrorCode::BROKER_NOT_AVAILABLE
             }
-            LinkError::Promoted { .. } => ErrorCode::MIRROR_PROMOTED,
+            LinkError::Promoted { .. } | LinkError::WrittenSincePromotion { .. } => {
+                ErrorCode::MIRROR_PROMOTED
+            }
             LinkError::NotSwitched { .. } => ErrorCode::MIRROR_NOT_SWITCHED,
             LinkError::Store(_) => ErrorCode::UNKNOWN_SERVER_ERROR,
         };
@@ -209,6 +212,11 @@ pub async fn promote(
     let service = links(upstream)?;
     authorize::may_alter_cluster(upstream, deadline).await?;
     let who = upstream.client_principal.clone();
+    if request.undo {
+        within_link(deadline, service.unpromote(&request.link_id, &request.topic, who)).await?;
+        seen_as_mirrors(upstream, service);
+        return Ok(PromoteMirrorResponse::default());
+    }
     let asked =
         service.promote(&request.link_id, &request.topic, request.failover, request.force, who);
     within_link(deadline, asked).await?;

@@ -32,6 +32,7 @@ pub fn routes() -> Router<Rest> {
         .route("/links/{id}/pause", put(pause))
         .route("/links/{id}/resume", put(resume))
         .route("/links/{id}/mirrors/{topic}/promote", post(promote))
+        .route("/links/{id}/mirrors/{topic}/unpromote", post(unpromote))
         .route("/links/{id}/groups/{group}/hand-over", put(hand_over))
         .route("/links/{id}/groups/{group}/hand-back", put(hand_back))
 }
@@ -570,6 +571,29 @@ pub async fn promote(
         }
         let action = if failover { "failover" } else { "promote" };
         Ok((StatusCode::ACCEPTED, Json(Accepted { link_id: id, action })))
+    })
+    .await
+}
+
+/// `POST /links/{id}/mirrors/{topic}/unpromote`: a promoted mirror is copied again (and
+/// read-only, or routed, to clients), as long as nothing has been written to it since. 202; 409
+/// `mirror_promoted` for one written to; 400 for one not promoted.
+#[utoipa::path(post, path = "/links/{id}/mirrors/{topic}/unpromote",
+    params(("id" = String, Path, description = "The link"), ("topic" = String, Path, description = "The mirror topic")),
+    responses((status = 202, body = Accepted), super::error::Errors))]
+pub async fn unpromote(
+    State(rest): State<Rest>,
+    Path((id, topic)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    rest.run(&headers, move |mut caller| async move {
+        let request =
+            PromoteMirrorRequest { link_id: id.clone(), topic, undo: true, ..Default::default() };
+        match caller.execute(request).await {
+            AdminResponse::PromoteMirror(r) => check(r.error_code, r.error_message.as_deref())?,
+            other => return Err(unexpected(&other)),
+        }
+        Ok((StatusCode::ACCEPTED, Json(Accepted { link_id: id, action: "unpromote" })))
     })
     .await
 }

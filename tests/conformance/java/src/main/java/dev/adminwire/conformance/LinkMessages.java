@@ -540,23 +540,27 @@ public final class LinkMessages {
     // -- PromoteMirror (30016) ---------------------------------------------------------------
 
     /** {@code failover} false (the default) for a promotion once everything is copied. */
-    public record PromoteMirrorRequest(String linkId, String topic, boolean failover, boolean force) {
+    public record PromoteMirrorRequest(String linkId, String topic, boolean failover, boolean force, boolean undo) {
         public PromoteMirrorRequest(String linkId, String topic, boolean failover) {
-            this(linkId, topic, failover, false);
+            this(linkId, topic, failover, false, false);
         }
 
         public byte[] encode() {
             Writer w = new Writer(true).string(notNull(linkId, "LinkId")).string(notNull(topic, "Topic")).bool(failover);
-            if (!force) {
-                return w.tags().bytes();
+            // Tags 0 (Force) and 1 (Undo), each one byte, written only when true.
+            w.uvarint((force ? 1 : 0) + (undo ? 1 : 0));
+            if (force) {
+                w.uvarint(0).uvarint(1).bool(true);
             }
-            // Tag 0, Force: one byte, true.
-            return w.uvarint(1).uvarint(0).uvarint(1).bool(true).bytes();
+            if (undo) {
+                w.uvarint(1).uvarint(1).bool(true);
+            }
+            return w.bytes();
         }
 
         public static PromoteMirrorRequest fromMap(Map<String, Object> v) {
             return new PromoteMirrorRequest(Messages.str(v, "LinkId", null), Messages.str(v, "Topic", null),
-                    bool(v, "Failover", false), bool(v, "Force", false));
+                    bool(v, "Failover", false), bool(v, "Force", false), bool(v, "Undo", false));
         }
     }
 
