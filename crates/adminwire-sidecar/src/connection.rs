@@ -1056,19 +1056,14 @@ impl ResponseWriter<'_> {
     }
 }
 
-/// The client software an ApiVersions request (v3+) names, as `name/version`.
+/// The client software an ApiVersions request (v3+) names, as `name/version`, read without
+/// decoding the request.
 fn software(frame: &RequestFrame) -> Option<String> {
-    use kafka_protocol::messages::{ApiVersionsRequest, RequestHeader};
-    use kafka_protocol::protocol::Decodable;
-    let version = frame.header.api_version;
-    let mut input = frame.payload();
-    RequestHeader::decode(&mut input, ApiKey::ApiVersions.request_header_version(version)).ok()?;
-    let request = ApiVersionsRequest::decode(&mut input, version).ok()?;
-    let (name, software_version) =
-        (request.client_software_name.as_str(), request.client_software_version.as_str());
+    let (name, version) = crate::peek::client_software(frame.payload())?;
     if name.is_empty() {
         return None;
     }
+    let (name, version) = (String::from_utf8_lossy(name), String::from_utf8_lossy(version));
     // Bounded: a client names itself, not the sidecar's memory.
-    Some(format!("{name}/{software_version}").chars().take(128).collect())
+    Some(format!("{name}/{version}").chars().take(128).collect())
 }

@@ -91,6 +91,7 @@ pub fn sidecar_peek(data: &[u8]) {
     // The walk never panics, and stops at a prefix no later than at the whole.
     let mut count = 0;
     let _ = peek::produce_topics(payload, version, |_| count += 1);
+    let _ = peek::client_software(payload);
     // Nor does reading a group join's member, as JoinGroup or as ConsumerGroupHeartbeat.
     for heartbeat in [false, true] {
         if let Some(join) = peek::group_join(payload, version, heartbeat) {

@@ -108,6 +108,15 @@ pub fn group_join(payload: &[u8], version: i16, heartbeat: bool) -> Option<Group
     Some(GroupJoin { client_id, group, member_epoch })
 }
 
+/// The client software name and version an ApiVersions request (v3+, flexible) payload names.
+pub fn client_software(payload: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (rest, _client_id) = read_classic_string(payload.get(8..)?)?;
+    let rest = skip_tagged_fields(rest)?;
+    let (rest, name) = read_compact_string(rest)?;
+    let (_, version) = read_compact_string(rest)?;
+    Some((name, version))
+}
+
 fn array_len(input: &[u8], compact: bool) -> Option<(&[u8], usize)> {
     if compact {
         let (rest, len_plus_one) = kafka_varint(input)?;
@@ -331,5 +340,23 @@ mod tests {
             let _ = produce_acks(&full[..cut], 9);
         }
         assert_eq!(produce_acks(&full[..10], 9), None);
+    }
+
+    #[test]
+    fn an_api_versions_request_names_its_software() {
+        use kafka_protocol::messages::ApiVersionsRequest;
+        let header = RequestHeader::default()
+            .with_request_api_key(ApiKey::ApiVersions as i16)
+            .with_request_api_version(3)
+            .with_client_id(Some(StrBytes::from_static_str("app")));
+        let body = ApiVersionsRequest::default()
+            .with_client_software_name(StrBytes::from_static_str("apache-kafka-java"))
+            .with_client_software_version(StrBytes::from_static_str("4.1.2"));
+        let mut payload = BytesMut::new();
+        header.encode(&mut payload, 2).unwrap();
+        body.encode(&mut payload, 3).unwrap();
+        let (name, version) = client_software(&payload).unwrap();
+        assert_eq!((name, version), (&b"apache-kafka-java"[..], &b"4.1.2"[..]));
+        assert_eq!(client_software(&payload[..payload.len() - 3]), None, "cut short");
     }
 }
