@@ -127,6 +127,28 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Makes link `id` mirroring `topic` of `source` from its earliest record, carrying `groups` over
+/// every half second.
+fn make_link(
+    connection: &mut RawConnection,
+    id: &str,
+    source: &Cluster,
+    topic: &str,
+    groups: Vec<String>,
+) {
+    let create = CreateLinkRequest {
+        link_id: id.to_owned(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.to_owned()],
+        groups,
+        group_sync_ms: 500,
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+}
+
 /// Group `group` of link `id`, as the sidecar describes it.
 fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
     let describe =
@@ -167,17 +189,7 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
     on_source.wait_for_records(100, Duration::from_secs(120));
 
     let id = unique_topic("handover").replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.clone()],
-        groups: vec![group.clone()],
-        group_sync_ms: 500,
-        ..Default::default()
-    };
-    let made = connection.call(create, 0);
-    assert_eq!(made.error_code, 0, "{made:?}");
+    make_link(&mut connection, &id, source, &topic, vec![group.clone()]);
     wait_until(Duration::from_secs(120), "the group's offsets carried over", || {
         let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
         let carried: i64 = g.offsets.iter().map(|o| o.offset).sum();
@@ -291,17 +303,7 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
         consumer.wait_for_records(100, Duration::from_secs(120));
     }
     let id = unique_topic("handover-java").replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.clone()],
-        groups: groups.to_vec(),
-        group_sync_ms: 500,
-        ..Default::default()
-    };
-    let made = connection.call(create, 0);
-    assert_eq!(made.error_code, 0, "{made:?}");
+    make_link(&mut connection, &id, source, &topic, groups.to_vec());
     for group in &groups {
         wait_until(Duration::from_secs(120), "the group's offsets carried over", || {
             let g = group_status(&mut connection, &id, group).ok_or("no group")?;
@@ -393,16 +395,7 @@ fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_l
         Consumer::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 20, true));
     on_source.wait_for_records(20, Duration::from_secs(120));
     let id = unique_topic("switch").replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.clone()],
-        groups: vec![group.clone()],
-        group_sync_ms: 500,
-        ..Default::default()
-    };
-    assert_eq!(connection.call(create, 0).error_code, 0);
+    make_link(&mut connection, &id, source, &topic, vec![group.clone()]);
 
     // An idempotent producer still writing to the source directly, and the group's consumer
     // still there: both named.

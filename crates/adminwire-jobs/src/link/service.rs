@@ -552,21 +552,18 @@ impl Links {
 
     /// The last member of each group of link `id` a sidecar held, by group.
     pub fn held_members(&self, id: &str) -> BTreeMap<String, HeldMember> {
-        let prefix = keys::groups_held(id);
-        self.store
-            .link_values(&prefix)
-            .into_iter()
-            .filter_map(|(key, v)| {
-                Some((key[prefix.len()..].to_owned(), serde_json::from_value(v).ok()?))
-            })
-            .collect()
+        self.records_named(&keys::groups_held(id))
     }
 
     /// The moves asked for the groups of link `id`, by group.
     pub fn group_moves(&self, id: &str) -> BTreeMap<String, GroupMove> {
-        let prefix = keys::group_moves(id);
+        self.records_named(&keys::group_moves(id))
+    }
+
+    /// The records under `prefix` that read as `T`, by the rest of their key.
+    fn records_named<T: DeserializeOwned>(&self, prefix: &str) -> BTreeMap<String, T> {
         self.store
-            .link_values(&prefix)
+            .link_values(prefix)
             .into_iter()
             .filter_map(|(key, v)| {
                 Some((key[prefix.len()..].to_owned(), serde_json::from_value(v).ok()?))
