@@ -101,6 +101,8 @@ enum Work {
     Admin(adminwire_protocol::ApiKey, RequestFrame),
     /// Carries out a Produce that writes to mirror topics (see `route`), for this client.
     Route(RequestFrame, Identity),
+    /// Holds a member of a linked group joining (see `handover`), once the broker allows it.
+    Hold(handover::Held, Identity),
 }
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
@@ -413,17 +415,20 @@ impl ClientSide<'_> {
             && let Some(held) = self.shared.jobs.groups.hold(&frame)
         {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
-            self.shared.jobs.groups.note(&held, &self.identity(), self.shared.jobs.links());
             self.shared.metrics.group_join_held(&held.link, &held.group);
             let to = self.take_slot(header.api_key, to_broker).await?;
-            // Answered after a while, as a broker answers a join while its group rebalances, so
-            // that a held member does not ask again ten times a second; the answer keeps its
-            // place, and the connection's next requests go on meanwhile.
-            let answer = held.answer.freeze();
-            self.shared.commands.spawn(async move {
-                tokio::time::sleep(handover::ANSWER_AFTER).await;
-                let _ = to.send(Ok(Response::Whole(answer, None)));
-            });
+            // The broker is asked, as this client, whether it may use the group; the answer
+            // comes later (see `handover`), keeping its place while the next requests go on.
+            self.flush(to_broker).await?;
+            if let Done::Later(answer) =
+                self.command(Work::Hold(held, self.identity()), to_broker).await?
+            {
+                self.shared.commands.spawn(async move {
+                    if let Some(answer) = answer.await {
+                        let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                    }
+                });
+            }
             return Ok(());
         }
         let plan = span.in_scope(|| {
@@ -536,6 +541,10 @@ impl ClientSide<'_> {
             let answer = match work {
                 Work::Admin(api, frame) => {
                     admin::answer(api, &frame, &mut upstream).await.map(Done::Now)
+                }
+                Work::Hold(held, who) => {
+                    let (groups, links) = (&shared.jobs.groups, shared.jobs.links());
+                    Ok(Done::Later(held.check(&who, &mut upstream, groups, links).await))
                 }
                 Work::Route(frame, who) => {
                     match route::produce(&frame, &who, &mut upstream, &shared).await {

@@ -5,8 +5,11 @@
 //! it does while a broker loads a group. So it reads nothing before the group's last offsets from the source are
 //! on the target, and two consumers never read the same partition, one on each cluster.
 //!
-//! The sidecar running the link hands the group over once the source group has stayed empty and
-//! a member waits here (each sidecar notes the last member it held in the links' store); the
+//! A join is held only once the broker has said the client may use the group (DescribeGroups,
+//! asked as the client on its own connection): a client the broker refuses gets that refusal and
+//! counts for nothing. The sidecar running the link hands the group over once the source group
+//! has stayed empty and a member waits here (each sidecar notes the last member it held in the
+//! links' store); the
 //! groups held are kept from the store, as the mirror topics are (see `mirrors`). While no group
 //! is held, a join costs one atomic load more.
 
@@ -20,13 +23,19 @@ use adminwire_jobs::link::state::HeldMember;
 use adminwire_protocol::{ErrorCode, RequestFrame};
 use bytes::BytesMut;
 use kafka_protocol::messages::{
-    ApiKey, ConsumerGroupHeartbeatResponse, JoinGroupResponse, ResponseHeader,
+    ApiKey, ConsumerGroupHeartbeatResponse, DescribeGroupsRequest, GroupId, JoinGroupResponse,
+    ResponseHeader,
 };
 use kafka_protocol::protocol::StrBytes;
 use tracing::{debug, info, warn};
 
 use crate::peek;
 use crate::principal::Identity;
+use crate::route::Answer;
+use crate::upstream::{Transport, Upstream};
+
+/// GROUP_AUTHORIZATION_FAILED: the broker would not let the client use the group.
+const DENIED: i16 = 30;
 
 /// How long a held join waits for its answer.
 pub const ANSWER_AFTER: Duration = Duration::from_secs(1);
@@ -51,14 +60,72 @@ pub struct HeldGroups {
     noted: Mutex<HashMap<String, Instant>>,
 }
 
-/// A join held: its answer, and what to note of it.
+/// A join of a held group: what answers it, and what to note of it.
 #[derive(Debug)]
 pub struct Held {
-    /// The answer (a frame, size prefix included).
-    pub answer: BytesMut,
+    api_key: ApiKey,
+    version: i16,
+    correlation_id: i32,
     pub group: String,
     pub link: Arc<str>,
     pub client_id: String,
+}
+
+impl Held {
+    /// Its answer carrying `code` (a frame, size prefix included).
+    pub fn answer(&self, code: ErrorCode) -> Option<BytesMut> {
+        let header = ResponseHeader::default().with_correlation_id(self.correlation_id);
+        let header_version = self.api_key.response_header_version(self.version);
+        let answer = match self.api_key {
+            ApiKey::JoinGroup => {
+                let body =
+                    JoinGroupResponse::default().with_error_code(code.0).with_generation_id(-1);
+                adminwire_kafka::frame::response(&header, header_version, &body, self.version)
+            }
+            _ => {
+                let message = format!(
+                    "group {} is handed over from cluster link {}'s source once its consumers \
+                     there have stopped; retrying",
+                    self.group, self.link
+                );
+                let body = ConsumerGroupHeartbeatResponse::default()
+                    .with_error_code(code.0)
+                    .with_error_message(Some(StrBytes::from_string(message)));
+                adminwire_kafka::frame::response(&header, header_version, &body, self.version)
+            }
+        };
+        answer.map_err(|e| warn!("a held join's answer could not be encoded: {e}")).ok()
+    }
+
+    /// Holds it, once the broker has said the client may use its group (DescribeGroups on the
+    /// client's own connection): a client the broker would refuse gets that refusal, and is not
+    /// noted as a member waiting here. The answer comes after [`ANSWER_AFTER`].
+    pub async fn check(
+        self,
+        who: &Identity,
+        upstream: &mut Upstream<'_, impl Transport>,
+        groups: &HeldGroups,
+        links: Option<&Arc<Links>>,
+    ) -> Answer {
+        let deadline = tokio::time::Instant::now() + upstream.config.request_timeout();
+        let request = DescribeGroupsRequest::default()
+            .with_groups(vec![GroupId(StrBytes::from_string(self.group.clone()))]);
+        let refused = match upstream.call(request, deadline).await {
+            Ok(answer) => answer.groups.first().map(|g| g.error_code).filter(|c| *c == DENIED),
+            Err(e) => {
+                debug!(group = self.group, "asking whether a held member may use its group: {e}");
+                None
+            }
+        };
+        if let Some(code) = refused {
+            return Box::pin(async move { self.answer(ErrorCode(code)) });
+        }
+        groups.note(&self, who, links);
+        Box::pin(async move {
+            tokio::time::sleep(ANSWER_AFTER).await;
+            self.answer(ErrorCode::COORDINATOR_LOAD_IN_PROGRESS)
+        })
+    }
 }
 
 impl HeldGroups {
@@ -125,36 +192,14 @@ impl HeldGroups {
         // Bounded: a client names itself, not the sidecar's memory.
         let client_id: String = String::from_utf8_lossy(join.client_id).chars().take(128).collect();
         let link = table.get(group)?;
-        let message = format!(
-            "group {group} is handed over from cluster link {link}'s source once its consumers \
-             there have stopped; retrying"
-        );
-        let response_header =
-            ResponseHeader::default().with_correlation_id(frame.header.correlation_id);
-        let header_version = api_key.response_header_version(version);
-        let code = ErrorCode::COORDINATOR_LOAD_IN_PROGRESS.0;
-        let answer = match api_key {
-            ApiKey::JoinGroup => {
-                let body =
-                    JoinGroupResponse::default().with_error_code(code).with_generation_id(-1);
-                adminwire_kafka::frame::response(&response_header, header_version, &body, version)
-            }
-            _ => {
-                let body = ConsumerGroupHeartbeatResponse::default()
-                    .with_error_code(code)
-                    .with_error_message(Some(StrBytes::from_string(message)));
-                adminwire_kafka::frame::response(&response_header, header_version, &body, version)
-            }
-        };
-        match answer {
-            Ok(answer) => {
-                Some(Held { answer, group: group.to_string(), link: Arc::clone(link), client_id })
-            }
-            Err(e) => {
-                warn!("holding a member of group {group} failed, letting it join: {e}");
-                None
-            }
-        }
+        Some(Held {
+            api_key,
+            version,
+            correlation_id: frame.header.correlation_id,
+            group: group.to_owned(),
+            link: Arc::clone(link),
+            client_id,
+        })
     }
 
     /// Notes `held` in the store for the sidecar running its link, at most every [`NOTE_EVERY`]
@@ -248,7 +293,8 @@ mod tests {
             let held = groups.hold(&join("billing", version)).expect("held");
             assert_eq!((held.group.as_str(), &*held.link), ("billing", "migrate"));
             assert_eq!(held.client_id, "app");
-            let mut body = body(&held.answer, ApiKey::JoinGroup, version);
+            let answer = held.answer(ErrorCode::COORDINATOR_LOAD_IN_PROGRESS).expect("encoded");
+            let mut body = body(&answer, ApiKey::JoinGroup, version);
             let answer = JoinGroupResponse::decode(&mut body, version).unwrap();
             assert_eq!(answer.error_code, 14, "COORDINATOR_LOAD_IN_PROGRESS, v{version}");
             assert!(body.is_empty());
@@ -263,7 +309,8 @@ mod tests {
             .with_group_id(GroupId(StrBytes::from_static_str("billing")))
             .with_member_epoch(0);
         let held = groups.hold(&frame(ApiKey::ConsumerGroupHeartbeat, 0, &body)).expect("held");
-        let mut bytes = super::tests::body(&held.answer, ApiKey::ConsumerGroupHeartbeat, 0);
+        let answer = held.answer(ErrorCode::COORDINATOR_LOAD_IN_PROGRESS).expect("encoded");
+        let mut bytes = super::tests::body(&answer, ApiKey::ConsumerGroupHeartbeat, 0);
         let answer = ConsumerGroupHeartbeatResponse::decode(&mut bytes, 0).unwrap();
         assert_eq!(answer.error_code, 14);
         assert!(answer.error_message.is_some_and(|m| m.contains("migrate")));

@@ -530,3 +530,52 @@ fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_l
         "{why}"
     );
 }
+
+#[test]
+fn a_client_the_broker_refuses_the_group_is_refused_and_not_counted_as_waiting() {
+    use kafka_protocol::messages::{ApiKey, GroupId, JoinGroupRequest, JoinGroupResponse};
+    use kafka_protocol::protocol::StrBytes;
+
+    let (source, target) = (Cluster::source(), Cluster::secure());
+    let sidecar = TestSidecar::start_with(target, |config| {
+        config.jobs.username = Some("admin".into());
+        config.jobs.password = Some(target.password("admin").into());
+        config.jobs.mechanism = "SCRAM-SHA-512".into();
+    });
+    let mut admin = RawConnection::connect_as(&sidecar.bootstrap(), target, "admin");
+    // alice may use groups named alice-*, bob no group at all.
+    let topic = unique_topic("alice-held");
+    let group = unique_topic("alice-held-group");
+    source.create_topic(&topic, 1);
+    let id = unique_topic("held").replace('.', "_");
+    make_link(&mut admin, &id, source, &topic, vec![group.clone()]);
+    let join = |user: &str| {
+        let mut connection = RawConnection::connect_as(&sidecar.bootstrap(), target, user);
+        let body = JoinGroupRequest::default()
+            .with_group_id(GroupId(StrBytes::from_string(group.clone())))
+            .with_session_timeout_ms(10_000)
+            .with_rebalance_timeout_ms(10_000)
+            .with_member_id(StrBytes::default())
+            .with_protocol_type(StrBytes::from_static_str("consumer"));
+        connection.send(ApiKey::JoinGroup, 9, 1, &body);
+        let (_, answer): (i32, JoinGroupResponse) = connection.receive(ApiKey::JoinGroup, 9);
+        answer.error_code
+    };
+    // The link is taken up (its group known to be on the source) before anyone joins.
+    wait_until(Duration::from_secs(60), "the group on the source", || {
+        let g = group_status(&mut admin, &id, &group).ok_or("no group")?;
+        if g.phase == "ON_SOURCE" { Ok(()) } else { Err(format!("{g:?}")) }
+    })
+    .unwrap();
+    assert_eq!(join("bob"), 30, "GROUP_AUTHORIZATION_FAILED, as the broker would answer");
+    std::thread::sleep(Duration::from_secs(3));
+    let g = group_status(&mut admin, &id, &group).expect("the group");
+    assert!(g.held.is_empty(), "bob counts for nothing: {g:?}");
+    assert_eq!(join("alice"), 14, "alice is held");
+    let held = wait_until(Duration::from_secs(60), "alice noted", || {
+        let g = group_status(&mut admin, &id, &group).ok_or("no group")?;
+        g.held.first().cloned().ok_or(format!("{g:?}"))
+    })
+    .unwrap();
+    assert_eq!(held.principal.as_deref(), Some("User:alice"), "{held:?}");
+}
