@@ -391,6 +391,9 @@ impl Run {
     /// grown, their copies started from the beginning (they are new).
     async fn grow(&mut self, links: &Links, config: &LinkConfig) {
         self.grown = Some(Instant::now());
+        if let Err(e) = links.forget_stale_clients(&self.id, now_ms()).await {
+            tracing::debug!(link = %self.id, "forgetting clients not seen for long: {e}");
+        }
         // Partitions written with a topic added since this run started.
         for (key, value) in links.store.link_values(&keys::partitions(&self.id)) {
             let rest = &key[keys::partitions(&self.id).len()..];

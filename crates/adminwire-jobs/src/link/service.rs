@@ -273,6 +273,28 @@ impl Links {
         Ok(())
     }
 
+    /// Forgets the clients of link `id` not seen for [`CLIENTS_KEPT`]: routed clients, and
+    /// members held, so that a link that stays long keeps a record per client still around.
+    pub async fn forget_stale_clients(&self, id: &str, now: u64) -> Result<(), LinkError> {
+        let mut gone = Vec::new();
+        for (key, value) in self.store.link_values(&keys::clients(id)) {
+            let seen = serde_json::from_value::<RoutedClient>(value).map_or(0, |c| c.last_ms);
+            if stale(seen, now) {
+                gone.push((key, None));
+            }
+        }
+        for (key, value) in self.store.link_values(&keys::groups_held(id)) {
+            let seen = serde_json::from_value::<HeldMember>(value).map_or(0, |h| h.at_ms);
+            if stale(seen, now) {
+                gone.push((key, None));
+            }
+        }
+        if !gone.is_empty() {
+            self.store.save_link_values(&gone).await?;
+        }
+        Ok(())
+    }
+
     /// The clients seen writing to each mirror of link `id` through a sidecar, by topic, the
     /// most recent first.
     pub fn routed_clients(&self, id: &str) -> BTreeMap<String, Vec<RoutedClient>> {
@@ -908,6 +930,14 @@ impl Links {
     }
 }
 
+/// How long a client not seen again is kept in a link's records.
+pub const CLIENTS_KEPT: Duration = Duration::from_secs(3600);
+
+/// Whether a client last seen at `seen` (ms since the epoch) is to be forgotten `now`.
+fn stale(seen: u64, now: u64) -> bool {
+    now.saturating_sub(seen) > CLIENTS_KEPT.as_millis() as u64
+}
+
 /// The partitions of mirror `topic` whose end on the target is not where the link's copy ended:
 /// records written there since (or lost), each said in words.
 pub(super) async fn written_since_copy(
@@ -959,4 +989,17 @@ fn distinct(names: &[String], what: &str) -> Result<Vec<String>, LinkError> {
         }
     }
     Ok(names.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_is_forgotten_an_hour_after_it_was_last_seen() {
+        let hour = CLIENTS_KEPT.as_millis() as u64;
+        assert!(!stale(1_000, 1_000 + hour), "an hour exactly: kept");
+        assert!(stale(1_000, 1_001 + hour));
+        assert!(!stale(5_000, 1_000), "seen after now (another sidecar's clock): kept");
+    }
 }
