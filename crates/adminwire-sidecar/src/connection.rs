@@ -415,7 +415,6 @@ impl ClientSide<'_> {
             && let Some(held) = self.shared.jobs.groups.hold(&frame)
         {
             self.shared.metrics.request(header.api_key, frame.bytes.len());
-            self.shared.metrics.group_join_held(&held.link, &held.group);
             let to = self.take_slot(header.api_key, to_broker).await?;
             // The broker is asked, as this client, whether it may use the group; the answer
             // comes later (see `handover`), keeping its place while the next requests go on.
@@ -544,7 +543,8 @@ impl ClientSide<'_> {
                 }
                 Work::Hold(held, who) => {
                     let (groups, links) = (&shared.jobs.groups, shared.jobs.links());
-                    Ok(Done::Later(held.check(&who, &mut upstream, groups, links).await))
+                    let checked = held.check(&who, &mut upstream, groups, links, &shared.metrics);
+                    Ok(Done::Later(checked.await))
                 }
                 Work::Route(frame, who) => {
                     match route::produce(&frame, &who, &mut upstream, &shared).await {

@@ -29,6 +29,7 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::StrBytes;
 use tracing::{debug, info, warn};
 
+use crate::metrics::Metrics;
 use crate::peek;
 use crate::principal::Identity;
 use crate::route::Answer;
@@ -106,6 +107,7 @@ impl Held {
         upstream: &mut Upstream<'_, impl Transport>,
         groups: &HeldGroups,
         links: Option<&Arc<Links>>,
+        metrics: &Metrics,
     ) -> Answer {
         let deadline = tokio::time::Instant::now() + upstream.config.request_timeout();
         let request = DescribeGroupsRequest::default()
@@ -121,6 +123,7 @@ impl Held {
             return Box::pin(async move { self.answer(ErrorCode(code)) });
         }
         groups.note(&self, who, links);
+        metrics.group_join_held(&self.link, &self.group);
         Box::pin(async move {
             tokio::time::sleep(ANSWER_AFTER).await;
             self.answer(ErrorCode::COORDINATOR_LOAD_IN_PROGRESS)

@@ -123,6 +123,19 @@ fn consume(
     command_via(bootstrap, "consume", topic, &args)
 }
 
+/// Waits (bounded) until the sidecar has held `times` more joins of `group` than now: its
+/// members have kept asking, and been kept waiting, that long.
+fn held_again(sidecar: &TestSidecar, id: &str, group: &str, times: u32) {
+    let sample =
+        format!("adminwire_link_group_joins_held_total{{link=\"{id}\",group=\"{group}\"}}");
+    let before = sidecar.metric(&sample).unwrap_or(0.0);
+    wait_until(Duration::from_secs(60), &format!("{times} more joins of {group} held"), || {
+        let now = sidecar.metric(&sample).unwrap_or(0.0);
+        if now >= before + f64::from(times) { Ok(()) } else { Err(format!("{now} held")) }
+    })
+    .unwrap();
+}
+
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -212,8 +225,8 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
     let sample =
         format!("adminwire_link_group_joins_held_total{{link=\"{id}\",group=\"{group}\"}}");
     assert!(sidecar.metric(&sample).is_some_and(|n| n >= 1.0), "{sample}");
-    // Held for a while: it reads nothing while the source consumer stays.
-    std::thread::sleep(Duration::from_secs(3));
+    // Held again and again: it reads nothing while the source consumer stays.
+    held_again(&sidecar, &id, &group, 3);
     assert!(on_target.take().is_empty(), "nothing read while held: {:?}", on_target.take());
     let g = group_status(&mut connection, &id, &group).expect("the group");
     assert_eq!(g.phase, "ON_SOURCE", "{g:?}");
@@ -331,7 +344,9 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
         .unwrap();
         assert!(held.software.as_deref().is_some_and(|s| s.contains("java")), "{held:?}");
     }
-    std::thread::sleep(Duration::from_secs(3));
+    for group in &groups {
+        held_again(&sidecar, &id, group, 3);
+    }
     for consumer in &mut on_target {
         assert!(consumer.take().is_empty(), "nothing read while held: {:?}", consumer.take());
     }
@@ -568,9 +583,12 @@ fn a_client_the_broker_refuses_the_group_is_refused_and_not_counted_as_waiting()
     })
     .unwrap();
     assert_eq!(join("bob"), 30, "GROUP_AUTHORIZATION_FAILED, as the broker would answer");
-    std::thread::sleep(Duration::from_secs(3));
+    // Counted (and noted) only once allowed, before the answer: bob never was.
+    let held_joins =
+        format!("adminwire_link_group_joins_held_total{{link=\"{id}\",group=\"{group}\"}}");
+    assert_eq!(sidecar.metric(&held_joins), None, "bob counts for nothing");
     let g = group_status(&mut admin, &id, &group).expect("the group");
-    assert!(g.held.is_empty(), "bob counts for nothing: {g:?}");
+    assert!(g.held.is_empty(), "bob is not waiting: {g:?}");
     assert_eq!(join("alice"), 14, "alice is held");
     let held = wait_until(Duration::from_secs(60), "alice noted", || {
         let g = group_status(&mut admin, &id, &group).ok_or("no group")?;
@@ -578,4 +596,5 @@ fn a_client_the_broker_refuses_the_group_is_refused_and_not_counted_as_waiting()
     })
     .unwrap();
     assert_eq!(held.principal.as_deref(), Some("User:alice"), "{held:?}");
+    assert!(sidecar.metric(&held_joins).is_some_and(|n| n >= 1.0), "alice's join counted");
 }

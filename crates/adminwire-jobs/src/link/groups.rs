@@ -212,10 +212,13 @@ async fn carry(
         .into_iter()
         .filter(|(key, offset)| on_target.get(key).is_none_or(|now| offset > now))
         .collect();
-    status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();
+    let refused = commit(look.target, node, group, &forward).await?;
+    let mut offsets = on_target;
+    offsets.extend(forward.into_iter().filter(|(key, _)| !refused.contains_key(key)));
+    status.offsets = offsets.iter().map(|(k, v)| (status_key(k), *v)).collect();
     status.synced_ms = Some(look.now);
-    let refused = commit(look.target, node, group, &forward, status).await?;
-    if refused {
+    if !refused.is_empty() {
+        status.waiting = Some(refusal(&refused));
         return Ok(false);
     }
     if not_copied > 0 {
@@ -272,35 +275,34 @@ async fn target_offsets(
     empty_group_offsets(look.target, "target", group, status).await
 }
 
-/// Commits `offsets` for `group` through `node`, recording those taken in `status.offsets`
-/// (target side only); whether any was refused (said in `status.waiting`).
+/// Commits `offsets` for `group` through `node`: the partitions refused, with Kafka's error
+/// (-1: no answer for it).
 async fn commit(
     client: &Client,
     node: i32,
     group: &str,
     offsets: &Offsets,
-    status: &mut GroupStatus,
-) -> Result<bool, ConnectionError> {
+) -> Result<BTreeMap<Key, i16>, ConnectionError> {
     if offsets.is_empty() {
-        return Ok(false);
+        return Ok(BTreeMap::new());
     }
     let answers = groups::commit(client, node, group, offsets).await?;
-    let mut refused = Vec::new();
-    for (key, offset) in offsets {
-        match answers.get(key) {
-            Some(0) => {
-                status.offsets.insert(status_key(key), *offset);
-            }
-            code => {
-                refused.push(format!("{}: Kafka error {}", status_key(key), code.unwrap_or(&-1)))
-            }
-        }
-    }
-    if refused.is_empty() {
-        return Ok(false);
-    }
-    status.waiting = Some(format!("commits refused ({})", refused.join(", ")));
-    Ok(true)
+    Ok(offsets
+        .keys()
+        .filter_map(|key| match answers.get(key) {
+            Some(0) => None,
+            code => Some((key.clone(), code.copied().unwrap_or(-1))),
+        })
+        .collect())
+}
+
+/// Why commits were refused, in words.
+fn refusal(refused: &BTreeMap<Key, i16>) -> String {
+    let each: Vec<String> = refused
+        .iter()
+        .map(|(key, code)| format!("{}: Kafka error {code}", status_key(key)))
+        .collect();
+    format!("commits refused ({})", each.join(", "))
 }
 
 /// Returning: once no member is left on the target, its offsets go back to the source (each
@@ -328,9 +330,9 @@ async fn carry_back(
         })
         .filter(|(key, offset)| on_source.get(key).is_none_or(|now| offset > now))
         .collect();
-    let mut taken = status.clone();
-    if commit(look.source, node, group, &back, &mut taken).await? {
-        status.waiting = taken.waiting.map(|w| format!("going back to the source: {w}"));
+    let refused = commit(look.source, node, group, &back).await?;
+    if !refused.is_empty() {
+        status.waiting = Some(format!("going back to the source: {}", refusal(&refused)));
         return Ok(status);
     }
     status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();

@@ -344,6 +344,7 @@ impl Run {
         let routed_ids: BTreeSet<i64> =
             links.routed_producers(&self.id).into_iter().map(|p| p.id).collect();
         self.writers.routed(&links.routed_counts(&self.id), now);
+        self.writers.prune(now);
         let topics: Vec<String> = self.status.mirrors.keys().cloned().collect();
         for topic in topics {
             let seen = self.writers.seen(&topic, &routed_ids, now);

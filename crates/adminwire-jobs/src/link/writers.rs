@@ -73,8 +73,8 @@ impl Writers {
     }
 
     /// Forgets what is older than the window (and, for routed counts, its slack), keeping the
-    /// last sample before it as the window's base.
-    fn prune(&mut self, now: u64) {
+    /// last sample before it as the window's base. Once a look, before [`Self::seen`].
+    pub fn prune(&mut self, now: u64) {
         let start = now.saturating_sub(self.window_ms);
         for copies in self.copied.values_mut() {
             while copies.front().is_some_and(|(at, _, _)| *at < start) {
@@ -92,7 +92,6 @@ impl Writers {
     /// What the window shows for `topic`, producers the sidecars route (`routed_ids`: the source
     /// producer ids they stand in with) left out.
     pub fn seen(&mut self, topic: &str, routed_ids: &BTreeSet<i64>, now: u64) -> Seen {
-        self.prune(now);
         let mut direct: BTreeMap<i64, SourceWriter> = BTreeMap::new();
         let mut plain = 0;
         for (at, producer, records) in self.copied.get(topic).into_iter().flatten() {
@@ -141,10 +140,12 @@ mod tests {
         let routed = BTreeSet::from([7]);
         writers.copied(&copies("orders", &[(7, 100), (42, 5)]), 1_000);
         writers.copied(&copies("orders", &[(42, 3)]), 2_000);
+        writers.prune(3_000);
         let seen = writers.seen("orders", &routed, 3_000);
         assert_eq!(seen.direct, [SourceWriter { producer_id: 42, records: 8, last_ms: 2_000 }]);
         assert!(!seen.whole, "watched for 3 s of 30");
         assert_eq!(writers.seen("invoices", &routed, 3_000), Seen::default());
+        writers.prune(40_000);
         let later = writers.seen("orders", &routed, 40_000);
         assert!(later.direct.is_empty() && later.whole, "{later:?}");
     }
@@ -162,6 +163,7 @@ mod tests {
         // The window moves on: what was routed before it no longer counts, nor what was copied.
         writers.routed(&BTreeMap::from([("orders".to_owned(), 512)]), 50_000);
         writers.copied(&copies("orders", &[(-1, 2)]), 50_500);
+        writers.prune(51_000);
         assert_eq!(writers.seen("orders", &none, 51_000).unrouted, 0);
     }
 }
