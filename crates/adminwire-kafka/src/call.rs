@@ -11,13 +11,14 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{
-    AlterPartitionReassignmentsRequest, ApiKey, ApiVersionsRequest, ApiVersionsResponse,
-    CreatePartitionsRequest, CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest,
-    DescribeConfigsRequest, DescribeGroupsRequest, DescribeLogDirsRequest, DescribeQuorumRequest,
-    ElectLeadersRequest, FetchRequest, FindCoordinatorRequest, IncrementalAlterConfigsRequest,
-    InitProducerIdRequest, ListOffsetsRequest, ListPartitionReassignmentsRequest, MetadataRequest,
-    OffsetCommitRequest, OffsetFetchRequest, ProduceRequest, ResponseHeader,
-    SaslAuthenticateRequest, SaslHandshakeRequest,
+    AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, AlterPartitionReassignmentsRequest, ApiKey,
+    ApiVersionsRequest, ApiVersionsResponse, CreatePartitionsRequest, CreateTopicsRequest,
+    DeleteTopicsRequest, DescribeClusterRequest, DescribeConfigsRequest, DescribeGroupsRequest,
+    DescribeLogDirsRequest, DescribeQuorumRequest, DescribeTransactionsRequest,
+    ElectLeadersRequest, EndTxnRequest, FetchRequest, FindCoordinatorRequest,
+    IncrementalAlterConfigsRequest, InitProducerIdRequest, ListOffsetsRequest,
+    ListPartitionReassignmentsRequest, MetadataRequest, OffsetCommitRequest, OffsetFetchRequest,
+    ProduceRequest, ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
@@ -31,6 +32,11 @@ pub trait Call: Request {
 
     /// Adapts a request built for the newest version to an older one, where a field moved.
     fn fit(&mut self, _version: i16) {}
+
+    /// The newest version this very request may go at, where its content rules later ones out.
+    fn newest(&self) -> i16 {
+        i16::MAX
+    }
 }
 
 /// What the broker said it supports, by API key.
@@ -63,9 +69,18 @@ impl Versions {
 
     /// The newest version of `R` both sides know.
     pub fn pick<R: Call>(&self) -> Result<i16, NoCommonVersion> {
+        self.pick_at_most::<R>(i16::MAX)
+    }
+
+    /// The newest version both sides know that `request` may go at.
+    pub fn pick_for<R: Call>(&self, request: &R) -> Result<i16, NoCommonVersion> {
+        self.pick_at_most::<R>(request.newest())
+    }
+
+    fn pick_at_most<R: Call>(&self, newest: i16) -> Result<i16, NoCommonVersion> {
         let api = api_key::<R>();
         let ours_min = (*R::SUPPORTED.start()).max(R::VERSIONS.min);
-        let ours_max = (*R::SUPPORTED.end()).min(R::VERSIONS.max);
+        let ours_max = (*R::SUPPORTED.end()).min(R::VERSIONS.max).min(newest);
         let (broker_min, broker_max) = self.0.get(&R::KEY).copied().unwrap_or((-1, -1));
         let (min, max) = (ours_min.max(broker_min), ours_max.min(broker_max));
         if broker_min < 0 || min > max {
@@ -204,6 +219,13 @@ impl Call for ProduceRequest {
     /// v3 brings record batches (magic 2), the only format adminwire writes; v13 names topics by
     /// id.
     const SUPPORTED: RangeInclusive<i16> = 3..=12;
+
+    /// A transaction's write goes at v11 at most: from v12 on, a broker of transactions version 2
+    /// adds the partition to the transaction itself, and ends it bumping the epoch, which the
+    /// transactions the sidecar runs (version 1: partitions added by AddPartitionsToTxn) do not.
+    fn newest(&self) -> i16 {
+        if self.transactional_id.is_some() { 11 } else { i16::MAX }
+    }
 }
 
 impl Call for FetchRequest {
@@ -220,6 +242,24 @@ impl Call for ListOffsetsRequest {
 impl Call for InitProducerIdRequest {
     /// v3 may bump an epoch, which an idempotent producer without a transactional id never asks.
     const SUPPORTED: RangeInclusive<i16> = 0..=5;
+}
+
+impl Call for AddPartitionsToTxnRequest {
+    /// v4 on batch several transactions, for brokers only; a client's go up to v3.
+    const SUPPORTED: RangeInclusive<i16> = 0..=3;
+}
+
+impl Call for EndTxnRequest {
+    /// v5 on end a transaction of version 2, bumping the producer's epoch.
+    const SUPPORTED: RangeInclusive<i16> = 0..=4;
+}
+
+impl Call for AddOffsetsToTxnRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=4;
+}
+
+impl Call for DescribeTransactionsRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=0;
 }
 
 impl Call for FindCoordinatorRequest {

@@ -84,7 +84,7 @@ impl Connection {
         request: R,
         deadline: Instant,
     ) -> Result<R::Response, ConnectionError> {
-        let version = self.versions.pick::<R>()?;
+        let version = self.versions.pick_for(&request)?;
         let mut request = request;
         request.fit(version);
         let frame = call::encode(&request, version, 0, None)

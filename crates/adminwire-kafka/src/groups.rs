@@ -34,10 +34,20 @@ pub async fn coordinator(
     client: &Client,
     group: &str,
 ) -> Result<Result<i32, i16>, ConnectionError> {
+    find_coordinator(client, GROUP, group).await
+}
+
+/// The broker coordinating `key` of `key_type` (0: a group, 1: a transactional id), or Kafka's
+/// error code.
+pub(crate) async fn find_coordinator(
+    client: &Client,
+    key_type: i8,
+    key: &str,
+) -> Result<Result<i32, i16>, ConnectionError> {
     let request = FindCoordinatorRequest::default()
-        .with_key_type(GROUP)
-        .with_key(text(group))
-        .with_coordinator_keys(vec![text(group)]);
+        .with_key_type(key_type)
+        .with_key(text(key))
+        .with_coordinator_keys(vec![text(key)]);
     let answer = client.call(To::Any, request).await?;
     // Version 4 and later answer per key; earlier ones at the top.
     let (code, node) = match answer.coordinators.first() {

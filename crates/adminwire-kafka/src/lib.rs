@@ -14,7 +14,8 @@
 //!   committed for a group as an admin does;
 //! - [`partitions`]: any topic's partitions, fetched and produced to as a cluster link copies;
 //! - [`sasl`]: logging in with SASL, as a sequence of requests without I/O;
-//! - [`scram`]: the client side of SASL/SCRAM.
+//! - [`scram`]: the client side of SASL/SCRAM;
+//! - [`transactions`]: a transactional producer's requests to its coordinator.
 
 pub mod call;
 pub mod client;
@@ -26,3 +27,4 @@ pub mod partitions;
 pub mod records;
 pub mod sasl;
 pub mod scram;
+pub mod transactions;

@@ -276,6 +276,27 @@ pub fn as_producer(records: &[u8], producer: Producer) -> Option<Bytes> {
     Some(bytes.freeze())
 }
 
+/// What a Produce sends for a partition to have the broker authorize a transactional write of
+/// `producer` without writing anything: two empty transactional batches. A broker checks the
+/// transactional id (only for a request whose first batch is transactional), then the topic, then
+/// refuses the partition as `INVALID_RECORD` (one batch per partition allowed), before any append.
+pub fn transactional_probe(producer: Producer) -> Bytes {
+    let mut batch = [0u8; at::RECORDS];
+    batch[8..12].copy_from_slice(&((at::RECORDS - at::LENGTH_END) as i32).to_be_bytes());
+    batch[12..16].copy_from_slice(&(-1i32).to_be_bytes());
+    batch[at::MAGIC] = 2;
+    batch[at::ATTRIBUTES..at::ATTRIBUTES + 2].copy_from_slice(&TRANSACTIONAL.to_be_bytes());
+    batch[at::PRODUCER_ID..at::PRODUCER_ID + 8].copy_from_slice(&producer.id.to_be_bytes());
+    let at_epoch = rewrite_at::PRODUCER_EPOCH;
+    batch[at_epoch..at_epoch + 2].copy_from_slice(&producer.epoch.to_be_bytes());
+    let crc = crc32c::crc32c(&batch[at::ATTRIBUTES..]);
+    batch[rewrite_at::CRC..rewrite_at::CRC + 4].copy_from_slice(&crc.to_be_bytes());
+    let mut two = bytes::BytesMut::with_capacity(2 * at::RECORDS);
+    two.extend_from_slice(&batch);
+    two.extend_from_slice(&batch);
+    two.freeze()
+}
+
 /// `batch`'s records at or after `from`, as `producer`'s batch starting at `base_sequence`; none
 /// if it holds none of them. A dense format-2 batch wholly at or after `from` is passed on as it
 /// is, its records untouched (not even decompressed): only its header is rewritten (offsets from
@@ -400,6 +421,17 @@ mod tests {
         let records = batch.records().unwrap();
         assert_eq!(records[0].key.as_deref(), Some(&b"k3"[..]));
         assert_eq!(records[0].timestamp, 1_003);
+    }
+
+    #[test]
+    fn a_transactional_probe_is_two_empty_transactional_batches_of_the_producer() {
+        let producer = Producer { id: 4242, epoch: 7 };
+        let probe = transactional_probe(producer);
+        assert_eq!(probe.len(), 2 * at::RECORDS);
+        let first = produced_batch(&probe[..at::RECORDS]).expect("a batch");
+        assert!(first.transactional && first.crc_valid);
+        assert_eq!(first.producer, Some(producer));
+        assert_eq!(&probe[..at::RECORDS], &probe[at::RECORDS..]);
     }
 
     #[test]
