@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011-1016 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
+/// Error codes of the adminwire extension (1001-1010 from KIP-4's draft, 1011-1017 adminwire's own) and the standard Apache Kafka codes its responses reuse. A code not listed here may still arrive from a newer sidecar: treat it as a non-retriable error and show its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ErrorCode(pub i16);
@@ -42,6 +42,8 @@ impl ErrorCode {
     pub const MIRROR_TOPIC_READ_ONLY: ErrorCode = ErrorCode(1015);
     /// MirrorNotSwitched (1016): Producers or consumer groups of the mirror are still on the link's source (the message names them): promote once they have switched, or with Force.
     pub const MIRROR_NOT_SWITCHED: ErrorCode = ErrorCode(1016);
+    /// TransactionSpansLink (1017): A transaction cannot write both mirror topics of a cluster link, whose writes run in a transaction on the link's source, and other topics or group offsets, which stay on this cluster.
+    pub const TRANSACTION_SPANS_LINK: ErrorCode = ErrorCode(1017);
     /// NONE (0): No error.
     pub const NONE: ErrorCode = ErrorCode(0);
     /// UNKNOWN_SERVER_ERROR (-1): The server experienced an unexpected error when processing the request.
@@ -101,6 +103,7 @@ impl ErrorCode {
         ErrorCode::MIRROR_PROMOTED,
         ErrorCode::MIRROR_TOPIC_READ_ONLY,
         ErrorCode::MIRROR_NOT_SWITCHED,
+        ErrorCode::TRANSACTION_SPANS_LINK,
         ErrorCode::NONE,
         ErrorCode::UNKNOWN_SERVER_ERROR,
         ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
@@ -142,6 +145,7 @@ impl ErrorCode {
             1014 => Some("MirrorPromoted"),
             1015 => Some("MirrorTopicReadOnly"),
             1016 => Some("MirrorNotSwitched"),
+            1017 => Some("TransactionSpansLink"),
             0 => Some("NONE"),
             -1 => Some("UNKNOWN_SERVER_ERROR"),
             3 => Some("UNKNOWN_TOPIC_OR_PARTITION"),
@@ -203,6 +207,9 @@ impl ErrorCode {
             1016 => Some(
                 "Producers or consumer groups of the mirror are still on the link's source (the message names them): promote once they have switched, or with Force.",
             ),
+            1017 => Some(
+                "A transaction cannot write both mirror topics of a cluster link, whose writes run in a transaction on the link's source, and other topics or group offsets, which stay on this cluster.",
+            ),
             0 => Some("No error."),
             -1 => Some("The server experienced an unexpected error when processing the request."),
             3 => Some("This server does not host this topic-partition."),
@@ -250,6 +257,7 @@ impl ErrorCode {
             1014 => false,
             1015 => false,
             1016 => true,
+            1017 => false,
             0 => false,
             -1 => false,
             3 => true,
@@ -327,6 +335,7 @@ impl ErrorCode {
             1014 => &["PromoteMirror"],
             1015 => &["Produce"],
             1016 => &["PromoteMirror"],
+            1017 => &["AddPartitionsToTxn", "AddOffsetsToTxn"],
             0 => &[],
             -1 => &[],
             3 => &[],
@@ -351,9 +360,9 @@ impl ErrorCode {
         }
     }
 
-    /// Whether this is one of the extension's own codes (1001-1016).
+    /// Whether this is one of the extension's own codes (1001-1017).
     pub fn is_extension(self) -> bool {
-        (1001..=1016).contains(&self.0)
+        (1001..=1017).contains(&self.0)
     }
 
     /// Whether this is success.
