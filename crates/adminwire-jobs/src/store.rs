@@ -11,7 +11,7 @@
 //! | `control/<id>` | what the job was last asked: run, pause or cancel |
 //! | `throttles` | what the throttle keeper found on brokers and topics, and what it holds |
 //! | `runner` | the lease: which process runs the jobs, and its epoch (see [`Lease`]) |
-//! | `link/<id>`, `linkstatus/<id>`, `linkpart/<id>/<topic>/<n>`, `promote/<id>/<topic>`, `linkproducer/<id>/<producer>/<epoch>` | a cluster link's records ([`crate::link::state`]), kept as JSON values |
+//! | `link/<id>`, `linkstatus/<id>`, `linkpart/<id>/<topic>/<n>`, `promote/<id>/<topic>`, `linkproducer/<id>/<producer>/<epoch>`, `linktxn/<id>/<transactional id>` | a cluster link's records ([`crate::link::state`]), kept as JSON values |
 //!
 //! Every value is JSON with a format number (`"v": 1`). A job is written as one batch (its header
 //! and the chunks that changed), which Kafka appends whole or not at all; a write returns once
@@ -39,7 +39,7 @@ pub const FORMAT: u32 = 1;
 pub const CHUNK: usize = 1_000;
 
 /// The kinds of key cluster links keep their records under.
-const LINK_KINDS: [&str; 10] = [
+const LINK_KINDS: [&str; 11] = [
     "link",
     "linkstatus",
     "linkpart",
@@ -50,6 +50,7 @@ const LINK_KINDS: [&str; 10] = [
     "linkclient",
     "linkrouted",
     "linkproducer",
+    "linktxn",
 ];
 
 /// How long a read of the topic waits for new records.

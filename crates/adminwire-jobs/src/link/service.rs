@@ -25,7 +25,8 @@ use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
 use super::state::{
     GroupMove, GroupStatus, HeldMember, Link, LinkConfig, LinkState, LinkStatus, MirrorState,
-    MirrorStatus, Promotion, RoutedClient, RoutedProducer, SourceLogin, Start, keys, valid_id,
+    MirrorStatus, Promotion, RoutedClient, RoutedProducer, RoutedTransaction, SourceLogin, Start,
+    keys, valid_id,
 };
 use crate::store::{Store, StoreError};
 
@@ -222,6 +223,30 @@ impl Links {
         epoch: i16,
     ) -> Option<RoutedProducer> {
         read(&self.store, &keys::producer(id, producer_id, epoch))
+    }
+
+    /// The source's producer the transactions of `transactional_id` on link `id`'s mirrors run
+    /// as, if one is kept.
+    pub fn routed_transaction(
+        &self,
+        id: &str,
+        transactional_id: &str,
+    ) -> Option<RoutedTransaction> {
+        read(&self.store, &keys::transaction(id, transactional_id))
+    }
+
+    /// Keeps (or, with `None`, forgets) how the transactions of `transactional_id` on link `id`'s
+    /// mirrors run on its source.
+    pub async fn keep_routed_transaction(
+        &self,
+        id: &str,
+        transactional_id: &str,
+        route: Option<RoutedTransaction>,
+    ) -> Result<(), LinkError> {
+        let key = keys::transaction(id, transactional_id);
+        let value = route.map(|r| value(&r)).transpose()?;
+        self.store.save_link_values(&[(key, value)]).await?;
+        Ok(())
     }
 
     /// Every source producer standing in for a target's producer on link `id`.
@@ -890,6 +915,7 @@ impl Links {
         }
         let prefixes = [
             keys::producers(id),
+            keys::transactions(id),
             keys::group_moves(id),
             keys::groups_held(id),
             keys::clients(id),

@@ -13,6 +13,7 @@
 //! | `linkclient/<id>/<topic>/<client>` | [`RoutedClient`]: a client whose writes to the mirror a sidecar routed | the sidecar routing them |
 //! | `linkrouted/<id>/<member>` | how many records without a producer id a sidecar routed, by topic | that sidecar |
 //! | `linkproducer/<id>/<producer id>/<epoch>` | [`RoutedProducer`]: the source's producer standing in for a target producer whose writes to mirrors are routed to the source | the first sidecar routing its writes |
+//! | `linktxn/<id>/<transactional id>` | [`RoutedTransaction`]: the source's producer a transactional producer's transactions on mirrors run as, and whether one is open there | the sidecar its coordinator requests go through |
 
 use std::collections::BTreeMap;
 
@@ -411,6 +412,14 @@ pub mod keys {
     pub fn producers(id: &str) -> String {
         format!("linkproducer/{id}/")
     }
+
+    pub fn transaction(id: &str, transactional_id: &str) -> String {
+        format!("linktxn/{id}/{transactional_id}")
+    }
+
+    pub fn transactions(id: &str) -> String {
+        format!("linktxn/{id}/")
+    }
 }
 
 /// The source's idempotent producer that writes, for a producer of the target, what it writes to
@@ -422,6 +431,34 @@ pub struct RoutedProducer {
     pub epoch: i16,
     /// When it was first used (ms since the Unix epoch).
     pub since_ms: u64,
+}
+
+/// A transactional producer whose transactions write to mirrors of a link: they run on the link's
+/// source, under the same transactional id, as the source's producer `source_*` (so a producer of
+/// that id still writing to the source directly is fenced, as a new instance of it would be).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedTransaction {
+    /// The producer id and epoch the target's coordinator gave the producer (-1: not known yet;
+    /// the next producer to add a mirror's partition takes it over).
+    pub target_id: i64,
+    pub target_epoch: i16,
+    /// The source's producer its transactions run as.
+    pub source_id: i64,
+    pub source_epoch: i16,
+    /// Whether a transaction of it is open on the source.
+    pub open: bool,
+    /// How its last transaction on the source ended (true: committed), until one starts on the
+    /// target: an EndTxn asked again (its answer lost) goes to the source again.
+    pub ended: Option<bool>,
+    /// When it was last used (ms since the Unix epoch).
+    pub since_ms: u64,
+}
+
+impl RoutedTransaction {
+    /// Whether it runs the transactions of the target's producer (`id`, `epoch`).
+    pub fn serves(&self, id: i64, epoch: i16) -> bool {
+        self.target_id == id && self.target_epoch == epoch
+    }
 }
 
 /// The seed's rule for a link id: letters, digits, `-` and `_`; and a length that fits a key.
