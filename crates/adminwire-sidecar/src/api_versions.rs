@@ -41,12 +41,22 @@ pub fn max_version() -> i16 {
     ApiKey::ApiVersions.valid_versions().max
 }
 
+/// The newest versions a client of transactions version 1 sends: from these on, a transaction's
+/// partitions are added by writing them, and its end bumps the producer's epoch.
+const TRANSACTIONS_V1: [(ApiKey, i16); 3] =
+    [(ApiKey::Produce, 11), (ApiKey::AddPartitionsToTxn, 3), (ApiKey::EndTxn, 4)];
+
+/// The cluster-wide feature that says which transactions its clients run.
+const TRANSACTION_VERSION: &str = "transaction.version";
+
 /// Rewrites the broker's ApiVersions response frame (size prefix included) for the client, and
 /// returns the broker's own ranges beside it (what the sidecar may send that broker itself), unless
-/// the broker answered with an error.
+/// the broker answered with an error. With `transactions_v1`, the client is offered transactions
+/// of version 1 only, whose every partition the sidecar sees added (see `txn`).
 pub fn rewrite_response(
     version: i16,
     frame: &Bytes,
+    transactions_v1: bool,
 ) -> anyhow::Result<(BytesMut, Option<Versions>)> {
     // ApiVersions responses always use response header v0.
     let version = adminwire_kafka::call::api_versions_answered_in(version, frame);
@@ -56,7 +66,28 @@ pub fn rewrite_response(
     anyhow::ensure!(input.is_empty(), "{} trailing bytes in ApiVersions response", input.len());
     let broker = (body.error_code == 0).then(|| Versions::from_response(&body));
     body.api_keys = narrow(&body.api_keys);
+    if transactions_v1 {
+        only_transactions_v1(&mut body);
+    }
     Ok((adminwire_kafka::frame::response(&header, 0, &body, version)?, broker))
+}
+
+/// Narrows `body` to transactions of version 1: the feature's finalized level at most 1, and the
+/// requests' versions of version 2 left out.
+fn only_transactions_v1(body: &mut ApiVersionsResponse) {
+    for range in &mut body.api_keys {
+        if let Some((_, max)) = TRANSACTIONS_V1.iter().find(|(key, _)| *key as i16 == range.api_key)
+        {
+            range.max_version = range.max_version.min(*max);
+            range.min_version = range.min_version.min(range.max_version);
+        }
+    }
+    for feature in &mut body.finalized_features {
+        if feature.name.as_str() == TRANSACTION_VERSION {
+            feature.max_version_level = feature.max_version_level.min(1);
+            feature.min_version_level = feature.min_version_level.min(feature.max_version_level);
+        }
+    }
 }
 
 /// The answer to an ApiVersions request newer than the sidecar knows: version 0 with
@@ -108,5 +139,39 @@ mod tests {
         for key in 30013..=30017 {
             assert_eq!(find(key), Some((0, 0)), "the cluster links' keys");
         }
+    }
+
+    #[test]
+    fn transactions_of_version_2_are_left_out_while_mirrors_are_routed() {
+        use kafka_protocol::messages::api_versions_response::FinalizedFeatureKey;
+        let feature = |name: &str, level: i16| {
+            FinalizedFeatureKey::default()
+                .with_name(kafka_protocol::protocol::StrBytes::from_string(name.to_owned()))
+                .with_min_version_level(level)
+                .with_max_version_level(level)
+        };
+        let mut body = ApiVersionsResponse::default()
+            .with_api_keys(vec![
+                range(ApiKey::Produce as i16, 3, 13),
+                range(ApiKey::EndTxn as i16, 0, 5),
+                range(ApiKey::AddPartitionsToTxn as i16, 0, 5),
+                range(ApiKey::Fetch as i16, 4, 17),
+            ])
+            .with_finalized_features(vec![
+                feature("transaction.version", 2),
+                feature("metadata.version", 27),
+            ]);
+        only_transactions_v1(&mut body);
+        let max = |k: ApiKey| body.api_keys.iter().find(|v| v.api_key == k as i16).unwrap();
+        assert_eq!((max(ApiKey::Produce).min_version, max(ApiKey::Produce).max_version), (3, 11));
+        assert_eq!(max(ApiKey::EndTxn).max_version, 4);
+        assert_eq!(max(ApiKey::AddPartitionsToTxn).max_version, 3);
+        assert_eq!(max(ApiKey::Fetch).max_version, 17);
+        let levels: Vec<(i16, i16)> = body
+            .finalized_features
+            .iter()
+            .map(|f| (f.min_version_level, f.max_version_level))
+            .collect();
+        assert_eq!(levels, vec![(1, 1), (27, 27)]);
     }
 }

@@ -103,6 +103,8 @@ enum Work {
     Route(RequestFrame, Identity),
     /// Holds a member of a linked group joining (see `handover`), once the broker allows it.
     Hold(handover::Held, Identity),
+    /// Answers a transaction's coordinator request, which may run on a link's source (see `txn`).
+    Transaction(RequestFrame),
 }
 
 /// Serves one client connection until either side closes it, it idles out, or the sidecar stops.
@@ -476,6 +478,21 @@ impl ClientSide<'_> {
                 Guarded::Close(reason) => return Err(CloseReason::MirrorWrite(reason)),
             };
         }
+        if crate::txn::is_transactional(header.api_key, header.api_version)
+            && (self.shared.jobs.mirrors.any() || self.shared.jobs.mirrors.holding())
+        {
+            self.shared.jobs.mirrors.wait_until_known().await;
+            if self.shared.jobs.mirrors.any() {
+                // A transaction's coordinator requests, which may run on a link's source.
+                let to = self.take_slot(header.api_key, to_broker).await?;
+                self.flush(to_broker).await?;
+                if let Done::Now(answer) = self.command(Work::Transaction(frame), to_broker).await?
+                {
+                    let _ = to.send(Ok(Response::Whole(answer.freeze(), None)));
+                }
+                return Ok(());
+            }
+        }
         if let RequestPlan::Forward(None) = plan {
             self.outgoing.unsplit(frame.bytes);
             return Ok(());
@@ -545,6 +562,12 @@ impl ClientSide<'_> {
                     let (groups, links) = (&shared.jobs.groups, shared.jobs.links());
                     let checked = held.check(&who, &mut upstream, groups, links, &shared.metrics);
                     Ok(Done::Later(checked.await))
+                }
+                Work::Transaction(frame) => {
+                    match crate::txn::answer(&frame, &mut upstream, &shared).await {
+                        Ok(answer) => Ok(Done::Now(answer)),
+                        Err(e) => Err(Unanswerable::Route(e)),
+                    }
                 }
                 Work::Route(frame, who) => {
                     match route::produce(&frame, &who, &mut upstream, &shared).await {
@@ -652,6 +675,12 @@ impl ClientSide<'_> {
         };
         // A member of a group held must be seen whole (see `handover`).
         if handover::is_join(header.api_key) && shared.jobs.groups.any() {
+            return Ok(false);
+        }
+        // A transaction's requests are seen whole while mirrors exist (see `txn`).
+        if crate::txn::is_transactional(header.api_key, header.api_version)
+            && (shared.jobs.mirrors.any() || shared.jobs.mirrors.holding())
+        {
             return Ok(false);
         }
         // While mirrors are read-only, every topic of a Produce must be seen (see `mirrors`).
@@ -923,8 +952,13 @@ impl BrokerSide<'_> {
             // The hot path: most responses carry no broker address and go back as they came.
             ResponsePlan::Untouched => Ok(frame),
             ResponsePlan::ApiVersions { version } => {
-                let (rewritten, broker) = api_versions::rewrite_response(version, &frame)
-                    .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")))?;
+                // While writes to mirrors are routed, a transaction's partitions must be seen
+                // added (see `txn`).
+                let mirrors = &self.shared.jobs.mirrors;
+                let transactions_v1 = mirrors.any() && mirrors.routing();
+                let (rewritten, broker) =
+                    api_versions::rewrite_response(version, &frame, transactions_v1)
+                        .map_err(|e| CloseReason::Rewrite(format!("ApiVersions response: {e}")))?;
                 // What the client learned of its broker, the sidecar's admin commands can use too.
                 if let Some(broker) = broker {
                     let _ = self.versions.set(broker);

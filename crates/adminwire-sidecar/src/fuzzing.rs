@@ -491,7 +491,9 @@ fn check_rewrite<R: Decodable + PartialEq + std::fmt::Debug>(
 /// ApiVersions: the narrowed ranges replace the broker's and nothing else changes.
 fn rewrite_api_versions(version: i16, payload: &[u8]) {
     let frame = framed(payload);
-    let Ok((out, _)) = api_versions::rewrite_response(version, &frame) else { return };
+    let Ok((out, _)) = api_versions::rewrite_response(version, &frame, frame.len() % 2 == 1) else {
+        return;
+    };
     // A broker answers UNSUPPORTED_VERSION (35) in version 0.
     let read_as = if payload.get(4..6) == Some(&[0, 35]) { 0 } else { version };
     let (header, mut body) =

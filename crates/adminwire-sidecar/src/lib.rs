@@ -36,6 +36,7 @@ mod splice;
 mod stall;
 mod stream;
 mod switched;
+mod txn;
 pub mod upstream;
 
 pub use config::{Config, Flags};

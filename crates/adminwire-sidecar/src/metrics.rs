@@ -61,6 +61,12 @@ struct GroupPhaseLabel {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TransactionLabel {
+    /// `begun`, `committed` or `aborted` (on a source), or the error answered.
+    result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RoutedLabel {
     link: String,
     topic: String,
@@ -143,6 +149,7 @@ pub struct Metrics {
     mirror_lag_bytes: Family<MirrorLabel, Gauge>,
     mirror_records: Family<MirrorLabel, Gauge>,
     routed: Family<RoutedLabel, Counter>,
+    transactions: Family<TransactionLabel, Counter>,
     joins_held: Family<GroupLabel, Counter>,
     group_phase: Family<GroupPhaseLabel, Gauge>,
 }
@@ -179,6 +186,7 @@ impl Metrics {
             mirror_lag_bytes: Family::default(),
             mirror_records: Family::default(),
             routed: Family::default(),
+            transactions: Family::default(),
             joins_held: Family::default(),
             group_phase: Family::default(),
             registry: Registry::default(),
@@ -282,6 +290,12 @@ impl Metrics {
             "Partitions of clients' Produce requests to a mirror routed to its link's source, by \
              result",
             m.routed.clone(),
+        );
+        registry.register(
+            "link_transactions",
+            "Transactions' coordinator requests the sidecar ran on a link's source (begun, \
+             committed, aborted), or refused, by result",
+            m.transactions.clone(),
         );
         registry.register(
             "reassignment_runner",
@@ -405,21 +419,21 @@ impl Metrics {
     }
 
     pub fn routed_write(&self, link: &str, topic: &str, error: i16) {
-        // Kafka's own errors by the name of their Java exception's code (InvalidTxnState), the
-        // extension's by theirs.
         let result = match error {
             0 => "written".to_owned(),
-            code => adminwire_protocol::ErrorCode(code)
-                .name()
-                .filter(|_| code >= 1000)
-                .map(str::to_owned)
-                .or_else(|| {
-                    kafka_protocol::ResponseError::try_from_code(code).map(|e| format!("{e:?}"))
-                })
-                .unwrap_or_else(|| format!("error_{code}")),
+            code => error_name(code),
         };
         let label = RoutedLabel { link: link.to_owned(), topic: topic.to_owned(), result };
         self.routed.get_or_create(&label).inc();
+    }
+
+    /// A transaction's request run on a source (`done`: what it did), or refused with `error`.
+    pub fn link_transaction(&self, done: &str, error: i16) {
+        let result = match error {
+            0 => done.to_owned(),
+            code => error_name(code),
+        };
+        self.transactions.get_or_create(&TransactionLabel { result }).inc();
     }
 
     pub fn rest_request_refused(&self) {
@@ -484,4 +498,15 @@ impl Metrics {
         });
         names.get(&api_key).copied().unwrap_or("unknown")
     }
+}
+
+/// Kafka's own errors by the name of their Java exception's code (InvalidTxnState), the
+/// extension's by theirs.
+fn error_name(code: i16) -> String {
+    adminwire_protocol::ErrorCode(code)
+        .name()
+        .filter(|_| code >= 1000)
+        .map(str::to_owned)
+        .or_else(|| kafka_protocol::ResponseError::try_from_code(code).map(|e| format!("{e:?}")))
+        .unwrap_or_else(|| format!("error_{code}"))
 }

@@ -146,6 +146,11 @@ impl MirrorTopics {
         }
     }
 
+    /// Whether writes to mirrors go to their links' sources (else they are refused).
+    pub fn routing(&self) -> bool {
+        self.route.load(Ordering::Relaxed)
+    }
+
     /// Sends writes to mirrors to their links' sources from now on (or refuses them).
     pub fn set_routing(&self, route: bool) {
         self.route.store(route, Ordering::Relaxed);

@@ -14,13 +14,14 @@
 //! which the source does not know (and may have given to another producer), so each (id, epoch)
 //! gets an id of the source's own, kept in the links' store before it is first used (so every
 //! sidecar, and one restarted, uses the same), and the batch is rewritten to it (its sequence
-//! numbers unchanged), so the source still drops a retried batch it has. A
-//! transactional producer's writes to mirrors are refused: its transaction coordinator is the
-//! target's, and a transaction cannot span two clusters.
+//! numbers unchanged), so the source still drops a retried batch it has. A transactional
+//! producer's writes to mirrors are part of its transaction on the source (see `txn`), and go as
+//! the source's producer that transaction runs as.
 //!
 //! With `links.wait_for_copy` (the default) a write is answered only once the link has copied it
 //! to the mirror, with the offset it has there, so that whatever a producer was told is written
-//! can be read on the target.
+//! can be read on the target. A transaction's writes cannot be copied before it commits: its
+//! commit waits instead (see `txn`), and each write is answered with its offset on the source.
 //!
 //! The writes of a connection's requests reach the sources in the order the client sent them (each
 //! is sent before the connection's next request is read); only the wait for their copies runs
@@ -64,16 +65,22 @@ const INVALID_TXN_STATE: i16 = 48;
 const CORRUPT_MESSAGE: i16 = 2;
 const UNKNOWN_SERVER_ERROR: i16 = -1;
 
+/// A transaction's last write to each partition (by topic and partition): its offset.
+pub(crate) type LastWrites = BTreeMap<(String, i32), i64>;
+
 /// Each link's way to its source: a client, the partitions' leaders there, and the source's
 /// producer ids standing in for the target's.
 #[derive(Debug, Default)]
 pub struct Routes {
     sources: Mutex<HashMap<String, Arc<Source>>>,
+    /// The last source offset of each partition the open transactions (by link and
+    /// transactional id) wrote through this sidecar, which a commit waits to see copied.
+    transactions: Mutex<HashMap<(String, String), LastWrites>>,
 }
 
 #[derive(Debug)]
-struct Source {
-    client: Client,
+pub(crate) struct Source {
+    pub(crate) client: Client,
     /// Each mirrored topic's partition leaders on the source, as last read.
     leaders: Mutex<HashMap<String, BTreeMap<i32, i32>>>,
     /// The source's producer for each (target producer id, epoch), as kept in the links' store.
@@ -81,7 +88,7 @@ struct Source {
 }
 
 impl Routes {
-    fn source(&self, links: &Links, link: &str) -> Result<Arc<Source>, String> {
+    pub(crate) fn source(&self, links: &Links, link: &str) -> Result<Arc<Source>, String> {
         // By the link as made: one deleted and made again (perhaps with another source) is
         // another link.
         let made = links.config(link).map_err(|e| e.to_string())?.created_ms;
@@ -99,6 +106,26 @@ impl Routes {
         });
         sources.insert(key, Arc::clone(&source));
         Ok(source)
+    }
+
+    fn note_writes(&self, link: &str, id: &str, written: impl Iterator<Item = (String, i32, i64)>) {
+        let mut transactions = self.transactions.lock().unwrap_or_else(PoisonError::into_inner);
+        let writes = transactions.entry((link.to_owned(), id.to_owned())).or_default();
+        for (topic, partition, last) in written {
+            let at = writes.entry((topic, partition)).or_insert(last);
+            *at = (*at).max(last);
+        }
+    }
+
+    /// What transaction `id` wrote to link `link`'s source through this sidecar, by partition:
+    /// each one's last offset. Forgotten from here.
+    pub(crate) fn take_writes(&self, link: &str, id: &str) -> LastWrites {
+        let mut transactions = self.transactions.lock().unwrap_or_else(PoisonError::into_inner);
+        transactions.remove(&(link.to_owned(), id.to_owned())).unwrap_or_default()
+    }
+
+    pub(crate) fn forget_writes(&self, link: &str, id: &str) {
+        self.take_writes(link, id);
     }
 }
 
@@ -189,6 +216,8 @@ struct Routed {
     authorized: bool,
     /// How many offsets its batch takes.
     offsets: i64,
+    /// The source's producer the transaction it is part of runs as there.
+    transaction: Option<Producer>,
 }
 
 impl Routed {
@@ -224,7 +253,6 @@ pub async fn produce(
     upstream.client_id = Some(header.client_id.as_deref().unwrap_or_default().to_owned());
 
     let (mut routed, broker_request) = split(&request, version, &jobs.mirrors);
-    let transactional = request.transactional_id.is_some();
     let answers = match broker_request {
         Some(broker_request) => upstream
             .call_at(broker_request, version, deadline)
@@ -259,21 +287,17 @@ pub async fn produce(
             }
         }
     }
-    if transactional {
-        for r in routed.iter_mut().filter(|r| r.answer.error_code == 0) {
-            r.answer = refused(
-                r.partition,
-                INVALID_TXN_STATE,
-                format!(
-                    "a transaction wrote to {}, a mirror topic of cluster link {}: transactions \
-                     are not routed to the link's source; write to it without a transactional \
-                     id, or after it is promoted",
-                    r.topic, r.link
-                ),
-            );
-        }
+    if let Some(id) = &request.transactional_id {
+        in_transaction(&mut routed, id.as_str(), &links);
     }
     send_to_sources(&mut routed, &request, &links, &jobs.routes).await;
+    if let Some(id) = &request.transactional_id {
+        for r in routed.iter().filter(|r| r.written() && r.transaction.is_some()) {
+            let last = r.answer.base_offset + r.offsets - 1;
+            let write = (r.topic.clone(), r.partition, last);
+            jobs.routes.note_writes(&r.link, id.as_str(), std::iter::once(write));
+        }
+    }
     let written: Vec<Written<'_>> = routed
         .iter()
         .filter(|r| r.written())
@@ -316,6 +340,35 @@ pub async fn produce(
     })))
 }
 
+/// Each authorized write of a transaction goes to the source as the producer its transaction
+/// runs as there, if the transaction is open there; else it is refused.
+fn in_transaction(routed: &mut [Routed], id: &str, links: &Links) {
+    for r in routed.iter_mut().filter(|r| r.authorized && r.answer.error_code == 0) {
+        let producer =
+            r.records.as_deref().and_then(records::produced_batch).and_then(|b| b.producer);
+        let route = links.routed_transaction(&r.link, id);
+        match (route, producer) {
+            (Some(route), Some(p)) if route.open && route.serves(p.id, p.epoch) => {
+                r.transaction = Some(Producer { id: route.source_id, epoch: route.source_epoch });
+            }
+            _ => {
+                r.answer = refused(
+                    r.partition,
+                    INVALID_TXN_STATE,
+                    format!(
+                        "transaction {id} wrote to {}, a mirror topic of cluster link {}, without \
+                         adding it to the transaction first: a transaction writing mirrors runs \
+                         on the link's source once AddPartitionsToTxn added them there (a \
+                         producer of transactions version 2, which adds partitions by writing \
+                         them, must reconnect to the sidecar first)",
+                        r.topic, r.link
+                    ),
+                );
+            }
+        }
+    }
+}
+
 fn count(metrics: &Metrics, routed: &[Routed]) {
     for r in routed {
         metrics.routed_write(&r.link, &r.topic, r.answer.error_code);
@@ -335,7 +388,8 @@ fn request_time(request: &ProduceRequest, upstream: &Upstream<'_, impl Transport
 }
 
 /// The request's mirror partitions, and what goes to the broker: the other topics as they are,
-/// and the mirrors' partitions without records, which the broker authorizes and writes nothing of.
+/// and the mirrors' partitions without records (a transaction's: with two empty batches, see
+/// `records::transactional_probe`), which the broker authorizes and writes nothing of.
 /// With `acks=0` the broker's request asks for an answer (`acks=1`): its authorization is needed.
 fn split(
     request: &ProduceRequest,
@@ -359,13 +413,22 @@ fn split(
             .with_name(topic.name.clone())
             .with_topic_id(topic.topic_id);
         for partition in &mut probe.partition_data {
+            let records = partition.records.take();
+            // A transaction's write is authorized for its transactional id too, which a broker
+            // checks only of a request whose batches are transactional.
+            let producer =
+                records.as_deref().and_then(records::produced_batch).and_then(|b| b.producer);
+            partition.records = Some(match (&request.transactional_id, producer) {
+                (Some(_), Some(producer)) => records::transactional_probe(producer),
+                _ => Bytes::new(),
+            });
             routed.push(Routed {
                 named: named.clone(),
                 copied: false,
                 topic: name.clone(),
                 link: link.to_string(),
                 partition: partition.index,
-                records: partition.records.take(),
+                records,
                 // Refused until the broker's answer for exactly this entry allows it.
                 answer: refused(
                     partition.index,
@@ -374,8 +437,8 @@ fn split(
                 ),
                 authorized: false,
                 offsets: 1,
+                transaction: None,
             });
-            partition.records = Some(Bytes::new());
         }
         to_broker.topic_data.push(probe);
     }
@@ -450,7 +513,15 @@ async fn send_to_sources(
             continue;
         }
         r.offsets = batch.map_or(1, |b| b.offsets);
-        if let Some(producer) = batch.and_then(|b| b.producer) {
+        if let Some(ours) = r.transaction {
+            match r.records.as_deref().and_then(|bytes| records::as_producer(bytes, ours)) {
+                Some(rewritten) => r.records = Some(rewritten),
+                None => {
+                    r.answer = refused(r.partition, CORRUPT_MESSAGE, "no record batch".into());
+                    continue;
+                }
+            }
+        } else if let Some(producer) = batch.and_then(|b| b.producer) {
             match source.producer(links, &r.link, producer).await.map(|ours| {
                 r.records.as_deref().and_then(|bytes| records::as_producer(bytes, ours))
             }) {
@@ -481,6 +552,7 @@ async fn send_to_sources(
             );
         }
         let sent = ProduceRequest::default()
+            .with_transactional_id(request.transactional_id.clone())
             .with_acks(acks)
             .with_timeout_ms(request.timeout_ms)
             .with_topic_data(
@@ -546,7 +618,8 @@ async fn send_to_sources(
 async fn wait_for_copy(routed: &mut [Routed], links: &Links, deadline: Instant) {
     let mut changes = links.changes();
     loop {
-        for r in routed.iter_mut().filter(|r| r.written() && !r.copied) {
+        // A transaction's writes are copied once it commits, which its commit waits for.
+        for r in routed.iter_mut().filter(|r| r.written() && !r.copied && r.transaction.is_none()) {
             let last = r.answer.base_offset + r.offsets - 1;
             let progress = links.progress(&r.link, &r.topic, r.partition);
             if let Some(p) = progress.filter(|p| p.source_next > last) {
@@ -556,7 +629,7 @@ async fn wait_for_copy(routed: &mut [Routed], links: &Links, deadline: Instant) 
                 r.copied = true;
             }
         }
-        if !routed.iter().any(|r| r.written() && !r.copied) {
+        if !routed.iter().any(|r| r.written() && !r.copied && r.transaction.is_none()) {
             return;
         }
         tokio::select! {
@@ -564,7 +637,7 @@ async fn wait_for_copy(routed: &mut [Routed], links: &Links, deadline: Instant) 
             _ = tokio::time::sleep_until(deadline) => break,
         }
     }
-    for r in routed.iter_mut().filter(|r| r.written() && !r.copied) {
+    for r in routed.iter_mut().filter(|r| r.written() && !r.copied && r.transaction.is_none()) {
         warn!(
             topic = r.topic,
             partition = r.partition,

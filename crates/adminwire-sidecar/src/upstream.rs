@@ -183,7 +183,7 @@ impl<'a, T: Transport> Upstream<'a, T> {
         mut request: R,
         deadline: Instant,
     ) -> Result<R::Response, CallError> {
-        let version = self.versions(deadline).await?.pick::<R>()?;
+        let version = self.versions(deadline).await?.pick_for(&request)?;
         request.fit(version);
         self.call_at(request, version, deadline).await
     }

@@ -1,0 +1,679 @@
+//! Transactions routed to a link's source: a transactional producer moved to the target whose
+//! transactions write only to mirror topics of one link has them run on that link's source,
+//! where its writes go (see `route`), so consumers still reading the source see each transaction
+//! whole, or not at all, as before.
+//!
+//! The producer's coordinator stays the target's: it gives the producer its id, and the sidecar
+//! takes the requests of a transaction on the way there.
+//!
+//! - **AddPartitionsToTxn** of mirrors' partitions: the target's broker authorizes the client
+//!   (an empty write as the client, as for routed writes). Then the target's coordinator is asked
+//!   whether the producer is the current one and holds no transaction of its own there. The
+//!   partitions are then added to a transaction of the same transactional id on the source, as a
+//!   producer of the source's own (the link's principal) that stands in for it (kept in the links'
+//!   store, `linktxn/`). Using the same id fences an instance of the application still producing to
+//!   the source directly, as a new instance of it would.
+//! - **Produce** of those partitions goes to the source as that producer (see `route`).
+//! - **EndTxn** of such a transaction ends it on the source. A commit is answered once the link
+//!   has copied the transaction's writes that went through this sidecar to the mirrors, so that a
+//!   committed write can be read on the target.
+//! - **InitProducerId** of the id aborts a transaction the producer left open on the source, as
+//!   the target's coordinator aborts its own, instead of leaving it to its timeout.
+//!
+//! A transaction writing both mirrors and other topics (or another link's mirrors), or committing
+//! a group's offsets with mirrors' writes, is refused with `TRANSACTION_SPANS_LINK` (1017): a
+//! transaction cannot span two clusters.
+//!
+//! The transactions the sidecar runs are of version 1 (partitions added by AddPartitionsToTxn,
+//! ended without an epoch bump). While mirrors exist, the sidecar offers clients transactions of
+//! version 1 only (see `api_versions`); a client of version 2 connected before then adds partitions
+//! by writing them, and its writes to mirrors are refused until it reconnects.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use adminwire_jobs::link::service::Links;
+use adminwire_jobs::link::state::RoutedTransaction;
+use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::records::Producer;
+use adminwire_kafka::transactions;
+use adminwire_protocol::{ErrorCode, RequestFrame};
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::add_partitions_to_txn_response::{
+    AddPartitionsToTxnPartitionResult, AddPartitionsToTxnTopicResult,
+};
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::{
+    AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest,
+    AddPartitionsToTxnResponse, ApiKey, DescribeTransactionsRequest, EndTxnRequest, EndTxnResponse,
+    InitProducerIdRequest, ProduceRequest, RequestHeader, ResponseHeader,
+};
+use kafka_protocol::protocol::{Decodable, Encodable};
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+
+use crate::metrics::Metrics;
+use crate::mirrors::MirrorTopics;
+use crate::peek::ProducedTopic;
+use crate::route::{LastWrites, Routes, Source};
+use crate::shared::Shared;
+use crate::upstream::{Transport, Upstream};
+
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+const NOT_COORDINATOR: i16 = 16;
+const INVALID_PRODUCER_EPOCH: i16 = 47;
+const INVALID_PRODUCER_ID_MAPPING: i16 = 49;
+const CONCURRENT_TRANSACTIONS: i16 = 51;
+const OPERATION_NOT_ATTEMPTED: i16 = 55;
+const INVALID_RECORD: i16 = 87;
+const PRODUCER_FENCED: i16 = 90;
+const TRANSACTIONAL_ID_NOT_FOUND: i16 = 105;
+const SPANS_LINK: i16 = ErrorCode::TRANSACTION_SPANS_LINK.0;
+
+/// Whether the sidecar takes a request of `api_key` at `version` itself while mirrors exist:
+/// the coordinator requests of transactions of version 1.
+pub fn is_transactional(api_key: i16, version: i16) -> bool {
+    match ApiKey::try_from(api_key) {
+        Ok(ApiKey::InitProducerId | ApiKey::AddOffsetsToTxn) => true,
+        Ok(ApiKey::AddPartitionsToTxn) => version <= 3,
+        Ok(ApiKey::EndTxn) => version <= 4,
+        _ => false,
+    }
+}
+
+/// Answers a transaction's coordinator request (`frame`, one [`is_transactional`] takes) for the
+/// client: passed to the target's coordinator on the client's connection, or run on a link's
+/// source. Or why the connection must close.
+pub async fn answer(
+    frame: &RequestFrame,
+    upstream: &mut Upstream<'_, impl Transport>,
+    shared: &Arc<Shared>,
+) -> Result<BytesMut, String> {
+    let (api, version) = (frame.header.api_key, frame.header.api_version);
+    let api = ApiKey::try_from(api).map_err(|()| format!("API key {api}"))?;
+    let mut input = Bytes::copy_from_slice(frame.payload());
+    let header = RequestHeader::decode(&mut input, api.request_header_version(version))
+        .map_err(|e| e.to_string())?;
+    upstream.client_id = Some(header.client_id.as_deref().unwrap_or_default().to_owned());
+    let deadline = Instant::now() + upstream.config.request_timeout();
+    let jobs = &shared.jobs;
+    let links = jobs.links().cloned();
+    let txns = Transactions {
+        links: links.as_deref(),
+        routes: &jobs.routes,
+        mirrors: &jobs.mirrors,
+        metrics: &shared.metrics,
+    };
+    let respond = |body: &dyn Encode| body.framed(header.correlation_id, api, version);
+    match api {
+        ApiKey::InitProducerId => {
+            let request = decode::<InitProducerIdRequest>(&mut input, version)?;
+            if let Some(id) = &request.transactional_id {
+                txns.restarting(id).await;
+            }
+            let answer = upstream.call_at(request, version, deadline).await;
+            respond(&answer.map_err(|e| e.to_string())?)
+        }
+        ApiKey::AddPartitionsToTxn => {
+            let request = decode::<AddPartitionsToTxnRequest>(&mut input, version)?;
+            let answer = txns.add_partitions(request, version, upstream, deadline).await?;
+            respond(&answer)
+        }
+        ApiKey::AddOffsetsToTxn => {
+            let request = decode::<AddOffsetsToTxnRequest>(&mut input, version)?;
+            let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
+            let id = request.transactional_id.to_string();
+            if let Some((link, _)) = txns.open_on_source(&id, producer) {
+                warn!(
+                    transactional_id = id,
+                    link = %link,
+                    group = %request.group_id.as_str(),
+                    "refused a group's offsets in a transaction running on a link's source"
+                );
+                txns.metrics.link_transaction("", SPANS_LINK);
+                return respond(&AddOffsetsToTxnResponse::default().with_error_code(SPANS_LINK));
+            }
+            txns.starts_on_target(&id, producer).await;
+            let answer = upstream.call_at(request, version, deadline).await;
+            respond(&answer.map_err(|e| e.to_string())?)
+        }
+        ApiKey::EndTxn => {
+            let request = decode::<EndTxnRequest>(&mut input, version)?;
+            let wait = shared.config.links.wait_for_copy;
+            match txns.end(&request, wait, deadline).await {
+                Some(code) => respond(&EndTxnResponse::default().with_error_code(code)),
+                None => {
+                    let answer = upstream.call_at(request, version, deadline).await;
+                    respond(&answer.map_err(|e| e.to_string())?)
+                }
+            }
+        }
+        other => Err(format!("{other:?} is not a transaction's request")),
+    }
+}
+
+fn decode<R: Decodable>(input: &mut Bytes, version: i16) -> Result<R, String> {
+    R::decode(input, version).map_err(|e| e.to_string())
+}
+
+/// A response body, framed for the client.
+trait Encode {
+    fn framed(&self, correlation_id: i32, api: ApiKey, version: i16) -> Result<BytesMut, String>;
+}
+
+impl<R: Encodable> Encode for R {
+    fn framed(&self, correlation_id: i32, api: ApiKey, version: i16) -> Result<BytesMut, String> {
+        let header = ResponseHeader::default().with_correlation_id(correlation_id);
+        adminwire_kafka::frame::response(
+            &header,
+            api.response_header_version(version),
+            self,
+            version,
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// The links' transactions, as one request sees them.
+struct Transactions<'a> {
+    links: Option<&'a Links>,
+    routes: &'a Routes,
+    mirrors: &'a MirrorTopics,
+    metrics: &'a Metrics,
+}
+
+impl Transactions<'_> {
+    /// Each link's route of the transactions of `id`.
+    fn routes_of(&self, id: &str) -> Vec<(String, RoutedTransaction)> {
+        let Some(links) = self.links else { return Vec::new() };
+        links
+            .ids()
+            .into_iter()
+            .filter_map(|link| links.routed_transaction(&link, id).map(|route| (link, route)))
+            .collect()
+    }
+
+    /// The link on whose source `producer` has a transaction of `id` open.
+    fn open_on_source(&self, id: &str, producer: Producer) -> Option<(String, RoutedTransaction)> {
+        self.routes_of(id)
+            .into_iter()
+            .find(|(_, route)| route.open && route.serves(producer.id, producer.epoch))
+    }
+
+    async fn keep(&self, link: &str, id: &str, route: Option<RoutedTransaction>) -> bool {
+        let Some(links) = self.links else { return false };
+        match links.keep_routed_transaction(link, id, route).await {
+            Ok(()) => true,
+            Err(e) => {
+                warn!(link, transactional_id = id, "keeping a routed transaction failed: {e}");
+                false
+            }
+        }
+    }
+
+    /// A transaction of `producer` starts on the target: an EndTxn of it is the target's from now
+    /// on, not a retry of the last one on a source.
+    async fn starts_on_target(&self, id: &str, producer: Producer) {
+        for (link, route) in self.routes_of(id) {
+            if route.serves(producer.id, producer.epoch) && route.ended.is_some() {
+                self.keep(&link, id, Some(RoutedTransaction { ended: None, ..route })).await;
+            }
+        }
+    }
+
+    /// The producer of `id` starts again (InitProducerId): a transaction it left open on a
+    /// source is aborted now, by starting the source's producer again too.
+    async fn restarting(&self, id: &str) {
+        for (link, _) in self.routes_of(id).into_iter().filter(|(_, r)| r.open) {
+            self.routes.forget_writes(&link, id);
+            let started = match self.source(&link) {
+                Ok(source) => source.init_transactions(id, None).await,
+                Err(e) => Err(e),
+            };
+            let route = match started {
+                Ok(ours) => Some(started_route(Producer { id: -1, epoch: -1 }, ours)),
+                Err(e) => {
+                    // Left to the source's transaction timeout, which aborts it.
+                    warn!(link, transactional_id = id, "aborting a transaction on the source: {e}");
+                    None
+                }
+            };
+            self.keep(&link, id, route).await;
+        }
+    }
+
+    fn source(&self, link: &str) -> Result<Arc<Source>, String> {
+        let links = self.links.ok_or("the links are not read yet")?;
+        self.routes.source(links, link)
+    }
+
+    /// AddPartitionsToTxn (v0-v3): mirrors' partitions go to the source's transaction, others to
+    /// the target's coordinator; both at once are refused.
+    async fn add_partitions(
+        &self,
+        request: AddPartitionsToTxnRequest,
+        version: i16,
+        upstream: &mut Upstream<'_, impl Transport>,
+        deadline: Instant,
+    ) -> Result<AddPartitionsToTxnResponse, String> {
+        let id = request.v3_and_below_transactional_id.to_string();
+        let producer = Producer {
+            id: request.v3_and_below_producer_id.0,
+            epoch: request.v3_and_below_producer_epoch,
+        };
+        // The mirrors' partitions by link, and whether any other topic is named.
+        let mut by_link: BTreeMap<String, Vec<(String, Vec<i32>)>> = BTreeMap::new();
+        let mut others = false;
+        for topic in &request.v3_and_below_topics {
+            match self.mirrors.mirror_of(ProducedTopic::Name(topic.name.as_bytes())) {
+                Some((name, link)) => by_link
+                    .entry(link.to_string())
+                    .or_default()
+                    .push((name, topic.partitions.clone())),
+                None => others = true,
+            }
+        }
+        let open = self.open_on_source(&id, producer);
+        let spans = |why: String| {
+            warn!(transactional_id = id, "refused a transaction spanning a link: {why}");
+            self.metrics.link_transaction("", SPANS_LINK);
+            Ok(every(&request, |_| SPANS_LINK))
+        };
+        if by_link.is_empty() || !self.mirrors.routing() {
+            if let Some((link, _)) = open {
+                return spans(format!(
+                    "other topics added while it is open on link {link}'s source"
+                ));
+            }
+            self.starts_on_target(&id, producer).await;
+            return upstream.call_at(request, version, deadline).await.map_err(|e| e.to_string());
+        }
+        if others || by_link.len() > 1 {
+            return spans("mirrors and other topics (or two links' mirrors) at once".into());
+        }
+        let Some((link, partitions)) = by_link.into_iter().next() else {
+            return Ok(every(&request, |_| OPERATION_NOT_ATTEMPTED));
+        };
+        if let Some((other, _)) = open.as_ref().filter(|(l, _)| *l != link) {
+            return spans(format!(
+                "link {link}'s mirrors while it is open on link {other}'s source"
+            ));
+        }
+        // The client may write these partitions with this transactional id (the target's
+        // broker says so, as it would for the write itself).
+        let refused = authorize(&id, producer, &partitions, upstream, deadline).await?;
+        if !refused.is_empty() {
+            return Ok(every(&request, |key| {
+                refused.get(key).copied().unwrap_or(OPERATION_NOT_ATTEMPTED)
+            }));
+        }
+        let source = match self.source(&link) {
+            Ok(source) => source,
+            Err(e) => {
+                warn!(link, "a routed transaction's source: {e}");
+                return Ok(every(&request, |_| COORDINATOR_LOAD_IN_PROGRESS));
+            }
+        };
+        let route = match open {
+            Some((_, route)) => route,
+            None => match self.begin(&link, &id, producer, &source, upstream, deadline).await? {
+                Ok(route) => route,
+                Err(code) => return Ok(every(&request, |_| code)),
+            },
+        };
+        let ours = Producer { id: route.source_id, epoch: route.source_epoch };
+        let codes = match source.add_to_transaction(&id, ours, &partitions).await {
+            Ok(codes) => codes,
+            Err(e) => {
+                warn!(link, transactional_id = id, "adding partitions on the source: {e}");
+                return Ok(every(&request, |_| COORDINATOR_LOAD_IN_PROGRESS));
+            }
+        };
+        let codes: BTreeMap<(String, i32), i16> =
+            codes.into_iter().map(|(t, p, code)| ((t, p), code)).collect();
+        if codes.values().any(|c| matches!(*c, INVALID_PRODUCER_EPOCH | PRODUCER_FENCED)) {
+            // Another producer of the id started on the source: this one is fenced there.
+            info!(link, transactional_id = id, "the source's producer was fenced");
+            self.keep(&link, &id, None).await;
+            return Ok(every(&request, |_| fenced(version)));
+        }
+        if codes.values().all(|c| *c == 0) && !route.open {
+            let open = RoutedTransaction { open: true, ended: None, since_ms: now_ms(), ..route };
+            if !self.keep(&link, &id, Some(open)).await {
+                return Ok(every(&request, |_| COORDINATOR_LOAD_IN_PROGRESS));
+            }
+            debug!(link, transactional_id = id, "a transaction opened on the source");
+            self.metrics.link_transaction("begun", 0);
+        }
+        Ok(every(&request, |key| codes.get(key).copied().unwrap_or(OPERATION_NOT_ATTEMPTED)))
+    }
+
+    /// Starts a transaction of `producer` on link `link`'s source: the target's coordinator says
+    /// it is the current producer and holds nothing of its own; the source's producer kept for it
+    /// (or a new one). Or the code to answer.
+    async fn begin(
+        &self,
+        link: &str,
+        id: &str,
+        producer: Producer,
+        source: &Source,
+        upstream: &mut Upstream<'_, impl Transport>,
+        deadline: Instant,
+    ) -> Result<Result<RoutedTransaction, i16>, String> {
+        let request =
+            DescribeTransactionsRequest::default().with_transactional_ids(vec![request_id(id)]);
+        let described = upstream.call(request, deadline).await.map_err(|e| e.to_string())?;
+        let Some(state) = described.transaction_states.first() else {
+            return Ok(Err(COORDINATOR_LOAD_IN_PROGRESS));
+        };
+        match state.error_code {
+            0 => {}
+            TRANSACTIONAL_ID_NOT_FOUND => return Ok(Err(INVALID_PRODUCER_ID_MAPPING)),
+            code => return Ok(Err(code)),
+        }
+        if (state.producer_id.0, state.producer_epoch) != (producer.id, producer.epoch) {
+            return Ok(Err(if state.producer_epoch > producer.epoch {
+                PRODUCER_FENCED
+            } else {
+                INVALID_PRODUCER_ID_MAPPING
+            }));
+        }
+        match state.transaction_state.as_str() {
+            "Ongoing" => {
+                warn!(
+                    transactional_id = id,
+                    link, "refused a transaction spanning a link: it holds the target's partitions"
+                );
+                self.metrics.link_transaction("", SPANS_LINK);
+                return Ok(Err(SPANS_LINK));
+            }
+            "PrepareCommit" | "PrepareAbort" | "PrepareEpochFence" => {
+                return Ok(Err(CONCURRENT_TRANSACTIONS));
+            }
+            _ => {}
+        }
+        let kept = self.links.and_then(|links| links.routed_transaction(link, id));
+        if let Some(kept) =
+            kept.filter(|k| k.serves(producer.id, producer.epoch) || k.target_id == -1)
+        {
+            return Ok(Ok(RoutedTransaction {
+                target_id: producer.id,
+                target_epoch: producer.epoch,
+                ..kept
+            }));
+        }
+        let timeout = state.transaction_timeout_ms;
+        match source.init_transactions(id, Some(timeout)).await {
+            Ok(ours) => {
+                info!(
+                    link,
+                    transactional_id = id,
+                    source_id = ours.id,
+                    source_epoch = ours.epoch,
+                    "a producer's transactions run on the link's source"
+                );
+                Ok(Ok(started_route(producer, ours)))
+            }
+            Err(e) => {
+                warn!(link, transactional_id = id, "starting the producer on the source: {e}");
+                Ok(Err(COORDINATOR_LOAD_IN_PROGRESS))
+            }
+        }
+    }
+
+    /// EndTxn of a transaction on a source (or asked again of the last one there): its code;
+    /// `None` for one of the target's.
+    async fn end(&self, request: &EndTxnRequest, wait: bool, deadline: Instant) -> Option<i16> {
+        let id = request.transactional_id.to_string();
+        let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
+        let committed = request.committed;
+        let (link, route) = self.routes_of(&id).into_iter().find(|(_, r)| {
+            r.serves(producer.id, producer.epoch) && (r.open || r.ended == Some(committed))
+        })?;
+        let source = match self.source(&link) {
+            Ok(source) => source,
+            Err(e) => {
+                warn!(link, "a routed transaction's source: {e}");
+                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+            }
+        };
+        let ours = Producer { id: route.source_id, epoch: route.source_epoch };
+        let code = match source.end_transaction(&id, ours, committed).await {
+            Ok(code) => code,
+            Err(e) => {
+                warn!(link, transactional_id = id, "ending a transaction on the source: {e}");
+                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+            }
+        };
+        match code {
+            0 => {}
+            INVALID_PRODUCER_EPOCH | PRODUCER_FENCED => {
+                self.keep(&link, &id, None).await;
+                return Some(code);
+            }
+            code => return Some(code),
+        }
+        if route.open {
+            let ended = RoutedTransaction { open: false, ended: Some(committed), ..route };
+            if !self.keep(&link, &id, Some(ended)).await {
+                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+            }
+        }
+        let written = self.routes.take_writes(&link, &id);
+        if committed
+            && wait
+            && let Some(links) = self.links
+        {
+            wait_for_copies(links, &link, &written, deadline).await;
+        }
+        debug!(link, transactional_id = id, committed, "a transaction ended on the source");
+        if route.open {
+            self.metrics.link_transaction(if committed { "committed" } else { "aborted" }, 0);
+        }
+        Some(0)
+    }
+}
+
+/// The partitions the client may not add to `id`'s transaction, with the target's broker's code:
+/// an empty transactional write of each, as the client, which the broker authorizes (the
+/// transactional id, then the topic) and writes nothing of.
+async fn authorize(
+    id: &str,
+    producer: Producer,
+    partitions: &[(String, Vec<i32>)],
+    upstream: &mut Upstream<'_, impl Transport>,
+    deadline: Instant,
+) -> Result<BTreeMap<(String, i32), i16>, String> {
+    let probe = adminwire_kafka::records::transactional_probe(producer);
+    let topics = partitions
+        .iter()
+        .map(|(topic, partitions)| {
+            TopicProduceData::default().with_name(topic_name(topic)).with_partition_data(
+                partitions
+                    .iter()
+                    .map(|p| {
+                        PartitionProduceData::default()
+                            .with_index(*p)
+                            .with_records(Some(probe.clone()))
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let probe = ProduceRequest::default()
+        .with_transactional_id(Some(request_id(id)))
+        .with_acks(-1)
+        .with_timeout_ms(1_000)
+        .with_topic_data(topics);
+    let answer = upstream.call(probe, deadline).await.map_err(|e| e.to_string())?;
+    let mut refused = BTreeMap::new();
+    for topic in answer.responses {
+        for partition in topic.partition_responses {
+            if partition.error_code != INVALID_RECORD {
+                refused.insert((topic.name.to_string(), partition.index), partition.error_code);
+            }
+        }
+    }
+    Ok(refused)
+}
+
+/// Waits (until `deadline`) for link `link` to have copied each of `written`'s partitions up to
+/// the offset given, so that a committed transaction's writes can be read on the target.
+async fn wait_for_copies(links: &Links, link: &str, written: &LastWrites, deadline: Instant) {
+    let mut changes = links.changes();
+    loop {
+        let copied = written.iter().all(|((topic, partition), last)| {
+            links.progress(link, topic, *partition).is_some_and(|p| p.source_next > *last)
+        });
+        if copied {
+            return;
+        }
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            _ = tokio::time::sleep_until(deadline) => {
+                warn!(link, "a committed transaction was not copied to its mirrors in time");
+                return;
+            }
+        }
+    }
+}
+
+/// The answer to `request` with each partition's code from `code`.
+fn every(
+    request: &AddPartitionsToTxnRequest,
+    code: impl Fn(&(String, i32)) -> i16,
+) -> AddPartitionsToTxnResponse {
+    let topics = request
+        .v3_and_below_topics
+        .iter()
+        .map(|topic| {
+            let name = topic.name.to_string();
+            AddPartitionsToTxnTopicResult::default()
+                .with_name(topic.name.clone())
+                .with_results_by_partition(
+                    topic
+                        .partitions
+                        .iter()
+                        .map(|p| {
+                            AddPartitionsToTxnPartitionResult::default()
+                                .with_partition_index(*p)
+                                .with_partition_error_code(code(&(name.clone(), *p)))
+                        })
+                        .collect(),
+                )
+        })
+        .collect();
+    AddPartitionsToTxnResponse::default().with_results_by_topic_v3_and_below(topics)
+}
+
+/// Kafka's code for a fenced producer at `version` of AddPartitionsToTxn (PRODUCER_FENCED from
+/// v2 on).
+fn fenced(version: i16) -> i16 {
+    if version >= 2 { PRODUCER_FENCED } else { INVALID_PRODUCER_EPOCH }
+}
+
+fn request_id(id: &str) -> kafka_protocol::messages::TransactionalId {
+    kafka_protocol::messages::TransactionalId(kafka_protocol::protocol::StrBytes::from_string(
+        id.to_owned(),
+    ))
+}
+
+fn topic_name(topic: &str) -> kafka_protocol::messages::TopicName {
+    kafka_protocol::messages::TopicName(kafka_protocol::protocol::StrBytes::from_string(
+        topic.to_owned(),
+    ))
+}
+
+/// The route of a producer of the target (-1: not known yet) whose transactions run as `ours`,
+/// just started on the source: no transaction open there.
+fn started_route(producer: Producer, ours: Producer) -> RoutedTransaction {
+    RoutedTransaction {
+        target_id: producer.id,
+        target_epoch: producer.epoch,
+        source_id: ours.id,
+        source_epoch: ours.epoch,
+        open: false,
+        ended: None,
+        since_ms: now_ms(),
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Source-side calls, each going again once to a coordinator found anew if the one asked is not
+/// (or no longer) the coordinator.
+impl Source {
+    async fn coordinated<T, F, Fut>(&self, id: &str, mut call: F) -> Result<T, String>
+    where
+        F: FnMut(i32) -> Fut,
+        Fut: std::future::Future<Output = Result<(T, bool), ConnectionError>>,
+    {
+        for _ in 0..2 {
+            let coordinator = match transactions::coordinator(&self.client, id).await {
+                Ok(Ok(coordinator)) => coordinator,
+                Ok(Err(code)) => return Err(format!("no coordinator for it (error {code})")),
+                Err(e) => return Err(e.to_string()),
+            };
+            let (answer, moved) = call(coordinator).await.map_err(|e| e.to_string())?;
+            if !moved {
+                return Ok(answer);
+            }
+        }
+        Err("its coordinator moved twice".into())
+    }
+
+    /// The source's producer of `id` from now on (a new epoch), with the transaction timeout
+    /// given, or 60 s.
+    async fn init_transactions(
+        &self,
+        id: &str,
+        timeout_ms: Option<i32>,
+    ) -> Result<Producer, String> {
+        let timeout = timeout_ms.filter(|t| *t > 0).unwrap_or(60_000);
+        let answer = self
+            .coordinated(id, |c| async move {
+                let answer = transactions::init(&self.client, c, id, timeout).await?;
+                let moved = matches!(answer, Err(code) if coordinator_moved(code));
+                Ok((answer, moved))
+            })
+            .await?;
+        answer.map_err(|code| format!("error {code}"))
+    }
+
+    async fn add_to_transaction(
+        &self,
+        id: &str,
+        producer: Producer,
+        partitions: &[(String, Vec<i32>)],
+    ) -> Result<Vec<(String, i32, i16)>, String> {
+        self.coordinated(id, |c| async move {
+            let codes =
+                transactions::add_partitions(&self.client, c, id, producer, partitions).await?;
+            let moved = codes.iter().any(|(_, _, code)| coordinator_moved(*code));
+            Ok((codes, moved))
+        })
+        .await
+    }
+
+    async fn end_transaction(
+        &self,
+        id: &str,
+        producer: Producer,
+        committed: bool,
+    ) -> Result<i16, String> {
+        self.coordinated(id, |c| async move {
+            let code = transactions::end(&self.client, c, id, producer, committed).await?;
+            Ok((code, coordinator_moved(code)))
+        })
+        .await
+    }
+}
+
+fn coordinator_moved(code: i16) -> bool {
+    matches!(code, NOT_COORDINATOR | COORDINATOR_NOT_AVAILABLE)
+}
