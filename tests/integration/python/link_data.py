@@ -5,6 +5,10 @@ independent witness.
                 millisecond apart up to now (or each as it is written: --current-time), at most
                 --rate records a second
   transactions  a transactional producer: committed and aborted transactions, one after another
+                (--transactional-id, else one from the topic's name)
+  try-transaction  one transaction writing --count records to the topic and one to --also,
+                committed; reports {"committed": bool, "error": {"code", "name", "message",
+                "fatal", "abortable"}} (a transaction that may be refused)
   dump          every committed record of the topic (read_committed, from the start), one JSON
                 line each: partition, offset, key, value and headers (hex), timestamp
   commit        commits --offsets P:O,... of the topic for --group, as a consumer outside the group
@@ -16,6 +20,10 @@ independent witness.
                 then stays in the group, reading no more, until its standard input closes; it gives
                 up after --seconds in all
   delete-before deletes the records before --offsets P:O,... (DeleteRecords: the log start moves)
+  txn-steps     a transactional producer (--transactional-id) driven by its standard input, a line
+                each: "write" begins a transaction and writes --count records (each acknowledged),
+                printing {"written": n}; "commit" and "abort" end it, printing {"ended": ...} or
+                {"error": ...}
   try-produce   produces --count records and reports each one's fate: {"delivered": n, "errors":
                 [{"code", "name", "message"}, ...]} (a write that may be refused)
 """
@@ -25,7 +33,7 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
 
 def produce(args):
@@ -57,7 +65,7 @@ def produce(args):
 
 def transactions(args):
     producer = Producer({"bootstrap.servers": args.bootstrap,
-                         "transactional.id": f"link-test-{args.topic}"})
+                         "transactional.id": args.transactional_id or f"link-test-{args.topic}"})
     producer.init_transactions(60)
     committed = aborted = 0
     for t in range(args.count):
@@ -66,6 +74,8 @@ def transactions(args):
             producer.produce(args.topic, key=f"t{t}-{i}".encode(), value=f"txn-{t}-{i}".encode(),
                              headers=[("txn", str(t).encode())])
         if t % 3 == 1:
+            # Written first (each write acknowledged), so that the abort has records to undo.
+            producer.flush(60)
             producer.abort_transaction(60)
             aborted += 5
         else:
@@ -179,6 +189,51 @@ def delete_before(args):
     print(json.dumps({"deleted_before": args.offsets}))
 
 
+def try_transaction(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap,
+                         "transactional.id": args.transactional_id or f"link-try-{args.topic}"})
+    producer.init_transactions(60)
+    producer.begin_transaction()
+    try:
+        for i in range(args.count):
+            producer.produce(args.topic, value=f"try-{i}".encode())
+        producer.produce(args.also, value=b"also")
+        producer.commit_transaction(60)
+        print(json.dumps({"committed": True}))
+    except KafkaException as e:
+        error = e.args[0]
+        print(json.dumps({"committed": False, "error": {
+            "code": error.code(), "name": error.name(), "message": error.str(),
+            "fatal": error.fatal(), "abortable": error.txn_requires_abort()}}))
+
+
+def txn_steps(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap,
+                         "transactional.id": args.transactional_id or f"link-steps-{args.topic}"})
+    producer.init_transactions(60)
+    written = 0
+    for line in sys.stdin:
+        step = line.strip()
+        try:
+            if step == "write":
+                producer.begin_transaction()
+                for i in range(args.count):
+                    producer.produce(args.topic, value=f"step-{written + i}".encode())
+                left = producer.flush(60)
+                written += args.count
+                print(json.dumps({"written": args.count - left}), flush=True)
+            elif step == "commit":
+                producer.commit_transaction(60)
+                print(json.dumps({"ended": "commit"}), flush=True)
+            elif step == "abort":
+                producer.abort_transaction(60)
+                print(json.dumps({"ended": "abort"}), flush=True)
+        except KafkaException as e:
+            error = e.args[0]
+            print(json.dumps({"error": {"code": error.code(), "name": error.name(),
+                                        "message": error.str()}}), flush=True)
+
+
 def try_produce(args):
     producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": False,
                          "retries": 0, "message.timeout.ms": 30000})
@@ -202,7 +257,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command",
                         choices=["produce", "transactions", "dump", "commit", "committed", "hold",
-                                 "consume", "delete-before", "try-produce"])
+                                 "consume", "delete-before", "try-produce", "try-transaction",
+                                 "txn-steps"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
@@ -211,6 +267,8 @@ def main():
     parser.add_argument("--stay", action="store_true",
                         help="consume: stay in the group after --count, until stdin closes")
     parser.add_argument("--offsets", default="")
+    parser.add_argument("--transactional-id", default="")
+    parser.add_argument("--also", default="", help="try-transaction: the other topic written")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=0,
                         help="produce: at most this many records a second (0: as fast as it can)")
@@ -220,7 +278,8 @@ def main():
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
                 "committed": committed, "hold": hold, "consume": consume,
                 "delete-before": delete_before,
-                "try-produce": try_produce}
+                "try-produce": try_produce, "try-transaction": try_transaction,
+                "txn-steps": txn_steps}
     commands[args.command](args)
 
 

@@ -6,12 +6,13 @@
 //! consumers are librdkafka's (`link_data.py consume`).
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod links_common;
 mod rest_common;
+
+use links_common::Beside;
 
 use adminwire_protocol::generated::describe_links_response::LinkGroup;
 use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
@@ -20,89 +21,6 @@ use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
 use serde_json::Value;
-
-/// A consumer running beside the test: its lines as they come, each as JSON (a line that is not,
-/// as a JSON string: Kafka's console consumer prints bare values).
-struct Consumer {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<Value>,
-    seen: Vec<Value>,
-}
-
-impl Consumer {
-    fn start(mut command: Command) -> Self {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the consumer starts");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("its stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                let _ = tx.send(value);
-            }
-        });
-        Self { child, stdin, lines, seen: Vec::new() }
-    }
-
-    /// Takes what it has printed so far.
-    fn take(&mut self) -> &[Value] {
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line);
-        }
-        &self.seen
-    }
-
-    /// Waits (bounded) until it has printed `records` records.
-    fn wait_for_records(&mut self, records: usize, within: Duration) {
-        wait_until(within, &format!("{records} records read"), || {
-            let read = self.take().iter().filter(|l| l.get("value").is_some()).count();
-            if read >= records { Ok(()) } else { Err(format!("{read} read")) }
-        })
-        .unwrap();
-    }
-
-    /// Closes its standard input (a `--stay` consumer then leaves its group) and waits for it to
-    /// end; every line it printed.
-    fn finish(mut self, within: Duration) -> Vec<Value> {
-        drop(self.stdin.take());
-        let status = wait_until(within, "the consumer ended", || {
-            let running = format!("running, {} lines printed", self.take().len());
-            self.child.try_wait().ok().flatten().ok_or(running)
-        })
-        .unwrap();
-        assert!(status.success(), "the consumer failed: {status}");
-        // Its last lines may still be on their way from the reader thread, which ends with them.
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(10)) {
-                Ok(line) => self.seen.push(line),
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                Err(mpsc::RecvTimeoutError::Timeout) => panic!("its output never ended"),
-            }
-        }
-        std::mem::take(&mut self.seen)
-    }
-
-    /// The values it read: `link_data.py`'s records, or the console consumer's lines.
-    fn values(lines: &[Value]) -> Vec<String> {
-        let value = |l: &Value| match l {
-            Value::String(bare) => Some(bare.clone()),
-            _ => l.get("value")?.as_str().map(str::to_owned),
-        };
-        lines.iter().filter_map(value).collect()
-    }
-}
-
-impl Drop for Consumer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// `link_data.py consume` of `topic` in `group` against the cluster at `bootstrap`, as `client`:
 /// `count` records, then (`stay`) staying in the group until its input closes.
@@ -198,7 +116,7 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
 
     // An application reading the source: 100 records, committed, and it stays.
     let mut on_source =
-        Consumer::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 100, true));
+        Beside::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 100, true));
     on_source.wait_for_records(100, Duration::from_secs(120));
 
     let id = unique_topic("handover").replace('.', "_");
@@ -215,7 +133,7 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
 
     // The application started against the target, through the sidecar: held.
     let via = sidecar.bootstrap();
-    let mut on_target = Consumer::start(consume(&via, &topic, &group, "app-on-target", 200, false));
+    let mut on_target = Beside::start(consume(&via, &topic, &group, "app-on-target", 200, false));
     let held = wait_until(Duration::from_secs(60), "the member on the target held", || {
         let g = group_status(&mut connection, &id, &group).ok_or("no group")?;
         g.held.iter().find(|h| h.client_id == "app-on-target").cloned().ok_or(format!("{g:?}"))
@@ -233,11 +151,11 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
 
     // The source consumer stops: the group is handed over, and the held member reads the rest.
     let left_ms = now_ms();
-    let read_on_source = Consumer::values(&on_source.finish(Duration::from_secs(60)));
+    let read_on_source = Beside::values(&on_source.finish(Duration::from_secs(60)));
     let lines = on_target.finish(Duration::from_secs(120));
     let assigned_ms = lines.iter().find_map(|l| l.get("assigned_ms")?.as_i64()).expect("assigned");
     assert!(assigned_ms >= left_ms, "assigned only after the source consumer left");
-    let read_on_target = Consumer::values(&lines);
+    let read_on_target = Beside::values(&lines);
     let mut everything: Vec<String> = read_on_source.clone();
     everything.extend(read_on_target.iter().cloned());
     let distinct: BTreeSet<String> = everything.iter().cloned().collect();
@@ -264,8 +182,8 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
     .unwrap();
     assert_eq!(committed_sum(source.bootstrap(), &topic, &group), 300, "the target's progress");
     link_data(source, "try-produce", &topic, &["--count", "30"]);
-    let back = Consumer::start(consume(source.bootstrap(), &topic, &group, "app-back", 30, false));
-    let back = Consumer::values(&back.finish(Duration::from_secs(120)));
+    let back = Beside::start(consume(source.bootstrap(), &topic, &group, "app-back", 30, false));
+    let back = Beside::values(&back.finish(Duration::from_secs(120)));
     assert_eq!(back.len(), 30);
     assert!(back.iter().all(|v| !all.contains(v)), "only the records written since: {back:?}");
     // Back on the source, members joining the target are held again.
@@ -306,11 +224,9 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
     source.create_topic(&topic, 2);
     produce(source, &topic, 300);
     let groups = [unique_topic("handover-classic"), unique_topic("handover-848")];
-    let mut on_source: Vec<Consumer> = groups
+    let mut on_source: Vec<Beside> = groups
         .iter()
-        .map(|g| {
-            Consumer::start(consume(source.bootstrap(), &topic, g, "app-on-source", 100, true))
-        })
+        .map(|g| Beside::start(consume(source.bootstrap(), &topic, g, "app-on-source", 100, true)))
         .collect();
     for consumer in &mut on_source {
         consumer.wait_for_records(100, Duration::from_secs(120));
@@ -331,10 +247,10 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
     }
 
     let via = sidecar.bootstrap();
-    let mut on_target: Vec<Consumer> = groups
+    let mut on_target: Vec<Beside> = groups
         .iter()
         .zip([false, true])
-        .map(|(g, kip_848)| Consumer::start(java_consumer(source, &via, &topic, g, kip_848)))
+        .map(|(g, kip_848)| Beside::start(java_consumer(source, &via, &topic, g, kip_848)))
         .collect();
     for group in &groups {
         let held = wait_until(Duration::from_secs(90), "the Java member held", || {
@@ -353,10 +269,10 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
 
     let mut read_on_source = Vec::new();
     for consumer in on_source {
-        read_on_source.push(Consumer::values(&consumer.finish(Duration::from_secs(60))));
+        read_on_source.push(Beside::values(&consumer.finish(Duration::from_secs(60))));
     }
     for ((consumer, group), on_source) in on_target.into_iter().zip(&groups).zip(read_on_source) {
-        let on_target = Consumer::values(&consumer.finish(Duration::from_secs(180)));
+        let on_target = Beside::values(&consumer.finish(Duration::from_secs(180)));
         assert_eq!(on_target.len(), 200, "{group}: the rest, read on the target");
         let mut everything: Vec<String> = on_source;
         everything.extend(on_target);
@@ -407,7 +323,7 @@ fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_l
     source.create_topic(&topic, 1);
     produce(source, &topic, 20);
     let mut on_source =
-        Consumer::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 20, true));
+        Beside::start(consume(source.bootstrap(), &topic, &group, "app-on-source", 20, true));
     on_source.wait_for_records(20, Duration::from_secs(120));
     let id = unique_topic("switch").replace('.', "_");
     make_link(&mut connection, &id, source, &topic, vec![group.clone()]);
@@ -440,7 +356,7 @@ fn promotion_waits_until_every_producer_and_group_has_switched_and_names_those_l
 
     // The consumer leaves and the group is handed over; producers write through the sidecar,
     // with and without idempotence: routed, and named as switched, not as writing directly.
-    Consumer::values(&on_source.finish(Duration::from_secs(60)));
+    Beside::values(&on_source.finish(Duration::from_secs(60)));
     let hand_over = adminwire_protocol::AlterLinkRequest {
         link_id: id.clone(),
         action: 3,

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 mod links_common;
 
-use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
 use adminwire_test_support::link_data::{
     link_data_via, produce, record_content, records_by_partition,
 };
@@ -18,7 +17,7 @@ use bytes::Bytes;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse};
 use kafka_protocol::protocol::StrBytes;
-use links_common::Led;
+use links_common::{Led, make_link, wait_caught_up};
 use serde_json::Value;
 
 /// One record batch of one record, `value`, stamped now.
@@ -42,27 +41,6 @@ fn contents(bootstrap: &str, topic: &str) -> Vec<Vec<(Value, Value, Value, Value
     by_partition.values().map(|records| records.iter().map(record_content).collect()).collect()
 }
 
-/// Makes a link (its id from `prefix`) mirroring `topic` of `source` from its earliest record;
-/// its id.
-fn make_link(
-    connection: &mut RawConnection,
-    prefix: &str,
-    source: &Cluster,
-    topic: &str,
-) -> String {
-    let id = unique_topic(prefix).replace('.', "_");
-    let create = CreateLinkRequest {
-        link_id: id.clone(),
-        source_bootstrap: vec![source.bootstrap().to_owned()],
-        start_position: "earliest".into(),
-        topics: vec![topic.to_owned()],
-        ..Default::default()
-    };
-    let made = connection.call(create, 0);
-    assert_eq!(made.error_code, 0, "{made:?}");
-    id
-}
-
 #[test]
 fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
     let (source, target) = (Cluster::source(), Cluster::plain());
@@ -72,15 +50,7 @@ fn writes_to_a_mirror_go_to_the_source_and_are_answered_once_copied() {
     source.create_topic(&topic, 2);
     produce(source, &topic, 200);
     let id = make_link(&mut connection, "route", source, &topic);
-    let describe = DescribeLinksRequest { link_ids: Some(vec![id.clone()]), ..Default::default() };
-    wait_until(Duration::from_secs(120), "the mirror caught up", || {
-        let answer = connection.call(describe.clone(), 0);
-        let caught_up = answer.links.first().and_then(|l| l.mirrors.first()).is_some_and(|m| {
-            m.lag == 0 && m.partitions.iter().map(|p| p.records).sum::<i64>() == 200
-        });
-        if caught_up { Ok(()) } else { Err(format!("{answer:?}")) }
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    wait_caught_up(&mut connection, &id, 200);
 
     // librdkafka's idempotent producer, through the sidecar: every record is delivered, and
     // (answered only once copied) readable on the target the moment the producer is done.

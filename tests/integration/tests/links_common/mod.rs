@@ -3,7 +3,9 @@
 //! leader.
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use adminwire_kafka::client::Client;
@@ -13,6 +15,7 @@ use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::metadata_response::MetadataResponseTopic;
 use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse};
 use kafka_protocol::protocol::StrBytes;
+use serde_json::Value;
 
 /// A client of `cluster`, as the link engine has one.
 pub fn client(cluster: &Cluster) -> Arc<Client> {
@@ -60,5 +63,141 @@ impl Led {
         let broker =
             self.metadata.brokers.iter().find(|b| b.node_id == leader).expect("its leader");
         RawConnection::connect(&format!("{}:{}", broker.host, broker.port))
+    }
+}
+
+/// Makes a link (its id from `prefix`) mirroring `topic` of `source` from its earliest record;
+/// its id.
+pub fn make_link(
+    connection: &mut RawConnection,
+    prefix: &str,
+    source: &Cluster,
+    topic: &str,
+) -> String {
+    let id = adminwire_test_support::unique_topic(prefix).replace('.', "_");
+    let create = adminwire_protocol::CreateLinkRequest {
+        link_id: id.clone(),
+        source_bootstrap: vec![source.bootstrap().to_owned()],
+        start_position: "earliest".into(),
+        topics: vec![topic.to_owned()],
+        ..Default::default()
+    };
+    let made = connection.call(create, 0);
+    assert_eq!(made.error_code, 0, "{made:?}");
+    id
+}
+
+/// Waits (bounded) until link `id`'s first mirror has no lag and holds `records` records.
+pub fn wait_caught_up(connection: &mut RawConnection, id: &str, records: i64) {
+    let describe = adminwire_protocol::DescribeLinksRequest {
+        link_ids: Some(vec![id.to_owned()]),
+        ..Default::default()
+    };
+    wait_until(Duration::from_secs(120), "the mirror caught up", || {
+        let answer = connection.call(describe.clone(), 0);
+        let caught_up = answer.links.first().and_then(|l| l.mirrors.first()).is_some_and(|m| {
+            m.lag == 0 && m.partitions.iter().map(|p| p.records).sum::<i64>() == records
+        });
+        if caught_up { Ok(()) } else { Err(format!("{answer:?}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A client running beside the test (a consumer, a producer): its lines as they come, each as JSON (a line that is not,
+/// as a JSON string: Kafka's console consumer prints bare values).
+pub struct Beside {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Beside {
+    pub fn start(mut command: Command) -> Self {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the consumer starts");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("its stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                let _ = tx.send(value);
+            }
+        });
+        Self { child, stdin, lines, seen: Vec::new() }
+    }
+
+    /// Writes `line` to its standard input.
+    pub fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("its standard input is open");
+        writeln!(stdin, "{line}").and_then(|()| stdin.flush()).expect("it reads its input");
+    }
+
+    /// Waits (bounded) for a line with `key`, and returns it.
+    pub fn wait_for_line(&mut self, key: &str, within: Duration) -> Value {
+        wait_until(within, &format!("a line with {key}"), || {
+            let seen = self.take();
+            seen.iter().find(|l| l.get(key).is_some()).cloned().ok_or(format!("{seen:?}"))
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Takes what it has printed so far.
+    pub fn take(&mut self) -> &[Value] {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+        }
+        &self.seen
+    }
+
+    /// Waits (bounded) until it has printed `records` records.
+    pub fn wait_for_records(&mut self, records: usize, within: Duration) {
+        wait_until(within, &format!("{records} records read"), || {
+            let read = self.take().iter().filter(|l| l.get("value").is_some()).count();
+            if read >= records { Ok(()) } else { Err(format!("{read} read")) }
+        })
+        .unwrap();
+    }
+
+    /// Closes its standard input (a `--stay` consumer then leaves its group) and waits for it to
+    /// end; every line it printed.
+    pub fn finish(mut self, within: Duration) -> Vec<Value> {
+        drop(self.stdin.take());
+        let status = wait_until(within, "the consumer ended", || {
+            let running = format!("running, {} lines printed", self.take().len());
+            self.child.try_wait().ok().flatten().ok_or(running)
+        })
+        .unwrap();
+        assert!(status.success(), "the consumer failed: {status}");
+        // Its last lines may still be on their way from the reader thread, which ends with them.
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(10)) {
+                Ok(line) => self.seen.push(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => panic!("its output never ended"),
+            }
+        }
+        std::mem::take(&mut self.seen)
+    }
+
+    /// The values it read: `link_data.py`'s records, or the console consumer's lines.
+    pub fn values(lines: &[Value]) -> Vec<String> {
+        let value = |l: &Value| match l {
+            Value::String(bare) => Some(bare.clone()),
+            _ => l.get("value")?.as_str().map(str::to_owned),
+        };
+        lines.iter().filter_map(value).collect()
+    }
+}
+
+impl Drop for Beside {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
