@@ -25,8 +25,8 @@ use super::copy::{Key, Progress};
 use super::mirror::{self, MirrorError, SourceTopic};
 use super::state::{
     GroupMove, GroupStatus, HeldMember, Link, LinkConfig, LinkState, LinkStatus, MirrorState,
-    MirrorStatus, Promotion, RoutedClient, RoutedProducer, RoutedTransaction, SourceLogin, Start,
-    keys, valid_id,
+    MirrorStatus, Promotion, RoutedClient, RoutedCounts, RoutedProducer, RoutedTransaction,
+    SourceLogin, Start, keys, valid_id,
 };
 use crate::store::{Store, StoreError};
 
@@ -225,6 +225,12 @@ impl Links {
         read(&self.store, &keys::producer(id, producer_id, epoch))
     }
 
+    /// Reads what other sidecars wrote to the links' store up to now.
+    pub async fn catch_up(&self) -> Result<(), LinkError> {
+        self.store.catch_up().await?;
+        Ok(())
+    }
+
     /// The source's producer the transactions of `transactional_id` on link `id`'s mirrors run
     /// as, if one is kept.
     pub fn routed_transaction(
@@ -264,8 +270,7 @@ impl Links {
     pub fn routed_counts(&self, id: &str) -> BTreeMap<String, u64> {
         let mut totals = BTreeMap::new();
         for (_, value) in self.store.link_values(&keys::routeds(id)) {
-            let counts: BTreeMap<String, u64> = serde_json::from_value(value).unwrap_or_default();
-            for (topic, count) in counts {
+            for (topic, count) in routed_counts(value).counts {
                 *totals.entry(topic).or_insert(0) += count;
             }
         }
@@ -281,7 +286,23 @@ impl Links {
         counts: &BTreeMap<String, u64>,
     ) -> Result<(), LinkError> {
         let key = keys::routed(id, member);
-        self.store.save_link_values(&[(key, Some(value(counts)?))]).await?;
+        let counts = RoutedCounts { counts: counts.clone(), at_ms: now_ms() };
+        self.store.save_link_values(&[(key, Some(value(&counts)?))]).await?;
+        Ok(())
+    }
+
+    /// Notes that the routed producer kept for the target's (`producer_id`, `epoch`) on link
+    /// `id` is still in use, so that it is not forgotten.
+    pub async fn touch_routed_producer(
+        &self,
+        id: &str,
+        producer_id: i64,
+        epoch: i16,
+        kept: RoutedProducer,
+    ) -> Result<(), LinkError> {
+        let key = keys::producer(id, producer_id, epoch);
+        let touched = RoutedProducer { used_ms: now_ms(), ..kept };
+        self.store.save_link_values(&[(key, Some(value(&touched)?))]).await?;
         Ok(())
     }
 
@@ -298,8 +319,9 @@ impl Links {
         Ok(())
     }
 
-    /// Forgets the clients of link `id` not seen for [`CLIENTS_KEPT`]: routed clients, and
-    /// members held, so that a link that stays long keeps a record per client still around.
+    /// Forgets the clients of link `id` not seen for [`CLIENTS_KEPT`]: routed clients, members
+    /// held, routed producers and transactions, and sidecars' routed counts, so that a link that
+    /// stays long keeps a record per client (and sidecar) still around.
     pub async fn forget_stale_clients(&self, id: &str, now: u64) -> Result<(), LinkError> {
         let mut gone = Vec::new();
         for (key, value) in self.store.link_values(&keys::clients(id)) {
@@ -311,6 +333,27 @@ impl Links {
         for (key, value) in self.store.link_values(&keys::groups_held(id)) {
             let seen = serde_json::from_value::<HeldMember>(value).map_or(0, |h| h.at_ms);
             if stale(seen, now) {
+                gone.push((key, None));
+            }
+        }
+        // Source producers of target producers not seen writing for as long (their batches'
+        // retries long given up), transactions not begun for as long (the source has aborted
+        // any left open: a transaction's timeout is minutes), and the counts of sidecars that
+        // wrote none for as long (gone: one still running writes again within that).
+        for (key, value) in self.store.link_values(&keys::producers(id)) {
+            let seen = serde_json::from_value::<RoutedProducer>(value).map_or(0, |p| p.seen_ms());
+            if stale(seen, now) {
+                gone.push((key, None));
+            }
+        }
+        for (key, value) in self.store.link_values(&keys::transactions(id)) {
+            let seen = serde_json::from_value::<RoutedTransaction>(value).map_or(0, |t| t.since_ms);
+            if stale(seen, now) {
+                gone.push((key, None));
+            }
+        }
+        for (key, value) in self.store.link_values(&keys::routeds(id)) {
+            if stale(routed_counts(value).at_ms, now) {
                 gone.push((key, None));
             }
         }
@@ -959,6 +1002,14 @@ impl Links {
 /// How long a client not seen again is kept in a link's records.
 pub const CLIENTS_KEPT: Duration = Duration::from_secs(3600);
 
+/// A sidecar's routed counts as kept (written before they had a time: as the counts alone, at 0).
+fn routed_counts(value: Value) -> RoutedCounts {
+    serde_json::from_value::<RoutedCounts>(value.clone()).unwrap_or_else(|_| RoutedCounts {
+        counts: serde_json::from_value(value).unwrap_or_default(),
+        at_ms: 0,
+    })
+}
+
 /// Whether a client last seen at `seen` (ms since the epoch) is to be forgotten `now`.
 fn stale(seen: u64, now: u64) -> bool {
     now.saturating_sub(seen) > CLIENTS_KEPT.as_millis() as u64
@@ -1020,6 +1071,17 @@ fn distinct(names: &[String], what: &str) -> Result<Vec<String>, LinkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routed_counts_are_read_with_their_time_or_as_written_before_they_had_one() {
+        let now = routed_counts(serde_json::json!({"counts": {"orders": 5}, "at_ms": 42}));
+        assert_eq!(now, RoutedCounts { counts: BTreeMap::from([("orders".into(), 5)]), at_ms: 42 });
+        let before = routed_counts(serde_json::json!({"orders": 7}));
+        assert_eq!(
+            before,
+            RoutedCounts { counts: BTreeMap::from([("orders".into(), 7)]), at_ms: 0 }
+        );
+    }
 
     #[test]
     fn a_client_is_forgotten_an_hour_after_it_was_last_seen() {

@@ -11,7 +11,7 @@
 //! | `groupmove/<id>/<group>` | [`GroupMove`]: a group asked to be handed over now, or back to the source | any sidecar, on a request |
 //! | `groupheld/<id>/<group>` | [`HeldMember`]: the last member of the group a sidecar held | the sidecar holding it |
 //! | `linkclient/<id>/<topic>/<client>` | [`RoutedClient`]: a client whose writes to the mirror a sidecar routed | the sidecar routing them |
-//! | `linkrouted/<id>/<member>` | how many records without a producer id a sidecar routed, by topic | that sidecar |
+//! | `linkrouted/<id>/<member>` | [`RoutedCounts`]: how many records without a producer id a sidecar routed, by topic | that sidecar |
 //! | `linkproducer/<id>/<producer id>/<epoch>` | [`RoutedProducer`]: the source's producer standing in for a target producer whose writes to mirrors are routed to the source | the first sidecar routing its writes |
 //! | `linktxn/<id>/<transactional id>` | [`RoutedTransaction`]: the source's producer a transactional producer's transactions on mirrors run as, and whether one is open there | the sidecar its coordinator requests go through |
 
@@ -431,12 +431,31 @@ pub struct RoutedProducer {
     pub epoch: i16,
     /// When it was first used (ms since the Unix epoch).
     pub since_ms: u64,
+    /// When a sidecar last noted it in use (at most every few minutes; 0: not since its first).
+    #[serde(default)]
+    pub used_ms: u64,
+}
+
+impl RoutedProducer {
+    /// When it was last known in use.
+    pub fn seen_ms(&self) -> u64 {
+        self.since_ms.max(self.used_ms)
+    }
+}
+
+/// A sidecar's running counts of records it routed to a link's source without a producer id,
+/// by mirror, since it started (or since it last routed none for an hour), and when it wrote
+/// them last.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedCounts {
+    pub counts: BTreeMap<String, u64>,
+    pub at_ms: u64,
 }
 
 /// A transactional producer whose transactions write to mirrors of a link: they run on the link's
 /// source, under the same transactional id, as the source's producer `source_*` (so a producer of
 /// that id still writing to the source directly is fenced, as a new instance of it would be).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoutedTransaction {
     /// The producer id and epoch the target's coordinator gave the producer (-1: not known yet;
     /// the next producer to add a mirror's partition takes it over).
@@ -450,6 +469,10 @@ pub struct RoutedTransaction {
     /// How its last transaction on the source ended (true: committed), until one starts on the
     /// target: an EndTxn asked again (its answer lost) goes to the source again.
     pub ended: Option<bool>,
+    /// The partitions its open (or last) transaction on the source added, by topic: the only
+    /// ones its writes may go to.
+    #[serde(default)]
+    pub partitions: BTreeMap<String, Vec<i32>>,
     /// When it was last used (ms since the Unix epoch).
     pub since_ms: u64,
 }
@@ -458,6 +481,11 @@ impl RoutedTransaction {
     /// Whether it runs the transactions of the target's producer (`id`, `epoch`).
     pub fn serves(&self, id: i64, epoch: i16) -> bool {
         self.target_id == id && self.target_epoch == epoch
+    }
+
+    /// Whether its open transaction added `partition` of `topic`.
+    pub fn added(&self, topic: &str, partition: i32) -> bool {
+        self.open && self.partitions.get(topic).is_some_and(|p| p.contains(&partition))
     }
 }
 

@@ -66,6 +66,11 @@ impl Writers {
     pub fn routed(&mut self, totals: &BTreeMap<String, u64>, now: u64) {
         for (topic, total) in totals {
             let samples = self.routed.entry(topic.clone()).or_default();
+            // A total that fell lost a sidecar's counts (forgotten, or started again): what the
+            // others routed since is still set against the copies, from the lower base.
+            if let Some(fell) = samples.back().and_then(|(_, last)| last.checked_sub(*total)) {
+                samples.iter_mut().for_each(|(_, count)| *count = count.saturating_sub(fell));
+            }
             if samples.back().is_none_or(|(_, last)| last != total) {
                 samples.push_back((now, *total));
             }
@@ -148,6 +153,23 @@ mod tests {
         writers.prune(40_000);
         let later = writers.seen("orders", &routed, 40_000);
         assert!(later.direct.is_empty() && later.whole, "{later:?}");
+    }
+
+    #[test]
+    fn a_sidecars_counts_forgotten_lower_the_base_not_the_records_routed() {
+        let mut writers = Writers::new(10_000, 0);
+        let none = BTreeSet::new();
+        let totals = |n: u64| BTreeMap::from([("orders".to_owned(), n)]);
+        writers.routed(&totals(500), 1_000);
+        writers.copied(&copies("orders", &[(-1, 500)]), 1_000);
+        // The sidecar that routed the 500 is forgotten; another routes 10, which are copied.
+        writers.routed(&totals(0), 20_000);
+        writers.routed(&totals(10), 21_000);
+        writers.copied(&copies("orders", &[(-1, 10)]), 21_000);
+        writers.prune(22_000);
+        assert_eq!(writers.seen("orders", &none, 22_000).unrouted, 0, "the ten were routed");
+        writers.copied(&copies("orders", &[(-1, 3)]), 23_000);
+        assert_eq!(writers.seen("orders", &none, 23_000).unrouted, 3, "three written directly");
     }
 
     #[test]
