@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use adminwire_jobs::link::service::Links;
-use adminwire_jobs::link::state::RoutedProducer;
+use adminwire_jobs::link::state::{RoutedProducer, RoutedTransaction};
 use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::ConnectionError;
 use adminwire_kafka::partitions;
@@ -65,18 +65,18 @@ const INVALID_TXN_STATE: i16 = 48;
 const CORRUPT_MESSAGE: i16 = 2;
 const UNKNOWN_SERVER_ERROR: i16 = -1;
 
-/// A transaction's last write to each partition (by topic and partition): its offset.
-pub(crate) type LastWrites = BTreeMap<(String, i32), i64>;
-
 /// Each link's way to its source: a client, the partitions' leaders there, and the source's
 /// producer ids standing in for the target's.
 #[derive(Debug, Default)]
 pub struct Routes {
     sources: Mutex<HashMap<String, Arc<Source>>>,
-    /// The last source offset of each partition the open transactions (by link and
-    /// transactional id) wrote through this sidecar, which a commit waits to see copied.
-    transactions: Mutex<HashMap<(String, String), LastWrites>>,
+    /// Locks that take a transactional id's requests one at a time (see `txn`), by its hash.
+    transaction_locks: std::sync::OnceLock<Vec<tokio::sync::Mutex<()>>>,
 }
+
+/// How many locks the transactional ids share: few enough to keep, many enough that two ids
+/// rarely wait for each other.
+const TRANSACTION_LOCKS: usize = 64;
 
 #[derive(Debug)]
 pub(crate) struct Source {
@@ -108,35 +108,25 @@ impl Routes {
         Ok(source)
     }
 
-    fn note_writes(&self, link: &str, id: &str, written: impl Iterator<Item = (String, i32, i64)>) {
-        let mut transactions = self.transactions.lock().unwrap_or_else(PoisonError::into_inner);
-        let writes = transactions.entry((link.to_owned(), id.to_owned())).or_default();
-        for (topic, partition, last) in written {
-            let at = writes.entry((topic, partition)).or_insert(last);
-            *at = (*at).max(last);
-        }
-    }
-
-    /// What transaction `id` wrote to link `link`'s source through this sidecar, by partition:
-    /// each one's last offset. Forgotten from here.
-    pub(crate) fn take_writes(&self, link: &str, id: &str) -> LastWrites {
-        let mut transactions = self.transactions.lock().unwrap_or_else(PoisonError::into_inner);
-        transactions.remove(&(link.to_owned(), id.to_owned())).unwrap_or_default()
-    }
-
-    pub(crate) fn forget_writes(&self, link: &str, id: &str) {
-        self.take_writes(link, id);
+    /// Takes transactional id `id`'s lock: its requests run one at a time.
+    pub(crate) async fn lock(&self, id: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let locks = self
+            .transaction_locks
+            .get_or_init(|| (0..TRANSACTION_LOCKS).map(|_| tokio::sync::Mutex::new(())).collect());
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(id);
+        locks[(hash % TRANSACTION_LOCKS as u64) as usize].lock().await
     }
 }
 
 impl Source {
-    fn leader(&self, topic: &str, partition: i32) -> Option<i32> {
+    pub(crate) fn leader(&self, topic: &str, partition: i32) -> Option<i32> {
         let leaders = self.leaders.lock().unwrap_or_else(PoisonError::into_inner);
         leaders.get(topic)?.get(&partition).copied().filter(|l| *l >= 0)
     }
 
     /// The leaders of `topics` on the source, read again.
-    async fn learn(&self, topics: &[String]) -> Result<(), ConnectionError> {
+    pub(crate) async fn learn(&self, topics: &[String]) -> Result<(), ConnectionError> {
         let layouts = partitions::layouts(&self.client, topics).await?;
         let mut leaders = self.leaders.lock().unwrap_or_else(PoisonError::into_inner);
         for (topic, layout) in layouts {
@@ -161,6 +151,7 @@ impl Source {
         // The store's first: another sidecar's write may have replaced the one this sidecar
         // made (the last written is every sidecar's), and a read of it costs no call.
         if let Some(kept) = links.routed_producer(link, producer.id, producer.epoch) {
+            touch(links, link, producer, kept).await;
             return Ok(Producer { id: kept.id, epoch: kept.epoch });
         }
         let mut producers = self.producers.lock().await;
@@ -178,7 +169,7 @@ impl Source {
                 let since_ms = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_millis() as u64);
-                let kept = RoutedProducer { id: new.id, epoch: new.epoch, since_ms };
+                let kept = RoutedProducer { id: new.id, epoch: new.epoch, since_ms, used_ms: 0 };
                 let kept = links
                     .keep_routed_producer(link, producer.id, producer.epoch, kept)
                     .await
@@ -197,6 +188,23 @@ impl Source {
         );
         producers.insert((producer.id, producer.epoch), ours);
         Ok(ours)
+    }
+}
+
+/// How often, at most, a routed producer in use is noted so in the links' store (one not noted
+/// for an hour is forgotten; see `Links::forget_stale_clients`).
+const PRODUCER_USED_EVERY_MS: u64 = 10 * 60 * 1000;
+
+/// Notes `kept` (standing in for the target's `producer`) as in use, if it was not lately.
+async fn touch(links: &Links, link: &str, producer: Producer, kept: RoutedProducer) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    if now.saturating_sub(kept.seen_ms()) < PRODUCER_USED_EVERY_MS {
+        return;
+    }
+    if let Err(e) = links.touch_routed_producer(link, producer.id, producer.epoch, kept).await {
+        debug!(link, "noting a routed producer in use failed: {e}");
     }
 }
 
@@ -288,16 +296,9 @@ pub async fn produce(
         }
     }
     if let Some(id) = &request.transactional_id {
-        in_transaction(&mut routed, id.as_str(), &links);
+        in_transaction(&mut routed, id.as_str(), &links).await;
     }
     send_to_sources(&mut routed, &request, &links, &jobs.routes).await;
-    if let Some(id) = &request.transactional_id {
-        for r in routed.iter().filter(|r| r.written() && r.transaction.is_some()) {
-            let last = r.answer.base_offset + r.offsets - 1;
-            let write = (r.topic.clone(), r.partition, last);
-            jobs.routes.note_writes(&r.link, id.as_str(), std::iter::once(write));
-        }
-    }
     let written: Vec<Written<'_>> = routed
         .iter()
         .filter(|r| r.written())
@@ -341,17 +342,28 @@ pub async fn produce(
 }
 
 /// Each authorized write of a transaction goes to the source as the producer its transaction
-/// runs as there, if the transaction is open there; else it is refused.
-fn in_transaction(routed: &mut [Routed], id: &str, links: &Links) {
-    for r in routed.iter_mut().filter(|r| r.authorized && r.answer.error_code == 0) {
-        let producer =
-            r.records.as_deref().and_then(records::produced_batch).and_then(|b| b.producer);
-        let route = links.routed_transaction(&r.link, id);
-        match (route, producer) {
-            (Some(route), Some(p)) if route.open && route.serves(p.id, p.epoch) => {
-                r.transaction = Some(Producer { id: route.source_id, epoch: route.source_epoch });
-            }
-            _ => {
+/// runs as there, if the transaction is open there and added its partition; else it is refused.
+async fn in_transaction(routed: &mut [Routed], id: &str, links: &Links) {
+    let writes_as = |r: &Routed, route: Option<RoutedTransaction>| {
+        let batch = r.records.as_deref().and_then(records::produced_batch);
+        let producer = batch.and_then(|b| b.producer)?;
+        let route = route?;
+        (route.serves(producer.id, producer.epoch) && route.added(&r.topic, r.partition))
+            .then_some(Producer { id: route.source_id, epoch: route.source_epoch })
+    };
+    let authorized = |r: &&mut Routed| r.authorized && r.answer.error_code == 0;
+    // The partition was added through another sidecar, perhaps just now: its record is read.
+    let missing = routed
+        .iter_mut()
+        .filter(authorized)
+        .any(|r| writes_as(r, links.routed_transaction(&r.link, id)).is_none());
+    if missing && let Err(e) = links.catch_up().await {
+        debug!("reading the links' store: {e}");
+    }
+    for r in routed.iter_mut().filter(authorized) {
+        match writes_as(r, links.routed_transaction(&r.link, id)) {
+            Some(ours) => r.transaction = Some(ours),
+            None => {
                 r.answer = refused(
                     r.partition,
                     INVALID_TXN_STATE,

@@ -23,6 +23,8 @@ const MAX_CLIENT_ID: usize = 128;
 /// How often, at most, a link's running counts are written (the first change at once); the last
 /// change is written within this.
 const COUNTS_EVERY: Duration = Duration::from_secs(1);
+/// How long the links' store keeps a sidecar's counts it has not written again.
+const COUNTS_KEPT: Duration = adminwire_jobs::link::service::CLIENTS_KEPT;
 
 /// One routed write that the source took.
 #[derive(Debug)]
@@ -37,8 +39,11 @@ pub struct Written<'a> {
 
 #[derive(Debug, Default)]
 struct Counts {
-    /// Records routed without a producer id, by mirror, since this sidecar started.
+    /// Records routed without a producer id, by mirror, since this sidecar started (or since it
+    /// last routed none for [`COUNTS_KEPT`]).
     plain: BTreeMap<String, u64>,
+    /// When one was last counted.
+    counted: Option<Instant>,
     /// Whether they changed since last written.
     dirty: bool,
     /// Whether a task is writing them.
@@ -119,6 +124,13 @@ impl Switched {
     fn count(self: &Arc<Self>, links: &Arc<Links>, written: &Written<'_>) {
         let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         let link = counts.entry(written.link.to_owned()).or_default();
+        // Counts not written for that long are forgotten from the store (see
+        // `Links::forget_stale_clients`): they start again from nothing, or the old ones would
+        // count anew, as if routed now.
+        if link.counted.is_some_and(|at| at.elapsed() >= COUNTS_KEPT) {
+            link.plain.clear();
+        }
+        link.counted = Some(Instant::now());
         *link.plain.entry(written.topic.to_owned()).or_insert(0) += written.records;
         link.dirty = true;
         if link.writing {

@@ -7,18 +7,22 @@
 //! takes the requests of a transaction on the way there.
 //!
 //! - **AddPartitionsToTxn** of mirrors' partitions: the target's broker authorizes the client
-//!   (an empty write as the client, as for routed writes). Then the target's coordinator is asked
+//!   (a transactional write it refuses after authorizing, as the client, as for routed writes). Then the target's coordinator is asked
 //!   whether the producer is the current one and holds no transaction of its own there. The
 //!   partitions are then added to a transaction of the same transactional id on the source, as a
 //!   producer of the source's own (the link's principal) that stands in for it (kept in the links'
 //!   store, `linktxn/`). Using the same id fences an instance of the application still producing to
 //!   the source directly, as a new instance of it would.
 //! - **Produce** of those partitions goes to the source as that producer (see `route`).
-//! - **EndTxn** of such a transaction ends it on the source. A commit is answered once the link
-//!   has copied the transaction's writes that went through this sidecar to the mirrors, so that a
-//!   committed write can be read on the target.
-//! - **InitProducerId** of the id aborts a transaction the producer left open on the source, as
-//!   the target's coordinator aborts its own, instead of leaving it to its timeout.
+//! - **EndTxn** of such a transaction (the client authorized again) ends it on the source. A
+//!   commit is answered once the link has copied the mirrors' partitions up to their ends on the
+//!   source right after it, so that a committed write can be read on the target.
+//! - **InitProducerId** of the id, once the target's coordinator has answered it, aborts a
+//!   transaction the producer left open on the source, as the target's coordinator aborts its own,
+//!   instead of leaving it to its timeout.
+//!
+//! A transactional id's requests are taken one at a time (by this sidecar), so that a producer
+//! starting again cannot interleave with an older instance's transaction beginning.
 //!
 //! A transaction writing both mirrors and other topics (or another link's mirrors), or committing
 //! a group's offsets with mirrors' writes, is refused with `TRANSACTION_SPANS_LINK` (1017): a
@@ -31,10 +35,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use adminwire_jobs::link::service::Links;
 use adminwire_jobs::link::state::RoutedTransaction;
 use adminwire_kafka::connection::ConnectionError;
+use adminwire_kafka::partitions::{self, Position};
 use adminwire_kafka::records::Producer;
 use adminwire_kafka::transactions;
 use adminwire_protocol::{ErrorCode, RequestFrame};
@@ -42,6 +48,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::add_partitions_to_txn_response::{
     AddPartitionsToTxnPartitionResult, AddPartitionsToTxnTopicResult,
 };
+use kafka_protocol::messages::describe_transactions_response::TransactionState;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
     AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest,
@@ -55,7 +62,7 @@ use tracing::{debug, info, warn};
 use crate::metrics::Metrics;
 use crate::mirrors::MirrorTopics;
 use crate::peek::ProducedTopic;
-use crate::route::{LastWrites, Routes, Source};
+use crate::route::{Routes, Source};
 use crate::shared::Shared;
 use crate::upstream::{Transport, Upstream};
 
@@ -109,14 +116,24 @@ pub async fn answer(
     match api {
         ApiKey::InitProducerId => {
             let request = decode::<InitProducerIdRequest>(&mut input, version)?;
-            if let Some(id) = &request.transactional_id {
-                txns.restarting(id).await;
-            }
+            let (id, timeout) = (request.transactional_id.clone(), request.transaction_timeout_ms);
+            let Some(id) = id.map(|id| id.to_string()) else {
+                let answer = upstream.call_at(request, version, deadline).await;
+                return respond(&answer.map_err(|e| e.to_string())?);
+            };
+            let _one_at_a_time = txns.routes.lock(&id).await;
             let answer = upstream.call_at(request, version, deadline).await;
-            respond(&answer.map_err(|e| e.to_string())?)
+            let answer = answer.map_err(|e| e.to_string())?;
+            // Only once the target's coordinator has taken it (so authorized it).
+            if answer.error_code == 0 {
+                txns.restarting(&id, timeout, deadline).await;
+            }
+            respond(&answer)
         }
         ApiKey::AddPartitionsToTxn => {
             let request = decode::<AddPartitionsToTxnRequest>(&mut input, version)?;
+            let id = request.v3_and_below_transactional_id.to_string();
+            let _one_at_a_time = txns.routes.lock(&id).await;
             let answer = txns.add_partitions(request, version, upstream, deadline).await?;
             respond(&answer)
         }
@@ -124,6 +141,7 @@ pub async fn answer(
             let request = decode::<AddOffsetsToTxnRequest>(&mut input, version)?;
             let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
             let id = request.transactional_id.to_string();
+            let _one_at_a_time = txns.routes.lock(&id).await;
             if let Some((link, _)) = txns.open_on_source(&id, producer) {
                 warn!(
                     transactional_id = id,
@@ -134,14 +152,19 @@ pub async fn answer(
                 txns.metrics.link_transaction("", SPANS_LINK);
                 return respond(&AddOffsetsToTxnResponse::default().with_error_code(SPANS_LINK));
             }
-            txns.starts_on_target(&id, producer).await;
             let answer = upstream.call_at(request, version, deadline).await;
-            respond(&answer.map_err(|e| e.to_string())?)
+            let answer = answer.map_err(|e| e.to_string())?;
+            if answer.error_code == 0 {
+                txns.starts_on_target(&id, producer).await;
+            }
+            respond(&answer)
         }
         ApiKey::EndTxn => {
             let request = decode::<EndTxnRequest>(&mut input, version)?;
             let wait = shared.config.links.wait_for_copy;
-            match txns.end(&request, wait, deadline).await {
+            let id = request.transactional_id.to_string();
+            let _one_at_a_time = txns.routes.lock(&id).await;
+            match txns.end(&request, version, wait, upstream, deadline).await? {
                 Some(code) => respond(&EndTxnResponse::default().with_error_code(code)),
                 None => {
                     let answer = upstream.call_at(request, version, deadline).await;
@@ -222,17 +245,24 @@ impl Transactions<'_> {
         }
     }
 
-    /// The producer of `id` starts again (InitProducerId): a transaction it left open on a
-    /// source is aborted now, by starting the source's producer again too.
-    async fn restarting(&self, id: &str) {
-        for (link, _) in self.routes_of(id).into_iter().filter(|(_, r)| r.open) {
-            self.routes.forget_writes(&link, id);
+    /// The producer of `id` started again (InitProducerId, taken by the target's coordinator):
+    /// a transaction it left open on a source is aborted now, by starting the source's producer
+    /// again too (with the transaction timeout it asked for); a route of none open waits for the
+    /// producer's new epoch.
+    async fn restarting(&self, id: &str, timeout_ms: i32, deadline: Instant) {
+        let unknown = Producer { id: -1, epoch: -1 };
+        for (link, route) in self.routes_of(id) {
+            if !route.open {
+                let waiting = started_route(unknown, source_of(&route));
+                self.keep(&link, id, Some(waiting)).await;
+                continue;
+            }
             let started = match self.source(&link) {
-                Ok(source) => source.init_transactions(id, None).await,
+                Ok(source) => source.init_transactions(id, Some(timeout_ms), deadline).await,
                 Err(e) => Err(e),
             };
             let route = match started {
-                Ok(ours) => Some(started_route(Producer { id: -1, epoch: -1 }, ours)),
+                Ok(ours) => Some(started_route(unknown, ours)),
                 Err(e) => {
                     // Left to the source's transaction timeout, which aborts it.
                     warn!(link, transactional_id = id, "aborting a transaction on the source: {e}");
@@ -286,8 +316,14 @@ impl Transactions<'_> {
                     "other topics added while it is open on link {link}'s source"
                 ));
             }
-            self.starts_on_target(&id, producer).await;
-            return upstream.call_at(request, version, deadline).await.map_err(|e| e.to_string());
+            let answer = upstream.call_at(request, version, deadline).await;
+            let answer = answer.map_err(|e| e.to_string())?;
+            let results = answer.results_by_topic_v3_and_below.iter();
+            let mut codes = results.flat_map(|t| t.results_by_partition.iter());
+            if answer.error_code == 0 && codes.all(|p| p.partition_error_code == 0) {
+                self.starts_on_target(&id, producer).await;
+            }
+            return Ok(answer);
         }
         if others || by_link.len() > 1 {
             return spans("mirrors and other topics (or two links' mirrors) at once".into());
@@ -295,6 +331,10 @@ impl Transactions<'_> {
         let Some((link, partitions)) = by_link.into_iter().next() else {
             return Ok(every(&request, |_| OPERATION_NOT_ATTEMPTED));
         };
+        if partitions.iter().all(|(_, p)| p.is_empty()) {
+            // Nothing to add (and nothing to answer).
+            return Ok(every(&request, |_| OPERATION_NOT_ATTEMPTED));
+        }
         if let Some((other, _)) = open.as_ref().filter(|(l, _)| *l != link) {
             return spans(format!(
                 "link {link}'s mirrors while it is open on link {other}'s source"
@@ -317,12 +357,18 @@ impl Transactions<'_> {
         };
         let route = match open {
             Some((_, route)) => route,
-            None => match self.begin(&link, &id, producer, &source, upstream, deadline).await? {
-                Ok(route) => route,
-                Err(code) => return Ok(every(&request, |_| code)),
-            },
+            None => {
+                let began = match target_state(&id, producer, version, upstream, deadline).await? {
+                    Ok(state) => self.begin(&link, &id, producer, &source, &state, deadline).await,
+                    Err(code) => Err(code),
+                };
+                match began {
+                    Ok(route) => route,
+                    Err(code) => return Ok(every(&request, |_| code)),
+                }
+            }
         };
-        let ours = Producer { id: route.source_id, epoch: route.source_epoch };
+        let ours = source_of(&route);
         let codes = match source.add_to_transaction(&id, ours, &partitions).await {
             Ok(codes) => codes,
             Err(e) => {
@@ -338,47 +384,50 @@ impl Transactions<'_> {
             self.keep(&link, &id, None).await;
             return Ok(every(&request, |_| fenced(version)));
         }
-        if codes.values().all(|c| *c == 0) && !route.open {
-            let open = RoutedTransaction { open: true, ended: None, since_ms: now_ms(), ..route };
-            if !self.keep(&link, &id, Some(open)).await {
+        if codes.values().all(|c| *c == 0) {
+            // Its writes may go to these partitions from now on.
+            let begun = !route.open;
+            let mut open = match begun {
+                true => RoutedTransaction {
+                    open: true,
+                    ended: None,
+                    partitions: BTreeMap::new(),
+                    since_ms: now_ms(),
+                    ..route.clone()
+                },
+                false => route.clone(),
+            };
+            for (topic, added) in &partitions {
+                let kept = open.partitions.entry(topic.clone()).or_default();
+                for partition in added {
+                    if !kept.contains(partition) {
+                        kept.push(*partition);
+                    }
+                }
+            }
+            if open != route && !self.keep(&link, &id, Some(open)).await {
                 return Ok(every(&request, |_| COORDINATOR_LOAD_IN_PROGRESS));
             }
-            debug!(link, transactional_id = id, "a transaction opened on the source");
-            self.metrics.link_transaction("begun", 0);
+            if begun {
+                debug!(link, transactional_id = id, "a transaction opened on the source");
+                self.metrics.link_transaction("begun", 0);
+            }
         }
         Ok(every(&request, |key| codes.get(key).copied().unwrap_or(OPERATION_NOT_ATTEMPTED)))
     }
 
-    /// Starts a transaction of `producer` on link `link`'s source: the target's coordinator says
-    /// it is the current producer and holds nothing of its own; the source's producer kept for it
-    /// (or a new one). Or the code to answer.
+    /// Starts a transaction of `producer` on link `link`'s source, if the target's coordinator
+    /// (`state`, where it is the current producer) holds nothing of its own: the source's producer
+    /// kept for it (or a new one). Or the code to answer.
     async fn begin(
         &self,
         link: &str,
         id: &str,
         producer: Producer,
         source: &Source,
-        upstream: &mut Upstream<'_, impl Transport>,
+        state: &TransactionState,
         deadline: Instant,
-    ) -> Result<Result<RoutedTransaction, i16>, String> {
-        let request =
-            DescribeTransactionsRequest::default().with_transactional_ids(vec![request_id(id)]);
-        let described = upstream.call(request, deadline).await.map_err(|e| e.to_string())?;
-        let Some(state) = described.transaction_states.first() else {
-            return Ok(Err(COORDINATOR_LOAD_IN_PROGRESS));
-        };
-        match state.error_code {
-            0 => {}
-            TRANSACTIONAL_ID_NOT_FOUND => return Ok(Err(INVALID_PRODUCER_ID_MAPPING)),
-            code => return Ok(Err(code)),
-        }
-        if (state.producer_id.0, state.producer_epoch) != (producer.id, producer.epoch) {
-            return Ok(Err(if state.producer_epoch > producer.epoch {
-                PRODUCER_FENCED
-            } else {
-                INVALID_PRODUCER_ID_MAPPING
-            }));
-        }
+    ) -> Result<RoutedTransaction, i16> {
         match state.transaction_state.as_str() {
             "Ongoing" => {
                 warn!(
@@ -386,10 +435,10 @@ impl Transactions<'_> {
                     link, "refused a transaction spanning a link: it holds the target's partitions"
                 );
                 self.metrics.link_transaction("", SPANS_LINK);
-                return Ok(Err(SPANS_LINK));
+                return Err(SPANS_LINK);
             }
             "PrepareCommit" | "PrepareAbort" | "PrepareEpochFence" => {
-                return Ok(Err(CONCURRENT_TRANSACTIONS));
+                return Err(CONCURRENT_TRANSACTIONS);
             }
             _ => {}
         }
@@ -397,14 +446,14 @@ impl Transactions<'_> {
         if let Some(kept) =
             kept.filter(|k| k.serves(producer.id, producer.epoch) || k.target_id == -1)
         {
-            return Ok(Ok(RoutedTransaction {
+            return Ok(RoutedTransaction {
                 target_id: producer.id,
                 target_epoch: producer.epoch,
                 ..kept
-            }));
+            });
         }
         let timeout = state.transaction_timeout_ms;
-        match source.init_transactions(id, Some(timeout)).await {
+        match source.init_transactions(id, Some(timeout), deadline).await {
             Ok(ours) => {
                 info!(
                     link,
@@ -413,66 +462,119 @@ impl Transactions<'_> {
                     source_epoch = ours.epoch,
                     "a producer's transactions run on the link's source"
                 );
-                Ok(Ok(started_route(producer, ours)))
+                Ok(started_route(producer, ours))
             }
             Err(e) => {
                 warn!(link, transactional_id = id, "starting the producer on the source: {e}");
-                Ok(Err(COORDINATOR_LOAD_IN_PROGRESS))
+                Err(COORDINATOR_LOAD_IN_PROGRESS)
             }
         }
     }
 
     /// EndTxn of a transaction on a source (or asked again of the last one there): its code;
     /// `None` for one of the target's.
-    async fn end(&self, request: &EndTxnRequest, wait: bool, deadline: Instant) -> Option<i16> {
+    async fn end(
+        &self,
+        request: &EndTxnRequest,
+        version: i16,
+        wait: bool,
+        upstream: &mut Upstream<'_, impl Transport>,
+        deadline: Instant,
+    ) -> Result<Option<i16>, String> {
         let id = request.transactional_id.to_string();
         let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
         let committed = request.committed;
-        let (link, route) = self.routes_of(&id).into_iter().find(|(_, r)| {
+        let Some((link, route)) = self.routes_of(&id).into_iter().find(|(_, r)| {
             r.serves(producer.id, producer.epoch) && (r.open || r.ended == Some(committed))
-        })?;
+        }) else {
+            return Ok(None);
+        };
+        if route.partitions.is_empty() {
+            return Ok(None);
+        }
+        // The client may end it: the target's broker says so, as for the transaction's writes.
+        let partitions: Vec<(String, Vec<i32>)> =
+            route.partitions.iter().map(|(t, p)| (t.clone(), p.clone())).collect();
+        let refused = authorize(&id, producer, &partitions, upstream, deadline).await?;
+        if let Some(code) = refused.values().next() {
+            return Ok(Some(*code));
+        }
+        if !route.open {
+            // Asked again, unless the producer's transaction now is the target's own.
+            match target_state(&id, producer, version, upstream, deadline).await? {
+                Ok(state) if state.transaction_state.as_str() == "Ongoing" => return Ok(None),
+                Ok(_) => {}
+                Err(code) => return Ok(Some(code)),
+            }
+        }
         let source = match self.source(&link) {
             Ok(source) => source,
             Err(e) => {
                 warn!(link, "a routed transaction's source: {e}");
-                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+                return Ok(Some(COORDINATOR_LOAD_IN_PROGRESS));
             }
         };
-        let ours = Producer { id: route.source_id, epoch: route.source_epoch };
-        let code = match source.end_transaction(&id, ours, committed).await {
+        let code = match source.end_transaction(&id, source_of(&route), committed).await {
             Ok(code) => code,
             Err(e) => {
                 warn!(link, transactional_id = id, "ending a transaction on the source: {e}");
-                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+                return Ok(Some(COORDINATOR_LOAD_IN_PROGRESS));
             }
         };
         match code {
             0 => {}
             INVALID_PRODUCER_EPOCH | PRODUCER_FENCED => {
                 self.keep(&link, &id, None).await;
-                return Some(code);
+                return Ok(Some(fenced(version)));
             }
-            code => return Some(code),
+            code => return Ok(Some(code)),
         }
         if route.open {
-            let ended = RoutedTransaction { open: false, ended: Some(committed), ..route };
+            let ended = RoutedTransaction { open: false, ended: Some(committed), ..route.clone() };
             if !self.keep(&link, &id, Some(ended)).await {
-                return Some(COORDINATOR_LOAD_IN_PROGRESS);
+                return Ok(Some(COORDINATOR_LOAD_IN_PROGRESS));
             }
+            self.metrics.link_transaction(if committed { "committed" } else { "aborted" }, 0);
         }
-        let written = self.routes.take_writes(&link, &id);
         if committed
             && wait
             && let Some(links) = self.links
         {
-            wait_for_copies(links, &link, &written, deadline).await;
+            wait_for_copies(links, &link, &source, &route.partitions, deadline).await;
         }
         debug!(link, transactional_id = id, committed, "a transaction ended on the source");
-        if route.open {
-            self.metrics.link_transaction(if committed { "committed" } else { "aborted" }, 0);
-        }
-        Some(0)
+        Ok(Some(0))
     }
+}
+
+/// The target's coordinator's view of transactional id `id`, asked as the client, if `producer`
+/// is its current producer; else the code to answer (at `version` of the client's request).
+async fn target_state(
+    id: &str,
+    producer: Producer,
+    version: i16,
+    upstream: &mut Upstream<'_, impl Transport>,
+    deadline: Instant,
+) -> Result<Result<TransactionState, i16>, String> {
+    let request =
+        DescribeTransactionsRequest::default().with_transactional_ids(vec![request_id(id)]);
+    let described = upstream.call(request, deadline).await.map_err(|e| e.to_string())?;
+    let Some(state) = described.transaction_states.into_iter().next() else {
+        return Ok(Err(COORDINATOR_LOAD_IN_PROGRESS));
+    };
+    match state.error_code {
+        0 => {}
+        TRANSACTIONAL_ID_NOT_FOUND => return Ok(Err(INVALID_PRODUCER_ID_MAPPING)),
+        code => return Ok(Err(code)),
+    }
+    if (state.producer_id.0, state.producer_epoch) != (producer.id, producer.epoch) {
+        return Ok(Err(if state.producer_epoch > producer.epoch {
+            fenced(version)
+        } else {
+            INVALID_PRODUCER_ID_MAPPING
+        }));
+    }
+    Ok(Ok(state))
 }
 
 /// The partitions the client may not add to `id`'s transaction, with the target's broker's code:
@@ -518,13 +620,27 @@ async fn authorize(
     Ok(refused)
 }
 
-/// Waits (until `deadline`) for link `link` to have copied each of `written`'s partitions up to
-/// the offset given, so that a committed transaction's writes can be read on the target.
-async fn wait_for_copies(links: &Links, link: &str, written: &LastWrites, deadline: Instant) {
+/// Waits (until `deadline`) for link `link` to have copied each of `partitions` up to its end on
+/// the source now (a committed transaction's writes are below it), so that they can be read on
+/// the target.
+async fn wait_for_copies(
+    links: &Links,
+    link: &str,
+    source: &Source,
+    partitions: &BTreeMap<String, Vec<i32>>,
+    deadline: Instant,
+) {
+    let ends = match source.ends(partitions).await {
+        Ok(ends) => ends,
+        Err(e) => {
+            warn!(link, "the source's ends after a commit: {e}");
+            return;
+        }
+    };
     let mut changes = links.changes();
     loop {
-        let copied = written.iter().all(|((topic, partition), last)| {
-            links.progress(link, topic, *partition).is_some_and(|p| p.source_next > *last)
+        let copied = ends.iter().all(|((topic, partition), end)| {
+            links.progress(link, topic, *partition).is_some_and(|p| p.source_next >= *end)
         });
         if copied {
             return;
@@ -595,6 +711,7 @@ fn started_route(producer: Producer, ours: Producer) -> RoutedTransaction {
         source_epoch: ours.epoch,
         open: false,
         ended: None,
+        partitions: BTreeMap::new(),
         since_ms: now_ms(),
     }
 }
@@ -633,16 +750,55 @@ impl Source {
         &self,
         id: &str,
         timeout_ms: Option<i32>,
+        deadline: Instant,
     ) -> Result<Producer, String> {
         let timeout = timeout_ms.filter(|t| *t > 0).unwrap_or(60_000);
-        let answer = self
-            .coordinated(id, |c| async move {
-                let answer = transactions::init(&self.client, c, id, timeout).await?;
-                let moved = matches!(answer, Err(code) if coordinator_moved(code));
-                Ok((answer, moved))
-            })
-            .await?;
-        answer.map_err(|code| format!("error {code}"))
+        loop {
+            let answer = self
+                .coordinated(id, |c| async move {
+                    let answer = transactions::init(&self.client, c, id, timeout).await?;
+                    let moved = matches!(answer, Err(code) if coordinator_moved(code));
+                    Ok((answer, moved))
+                })
+                .await?;
+            // An open transaction is being aborted: asked again, as a client does.
+            match answer {
+                Err(CONCURRENT_TRANSACTIONS | COORDINATOR_LOAD_IN_PROGRESS)
+                    if Instant::now() + RETRY_AFTER < deadline =>
+                {
+                    tokio::time::sleep(RETRY_AFTER).await;
+                }
+                answer => return answer.map_err(|code| format!("error {code}")),
+            }
+        }
+    }
+
+    /// Each of `partitions`' end on the source now, by topic and partition.
+    async fn ends(
+        &self,
+        partitions: &BTreeMap<String, Vec<i32>>,
+    ) -> Result<BTreeMap<(String, i32), i64>, String> {
+        let topics: Vec<String> = partitions.keys().cloned().collect();
+        self.learn(&topics).await.map_err(|e| e.to_string())?;
+        let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
+        for (topic, numbers) in partitions {
+            for partition in numbers {
+                let leader = self
+                    .leader(topic, *partition)
+                    .ok_or_else(|| format!("{topic}-{partition} has no leader"))?;
+                by_leader.entry(leader).or_default().push((topic.clone(), *partition));
+            }
+        }
+        let mut ends = BTreeMap::new();
+        for (leader, wanted) in by_leader {
+            let found = partitions::offsets(&self.client, leader, &wanted, Position::Latest)
+                .await
+                .map_err(|e| e.to_string())?;
+            for (key, end) in found {
+                ends.insert(key, end.map_err(|code| format!("error {code}"))?);
+            }
+        }
+        Ok(ends)
     }
 
     async fn add_to_transaction(
@@ -672,6 +828,14 @@ impl Source {
         })
         .await
     }
+}
+
+/// How long the sidecar waits before asking a source's coordinator again.
+const RETRY_AFTER: Duration = Duration::from_millis(100);
+
+/// The source's producer a route's transactions run as.
+fn source_of(route: &RoutedTransaction) -> Producer {
+    Producer { id: route.source_id, epoch: route.source_epoch }
 }
 
 fn coordinator_moved(code: i16) -> bool {
