@@ -20,8 +20,8 @@ independent witness.
                 then stays in the group, reading no more, until its standard input closes; it gives
                 up after --seconds in all
   delete-before deletes the records before --offsets P:O,... (DeleteRecords: the log start moves)
-  txn-steps     a transactional producer (--transactional-id) driven by its standard input, a line
-                each: "write" begins a transaction and writes --count records (each acknowledged),
+  txn-steps     a transactional producer (--transactional-id) driven by its standard input, once
+                it prints {"ready": true}, a line each: "write" begins a transaction and writes --count records (each acknowledged),
                 printing {"written": n}; "commit" and "abort" end it, printing {"ended": ...} or
                 {"error": ...}
   try-produce   produces --count records and reports each one's fate: {"delivered": n, "errors":
@@ -211,6 +211,7 @@ def txn_steps(args):
     producer = Producer({"bootstrap.servers": args.bootstrap,
                          "transactional.id": args.transactional_id or f"link-steps-{args.topic}"})
     producer.init_transactions(60)
+    print(json.dumps({"ready": True}), flush=True)
     written = 0
     for line in sys.stdin:
         step = line.strip()
