@@ -72,7 +72,14 @@ pub struct Routes {
     sources: Mutex<HashMap<String, Arc<Source>>>,
     /// Locks that take a transactional id's requests one at a time (see `txn`), by its hash.
     transaction_locks: std::sync::OnceLock<Vec<tokio::sync::Mutex<()>>>,
+    /// The producer (id, epoch) of each transactional id whose transaction the sidecar last
+    /// refused for spanning a link (see `txn`), at most [`REFUSED_KEPT`].
+    refused: Mutex<HashMap<String, (i64, i16)>>,
 }
+
+/// The most refused transactions remembered at once (more: those are forgotten, and their
+/// aborts answered as the target's coordinator answers them).
+const REFUSED_KEPT: usize = 10_000;
 
 /// How many locks the transactional ids share: few enough to keep, many enough that two ids
 /// rarely wait for each other.
@@ -106,6 +113,18 @@ impl Routes {
         });
         sources.insert(key, Arc::clone(&source));
         Ok(source)
+    }
+
+    pub(crate) fn note_refused(&self, id: &str, producer: Producer) {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        if refused.len() >= REFUSED_KEPT {
+            refused.clear();
+        }
+        refused.insert(id.to_owned(), (producer.id, producer.epoch));
+    }
+
+    pub(crate) fn take_refused(&self, id: &str) -> Option<(i64, i16)> {
+        self.refused.lock().unwrap_or_else(PoisonError::into_inner).remove(id)
     }
 
     /// Takes transactional id `id`'s lock: its requests run one at a time.

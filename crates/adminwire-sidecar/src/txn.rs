@@ -70,6 +70,7 @@ const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
 const COORDINATOR_NOT_AVAILABLE: i16 = 15;
 const NOT_COORDINATOR: i16 = 16;
 const INVALID_PRODUCER_EPOCH: i16 = 47;
+const INVALID_TXN_STATE: i16 = 48;
 const INVALID_PRODUCER_ID_MAPPING: i16 = 49;
 const CONCURRENT_TRANSACTIONS: i16 = 51;
 const OPERATION_NOT_ATTEMPTED: i16 = 55;
@@ -150,6 +151,7 @@ pub async fn answer(
                     "refused a group's offsets in a transaction running on a link's source"
                 );
                 txns.metrics.link_transaction("", SPANS_LINK);
+                txns.routes.note_refused(&id, producer);
                 return respond(&AddOffsetsToTxnResponse::default().with_error_code(SPANS_LINK));
             }
             let answer = upstream.call_at(request, version, deadline).await;
@@ -164,11 +166,24 @@ pub async fn answer(
             let wait = shared.config.links.wait_for_copy;
             let id = request.transactional_id.to_string();
             let _one_at_a_time = txns.routes.lock(&id).await;
+            let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
+            let aborting = !request.committed;
             match txns.end(&request, version, wait, upstream, deadline).await? {
                 Some(code) => respond(&EndTxnResponse::default().with_error_code(code)),
                 None => {
+                    let refused = txns.routes.take_refused(&id);
                     let answer = upstream.call_at(request, version, deadline).await;
-                    respond(&answer.map_err(|e| e.to_string())?)
+                    let mut answer = answer.map_err(|e| e.to_string())?;
+                    // A transaction whose first partitions the sidecar refused (1017) holds
+                    // nothing anywhere: its abort, which the target's coordinator finds nothing
+                    // to do for, is done.
+                    if answer.error_code == INVALID_TXN_STATE
+                        && aborting
+                        && refused == Some((producer.id, producer.epoch))
+                    {
+                        answer.error_code = 0;
+                    }
+                    respond(&answer)
                 }
             }
         }
@@ -308,6 +323,7 @@ impl Transactions<'_> {
         let spans = |why: String| {
             warn!(transactional_id = id, "refused a transaction spanning a link: {why}");
             self.metrics.link_transaction("", SPANS_LINK);
+            self.routes.note_refused(&id, producer);
             Ok(every(&request, |_| SPANS_LINK))
         };
         if by_link.is_empty() || !self.mirrors.routing() {

@@ -7,7 +7,7 @@ independent witness.
   transactions  a transactional producer: committed and aborted transactions, one after another
                 (--transactional-id, else one from the topic's name)
   try-transaction  one transaction writing --count records to the topic and one to --also,
-                committed; reports {"committed": bool, "error": {"code", "name", "message",
+                committed (aborted if refused so that it must be); reports {"committed": bool, "error": {"code", "name", "message",
                 "fatal", "abortable"}} (a transaction that may be refused)
   dump          every committed record of the topic (read_committed, from the start), one JSON
                 line each: partition, offset, key, value and headers (hex), timestamp
@@ -202,7 +202,15 @@ def try_transaction(args):
         print(json.dumps({"committed": True}))
     except KafkaException as e:
         error = e.args[0]
-        print(json.dumps({"committed": False, "error": {
+        # As an application does: a transaction that needs it is aborted, not left open.
+        aborted = None
+        if error.txn_requires_abort():
+            try:
+                producer.abort_transaction(60)
+                aborted = True
+            except KafkaException as abort_error:
+                aborted = abort_error.args[0].str()
+        print(json.dumps({"committed": False, "aborted": aborted, "error": {
             "code": error.code(), "name": error.name(), "message": error.str(),
             "fatal": error.fatal(), "abortable": error.txn_requires_abort()}}))
 

@@ -44,6 +44,25 @@ fn values(cluster: &Cluster, topic: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits (bounded) until the source's committed readers see `count` records of `topic`: a
+/// transaction's markers are written after its commit is answered. Its values.
+fn committed(cluster: &Cluster, topic: &str, count: usize) -> Vec<String> {
+    wait_until(Duration::from_secs(60), &format!("{count} committed records"), || {
+        let read = values(cluster, topic);
+        if read.len() == count { Ok(read) } else { Err(format!("{} read", read.len())) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Waits (bounded) until the mirror holds what the source holds.
+fn mirrored(source: &Cluster, target: &Cluster, topic: &str) {
+    wait_until(Duration::from_secs(60), "the mirror holding the source's records", || {
+        let (on_target, on_source) = (contents(target, topic), contents(source, topic));
+        if on_target == on_source { Ok(()) } else { Err(format!("{on_target:?}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// Makes a link mirroring `topic` of the source from its earliest record, and waits until the
 /// mirror holds the `records` the source holds; the link's id.
 fn linked(connection: &mut RawConnection, source: &Cluster, topic: &str, records: i64) -> String {
@@ -67,13 +86,12 @@ fn transactions_writing_mirrors_run_on_the_source() {
     // each commit was answered once copied, so the mirror holds the same the moment it is done.
     let done = link_data_via(&sidecar.bootstrap(), "transactions", &topic, &["--count", "6"]);
     assert_eq!((done[0]["committed"].as_i64(), done[0]["aborted"].as_i64()), (Some(20), Some(10)));
-    let on_source = values(source, &topic);
-    assert_eq!(on_source.len(), 70, "{on_source:?}");
+    let on_source = committed(source, &topic, 70);
     for t in 0..6 {
         let written = (0..5).filter(|i| on_source.contains(&hex(&format!("txn-{t}-{i}")))).count();
         assert_eq!(written, if t % 3 == 1 { 0 } else { 5 }, "transaction {t}: {on_source:?}");
     }
-    assert_eq!(contents(target, &topic), contents(source, &topic), "the mirror holds the same");
+    mirrored(source, target, &topic);
 
     // Kafka's Java producer (ProducerPerformance, 2000 records a second for a second, a
     // transaction every 200 ms) through the
@@ -97,8 +115,8 @@ fn transactions_writing_mirrors_run_on_the_source() {
     ]);
     let out = run(&mut perf, Duration::from_secs(180)).expect("ProducerPerformance runs");
     assert!(out.status.success(), "{}", out.combined());
-    assert_eq!(values(source, &topic).len(), 2070, "{}", out.combined());
-    assert_eq!(contents(target, &topic), contents(source, &topic));
+    committed(source, &topic, 2070);
+    mirrored(source, target, &topic);
 
     // One transaction writing the mirror and a topic of the target is refused, and writes
     // nothing anywhere.
@@ -107,6 +125,7 @@ fn transactions_writing_mirrors_run_on_the_source() {
     let args = ["--count", "3", "--also", other.as_str()];
     let tried = link_data_via(&sidecar.bootstrap(), "try-transaction", &topic, &args);
     assert_eq!(tried[0]["committed"], false, "{tried:?}");
+    assert_eq!(tried[0]["aborted"], true, "{tried:?}");
     eprintln!("the mixed transaction: {tried:?}");
     assert_eq!(values(source, &topic).len(), 2070);
     assert!(values(target, &other).is_empty());
@@ -115,7 +134,8 @@ fn transactions_writing_mirrors_run_on_the_source() {
     };
     // Four committed by librdkafka and several by Java.
     assert!(counted("committed").is_some_and(|n| n >= 7.0), "{:?}", counted("committed"));
-    assert_eq!(counted("aborted"), Some(2.0));
+    // Two by librdkafka's producer, and the refused one's if the mirror was added first.
+    assert!(counted("aborted").is_some_and(|n| n >= 2.0), "{:?}", counted("aborted"));
     let refused = "adminwire_link_transactions_total{result=\"TransactionSpansLink\"}";
     assert!(sidecar.metric(refused).is_some_and(|n| n >= 1.0), "{refused}");
 
@@ -132,7 +152,7 @@ fn transactions_writing_mirrors_run_on_the_source() {
         &["--count", "1", "--transactional-id", &id],
     );
     assert_eq!(moved[0]["committed"], 5);
-    assert_eq!(values(source, &topic).len(), 2080);
+    committed(source, &topic, 2080);
 }
 
 #[test]
@@ -186,12 +206,8 @@ fn a_transaction_open_on_the_source_ends_there_though_the_sidecar_restarted() {
     producer.send("commit");
     let ended = producer.wait_for_line("ended", Duration::from_secs(120));
     assert_eq!(ended["ended"], "commit", "{:?}", producer.take());
-    assert_eq!(values(source, &topic).len(), 15);
-    wait_until(Duration::from_secs(60), "the commit copied", || {
-        let (on_target, on_source) = (contents(target, &topic), contents(source, &topic));
-        if on_target == on_source { Ok(()) } else { Err(format!("{on_target:?}")) }
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    committed(source, &topic, 15);
+    mirrored(source, target, &topic);
 
     // The next transaction, through the restarted sidecar, aborted: nothing of it is read.
     producer.send("write");
@@ -229,6 +245,7 @@ fn a_transaction_open_on_the_source_ends_there_though_the_sidecar_restarted() {
         if read == 16 { Ok(()) } else { Err(format!("{read} read")) }
     })
     .unwrap_or_else(|e| panic!("{e}"));
+    drop(again);
     drop(second);
 }
 
