@@ -23,6 +23,7 @@ use crate::records::{self, Aborted, Committed, Producer};
 
 /// Reads only what transactions committed, up to the last stable offset.
 const READ_COMMITTED: i8 = 1;
+const READ_UNCOMMITTED: i8 = 0;
 
 /// A topic as the cluster's metadata has it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,13 +162,34 @@ impl Position {
     }
 }
 
-/// The offset `position` comes to in each of `partitions` (all led by `broker`): Kafka's error
-/// code for a partition that has none. A time after the last record comes to the end.
+/// The offset `position` comes to in each of `partitions` (all led by `broker`), as a committed
+/// reader sees them: Kafka's error code for a partition that has none. A time after the last
+/// record comes to the end (the last stable offset).
 pub async fn offsets(
     client: &Client,
     broker: i32,
     partitions: &[(String, i32)],
     position: Position,
+) -> Result<BTreeMap<(String, i32), Result<i64, i16>>, ConnectionError> {
+    offsets_for(client, broker, partitions, position, READ_COMMITTED).await
+}
+
+/// Each of `partitions`' end (all led by `broker`) with every record written, committed or not:
+/// the high watermark.
+pub async fn high_watermarks(
+    client: &Client,
+    broker: i32,
+    partitions: &[(String, i32)],
+) -> Result<BTreeMap<(String, i32), Result<i64, i16>>, ConnectionError> {
+    offsets_for(client, broker, partitions, Position::Latest, READ_UNCOMMITTED).await
+}
+
+async fn offsets_for(
+    client: &Client,
+    broker: i32,
+    partitions: &[(String, i32)],
+    position: Position,
+    isolation: i8,
 ) -> Result<BTreeMap<(String, i32), Result<i64, i16>>, ConnectionError> {
     let mut topics: BTreeMap<&str, Vec<ListOffsetsPartition>> = BTreeMap::new();
     for (topic, partition) in partitions {
@@ -179,7 +201,7 @@ pub async fn offsets(
     }
     let request = ListOffsetsRequest::default()
         .with_replica_id(BrokerId(-1))
-        .with_isolation_level(READ_COMMITTED)
+        .with_isolation_level(isolation)
         .with_topics(
             topics
                 .into_iter()
@@ -207,7 +229,10 @@ pub async fn offsets(
         }
     }
     if !past_the_end.is_empty() && position != Position::Latest {
-        found.extend(Box::pin(offsets(client, broker, &past_the_end, Position::Latest)).await?);
+        found.extend(
+            Box::pin(offsets_for(client, broker, &past_the_end, Position::Latest, isolation))
+                .await?,
+        );
     }
     Ok(found)
 }

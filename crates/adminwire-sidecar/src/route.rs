@@ -75,7 +75,11 @@ pub struct Routes {
     /// The producer (id, epoch) of each transactional id whose transaction the sidecar last
     /// refused for spanning a link (see `txn`), at most [`REFUSED_KEPT`].
     refused: Mutex<HashMap<String, (i64, i16)>>,
+    /// When a refused transactional write last read the links' store again (ms since the epoch).
+    caught_up_ms: std::sync::atomic::AtomicU64,
 }
+
+const CATCH_UP_EVERY_MS: u64 = 500;
 
 /// The most refused transactions remembered at once (more: those are forgotten, and their
 /// aborts answered as the target's coordinator answers them).
@@ -127,14 +131,37 @@ impl Routes {
         self.refused.lock().unwrap_or_else(PoisonError::into_inner).remove(id)
     }
 
-    /// Takes transactional id `id`'s lock: its requests run one at a time.
-    pub(crate) async fn lock(&self, id: &str) -> tokio::sync::MutexGuard<'_, ()> {
+    /// Whether a Produce refused for a partition not added may read the links' store again now
+    /// (at most every [`CATCH_UP_EVERY_MS`]: a client that keeps writing so costs no more).
+    fn may_catch_up(&self) -> bool {
+        let now = now_ms();
+        let last = self.caught_up_ms.load(std::sync::atomic::Ordering::Relaxed);
+        now.saturating_sub(last) >= CATCH_UP_EVERY_MS
+            && self
+                .caught_up_ms
+                .compare_exchange(
+                    last,
+                    now,
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                )
+                .is_ok()
+    }
+
+    /// Takes transactional id `id`'s lock (its requests run one at a time), waiting until
+    /// `deadline` at most.
+    pub(crate) async fn lock(
+        &self,
+        id: &str,
+        deadline: Instant,
+    ) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
         let locks = self
             .transaction_locks
             .get_or_init(|| (0..TRANSACTION_LOCKS).map(|_| tokio::sync::Mutex::new(())).collect());
         let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(id);
-        locks[(hash % TRANSACTION_LOCKS as u64) as usize].lock().await
+        let lock = locks[(hash % TRANSACTION_LOCKS as u64) as usize].lock();
+        tokio::time::timeout_at(deadline, lock).await.ok()
     }
 }
 
@@ -175,6 +202,16 @@ impl Source {
         }
         let mut producers = self.producers.lock().await;
         if let Some(ours) = producers.get(&(producer.id, producer.epoch)) {
+            // Kept here, but no longer in the store (forgotten as unused): kept there again,
+            // so that other sidecars write as the same source producer and it counts as routed.
+            let since_ms = now_ms();
+            let kept =
+                RoutedProducer { id: ours.id, epoch: ours.epoch, since_ms, used_ms: since_ms };
+            if let Err(e) =
+                links.keep_routed_producer(link, producer.id, producer.epoch, kept).await
+            {
+                debug!(link, "keeping a routed producer again failed: {e}");
+            }
             return Ok(*ours);
         }
         let ours = match links.routed_producer(link, producer.id, producer.epoch) {
@@ -216,15 +253,18 @@ const PRODUCER_USED_EVERY_MS: u64 = 10 * 60 * 1000;
 
 /// Notes `kept` (standing in for the target's `producer`) as in use, if it was not lately.
 async fn touch(links: &Links, link: &str, producer: Producer, kept: RoutedProducer) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    if now.saturating_sub(kept.seen_ms()) < PRODUCER_USED_EVERY_MS {
+    if now_ms().saturating_sub(kept.seen_ms()) < PRODUCER_USED_EVERY_MS {
         return;
     }
     if let Err(e) = links.touch_routed_producer(link, producer.id, producer.epoch, kept).await {
         debug!(link, "noting a routed producer in use failed: {e}");
     }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// One partition of a mirror a Produce writes to.
@@ -315,7 +355,7 @@ pub async fn produce(
         }
     }
     if let Some(id) = &request.transactional_id {
-        in_transaction(&mut routed, id.as_str(), &links).await;
+        in_transaction(&mut routed, id.as_str(), &links, &jobs.routes).await;
     }
     send_to_sources(&mut routed, &request, &links, &jobs.routes).await;
     let written: Vec<Written<'_>> = routed
@@ -362,7 +402,7 @@ pub async fn produce(
 
 /// Each authorized write of a transaction goes to the source as the producer its transaction
 /// runs as there, if the transaction is open there and added its partition; else it is refused.
-async fn in_transaction(routed: &mut [Routed], id: &str, links: &Links) {
+async fn in_transaction(routed: &mut [Routed], id: &str, links: &Links, routes: &Routes) {
     let writes_as = |r: &Routed, route: Option<RoutedTransaction>| {
         let batch = r.records.as_deref().and_then(records::produced_batch);
         let producer = batch.and_then(|b| b.producer)?;
@@ -376,7 +416,10 @@ async fn in_transaction(routed: &mut [Routed], id: &str, links: &Links) {
         .iter_mut()
         .filter(authorized)
         .any(|r| writes_as(r, links.routed_transaction(&r.link, id)).is_none());
-    if missing && let Err(e) = links.catch_up().await {
+    if missing
+        && routes.may_catch_up()
+        && let Err(e) = links.catch_up().await
+    {
         debug!("reading the links' store: {e}");
     }
     for r in routed.iter_mut().filter(authorized) {

@@ -25,6 +25,11 @@ const MAX_CLIENT_ID: usize = 128;
 const COUNTS_EVERY: Duration = Duration::from_secs(1);
 /// How long the links' store keeps a sidecar's counts it has not written again.
 const COUNTS_KEPT: Duration = adminwire_jobs::link::service::CLIENTS_KEPT;
+/// How long after its counts were last written a sidecar starts them again from nothing: well
+/// within [`COUNTS_KEPT`], so that counts the store forgot are never written whole again (clocks
+/// apart by up to the difference).
+const COUNTS_RESTART_AFTER: Duration = Duration::from_secs(45 * 60);
+const _: () = assert!(COUNTS_RESTART_AFTER.as_secs() < COUNTS_KEPT.as_secs());
 
 /// One routed write that the source took.
 #[derive(Debug)]
@@ -39,11 +44,11 @@ pub struct Written<'a> {
 
 #[derive(Debug, Default)]
 struct Counts {
-    /// Records routed without a producer id, by mirror, since this sidecar started (or since it
-    /// last routed none for [`COUNTS_KEPT`]).
+    /// Records routed without a producer id, by mirror, since this sidecar started (or since
+    /// they were last written [`COUNTS_RESTART_AFTER`] before).
     plain: BTreeMap<String, u64>,
-    /// When one was last counted.
-    counted: Option<Instant>,
+    /// When they were last written to the store.
+    written: Option<Instant>,
     /// Whether they changed since last written.
     dirty: bool,
     /// Whether a task is writing them.
@@ -127,10 +132,10 @@ impl Switched {
         // Counts not written for that long are forgotten from the store (see
         // `Links::forget_stale_clients`): they start again from nothing, or the old ones would
         // count anew, as if routed now.
-        if link.counted.is_some_and(|at| at.elapsed() >= COUNTS_KEPT) {
+        if link.written.is_some_and(|at| at.elapsed() >= COUNTS_RESTART_AFTER) {
             link.plain.clear();
+            link.written = None;
         }
-        link.counted = Some(Instant::now());
         *link.plain.entry(written.topic.to_owned()).or_insert(0) += written.records;
         link.dirty = true;
         if link.writing {
@@ -140,12 +145,20 @@ impl Switched {
         let (this, links, link) = (Arc::clone(self), Arc::clone(links), written.link.to_owned());
         tokio::spawn(async move {
             while let Some(counts) = this.take_dirty(&link) {
-                if let Err(e) = links.note_routed_counts(&link, &this.member, &counts).await {
-                    debug!(link, "writing the routed counts failed: {e}");
+                match links.note_routed_counts(&link, &this.member, &counts).await {
+                    Ok(()) => this.written(&link),
+                    Err(e) => debug!(link, "writing the routed counts failed: {e}"),
                 }
                 tokio::time::sleep(COUNTS_EVERY).await;
             }
         });
+    }
+
+    fn written(&self, link: &str) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = counts.get_mut(link) {
+            entry.written = Some(Instant::now());
+        }
     }
 
     /// A link's counts as they are now, if they changed since last written; None (and no write

@@ -40,7 +40,7 @@ use std::time::Duration;
 use adminwire_jobs::link::service::Links;
 use adminwire_jobs::link::state::RoutedTransaction;
 use adminwire_kafka::connection::ConnectionError;
-use adminwire_kafka::partitions::{self, Position};
+use adminwire_kafka::partitions;
 use adminwire_kafka::records::Producer;
 use adminwire_kafka::transactions;
 use adminwire_protocol::{ErrorCode, RequestFrame};
@@ -53,7 +53,7 @@ use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProdu
 use kafka_protocol::messages::{
     AddOffsetsToTxnRequest, AddOffsetsToTxnResponse, AddPartitionsToTxnRequest,
     AddPartitionsToTxnResponse, ApiKey, DescribeTransactionsRequest, EndTxnRequest, EndTxnResponse,
-    InitProducerIdRequest, ProduceRequest, RequestHeader, ResponseHeader,
+    InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, RequestHeader, ResponseHeader,
 };
 use kafka_protocol::protocol::{Decodable, Encodable};
 use tokio::time::Instant;
@@ -122,7 +122,11 @@ pub async fn answer(
                 let answer = upstream.call_at(request, version, deadline).await;
                 return respond(&answer.map_err(|e| e.to_string())?);
             };
-            let _one_at_a_time = txns.routes.lock(&id).await;
+            let Some(_one_at_a_time) = txns.routes.lock(&id, deadline).await else {
+                let busy =
+                    InitProducerIdResponse::default().with_error_code(CONCURRENT_TRANSACTIONS);
+                return respond(&busy);
+            };
             let answer = upstream.call_at(request, version, deadline).await;
             let answer = answer.map_err(|e| e.to_string())?;
             // Only once the target's coordinator has taken it (so authorized it).
@@ -134,7 +138,9 @@ pub async fn answer(
         ApiKey::AddPartitionsToTxn => {
             let request = decode::<AddPartitionsToTxnRequest>(&mut input, version)?;
             let id = request.v3_and_below_transactional_id.to_string();
-            let _one_at_a_time = txns.routes.lock(&id).await;
+            let Some(_one_at_a_time) = txns.routes.lock(&id, deadline).await else {
+                return respond(&every(&request, |_| CONCURRENT_TRANSACTIONS));
+            };
             let answer = txns.add_partitions(request, version, upstream, deadline).await?;
             respond(&answer)
         }
@@ -142,7 +148,11 @@ pub async fn answer(
             let request = decode::<AddOffsetsToTxnRequest>(&mut input, version)?;
             let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
             let id = request.transactional_id.to_string();
-            let _one_at_a_time = txns.routes.lock(&id).await;
+            let Some(_one_at_a_time) = txns.routes.lock(&id, deadline).await else {
+                let busy =
+                    AddOffsetsToTxnResponse::default().with_error_code(CONCURRENT_TRANSACTIONS);
+                return respond(&busy);
+            };
             if let Some((link, _)) = txns.open_on_source(&id, producer) {
                 warn!(
                     transactional_id = id,
@@ -165,10 +175,13 @@ pub async fn answer(
             let request = decode::<EndTxnRequest>(&mut input, version)?;
             let wait = shared.config.links.wait_for_copy;
             let id = request.transactional_id.to_string();
-            let _one_at_a_time = txns.routes.lock(&id).await;
+            let Some(one_at_a_time) = txns.routes.lock(&id, deadline).await else {
+                let busy = EndTxnResponse::default().with_error_code(CONCURRENT_TRANSACTIONS);
+                return respond(&busy);
+            };
             let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
             let aborting = !request.committed;
-            match txns.end(&request, version, wait, upstream, deadline).await? {
+            match txns.end(&request, version, wait, upstream, deadline, one_at_a_time).await? {
                 Some(code) => respond(&EndTxnResponse::default().with_error_code(code)),
                 None => {
                     let refused = txns.routes.take_refused(&id);
@@ -496,6 +509,7 @@ impl Transactions<'_> {
         wait: bool,
         upstream: &mut Upstream<'_, impl Transport>,
         deadline: Instant,
+        one_at_a_time: tokio::sync::MutexGuard<'_, ()>,
     ) -> Result<Option<i16>, String> {
         let id = request.transactional_id.to_string();
         let producer = Producer { id: request.producer_id.0, epoch: request.producer_epoch };
@@ -552,6 +566,8 @@ impl Transactions<'_> {
             }
             self.metrics.link_transaction(if committed { "committed" } else { "aborted" }, 0);
         }
+        // Ended, and kept so: the id's next requests need not wait for the copy.
+        drop(one_at_a_time);
         if committed
             && wait
             && let Some(links) = self.links
@@ -807,7 +823,9 @@ impl Source {
         }
         let mut ends = BTreeMap::new();
         for (leader, wanted) in by_leader {
-            let found = partitions::offsets(&self.client, leader, &wanted, Position::Latest)
+            // Every record written, committed or not: the commit's markers may not be written
+            // yet, and a committed reader's end would stop below its records.
+            let found = partitions::high_watermarks(&self.client, leader, &wanted)
                 .await
                 .map_err(|e| e.to_string())?;
             for (key, end) in found {

@@ -341,8 +341,11 @@ impl Run {
     /// Says, for every mirror still copied, who wrote to its source directly over the window.
     fn watch_writers(&mut self, links: &Links) {
         let now = now_ms();
-        let routed_ids: BTreeSet<i64> =
+        // The source producers the sidecars write as: routed idempotent producers, and routed
+        // transactions.
+        let mut routed_ids: BTreeSet<i64> =
             links.routed_producers(&self.id).into_iter().map(|p| p.id).collect();
+        routed_ids.extend(links.routed_transactions(&self.id).into_iter().map(|t| t.source_id));
         self.writers.routed(&links.routed_counts(&self.id), now);
         self.writers.prune(now);
         let topics: Vec<String> = self.status.mirrors.keys().cloned().collect();

@@ -255,6 +255,15 @@ impl Links {
         Ok(())
     }
 
+    /// Every source producer that link `id`'s routed transactions run as.
+    pub fn routed_transactions(&self, id: &str) -> Vec<RoutedTransaction> {
+        self.store
+            .link_values(&keys::transactions(id))
+            .into_iter()
+            .filter_map(|(_, v)| serde_json::from_value(v).ok())
+            .collect()
+    }
+
     /// Every source producer standing in for a target's producer on link `id`.
     pub fn routed_producers(&self, id: &str) -> Vec<RoutedProducer> {
         let prefix = keys::producers(id);
@@ -347,13 +356,19 @@ impl Links {
             }
         }
         for (key, value) in self.store.link_values(&keys::transactions(id)) {
-            let seen = serde_json::from_value::<RoutedTransaction>(value).map_or(0, |t| t.since_ms);
-            if stale(seen, now) {
+            let Ok(route) = serde_json::from_value::<RoutedTransaction>(value) else { continue };
+            // One open is kept for a day: a transaction may stay open as long as its timeout,
+            // which an operator may have set beyond an hour.
+            let kept_for = if route.open { OPEN_TRANSACTIONS_KEPT } else { CLIENTS_KEPT };
+            if now.saturating_sub(route.since_ms) > kept_for.as_millis() as u64 {
                 gone.push((key, None));
             }
         }
         for (key, value) in self.store.link_values(&keys::routeds(id)) {
-            if stale(routed_counts(value).at_ms, now) {
+            // Counts written before they had a time are left: their sidecar, if it still runs,
+            // would write them whole again, as if routed now.
+            let at = routed_counts(value).at_ms;
+            if at > 0 && stale(at, now) {
                 gone.push((key, None));
             }
         }
@@ -1001,6 +1016,9 @@ impl Links {
 
 /// How long a client not seen again is kept in a link's records.
 pub const CLIENTS_KEPT: Duration = Duration::from_secs(3600);
+
+/// How long the record of a transaction open on a source is kept without a new one beginning.
+const OPEN_TRANSACTIONS_KEPT: Duration = Duration::from_secs(24 * 3600);
 
 /// A sidecar's routed counts as kept (written before they had a time: as the counts alone, at 0).
 fn routed_counts(value: Value) -> RoutedCounts {
