@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 mod links_common;
 mod rest_common;
 
-use links_common::Beside;
+use links_common::{Beside, secured_sidecar};
 
 use adminwire_protocol::generated::describe_links_response::LinkGroup;
 use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
@@ -468,11 +468,7 @@ fn a_client_the_broker_refuses_the_group_is_refused_and_not_counted_as_waiting()
     use kafka_protocol::protocol::StrBytes;
 
     let (source, target) = (Cluster::source(), Cluster::secure());
-    let sidecar = TestSidecar::start_with(target, |config| {
-        config.jobs.username = Some("admin".into());
-        config.jobs.password = Some(target.password("admin").into());
-        config.jobs.mechanism = "SCRAM-SHA-512".into();
-    });
+    let sidecar = secured_sidecar(target);
     let mut admin = RawConnection::connect_as(&sidecar.bootstrap(), target, "admin");
     // alice may use groups named alice-*, bob no group at all.
     let topic = unique_topic("alice-held");

@@ -22,7 +22,7 @@ use kafka_protocol::messages::{
     TransactionalId,
 };
 use kafka_protocol::protocol::StrBytes;
-use links_common::{Beside, make_link, wait_caught_up};
+use links_common::{Beside, make_link, secured_sidecar, wait_caught_up};
 use serde_json::Value;
 
 /// The records of every partition, each as the link must keep it (offset left out).
@@ -252,11 +252,7 @@ fn a_transaction_open_on_the_source_ends_there_though_the_sidecar_restarted() {
 #[test]
 fn a_client_the_broker_refuses_the_transactional_id_is_refused() {
     let (source, target) = (Cluster::source(), Cluster::secure());
-    let sidecar = TestSidecar::start_with(target, |config| {
-        config.jobs.username = Some("admin".into());
-        config.jobs.password = Some(target.password("admin").into());
-        config.jobs.mechanism = "SCRAM-SHA-512".into();
-    });
+    let sidecar = secured_sidecar(target);
     let mut admin = RawConnection::connect_as(&sidecar.bootstrap(), target, "admin");
     // alice may write topics named alice-*, but use no transactional id; bob may do neither.
     let topic = unique_topic("alice-txn");

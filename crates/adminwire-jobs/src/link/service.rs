@@ -832,12 +832,7 @@ impl Links {
         force: bool,
         requested_by: Option<String>,
     ) -> Result<(), LinkError> {
-        self.store.catch_up().await?;
-        let link = self.describe(id)?;
-        if !link.config.topics.iter().any(|t| t == topic) {
-            return Err(LinkError::NotMirrored { topic: topic.to_owned(), link: id.to_owned() });
-        }
-        let state = link.status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+        let (link, state) = self.mirror_now(id, topic).await?;
         if state == Some(MirrorState::Promoted) {
             return Err(LinkError::Promoted { topic: topic.to_owned(), link: id.to_owned() });
         }
@@ -858,6 +853,22 @@ impl Links {
         Ok(())
     }
 
+    /// Link `id` as the store has it now, and the state of its mirror `topic` (none before the
+    /// link's first status); an error if the link does not mirror `topic`.
+    async fn mirror_now(
+        &self,
+        id: &str,
+        topic: &str,
+    ) -> Result<(Link, Option<MirrorState>), LinkError> {
+        self.store.catch_up().await?;
+        let link = self.describe(id)?;
+        if !link.config.topics.iter().any(|t| t == topic) {
+            return Err(LinkError::NotMirrored { topic: topic.to_owned(), link: id.to_owned() });
+        }
+        let state = link.status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+        Ok((link, state))
+    }
+
     /// Undoes the promotion of mirror `topic` of link `id`, as long as nothing has been written
     /// to it since: it is copied again, and read-only (or routed) to clients. The sidecar running
     /// the link checks again before it does so.
@@ -867,12 +878,7 @@ impl Links {
         topic: &str,
         requested_by: Option<String>,
     ) -> Result<(), LinkError> {
-        self.store.catch_up().await?;
-        let link = self.describe(id)?;
-        if !link.config.topics.iter().any(|t| t == topic) {
-            return Err(LinkError::NotMirrored { topic: topic.to_owned(), link: id.to_owned() });
-        }
-        let state = link.status.as_ref().and_then(|s| s.mirrors.get(topic)).map(|m| m.state);
+        let (link, state) = self.mirror_now(id, topic).await?;
         if state != Some(MirrorState::Promoted) {
             return Err(LinkError::NotPromoted { topic: topic.to_owned(), link: id.to_owned() });
         }

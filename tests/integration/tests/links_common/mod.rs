@@ -87,6 +87,15 @@ pub fn make_link(
     id
 }
 
+/// A sidecar in front of the secured cluster `target`, running links as its admin.
+pub fn secured_sidecar(target: &'static Cluster) -> adminwire_test_support::sidecar::TestSidecar {
+    adminwire_test_support::sidecar::TestSidecar::start_with(target, |config| {
+        config.jobs.username = Some("admin".into());
+        config.jobs.password = Some(target.password("admin").into());
+        config.jobs.mechanism = "SCRAM-SHA-512".into();
+    })
+}
+
 /// Waits (bounded) until link `id`'s first mirror has no lag and holds `records` records.
 pub fn wait_caught_up(connection: &mut RawConnection, id: &str, records: i64) {
     let describe = adminwire_protocol::DescribeLinksRequest {
