@@ -12,13 +12,14 @@ use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::delete_topics_request::DeleteTopicState;
 use kafka_protocol::messages::{
     AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, AlterPartitionReassignmentsRequest, ApiKey,
-    ApiVersionsRequest, ApiVersionsResponse, CreatePartitionsRequest, CreateTopicsRequest,
-    DeleteTopicsRequest, DescribeClusterRequest, DescribeConfigsRequest, DescribeGroupsRequest,
-    DescribeLogDirsRequest, DescribeQuorumRequest, DescribeTransactionsRequest,
-    ElectLeadersRequest, EndTxnRequest, FetchRequest, FindCoordinatorRequest,
-    IncrementalAlterConfigsRequest, InitProducerIdRequest, ListOffsetsRequest,
-    ListPartitionReassignmentsRequest, MetadataRequest, OffsetCommitRequest, OffsetFetchRequest,
-    ProduceRequest, ResponseHeader, SaslAuthenticateRequest, SaslHandshakeRequest,
+    ApiVersionsRequest, ApiVersionsResponse, ConsumerGroupDescribeRequest, CreatePartitionsRequest,
+    CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest, DescribeConfigsRequest,
+    DescribeGroupsRequest, DescribeLogDirsRequest, DescribeQuorumRequest,
+    DescribeTransactionsRequest, ElectLeadersRequest, EndTxnRequest, FetchRequest,
+    FindCoordinatorRequest, IncrementalAlterConfigsRequest, InitProducerIdRequest,
+    ListOffsetsRequest, ListPartitionReassignmentsRequest, MetadataRequest, OffsetCommitRequest,
+    OffsetFetchRequest, ProduceRequest, ResponseHeader, SaslAuthenticateRequest,
+    SaslHandshakeRequest,
 };
 use kafka_protocol::protocol::{Decodable, Request};
 
@@ -294,6 +295,11 @@ impl Call for OffsetFetchRequest {
 
 impl Call for DescribeGroupsRequest {
     const SUPPORTED: RangeInclusive<i16> = 0..=5;
+}
+
+impl Call for ConsumerGroupDescribeRequest {
+    /// v1 only adds each member's type (KIP-1099), not read here.
+    const SUPPORTED: RangeInclusive<i16> = 0..=1;
 }
 
 impl Call for OffsetCommitRequest {

@@ -9,8 +9,8 @@ use kafka_protocol::messages::offset_commit_request::{
 };
 use kafka_protocol::messages::offset_fetch_request::OffsetFetchRequestGroup;
 use kafka_protocol::messages::{
-    DescribeGroupsRequest, FindCoordinatorRequest, GroupId, OffsetCommitRequest,
-    OffsetFetchRequest, TopicName,
+    ConsumerGroupDescribeRequest, DescribeGroupsRequest, FindCoordinatorRequest, GroupId,
+    OffsetCommitRequest, OffsetFetchRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 
@@ -110,6 +110,8 @@ pub struct Member {
 }
 
 /// The members `group` has now (none for a group that does not exist), or Kafka's error code.
+/// A group of KIP-848's consumer protocol is not a classic group: DescribeGroups answers it as
+/// not found, so ConsumerGroupDescribe is asked then (where the broker offers it).
 pub async fn members(
     client: &Client,
     coordinator: i32,
@@ -117,20 +119,45 @@ pub async fn members(
 ) -> Result<Result<Vec<Member>, i16>, ConnectionError> {
     let request = DescribeGroupsRequest::default().with_groups(vec![GroupId(text(group))]);
     let answer = client.call(To::Broker(coordinator), request).await?;
-    Ok(match answer.groups.first() {
-        Some(g) if g.error_code == 0 || g.error_code == GROUP_ID_NOT_FOUND => {
-            if g.group_state.as_str() == "Dead" {
-                Ok(Vec::new())
-            } else {
-                Ok(g.members
-                    .iter()
-                    .map(|m| Member {
-                        client_id: m.client_id.to_string(),
-                        host: m.client_host.to_string(),
-                    })
-                    .collect())
-            }
+    match answer.groups.first() {
+        Some(g) if g.error_code == GROUP_ID_NOT_FOUND || g.group_state.as_str() == "Dead" => {}
+        Some(g) if g.error_code == 0 => {
+            return Ok(Ok(g
+                .members
+                .iter()
+                .map(|m| Member {
+                    client_id: m.client_id.to_string(),
+                    host: m.client_host.to_string(),
+                })
+                .collect()));
         }
+        Some(g) => return Ok(Err(g.error_code)),
+        None => return Ok(Ok(Vec::new())),
+    }
+    consumer_group_members(client, coordinator, group).await
+}
+
+/// The members of `group` if it is a group of KIP-848's consumer protocol (none if it is not, or
+/// if the broker predates that protocol), or Kafka's error code.
+async fn consumer_group_members(
+    client: &Client,
+    coordinator: i32,
+    group: &str,
+) -> Result<Result<Vec<Member>, i16>, ConnectionError> {
+    let request =
+        ConsumerGroupDescribeRequest::default().with_group_ids(vec![GroupId(text(group))]);
+    let answer = match client.call(To::Broker(coordinator), request).await {
+        Ok(answer) => answer,
+        Err(ConnectionError::Version(_)) => return Ok(Ok(Vec::new())),
+        Err(e) => return Err(e),
+    };
+    Ok(match answer.groups.first() {
+        Some(g) if g.error_code == 0 => Ok(g
+            .members
+            .iter()
+            .map(|m| Member { client_id: m.client_id.to_string(), host: m.client_host.to_string() })
+            .collect()),
+        Some(g) if g.error_code == GROUP_ID_NOT_FOUND => Ok(Vec::new()),
         Some(g) => Err(g.error_code),
         None => Ok(Vec::new()),
     })
