@@ -14,7 +14,7 @@
 //! is one of versions 0-2, which the codec cannot re-encode. Produce requests are not streamed
 //! while mirrors exist, so that every topic of each is seen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -48,6 +48,8 @@ pub struct MirrorTopics {
     /// Whether Produce requests may still have to wait: one atomic load on every Produce once
     /// the hold is over (see [`Self::holding`]).
     may_hold: AtomicBool,
+    /// Told of every change to the table (see [`Self::wait_while_promoting`]).
+    changes: tokio::sync::watch::Sender<()>,
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -56,6 +58,8 @@ struct Table {
     by_name: HashMap<Vec<u8>, Arc<str>>,
     /// Topic name and link of each mirror the target has made, by topic id.
     by_id: HashMap<[u8; 16], (String, Arc<str>)>,
+    /// The names of the mirrors being promoted now, whose writes wait.
+    promoting: HashSet<String>,
 }
 
 impl Table {
@@ -136,6 +140,7 @@ impl MirrorTopics {
             }
             table.by_name.insert(topic.into_bytes(), link);
         }
+        table.promoting = links.promoting_mirrors().into_iter().collect();
         let complete = table.by_id.len() == table.by_name.len();
         if *current != table {
             self.set(table);
@@ -170,6 +175,30 @@ impl MirrorTopics {
     fn set(&self, table: Table) {
         self.any.store(!table.by_name.is_empty(), Ordering::Relaxed);
         *self.table.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(table);
+        self.changes.send_replace(());
+    }
+
+    /// Whether `topic` (by name) is a mirror being promoted now.
+    pub fn promoting(&self, topic: &str) -> bool {
+        self.table().promoting.contains(topic)
+    }
+
+    /// Waits while any of `topics` (by name) is a mirror being promoted, until `until` at most;
+    /// whether none is by then. A promotion waits for its source to stop growing, which it does
+    /// once the writes routed there are held (see `route`).
+    pub async fn wait_while_promoting(&self, topics: &[&str], until: tokio::time::Instant) -> bool {
+        let mut changes = self.changes.subscribe();
+        loop {
+            let table = self.table();
+            if !topics.iter().any(|t| table.promoting.contains(*t)) {
+                return true;
+            }
+            drop(table);
+            match tokio::time::timeout_at(until, changes.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return false,
+            }
+        }
     }
 
     /// What the Produce request `frame` comes to (see [`Guarded`]).
@@ -232,6 +261,7 @@ impl MirrorTopics {
                 }
                 table.by_name.insert(topic.clone().into_bytes(), link);
             }
+            table.promoting = links.promoting_mirrors().into_iter().collect();
             let complete = table.by_id.len() == table.by_name.len();
             if *self.table() != table {
                 debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
@@ -439,5 +469,35 @@ mod tests {
         let mut frame = produce(9, 1, &[("orders", 1)]);
         frame.bytes.truncate(frame.bytes.len() - 3);
         assert!(matches!(table().guard(frame), Guarded::Clear(_)));
+    }
+
+    fn orders(promoting: bool) -> Table {
+        let mut table = Table::default();
+        table.by_name.insert(b"orders".to_vec(), Arc::from("migrate"));
+        if promoting {
+            table.promoting.insert("orders".into());
+        }
+        table
+    }
+
+    #[tokio::test]
+    async fn a_write_to_a_mirror_being_promoted_waits_until_it_is_or_its_time_is_up() {
+        use tokio::time::Instant;
+        let mirrors = Arc::new(MirrorTopics::default());
+        mirrors.set(orders(true));
+        assert!(mirrors.promoting("orders"));
+        let soon = Instant::now() + Duration::from_millis(50);
+        assert!(!mirrors.wait_while_promoting(&["orders"], soon).await, "its time is up");
+        let waiting = Arc::clone(&mirrors);
+        let waiting = tokio::spawn(async move {
+            let later = Instant::now() + Duration::from_secs(60);
+            waiting.wait_while_promoting(&["orders"], later).await
+        });
+        tokio::task::yield_now().await;
+        mirrors.set(orders(false));
+        assert!(waiting.await.expect("the wait ends"), "promoted (or copied again)");
+        assert!(!mirrors.promoting("orders"));
+        let soon = Instant::now() + Duration::from_millis(50);
+        assert!(mirrors.wait_while_promoting(&["payments"], soon).await, "not a mirror");
     }
 }

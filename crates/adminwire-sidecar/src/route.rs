@@ -23,6 +23,10 @@
 //! can be read on the target. A transaction's writes cannot be copied before it commits: its
 //! commit waits instead (see `txn`), and each write is answered with its offset on the source.
 //!
+//! A mirror being promoted (`PROMOTING`) takes no more writes at its source, whose growth would
+//! keep the promotion waiting: they wait in the sidecar until it is promoted, then go to the
+//! promoted topic on the target. So producers need not stop for the promotion.
+//!
 //! The writes of a connection's requests reach the sources in the order the client sent them (each
 //! is sent before the connection's next request is read); only the wait for their copies runs
 //! beside the next requests, whose answers follow in order.
@@ -319,6 +323,18 @@ pub async fn produce(
     let deadline = Instant::now() + request_time(&request, upstream);
     upstream.client_id = Some(header.client_id.as_deref().unwrap_or_default().to_owned());
 
+    // A mirror being promoted takes no more writes at its source, whose growth would keep the
+    // promotion waiting: its writes wait here until it is promoted (they then go to the target's
+    // topic, with the broker's part of the request) or copied again. For half the client's wait
+    // at most: then they are answered REQUEST_TIMED_OUT, which clients retry.
+    let promoting = promoting(&request, version, &jobs.mirrors);
+    if !promoting.is_empty() {
+        let names: Vec<&str> = promoting.iter().map(String::as_str).collect();
+        let until = Instant::now() + request_time(&request, upstream) / 2;
+        debug!(topics = ?names, "a write to mirrors being promoted waits");
+        jobs.mirrors.wait_while_promoting(&names, until).await;
+    }
+
     let (mut routed, broker_request) = split(&request, version, &jobs.mirrors);
     let answers = match broker_request {
         Some(broker_request) => upstream
@@ -353,6 +369,14 @@ pub async fn produce(
                 (None, _) => answered.push((topic.clone(), partition.clone())),
             }
         }
+    }
+    for r in routed.iter_mut().filter(|r| jobs.mirrors.promoting(&r.topic)) {
+        let message = format!(
+            "{} is a mirror topic of cluster link {} being promoted: its writes wait until it \
+             is, and this one waited long enough; retry",
+            r.topic, r.link
+        );
+        r.answer = mirrors::refusal(r.partition, REQUEST_TIMED_OUT, StrBytes::from_string(message));
     }
     if let Some(id) = &request.transactional_id {
         in_transaction(&mut routed, id.as_str(), &links, &jobs.routes).await;
@@ -459,6 +483,25 @@ fn request_time(request: &ProduceRequest, upstream: &Upstream<'_, impl Transport
         Duration::from_secs(1),
         upstream.config.request_timeout().max(Duration::from_secs(1)),
     )
+}
+
+/// The mirror topics `request` writes to that are being promoted now, by name.
+fn promoting(request: &ProduceRequest, version: i16, mirrors: &MirrorTopics) -> Vec<String> {
+    let mut names: Vec<String> = request
+        .topic_data
+        .iter()
+        .filter_map(|t| {
+            let named = match version {
+                13.. => ProducedTopic::Id(t.topic_id.into_bytes()),
+                _ => ProducedTopic::Name(t.name.as_bytes()),
+            };
+            mirrors.mirror_of(named).map(|(name, _)| name)
+        })
+        .filter(|name| mirrors.promoting(name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The request's mirror partitions, and what goes to the broker: the other topics as they are,

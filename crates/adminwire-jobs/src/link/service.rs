@@ -615,6 +615,24 @@ impl Links {
         mirrors
     }
 
+    /// Every mirror topic being promoted now (asked to be, not a failover, and not done yet): its
+    /// writes are held by the sidecars, so that its source stops growing and the mirror can be
+    /// promoted with everything copied (see the sidecar's `route`).
+    pub fn promoting_mirrors(&self) -> BTreeSet<String> {
+        let mut promoting = BTreeSet::new();
+        for id in self.ids() {
+            let Some(status) = read::<LinkStatus>(&self.store, &keys::status(&id)) else {
+                continue;
+            };
+            for (topic, mirror) in status.mirrors {
+                if mirror.state == MirrorState::Promoting {
+                    promoting.insert(topic);
+                }
+            }
+        }
+        promoting
+    }
+
     /// Every linked group whose members joining the target through a sidecar are held now (its
     /// consumers are on the source), with its link. None of a link whose mirrors are all
     /// promoted: there is nothing left to wait for.
