@@ -26,6 +26,15 @@ independent witness.
                 {"error": ...}
   try-produce   produces --count records and reports each one's fate: {"delivered": n, "errors":
                 [{"code", "name", "message"}, ...]} (a write that may be refused)
+  app-produce   an application's idempotent producer, writing until its standard input closes:
+                values "<--name>-<sequence>" from --start on, keyed by the sequence modulo 10, at
+                --rate records a second; a line {"acked": value, "partition", "offset", "ms"} for
+                each record acknowledged (when, in ms since the epoch), {"failed": value, "error"} for each one given up on, and at the
+                end {"next": sequence} once every record sent was acknowledged or failed
+  app-consume   an application's consumer in --group (--client-id), reading until its standard
+                input closes: a line {"partition", "offset", "value"} for each record, each batch
+                committed (synchronously) before the next is read, so that everything printed is
+                committed when it leaves the group; at the end {"records": n}
 """
 
 import argparse
@@ -262,12 +271,88 @@ def try_produce(args):
     print(json.dumps({"delivered": delivered, "errors": errors, "undecided": left}))
 
 
+def until_stdin_closes():
+    """An event set once standard input closes: how the test stops an application."""
+    import threading
+    closed = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
+    return closed
+
+
+def app_produce(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True,
+                         "client.id": args.client_id, "linger.ms": 5,
+                         "message.timeout.ms": 180000})
+
+    def report(err, msg):
+        value = msg.value().decode()
+        if err is None:
+            line = {"acked": value, "partition": msg.partition(), "offset": msg.offset(),
+                    "ms": int(time.time() * 1000)}
+        else:
+            line = {"failed": value, "error": err.str()}
+        print(json.dumps(line), flush=True)
+
+    closed = until_stdin_closes()
+    rate = args.rate or 100.0
+    sequence = args.start
+    started = time.monotonic()
+    while not closed.is_set():
+        producer.produce(args.topic, key=f"key-{sequence % 10}".encode(),
+                         value=f"{args.name}-{sequence:08d}".encode(), on_delivery=report)
+        sequence += 1
+        producer.poll(0)
+        ahead = (sequence - args.start) / rate - (time.monotonic() - started)
+        if ahead > 0:
+            closed.wait(ahead)
+    left = producer.flush(180)
+    if left:
+        sys.exit(f"{left} records neither acknowledged nor failed")
+    print(json.dumps({"next": sequence}), flush=True)
+
+
+def commit_batch(consumer):
+    """Commits what was read, retrying for a while: a coordinator moving, or a sidecar restarting
+    in between, is a retriable failure an application rides out."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            consumer.commit(asynchronous=False)
+            return
+        except KafkaException as e:
+            if time.monotonic() > deadline:
+                print(json.dumps({"commit_error": e.args[0].str()}), flush=True)
+                return
+            time.sleep(0.5)
+
+
+def app_consume(args):
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
+                         "client.id": args.client_id, "enable.auto.commit": False,
+                         "auto.offset.reset": "earliest", "session.timeout.ms": 10000})
+    consumer.subscribe([args.topic])
+    closed = until_stdin_closes()
+    read = 0
+    while not closed.is_set():
+        messages = consumer.consume(500, 0.5)
+        for message in messages:
+            if message.error():
+                sys.exit(f"consume error: {message.error()}")
+            print(json.dumps({"partition": message.partition(), "offset": message.offset(),
+                              "value": (message.value() or b"").decode()}), flush=True)
+        if messages:
+            commit_batch(consumer)
+            read += len(messages)
+    consumer.close()
+    print(json.dumps({"records": read}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("command",
                         choices=["produce", "transactions", "dump", "commit", "committed", "hold",
                                  "consume", "delete-before", "try-produce", "try-transaction",
-                                 "txn-steps"])
+                                 "txn-steps", "app-produce", "app-consume"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--count", type=int, default=1000)
@@ -283,12 +368,14 @@ def main():
                         help="produce: at most this many records a second (0: as fast as it can)")
     parser.add_argument("--current-time", action="store_true",
                         help="produce: records stamped now rather than with fixed timestamps")
+    parser.add_argument("--name", default="app", help="app-produce: the values' prefix")
+    parser.add_argument("--start", type=int, default=0, help="app-produce: the first sequence")
     args = parser.parse_args()
     commands = {"produce": produce, "transactions": transactions, "dump": dump, "commit": commit,
                 "committed": committed, "hold": hold, "consume": consume,
                 "delete-before": delete_before,
                 "try-produce": try_produce, "try-transaction": try_transaction,
-                "txn-steps": txn_steps}
+                "txn-steps": txn_steps, "app-produce": app_produce, "app-consume": app_consume}
     commands[args.command](args)
 
 

@@ -12,10 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 mod links_common;
 mod rest_common;
 
-use links_common::{Beside, secured_sidecar};
+use links_common::{Beside, group_status, mirror_status, promote, secured_sidecar};
 
-use adminwire_protocol::generated::describe_links_response::LinkGroup;
-use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
+use adminwire_protocol::CreateLinkRequest;
 use adminwire_test_support::link_data::{command_via, link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -78,14 +77,6 @@ fn make_link(
     };
     let made = connection.call(create, 0);
     assert_eq!(made.error_code, 0, "{made:?}");
-}
-
-/// Group `group` of link `id`, as the sidecar describes it.
-fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
-    let describe =
-        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
-    let answer = connection.call(describe, 0);
-    answer.links.into_iter().next()?.groups.into_iter().find(|g| g.group == group)
 }
 
 /// The offsets group `group` has committed on `topic` of the cluster at `bootstrap`, summed.
@@ -281,32 +272,6 @@ fn java_consumers_of_classic_and_kip_848_groups_are_held_then_handed_over() {
         let g = group_status(&mut connection, &id, group).expect("the group");
         assert_eq!(g.phase, "MOVED", "{g:?}");
     }
-}
-
-/// Mirror `topic` of link `id`, as the sidecar describes it.
-fn mirror_status(
-    connection: &mut RawConnection,
-    id: &str,
-    topic: &str,
-) -> Option<adminwire_protocol::generated::describe_links_response::Mirror> {
-    let describe =
-        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
-    let answer = connection.call(describe, 0);
-    answer.links.into_iter().next()?.mirrors.into_iter().find(|m| m.topic == topic)
-}
-
-/// Asks for mirror `topic` of link `id` to be promoted, without force: the answer.
-fn promote(
-    connection: &mut RawConnection,
-    id: &str,
-    topic: &str,
-) -> adminwire_protocol::PromoteMirrorResponse {
-    let request = adminwire_protocol::PromoteMirrorRequest {
-        link_id: id.to_owned(),
-        topic: topic.to_owned(),
-        ..Default::default()
-    };
-    connection.call(request, 0)
 }
 
 #[test]

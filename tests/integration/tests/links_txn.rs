@@ -4,12 +4,11 @@
 //! the link has copied it. A transaction writing mirrors and other topics is refused. The source is
 //! the one-node source cluster, the target the plain cluster (the secured one for who may).
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 mod links_common;
 
-use adminwire_sidecar::config::{BrokerListener, Config};
+use adminwire_sidecar::config::Config;
 use adminwire_test_support::link_data::{
     command_via, link_data, link_data_via, produce, record_content, records_by_partition,
 };
@@ -182,27 +181,7 @@ fn a_transaction_open_on_the_source_ends_there_though_the_sidecar_restarted() {
 
     // The sidecar restarts on the same addresses, between the transaction's writes and its
     // commit: the commit still ends it on the source.
-    let port = |address: String| -> u16 {
-        address.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).expect("host:port")
-    };
-    let bootstrap_port = port(first.bootstrap());
-    let brokers: Vec<(i32, u16)> =
-        target.node_ids().into_iter().map(|n| (n, port(first.broker_address(n)))).collect();
-    first.shutdown();
-    drop(first);
-    let second = TestSidecar::start_with(target, |c| {
-        store(c);
-        c.listen.bootstrap_port = bootstrap_port;
-        for (node, port) in &brokers {
-            c.listen.brokers.insert(
-                *node,
-                BrokerListener {
-                    bind: SocketAddr::from(([127, 0, 0, 1], *port)),
-                    advertised: format!("127.0.0.1:{port}"),
-                },
-            );
-        }
-    });
+    let second = first.restart(target, &store);
     producer.send("commit");
     let ended = producer.wait_for_line("ended", Duration::from_secs(120));
     assert_eq!(ended["ended"], "commit", "{:?}", producer.take());

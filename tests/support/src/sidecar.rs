@@ -85,10 +85,8 @@ impl TestSidecar {
         config.upstream.bootstrap_servers =
             cluster.bootstrap().split(',').map(str::to_owned).collect();
         config.listen.bootstrap_port = free_port();
-        let mut broker_ports = Vec::new();
         for node in cluster.node_ids() {
             let port = free_port();
-            broker_ports.push((node, port));
             config.listen.brokers.insert(
                 node,
                 BrokerListener {
@@ -102,7 +100,33 @@ impl TestSidecar {
         // Each test's jobs are its own: a sidecar shares a jobs topic only where a test says.
         config.jobs.store = "memory".into();
         tweak(&mut config);
+        // What the tweak left: a restarted sidecar's listeners are its predecessor's.
+        let broker_ports =
+            config.listen.brokers.iter().map(|(node, l)| (*node, l.bind.port())).collect();
         (config, broker_ports)
+    }
+
+    /// Stops this sidecar the way SIGTERM does and starts another in front of `cluster` on the
+    /// same addresses (bootstrap, broker listeners, HTTP), with `tweak` applied: its clients
+    /// reconnect to it as to a restarted process.
+    pub fn restart(self, cluster: &Cluster, tweak: impl Fn(&mut Config)) -> Self {
+        let bootstrap_port = self.running.bootstrap.port();
+        let admin = self.running.admin;
+        let brokers = self.broker_ports.clone();
+        drop(self);
+        Self::start_with(cluster, |config| {
+            tweak(config);
+            config.listen.bootstrap_port = bootstrap_port;
+            config.listen.brokers.clear();
+            for (node, port) in &brokers {
+                let listener = BrokerListener {
+                    bind: SocketAddr::from(([127, 0, 0, 1], *port)),
+                    advertised: format!("127.0.0.1:{port}"),
+                };
+                config.listen.brokers.insert(*node, listener);
+            }
+            config.admin.listen = admin;
+        })
     }
 
     /// The bootstrap address clients use.

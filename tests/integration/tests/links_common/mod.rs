@@ -9,6 +9,8 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use adminwire_kafka::client::Client;
+use adminwire_protocol::DescribeLinksRequest;
+use adminwire_protocol::generated::describe_links_response::{LinkGroup, Mirror};
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, wait_until};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
@@ -98,10 +100,8 @@ pub fn secured_sidecar(target: &'static Cluster) -> adminwire_test_support::side
 
 /// Waits (bounded) until link `id`'s first mirror has no lag and holds `records` records.
 pub fn wait_caught_up(connection: &mut RawConnection, id: &str, records: i64) {
-    let describe = adminwire_protocol::DescribeLinksRequest {
-        link_ids: Some(vec![id.to_owned()]),
-        ..Default::default()
-    };
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
     wait_until(Duration::from_secs(120), "the mirror caught up", || {
         let answer = connection.call(describe.clone(), 0);
         let caught_up = answer.links.first().and_then(|l| l.mirrors.first()).is_some_and(|m| {
@@ -110,6 +110,36 @@ pub fn wait_caught_up(connection: &mut RawConnection, id: &str, records: i64) {
         if caught_up { Ok(()) } else { Err(format!("{answer:?}")) }
     })
     .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Group `group` of link `id`, as the sidecar describes it.
+pub fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
+    let answer = connection.call(describe, 0);
+    answer.links.into_iter().next()?.groups.into_iter().find(|g| g.group == group)
+}
+
+/// Mirror `topic` of link `id`, as the sidecar describes it.
+pub fn mirror_status(connection: &mut RawConnection, id: &str, topic: &str) -> Option<Mirror> {
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
+    let answer = connection.call(describe, 0);
+    answer.links.into_iter().next()?.mirrors.into_iter().find(|m| m.topic == topic)
+}
+
+/// Asks for mirror `topic` of link `id` to be promoted, without force: the answer.
+pub fn promote(
+    connection: &mut RawConnection,
+    id: &str,
+    topic: &str,
+) -> adminwire_protocol::PromoteMirrorResponse {
+    let request = adminwire_protocol::PromoteMirrorRequest {
+        link_id: id.to_owned(),
+        topic: topic.to_owned(),
+        ..Default::default()
+    };
+    connection.call(request, 0)
 }
 
 /// A client running beside the test (a consumer, a producer): its lines as they come, each as JSON (a line that is not,
@@ -156,6 +186,13 @@ impl Beside {
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Panics if it has ended: a client that should still be running failed.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("the client ended ({status}); it printed {:?}", self.take());
+        }
+    }
+
     /// Takes what it has printed so far.
     pub fn take(&mut self) -> &[Value] {
         while let Ok(line) = self.lines.try_recv() {
@@ -177,12 +214,33 @@ impl Beside {
     /// end; every line it printed.
     pub fn finish(mut self, within: Duration) -> Vec<Value> {
         drop(self.stdin.take());
-        let status = wait_until(within, "the consumer ended", || {
+        let status = self.wait_for_end(within);
+        assert!(status.success(), "the consumer failed: {status}");
+        self.rest_of_output()
+    }
+
+    /// Stops it as a service manager does, with SIGTERM (Kafka's Java tools then close their
+    /// client, flushing or leaving the group, and exit with 143), and waits for it to end; every
+    /// line it printed.
+    pub fn terminate(mut self, within: Duration) -> Vec<Value> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent to {pid}");
+        let status = self.wait_for_end(within);
+        let by_term = status.code().is_some_and(|c| c == 0 || c == 143);
+        assert!(by_term, "it ended on SIGTERM, cleanly: {status}");
+        self.rest_of_output()
+    }
+
+    fn wait_for_end(&mut self, within: Duration) -> std::process::ExitStatus {
+        wait_until(within, "the client ended", || {
             let running = format!("running, {} lines printed", self.take().len());
             self.child.try_wait().ok().flatten().ok_or(running)
         })
-        .unwrap();
-        assert!(status.success(), "the consumer failed: {status}");
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn rest_of_output(&mut self) -> Vec<Value> {
         // Its last lines may still be on their way from the reader thread, which ends with them.
         loop {
             match self.lines.recv_timeout(Duration::from_secs(10)) {

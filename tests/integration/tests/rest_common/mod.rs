@@ -1,4 +1,7 @@
 //! curl against a sidecar's REST API, as operators script it, for the REST tests.
+//!
+//! Each test binary uses part of this; the rest would be dead code there.
+#![allow(dead_code)]
 
 use std::process::Command;
 use std::time::Duration;
