@@ -14,7 +14,7 @@ use kafka_protocol::messages::{
     AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, AlterPartitionReassignmentsRequest, ApiKey,
     ApiVersionsRequest, ApiVersionsResponse, ConsumerGroupDescribeRequest, CreatePartitionsRequest,
     CreateTopicsRequest, DeleteTopicsRequest, DescribeClusterRequest, DescribeConfigsRequest,
-    DescribeGroupsRequest, DescribeLogDirsRequest, DescribeQuorumRequest,
+    DescribeGroupsRequest, DescribeLogDirsRequest, DescribeProducersRequest, DescribeQuorumRequest,
     DescribeTransactionsRequest, ElectLeadersRequest, EndTxnRequest, FetchRequest,
     FindCoordinatorRequest, IncrementalAlterConfigsRequest, InitProducerIdRequest,
     ListOffsetsRequest, ListPartitionReassignmentsRequest, MetadataRequest, OffsetCommitRequest,
@@ -295,6 +295,10 @@ impl Call for OffsetFetchRequest {
 
 impl Call for DescribeGroupsRequest {
     const SUPPORTED: RangeInclusive<i16> = 0..=5;
+}
+
+impl Call for DescribeProducersRequest {
+    const SUPPORTED: RangeInclusive<i16> = 0..=0;
 }
 
 impl Call for ConsumerGroupDescribeRequest {

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
+use kafka_protocol::messages::describe_producers_request::TopicRequest;
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
 use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
-    BrokerId, FetchRequest, InitProducerIdRequest, ListOffsetsRequest, MetadataRequest,
-    ProduceRequest, TopicName,
+    BrokerId, DescribeProducersRequest, FetchRequest, InitProducerIdRequest, ListOffsetsRequest,
+    MetadataRequest, ProduceRequest, TopicName,
 };
 use kafka_protocol::protocol::StrBytes;
 
@@ -24,6 +25,7 @@ use crate::records::{self, Aborted, Committed, Producer};
 /// Reads only what transactions committed, up to the last stable offset.
 const READ_COMMITTED: i8 = 1;
 const READ_UNCOMMITTED: i8 = 0;
+const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
 
 /// A topic as the cluster's metadata has it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,6 +237,36 @@ async fn offsets_for(
         );
     }
     Ok(found)
+}
+
+/// The last sequence number each idempotent producer wrote to `topic`'s `partition` (led by
+/// `broker`), with its epoch, by producer id, as the leader keeps them (DescribeProducers); or
+/// Kafka's error code.
+pub async fn last_sequences(
+    client: &Client,
+    broker: i32,
+    topic: &str,
+    partition: i32,
+) -> Result<Result<BTreeMap<i64, (i16, i32)>, i16>, ConnectionError> {
+    let request = DescribeProducersRequest::default().with_topics(vec![
+        TopicRequest::default()
+            .with_name(topic_name(topic))
+            .with_partition_indexes(vec![partition]),
+    ]);
+    let answer = client.call(To::Broker(broker), request).await?;
+    let found =
+        answer.topics.iter().flat_map(|t| &t.partitions).find(|p| p.partition_index == partition);
+    Ok(match found {
+        Some(p) if p.error_code == 0 => Ok(p
+            .active_producers
+            .iter()
+            .map(|a| {
+                (a.producer_id.0, (i16::try_from(a.producer_epoch).unwrap_or(-1), a.last_sequence))
+            })
+            .collect()),
+        Some(p) => Err(p.error_code),
+        None => Err(UNKNOWN_TOPIC_OR_PARTITION),
+    })
 }
 
 /// A new idempotent producer's identity, from any broker; or Kafka's error code.

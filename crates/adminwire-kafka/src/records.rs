@@ -231,6 +231,8 @@ pub struct ProducedBatch {
     pub transactional: bool,
     /// How many offsets it takes (its last offset delta + 1).
     pub offsets: i64,
+    /// The producer's sequence number of its first record (-1 without a producer).
+    pub base_sequence: i32,
     /// Whether its CRC is the one its bytes have.
     pub crc_valid: bool,
 }
@@ -256,6 +258,7 @@ pub fn produced_batch(records: &[u8]) -> Option<ProducedBatch> {
         producer: (id >= 0).then_some(Producer { id, epoch }),
         transactional: attributes & TRANSACTIONAL != 0,
         offsets: i64::from(int(at::LAST_OFFSET_DELTA)?) + 1,
+        base_sequence: int(rewrite_at::BASE_SEQUENCE)?,
         crc_valid: crc == crc32c::crc32c(&records[at::ATTRIBUTES..]),
     })
 }
@@ -579,6 +582,7 @@ mod tests {
         assert_eq!(read.producer, Some(Producer { id: 7, epoch: 1 }));
         assert!(!read.transactional);
         assert_eq!(read.offsets, 3);
+        assert_eq!(read.base_sequence, 5);
         assert!(read.crc_valid);
         let mut corrupt = buf.clone();
         let last = corrupt.len() - 1;

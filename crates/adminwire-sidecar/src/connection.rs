@@ -442,7 +442,7 @@ impl ClientSide<'_> {
         if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.holding() {
             self.shared.jobs.mirrors.wait_until_known().await;
         }
-        if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.any() {
+        if header.api_key == ApiKey::Produce as i16 && self.shared.jobs.mirrors.guards_produce() {
             (frame, plan) = match self.shared.jobs.mirrors.guard(frame) {
                 Guarded::Clear(frame) => (frame, plan),
                 Guarded::Answer(answer) => {
@@ -685,7 +685,7 @@ impl ClientSide<'_> {
         }
         // While mirrors are read-only, every topic of a Produce must be seen (see `mirrors`).
         if header.api_key == ApiKey::Produce as i16
-            && (shared.jobs.mirrors.any()
+            && (shared.jobs.mirrors.guards_produce()
                 || shared.jobs.mirrors.holding()
                 || crate::peek::produce_acks(payload, header.api_version).is_none())
         {

@@ -36,6 +36,8 @@ pub type Refusals = Arc<Vec<TopicProduceResponse>>;
 #[derive(Debug, Default)]
 pub struct MirrorTopics {
     any: AtomicBool,
+    /// Whether a mirror was promoted within [`RETRIES_AFTER_PROMOTION`].
+    lately: AtomicBool,
     /// Whether writes to mirrors go to their link's source (`links.route_producers`) instead of
     /// being refused.
     route: AtomicBool,
@@ -60,10 +62,31 @@ struct Table {
     by_id: HashMap<[u8; 16], (String, Arc<str>)>,
     /// The names of the mirrors being promoted now, whose writes wait.
     promoting: HashSet<String>,
+    /// The link and promotion time (ms since the epoch) of each topic promoted within
+    /// [`RETRIES_AFTER_PROMOTION`] with everything copied, by name.
+    promoted: HashMap<String, (Arc<str>, u64)>,
+    /// The names of those topics, by topic id.
+    promoted_ids: HashMap<[u8; 16], String>,
 }
+
+/// How long after a mirror's promotion a producer routed before it may still retry a write that
+/// the source took: a write to the promoted topic is checked against the source's producers for
+/// that long (see `route`). Kafka's Java producer gives up on a record after 2 minutes
+/// (`delivery.timeout.ms`), librdkafka after 5 (`message.timeout.ms`).
+pub const RETRIES_AFTER_PROMOTION: Duration = Duration::from_secs(5 * 60);
 
 impl Table {
     /// The mirror `topic` is, as (its name, its link).
+    /// The topic promoted lately `topic` is, as (its name, its link, when it was promoted).
+    fn promoted(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str, u64)> {
+        let name = match topic {
+            ProducedTopic::Name(name) => std::str::from_utf8(name).ok()?,
+            ProducedTopic::Id(id) => self.promoted_ids.get(&id)?.as_str(),
+        };
+        let (name, (link, at)) = self.promoted.get_key_value(name)?;
+        Some((name, link, *at))
+    }
+
     fn mirror(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str)> {
         match topic {
             ProducedTopic::Name(name) => {
@@ -95,6 +118,12 @@ impl MirrorTopics {
     /// Whether any topic is a read-only mirror now.
     pub fn any(&self) -> bool {
         self.any.load(Ordering::Relaxed)
+    }
+
+    /// Whether Produce requests must be looked at ([`Self::guard`]): a topic is a mirror, or was
+    /// promoted lately.
+    pub fn guards_produce(&self) -> bool {
+        self.any() || self.lately.load(Ordering::Relaxed)
     }
 
     /// Holds Produce requests (see [`Self::wait_until_known`]) until the links are read, or
@@ -141,6 +170,16 @@ impl MirrorTopics {
             table.by_name.insert(topic.into_bytes(), link);
         }
         table.promoting = links.promoting_mirrors().into_iter().collect();
+        for (topic, (link, at)) in links.promoted_lately(RETRIES_AFTER_PROMOTION) {
+            let was_mirror = current.by_id.iter().find(|(_, (name, _))| *name == topic);
+            let id = was_mirror.map(|(id, _)| *id).or_else(|| {
+                current.promoted_ids.iter().find(|(_, name)| **name == topic).map(|(id, _)| *id)
+            });
+            if let Some(id) = id {
+                table.promoted_ids.insert(id, topic.clone());
+            }
+            table.promoted.insert(topic, (Arc::from(link.as_str()), at));
+        }
         let complete = table.by_id.len() == table.by_name.len();
         if *current != table {
             self.set(table);
@@ -174,8 +213,16 @@ impl MirrorTopics {
 
     fn set(&self, table: Table) {
         self.any.store(!table.by_name.is_empty(), Ordering::Relaxed);
+        self.lately.store(!table.promoted.is_empty(), Ordering::Relaxed);
         *self.table.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(table);
         self.changes.send_replace(());
+    }
+
+    /// The topic promoted lately `topic` is, as (its name, its link, when it was promoted).
+    pub fn promoted_of(&self, topic: ProducedTopic<'_>) -> Option<(String, Arc<str>, u64)> {
+        let table = self.table();
+        let (name, link, at) = table.promoted(topic)?;
+        Some((name.to_owned(), Arc::from(link), at))
     }
 
     /// Whether `topic` (by name) is a mirror being promoted now.
@@ -203,17 +250,24 @@ impl MirrorTopics {
 
     /// What the Produce request `frame` comes to (see [`Guarded`]).
     pub fn guard(&self, frame: RequestFrame) -> Guarded {
-        if !self.any() {
+        if !self.guards_produce() {
             return Guarded::Clear(frame);
         }
         let table = self.table();
         let version = frame.header.api_version;
         let mut first = None;
+        let mut promoted = false;
         let walked = peek::produce_topics(frame.payload(), version, |topic| {
             if first.is_none() {
                 first = table.mirror(topic).map(|(t, l)| (t.to_owned(), l.to_owned()));
             }
+            promoted = promoted || table.promoted(topic).is_some();
         });
+        // A write to a topic promoted lately may be a retry of a routed one (see `route`);
+        // before v3 there are no idempotent producers.
+        if walked.is_some() && first.is_none() && promoted && version >= 3 && self.routing() {
+            return Guarded::Route(frame);
+        }
         // A request that cannot be walked is the broker's to refuse.
         let (Some(()), Some((topic, link))) = (walked, first) else {
             return Guarded::Clear(frame);
@@ -244,9 +298,14 @@ impl MirrorTopics {
         let mut ids: HashMap<String, [u8; 16]> = HashMap::new();
         loop {
             let mirrors = links.read_only_mirrors();
-            ids.retain(|topic, _| mirrors.contains_key(topic));
-            let unknown: Vec<&str> =
-                mirrors.keys().filter(|t| !ids.contains_key(*t)).map(String::as_str).collect();
+            let promoted = links.promoted_lately(RETRIES_AFTER_PROMOTION);
+            ids.retain(|topic, _| mirrors.contains_key(topic) || promoted.contains_key(topic));
+            let unknown: Vec<&str> = mirrors
+                .keys()
+                .chain(promoted.keys())
+                .filter(|t| !ids.contains_key(*t))
+                .map(String::as_str)
+                .collect();
             if !unknown.is_empty() {
                 match links.target_topic_ids(unknown).await {
                     Ok(found) => ids.extend(found.into_iter().map(|(t, id)| (t, id.into_bytes()))),
@@ -262,6 +321,21 @@ impl MirrorTopics {
                 table.by_name.insert(topic.clone().into_bytes(), link);
             }
             table.promoting = links.promoting_mirrors().into_iter().collect();
+            for (topic, (link, at)) in &promoted {
+                if let Some(id) = ids.get(topic) {
+                    table.promoted_ids.insert(*id, topic.clone());
+                }
+                table.promoted.insert(topic.clone(), (Arc::from(link.as_str()), *at));
+            }
+            // Looked at again when the first of those promotions is old enough to be left alone.
+            let window = u64::try_from(RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(u64::MAX);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            let next_expiry = promoted.values().map(|(_, at)| at.saturating_add(window)).min();
+            let expiry = next_expiry.map(|ms| {
+                Duration::from_millis(ms.saturating_sub(now)).max(Duration::from_secs(1))
+            });
             let complete = table.by_id.len() == table.by_name.len();
             if *self.table() != table {
                 debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
@@ -273,6 +347,7 @@ impl MirrorTopics {
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { return },
                 _ = tokio::time::sleep(RETRY), if !complete => {}
+                _ = tokio::time::sleep(expiry.unwrap_or_default()), if expiry.is_some() => {}
             }
         }
     }

@@ -66,6 +66,9 @@ const NOT_LEADER_OR_FOLLOWER: i16 = 6;
 const REQUEST_TIMED_OUT: i16 = 7;
 const NETWORK_EXCEPTION: i16 = 13;
 const INVALID_TXN_STATE: i16 = 48;
+/// What a broker answers a retry of a batch it has but no longer remembers the offset of; clients
+/// take it as written.
+const DUPLICATE_SEQUENCE_NUMBER: i16 = 46;
 const CORRUPT_MESSAGE: i16 = 2;
 const UNKNOWN_SERVER_ERROR: i16 = -1;
 
@@ -81,9 +84,18 @@ pub struct Routes {
     refused: Mutex<HashMap<String, (i64, i16)>>,
     /// When a refused transactional write last read the links' store again (ms since the epoch).
     caught_up_ms: std::sync::atomic::AtomicU64,
+    /// The last sequence (and epoch) of each producer of a lately promoted mirror's partition on
+    /// the source, read once after the promotion, by (link, topic, partition, promoted at).
+    sequences: Mutex<HashMap<PromotedPartition, Arc<LastSequences>>>,
 }
 
 const CATCH_UP_EVERY_MS: u64 = 500;
+
+/// Each producer's epoch and last sequence on a partition, by producer id.
+type LastSequences = BTreeMap<i64, (i16, i32)>;
+
+/// A partition of a promoted mirror: link, topic, partition, when it was promoted.
+type PromotedPartition = (String, String, i32, u64);
 
 /// The most refused transactions remembered at once (more: those are forgotten, and their
 /// aborts answered as the target's coordinator answers them).
@@ -150,6 +162,47 @@ impl Routes {
                     std::sync::atomic::Ordering::Relaxed,
                 )
                 .is_ok()
+    }
+
+    /// The last sequence and epoch of each producer of `topic`'s `partition` on link `link`'s
+    /// source, as read once after the topic's promotion (at `promoted_ms`); `None` if the source
+    /// cannot say.
+    async fn source_sequences(
+        &self,
+        links: &Links,
+        link: &str,
+        topic: &str,
+        partition: i32,
+        promoted_ms: u64,
+    ) -> Option<Arc<LastSequences>> {
+        let key = (link.to_owned(), topic.to_owned(), partition, promoted_ms);
+        if let Some(known) = self.sequences.lock().unwrap_or_else(PoisonError::into_inner).get(&key)
+        {
+            return Some(Arc::clone(known));
+        }
+        let source = self.source(links, link).ok()?;
+        if source.leader(topic, partition).is_none() {
+            let _ = source.learn(&[topic.to_owned()]).await;
+        }
+        let leader = source.leader(topic, partition)?;
+        let read = partitions::last_sequences(&source.client, leader, topic, partition).await;
+        let sequences = match read {
+            Ok(Ok(sequences)) => Arc::new(sequences),
+            Ok(Err(code)) => {
+                warn!(link, topic, partition, code, "reading the source's producers failed");
+                return None;
+            }
+            Err(e) => {
+                warn!(link, topic, partition, "reading the source's producers failed: {e}");
+                source.forget(topic);
+                return None;
+            }
+        };
+        let window = u64::try_from(mirrors::RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(0);
+        let mut known = self.sequences.lock().unwrap_or_else(PoisonError::into_inner);
+        known.retain(|(_, _, _, at), _| at.saturating_add(window) > now_ms());
+        known.insert(key, Arc::clone(&sequences));
+        Some(sequences)
     }
 
     /// Takes transactional id `id`'s lock (its requests run one at a time), waiting until
@@ -289,6 +342,9 @@ struct Routed {
     offsets: i64,
     /// The source's producer the transaction it is part of runs as there.
     transaction: Option<Producer>,
+    /// Whether it is a retry, to a mirror promoted lately, of a write the source took before
+    /// the promotion (see [`retried`]).
+    retried: bool,
 }
 
 impl Routed {
@@ -335,7 +391,8 @@ pub async fn produce(
         jobs.mirrors.wait_while_promoting(&names, until).await;
     }
 
-    let (mut routed, broker_request) = split(&request, version, &jobs.mirrors);
+    let retried = retried(&request, version, &links, &jobs.mirrors, &jobs.routes).await;
+    let (mut routed, broker_request) = split(&request, version, &jobs.mirrors, &retried);
     let answers = match broker_request {
         Some(broker_request) => upstream
             .call_at(broker_request, version, deadline)
@@ -370,7 +427,14 @@ pub async fn produce(
             }
         }
     }
-    for r in routed.iter_mut().filter(|r| jobs.mirrors.promoting(&r.topic)) {
+    for r in routed.iter_mut().filter(|r| r.retried && r.authorized && r.answer.error_code == 0) {
+        let message = format!(
+            "{} was written through cluster link {} before its promotion: not written again",
+            r.topic, r.link
+        );
+        r.answer = refused(r.partition, DUPLICATE_SEQUENCE_NUMBER, message);
+    }
+    for r in routed.iter_mut().filter(|r| !r.retried && jobs.mirrors.promoting(&r.topic)) {
         let message = format!(
             "{} is a mirror topic of cluster link {} being promoted: its writes wait until it \
              is, and this one waited long enough; retry",
@@ -512,17 +576,45 @@ fn split(
     request: &ProduceRequest,
     version: i16,
     mirrors: &MirrorTopics,
+    retried: &[Retry],
 ) -> (Vec<Routed>, Option<ProduceRequest>) {
     let mut routed = Vec::new();
     let mut to_broker = request.clone();
     to_broker.topic_data.clear();
-    for topic in &request.topic_data {
+    for (at, topic) in request.topic_data.iter().enumerate() {
         let named = match version {
             13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
             _ => ProducedTopic::Name(topic.name.as_bytes()),
         };
         let Some((name, link)) = mirrors.mirror_of(named) else {
-            to_broker.topic_data.push(topic.clone());
+            let mut topic = topic.clone();
+            // A retry goes to the broker without its batch, to be authorized only.
+            for retry in retried.iter().filter(|r| r.at == at) {
+                let Some(partition) = topic.partition_data.get_mut(retry.partition_at) else {
+                    continue;
+                };
+                let records = partition.records.replace(Bytes::new());
+                routed.push(Routed {
+                    named: TopicProduceResponse::default()
+                        .with_name(topic.name.clone())
+                        .with_topic_id(topic.topic_id),
+                    copied: false,
+                    topic: retry.topic.clone(),
+                    link: retry.link.clone(),
+                    partition: partition.index,
+                    records,
+                    answer: refused(
+                        partition.index,
+                        UNKNOWN_SERVER_ERROR,
+                        format!("the broker did not authorize the write to {}", retry.topic),
+                    ),
+                    authorized: false,
+                    offsets: 1,
+                    transaction: None,
+                    retried: true,
+                });
+            }
+            to_broker.topic_data.push(topic);
             continue;
         };
         let mut probe = topic.clone();
@@ -555,6 +647,7 @@ fn split(
                 authorized: false,
                 offsets: 1,
                 transaction: None,
+                retried: false,
             });
         }
         to_broker.topic_data.push(probe);
@@ -563,6 +656,59 @@ fn split(
         to_broker.acks = 1;
     }
     (routed, (!to_broker.topic_data.is_empty()).then_some(to_broker))
+}
+
+/// A partition of a Produce request that retries a write the source took before the topic's
+/// promotion.
+struct Retry {
+    /// Its topic's place in the request, and its own in the topic's.
+    at: usize,
+    partition_at: usize,
+    topic: String,
+    link: String,
+}
+
+/// The partitions of `request` writing to a mirror promoted lately whose batch a routed producer
+/// already wrote to the source before the promotion, which the link copied: the producer lost
+/// the answer and retries it, now to the promoted topic, where its producer id (the target's) is
+/// new, so the broker would take it again. Told by the source producer the sidecars wrote it as
+/// and that producer's last sequence on the source. Transactions' writes are left alone.
+async fn retried(
+    request: &ProduceRequest,
+    version: i16,
+    links: &Links,
+    mirrors: &MirrorTopics,
+    routes: &Routes,
+) -> Vec<Retry> {
+    let mut found = Vec::new();
+    for (at, topic) in request.topic_data.iter().enumerate() {
+        let named = match version {
+            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
+            _ => ProducedTopic::Name(topic.name.as_bytes()),
+        };
+        let Some((name, link, promoted_ms)) = mirrors.promoted_of(named) else { continue };
+        for (partition_at, partition) in topic.partition_data.iter().enumerate() {
+            let batch = partition.records.as_deref().and_then(records::produced_batch);
+            let Some(batch) = batch.filter(|b| !b.transactional && b.base_sequence >= 0) else {
+                continue;
+            };
+            let Some(producer) = batch.producer else { continue };
+            let Some(kept) = links.routed_producer(&link, producer.id, producer.epoch) else {
+                continue;
+            };
+            let last = i64::from(batch.base_sequence) + batch.offsets - 1;
+            let sequences =
+                routes.source_sequences(links, &link, &name, partition.index, promoted_ms).await;
+            let written = sequences
+                .and_then(|s| s.get(&kept.id).copied())
+                .is_some_and(|(epoch, seq)| epoch == kept.epoch && last <= i64::from(seq));
+            if written {
+                debug!(topic = name, partition = partition.index, "a retry of a routed write");
+                found.push(Retry { at, partition_at, topic: name.clone(), link: link.to_string() });
+            }
+        }
+    }
+    found
 }
 
 /// A partition's refusal, with its message (read from Produce v8 on).

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 mod links_common;
 
+use adminwire_protocol::PromoteMirrorRequest;
 use adminwire_test_support::link_data::{
     link_data_via, produce, record_content, records_by_partition,
 };
@@ -17,7 +18,7 @@ use bytes::Bytes;
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{ApiKey, ProduceRequest, ProduceResponse};
 use kafka_protocol::protocol::StrBytes;
-use links_common::{Led, make_link, wait_caught_up};
+use links_common::{Led, make_link, mirror_status, wait_caught_up};
 use serde_json::Value;
 
 /// One record batch of one record, `value`, stamped now.
@@ -162,8 +163,8 @@ fn raw_requests(sidecar: &TestSidecar, source: &Cluster, target: &Cluster, mirro
     assert!(!values.contains(&&Value::from(hex(b"raw-txn"))));
 }
 
-/// An idempotent producer's batch as a client writes it: `producer` id, epoch 0, sequence 0.
-fn idempotent_batch(producer: i64, value: &'static [u8]) -> Bytes {
+/// An idempotent producer's batch of one record as a client writes it: `producer` id, epoch 0.
+fn idempotent_batch(producer: i64, sequence: i32, value: &'static [u8]) -> Bytes {
     use kafka_protocol::records::{
         Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
     };
@@ -176,7 +177,7 @@ fn idempotent_batch(producer: i64, value: &'static [u8]) -> Bytes {
         producer_epoch: 0,
         timestamp_type: TimestampType::Creation,
         offset: 0,
-        sequence: 0,
+        sequence,
         timestamp: now.as_millis() as i64,
         key: None,
         value: Some(Bytes::from_static(value)),
@@ -204,19 +205,20 @@ fn a_retried_batch_is_written_once_though_the_sidecar_restarted_between() {
     let topic = unique_topic("route-retried");
     source.create_topic(&topic, 1);
     let mut connection = RawConnection::connect(&first.bootstrap());
-    make_link(&mut connection, "retry", source, &topic);
+    let link = make_link(&mut connection, "retry", source, &topic);
 
     // The same batch (producer 4242 of the target, sequence 0), sent once through each sidecar,
     // as a producer retries a request whose answer it lost when the first sidecar went away.
-    let batch = idempotent_batch(4242, b"exactly-once");
-    let request =
+    let produce = |batch: Bytes| {
         ProduceRequest::default().with_acks(-1).with_timeout_ms(20_000).with_topic_data(vec![
             TopicProduceData::default()
                 .with_name(StrBytes::from_string(topic.clone()).into())
                 .with_partition_data(vec![
                     PartitionProduceData::default().with_index(0).with_records(Some(batch)),
                 ]),
-        ]);
+        ])
+    };
+    let request = produce(idempotent_batch(4242, 0, b"exactly-once"));
     let send = |through: &TestSidecar, correlation_id: i32| {
         wait_until(Duration::from_secs(120), "the write routed and copied", || {
             let mut connection = RawConnection::connect(&through.bootstrap());
@@ -242,4 +244,39 @@ fn a_retried_batch_is_written_once_though_the_sidecar_restarted_between() {
     let on_target = records_by_partition(target.bootstrap(), &topic);
     assert_eq!(contents(target.bootstrap(), &topic), contents(source.bootstrap(), &topic));
     assert_eq!(on_target[&0].len(), 1, "{on_target:?}");
+
+    // Promoted (forced: no window watched yet), the topic takes the batch retried once more as
+    // written already (DUPLICATE_SEQUENCE_NUMBER, which clients take as written), not again: the
+    // producer's id is the target's, new to the promoted topic, whose broker would take it.
+    let mut connection = RawConnection::connect(&second.bootstrap());
+    let promote = PromoteMirrorRequest {
+        link_id: link.clone(),
+        topic: topic.clone(),
+        force: true,
+        ..Default::default()
+    };
+    assert_eq!(connection.call(promote, 0).error_code, 0);
+    wait_until(Duration::from_secs(60), "the mirror promoted", || {
+        let m = mirror_status(&mut connection, &link, &topic).ok_or("no mirror")?;
+        if m.state == "PROMOTED" { Ok(()) } else { Err(format!("{m:?}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Now written on the target: to the partition's leader there.
+    let led = Led::wait(&second.bootstrap(), &[&topic]);
+    let answer = |request: &ProduceRequest, correlation_id: i32| {
+        let mut connection = led.leader_of(&topic);
+        connection.send(ApiKey::Produce, 9, correlation_id, request);
+        let (_, answer): (i32, ProduceResponse) = connection.receive(ApiKey::Produce, 9);
+        answer.responses[0].partition_responses[0].clone()
+    };
+    wait_until(Duration::from_secs(60), "the retry taken as written", || {
+        let partition = answer(&request, 3);
+        if partition.error_code == 46 { Ok(()) } else { Err(format!("{partition:?}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let next = answer(&produce(idempotent_batch(4242, 1, b"after-promotion")), 4);
+    assert_eq!((next.error_code, next.base_offset), (0, 1), "{next:?}");
+    let on_target = records_by_partition(target.bootstrap(), &topic);
+    let values: Vec<&Value> = on_target[&0].iter().map(|r| &r["value"]).collect();
+    assert_eq!(values, [&Value::from(hex(b"exactly-once")), &Value::from(hex(b"after-promotion"))]);
 }

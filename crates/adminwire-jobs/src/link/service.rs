@@ -633,6 +633,29 @@ impl Links {
         promoting
     }
 
+    /// Every mirror promoted less than `within` ago with everything copied, with its link and
+    /// when: a producer routed before the promotion may still retry a write the source took (and
+    /// the link copied), which the sidecar must then not write again (see its `route`).
+    pub fn promoted_lately(&self, within: Duration) -> BTreeMap<String, (String, u64)> {
+        let within = u64::try_from(within.as_millis()).unwrap_or(u64::MAX);
+        let since = now_ms().saturating_sub(within);
+        let mut promoted = BTreeMap::new();
+        for id in self.ids() {
+            let Some(status) = read::<LinkStatus>(&self.store, &keys::status(&id)) else {
+                continue;
+            };
+            for (topic, mirror) in status.mirrors {
+                let at = mirror.promoted_ms.filter(|at| *at >= since);
+                if let (MirrorState::Promoted, Some(at), Some(0)) =
+                    (mirror.state, at, mirror.not_copied)
+                {
+                    promoted.insert(topic, (id.clone(), at));
+                }
+            }
+        }
+        promoted
+    }
+
     /// Every linked group whose members joining the target through a sidecar are held now (its
     /// consumers are on the source), with its link. None of a link whose mirrors are all
     /// promoted: there is nothing left to wait for.
