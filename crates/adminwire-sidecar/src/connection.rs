@@ -412,6 +412,11 @@ impl ClientSide<'_> {
         if header.api_key == ApiKey::ApiVersions as i16 && header.api_version >= 3 {
             self.software = software(&frame);
         }
+        if handover::is_join(header.api_key) && self.shared.jobs.mirrors.holding() {
+            // At a sidecar's start, joins wait (a little) for the links to be read, as writes
+            // do: a member of a group held must not slip into the target's group unseen.
+            self.shared.jobs.mirrors.wait_until_known().await;
+        }
         if handover::is_join(header.api_key)
             && self.shared.jobs.groups.any()
             && let Some(held) = self.shared.jobs.groups.hold(&frame)
@@ -674,7 +679,9 @@ impl ClientSide<'_> {
             return Ok(false);
         };
         // A member of a group held must be seen whole (see `handover`).
-        if handover::is_join(header.api_key) && shared.jobs.groups.any() {
+        if handover::is_join(header.api_key)
+            && (shared.jobs.groups.any() || shared.jobs.mirrors.holding())
+        {
             return Ok(false);
         }
         // A transaction's requests are seen whole while mirrors exist (see `txn`).

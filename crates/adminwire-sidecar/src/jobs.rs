@@ -121,7 +121,8 @@ impl Jobs {
             let _ = jobs.links.set(links);
             return Ok(jobs);
         }
-        // Writes wait (a little) for the links to be read, so that none reaches a mirror unseen.
+        // Writes and group joins wait (a little) for the links to be read, so that none reaches a
+        // mirror, or a group held, unseen.
         jobs.mirrors.hold_until(tokio::time::Instant::now() + MIRRORS_HOLD);
         let links_client = client();
         let links_slot = Arc::clone(&jobs.links);
