@@ -5,7 +5,8 @@
 //!
 //! The table of read-only mirrors is kept from the links' store, which every sidecar in front of
 //! the cluster reads, by name and (for Produce v13+, which names topics by id) by topic id. While
-//! no link mirrors anything, a Produce costs one atomic load more. While some do, each Produce's
+//! no link mirrors anything (and none promoted one lately, see `route`), a Produce costs two
+//! atomic loads more. While some do, each Produce's
 //! topics are walked past their records, undecoded (see `peek`), and only one that writes to a
 //! mirror is decoded: one writing only to mirrors is answered here; one also writing elsewhere
 //! goes on without the mirrors' partitions, and their refusals join the broker's answer, so a
@@ -13,6 +14,9 @@
 //! answer to carry a refusal, so its connection is closed, as a broker closes it on an error; so
 //! is one of versions 0-2, which the codec cannot re-encode. Produce requests are not streamed
 //! while mirrors exist, so that every topic of each is seen.
+//!
+//! The table also says which mirrors are being promoted (their writes wait, see `route`) and
+//! which topics were promoted lately (a write to one may retry a routed one, see `route`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -76,7 +80,6 @@ struct Table {
 pub const RETRIES_AFTER_PROMOTION: Duration = Duration::from_secs(5 * 60);
 
 impl Table {
-    /// The mirror `topic` is, as (its name, its link).
     /// The topic promoted lately `topic` is, as (its name, its link, when it was promoted).
     fn promoted(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str, u64)> {
         let name = match topic {
@@ -87,6 +90,7 @@ impl Table {
         Some((name, link, *at))
     }
 
+    /// The mirror `topic` is, as (its name, its link).
     fn mirror(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str)> {
         match topic {
             ProducedTopic::Name(name) => {
@@ -123,7 +127,7 @@ impl MirrorTopics {
     /// Whether Produce requests must be looked at ([`Self::guard`]): a topic is a mirror, or was
     /// promoted lately.
     pub fn guards_produce(&self) -> bool {
-        self.any() || self.lately.load(Ordering::Relaxed)
+        self.any() || (self.lately.load(Ordering::Relaxed) && self.routing())
     }
 
     /// Holds Produce requests (see [`Self::wait_until_known`]) until the links are read, or
@@ -312,6 +316,10 @@ impl MirrorTopics {
                     Err(e) => debug!("looking up mirror topics' ids failed: {e}"),
                 }
             }
+            // The table is made from one look at the store, taken after that call: a mirror
+            // promoted meanwhile must not be taken for one still copied.
+            let mirrors = links.read_only_mirrors();
+            let promoted = links.promoted_lately(RETRIES_AFTER_PROMOTION);
             let mut table = Table::default();
             for (topic, link) in &mirrors {
                 let link: Arc<str> = Arc::from(link.as_str());
@@ -570,7 +578,7 @@ mod tests {
         });
         tokio::task::yield_now().await;
         mirrors.set(orders(false));
-        assert!(waiting.await.expect("the wait ends"), "promoted (or copied again)");
+        assert!(waiting.await.expect("the wait ends"), "promoted (or its promotion given up)");
         assert!(!mirrors.promoting("orders"));
         let soon = Instant::now() + Duration::from_millis(50);
         assert!(mirrors.wait_while_promoting(&["payments"], soon).await, "not a mirror");

@@ -40,7 +40,7 @@ use adminwire_jobs::link::state::{RoutedProducer, RoutedTransaction};
 use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::ConnectionError;
 use adminwire_kafka::partitions;
-use adminwire_kafka::records::{self, Producer};
+use adminwire_kafka::records::{self, ProducedBatch, Producer};
 use adminwire_protocol::RequestFrame;
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
@@ -166,7 +166,8 @@ impl Routes {
 
     /// The last sequence and epoch of each producer of `topic`'s `partition` on link `link`'s
     /// source, as read once after the topic's promotion (at `promoted_ms`); `None` if the source
-    /// cannot say.
+    /// cannot say, or holds records past what the link copied (a write that reached it after the
+    /// promotion, which the target does not have: a retry of it must be written).
     async fn source_sequences(
         &self,
         links: &Links,
@@ -185,6 +186,14 @@ impl Routes {
             let _ = source.learn(&[topic.to_owned()]).await;
         }
         let leader = source.leader(topic, partition)?;
+        let copied = links.progress(link, topic, partition)?.source_next;
+        let key_of = [(topic.to_owned(), partition)];
+        let ends = partitions::high_watermarks(&source.client, leader, &key_of).await;
+        let end = ends.ok().and_then(|mut e| e.remove(&key_of[0])).and_then(Result::ok)?;
+        if end > copied {
+            warn!(link, topic, partition, end, copied, "the source grew past the promotion's copy");
+            return None;
+        }
         let read = partitions::last_sequences(&source.client, leader, topic, partition).await;
         let sequences = match read {
             Ok(Ok(sequences)) => Arc::new(sequences),
@@ -381,17 +390,20 @@ pub async fn produce(
 
     // A mirror being promoted takes no more writes at its source, whose growth would keep the
     // promotion waiting: its writes wait here until it is promoted (they then go to the target's
-    // topic, with the broker's part of the request) or copied again. For half the client's wait
-    // at most: then they are answered REQUEST_TIMED_OUT, which clients retry.
+    // topic, with the broker's part of the request) or its promotion is given up. For half the
+    // client's wait at most: then the connection closes, and the client sends again, in order,
+    // every write it had in flight (an answer to this one alone would let the next ones pass it).
     let promoting = promoting(&request, version, &jobs.mirrors);
     if !promoting.is_empty() {
         let names: Vec<&str> = promoting.iter().map(String::as_str).collect();
         let until = Instant::now() + request_time(&request, upstream) / 2;
         debug!(topics = ?names, "a write to mirrors being promoted waits");
-        jobs.mirrors.wait_while_promoting(&names, until).await;
+        if !jobs.mirrors.wait_while_promoting(&names, until).await {
+            return Err(format!("a write to {names:?} waited too long for their promotion"));
+        }
     }
 
-    let retried = retried(&request, version, &links, &jobs.mirrors, &jobs.routes).await;
+    let retried = retried(&request, version, &links, &jobs.mirrors, &jobs.routes, deadline).await;
     let (mut routed, broker_request) = split(&request, version, &jobs.mirrors, &retried);
     let answers = match broker_request {
         Some(broker_request) => upstream
@@ -434,13 +446,14 @@ pub async fn produce(
         );
         r.answer = refused(r.partition, DUPLICATE_SEQUENCE_NUMBER, message);
     }
-    for r in routed.iter_mut().filter(|r| !r.retried && jobs.mirrors.promoting(&r.topic)) {
-        let message = format!(
-            "{} is a mirror topic of cluster link {} being promoted: its writes wait until it \
-             is, and this one waited long enough; retry",
-            r.topic, r.link
-        );
-        r.answer = mirrors::refusal(r.partition, REQUEST_TIMED_OUT, StrBytes::from_string(message));
+    // Promoted (or being promoted) meanwhile: the source takes it no more, and the link would
+    // not copy it. The client sends it again, in order, to the promoted topic.
+    let now_a_mirror = |r: &Routed| {
+        jobs.mirrors.mirror_of(ProducedTopic::Name(r.topic.as_bytes())).is_some()
+            && !jobs.mirrors.promoting(&r.topic)
+    };
+    if let Some(r) = routed.iter().find(|r| !r.retried && !now_a_mirror(r)) {
+        return Err(format!("mirror {} was promoted while a write to it was on its way", r.topic));
     }
     if let Some(id) = &request.transactional_id {
         in_transaction(&mut routed, id.as_str(), &links, &jobs.routes).await;
@@ -679,6 +692,7 @@ async fn retried(
     links: &Links,
     mirrors: &MirrorTopics,
     routes: &Routes,
+    deadline: Instant,
 ) -> Vec<Retry> {
     let mut found = Vec::new();
     for (at, topic) in request.topic_data.iter().enumerate() {
@@ -689,19 +703,23 @@ async fn retried(
         let Some((name, link, promoted_ms)) = mirrors.promoted_of(named) else { continue };
         for (partition_at, partition) in topic.partition_data.iter().enumerate() {
             let batch = partition.records.as_deref().and_then(records::produced_batch);
-            let Some(batch) = batch.filter(|b| !b.transactional && b.base_sequence >= 0) else {
-                continue;
-            };
+            let usable =
+                |b: &ProducedBatch| b.crc_valid && !b.transactional && b.base_sequence >= 0;
+            let Some(batch) = batch.filter(usable) else { continue };
             let Some(producer) = batch.producer else { continue };
             let Some(kept) = links.routed_producer(&link, producer.id, producer.epoch) else {
                 continue;
             };
             let last = i64::from(batch.base_sequence) + batch.offsets - 1;
-            let sequences =
-                routes.source_sequences(links, &link, &name, partition.index, promoted_ms).await;
-            let written = sequences
-                .and_then(|s| s.get(&kept.id).copied())
-                .is_some_and(|(epoch, seq)| epoch == kept.epoch && last <= i64::from(seq));
+            let read = routes.source_sequences(links, &link, &name, partition.index, promoted_ms);
+            let sequences = tokio::time::timeout_at(deadline, read).await.ok().flatten();
+            // At or below the source's last, and not far below it: sequences wrap at 2^31, and
+            // a batch after the wrap (small) is not one the source has.
+            let written =
+                sequences.and_then(|s| s.get(&kept.id).copied()).is_some_and(|(epoch, seq)| {
+                    let seq = i64::from(seq);
+                    epoch == kept.epoch && last <= seq && seq - last < i64::from(i32::MAX / 2)
+                });
             if written {
                 debug!(topic = name, partition = partition.index, "a retry of a routed write");
                 found.push(Retry { at, partition_at, topic: name.clone(), link: link.to_string() });

@@ -20,6 +20,10 @@ use super::state::{
 };
 use super::writers::Writers;
 
+/// How long a promotion (not a failover) may wait for its mirror to have copied everything and
+/// its source to stop growing, before it is given up.
+const PROMOTION_GIVEN_UP_AFTER_MS: u64 = 120_000;
+
 /// How often a link looks for partitions added on the source.
 const GROWTH_EVERY: Duration = Duration::from_secs(10);
 /// How often a paused link looks at its source's ends, to show how far behind it falls.
@@ -542,6 +546,7 @@ impl Run {
                 quiet && self.status.state == LinkState::Active
             };
             if !done {
+                self.give_up_if_late(links, &topic, &promotion).await;
                 continue;
             }
             // Groups' last offsets before the mirror stops, while the copy is whole.
@@ -560,6 +565,31 @@ impl Run {
             }
             self.forget_promotion(links, &topic).await;
         }
+    }
+
+    /// Gives a promotion up once it has waited [`PROMOTION_GIVEN_UP_AFTER_MS`]: writes to the
+    /// mirror wait while it is promoted (see the sidecar's `route`), so a source that keeps
+    /// growing (a producer still writing to it directly) or a link that cannot copy must not hold
+    /// them for good. The mirror is copied on, and says why.
+    async fn give_up_if_late(&mut self, links: &Links, topic: &str, promotion: &Promotion) {
+        if now_ms().saturating_sub(promotion.requested_ms) < PROMOTION_GIVEN_UP_AFTER_MS {
+            return;
+        }
+        let mirror = self.mirror(topic);
+        mirror.state = MirrorState::Active;
+        mirror.error = Some(format!(
+            "the promotion was given up after {} s: the source kept growing, or the link could \
+             not copy all of it",
+            PROMOTION_GIVEN_UP_AFTER_MS / 1000
+        ));
+        self.quiet.remove(topic);
+        self.changed = true;
+        tracing::warn!(link = %self.id, topic, "promotion given up");
+        if let Err(e) = self.save(links, true).await {
+            tracing::warn!(link = %self.id, "writing a promotion given up failed: {e}");
+            return;
+        }
+        self.forget_promotion(links, topic).await;
     }
 
     /// Undoes the promotions asked to be undone, of mirrors nothing was written to since: they
