@@ -72,6 +72,8 @@ impl TestSidecar {
                 Ok(running) => return Self { running, runtime: Some(runtime), broker_ports },
                 Err(e) if attempts > 1 && e.to_string().contains("Address already in use") => {
                     attempts -= 1;
+                    // A restarted sidecar's own ports may take a moment to be free again.
+                    std::thread::sleep(Duration::from_millis(200));
                 }
                 Err(e) => panic!("the sidecar starts: {e:#}"),
             }
