@@ -86,7 +86,8 @@ pub struct Routes {
     caught_up_ms: std::sync::atomic::AtomicU64,
     /// The last sequence (and epoch) of each producer of a lately promoted mirror's partition on
     /// the source, read once after the promotion, by (link, topic, partition, promoted at).
-    sequences: Mutex<HashMap<PromotedPartition, Arc<LastSequences>>>,
+    /// A failed read is kept as `None`, with when it was tried (ms since the epoch).
+    sequences: Mutex<HashMap<PromotedPartition, SequencesRead>>,
 }
 
 const CATCH_UP_EVERY_MS: u64 = 500;
@@ -96,6 +97,15 @@ type LastSequences = BTreeMap<i64, (i16, i32)>;
 
 /// A partition of a promoted mirror: link, topic, partition, when it was promoted.
 type PromotedPartition = (String, String, i32, u64);
+
+/// What a read of a partition's producers on the source gave (`None`: nothing usable), and when
+/// (ms since the epoch).
+type SequencesRead = (Option<Arc<LastSequences>>, u64);
+
+/// How long a write waits, at most, for the source to say which writes it has (see
+/// [`Routes::source_sequences`]), and how long a source that did not say is left alone.
+const SOURCE_LOOK: Duration = Duration::from_secs(2);
+const SOURCE_LOOK_AGAIN_MS: u64 = 30_000;
 
 /// The most refused transactions remembered at once (more: those are forgotten, and their
 /// aborts answered as the target's coordinator answers them).
@@ -167,7 +177,9 @@ impl Routes {
     /// The last sequence and epoch of each producer of `topic`'s `partition` on link `link`'s
     /// source, as read once after the topic's promotion (at `promoted_ms`); `None` if the source
     /// cannot say, or holds records past what the link copied (a write that reached it after the
-    /// promotion, which the target does not have: a retry of it must be written).
+    /// promotion, which the target does not have: a retry of it must be written). A source that
+    /// could not say within [`SOURCE_LOOK`] is not asked again for [`SOURCE_LOOK_AGAIN_MS`]: a
+    /// source gone after the promotion must not slow the promoted topic's writes.
     async fn source_sequences(
         &self,
         links: &Links,
@@ -177,10 +189,29 @@ impl Routes {
         promoted_ms: u64,
     ) -> Option<Arc<LastSequences>> {
         let key = (link.to_owned(), topic.to_owned(), partition, promoted_ms);
-        if let Some(known) = self.sequences.lock().unwrap_or_else(PoisonError::into_inner).get(&key)
-        {
-            return Some(Arc::clone(known));
+        let cached =
+            self.sequences.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        match cached {
+            Some((Some(known), _)) => return Some(known),
+            Some((None, at)) if now_ms().saturating_sub(at) < SOURCE_LOOK_AGAIN_MS => return None,
+            _ => {}
         }
+        let read = self.read_sequences(links, link, topic, partition);
+        let sequences = tokio::time::timeout(SOURCE_LOOK, read).await.ok().flatten();
+        let window = u64::try_from(mirrors::RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(0);
+        let mut known = self.sequences.lock().unwrap_or_else(PoisonError::into_inner);
+        known.retain(|(_, _, _, at), _| at.saturating_add(window) > now_ms());
+        known.insert(key, (sequences.clone(), now_ms()));
+        sequences
+    }
+
+    async fn read_sequences(
+        &self,
+        links: &Links,
+        link: &str,
+        topic: &str,
+        partition: i32,
+    ) -> Option<Arc<LastSequences>> {
         let source = self.source(links, link).ok()?;
         if source.leader(topic, partition).is_none() {
             let _ = source.learn(&[topic.to_owned()]).await;
@@ -195,23 +226,18 @@ impl Routes {
             return None;
         }
         let read = partitions::last_sequences(&source.client, leader, topic, partition).await;
-        let sequences = match read {
-            Ok(Ok(sequences)) => Arc::new(sequences),
+        match read {
+            Ok(Ok(sequences)) => Some(Arc::new(sequences)),
             Ok(Err(code)) => {
                 warn!(link, topic, partition, code, "reading the source's producers failed");
-                return None;
+                None
             }
             Err(e) => {
                 warn!(link, topic, partition, "reading the source's producers failed: {e}");
                 source.forget(topic);
-                return None;
+                None
             }
-        };
-        let window = u64::try_from(mirrors::RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(0);
-        let mut known = self.sequences.lock().unwrap_or_else(PoisonError::into_inner);
-        known.retain(|(_, _, _, at), _| at.saturating_add(window) > now_ms());
-        known.insert(key, Arc::clone(&sequences));
-        Some(sequences)
+        }
     }
 
     /// Takes transactional id `id`'s lock (its requests run one at a time), waiting until
