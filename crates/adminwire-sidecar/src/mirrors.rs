@@ -80,6 +80,49 @@ struct Table {
 pub const RETRIES_AFTER_PROMOTION: Duration = Duration::from_secs(5 * 60);
 
 impl Table {
+    /// The table `links` say now, with the topic ids in `ids` (by name).
+    fn from_links(links: &Links, ids: &HashMap<String, [u8; 16]>) -> Self {
+        let mut table = Table::default();
+        for (topic, link) in links.read_only_mirrors() {
+            let link: Arc<str> = Arc::from(link.as_str());
+            if let Some(id) = ids.get(&topic) {
+                table.by_id.insert(*id, (topic.clone(), Arc::clone(&link)));
+            }
+            table.by_name.insert(topic.into_bytes(), link);
+        }
+        table.promoting = links.promoting_mirrors().into_iter().collect();
+        for (topic, (link, at)) in links.promoted_lately(RETRIES_AFTER_PROMOTION) {
+            if let Some(id) = ids.get(&topic) {
+                table.promoted_ids.insert(*id, topic.clone());
+            }
+            table.promoted.insert(topic, (Arc::from(link.as_str()), at));
+        }
+        table
+    }
+
+    /// The topic ids it knows, by name.
+    fn ids(&self) -> HashMap<String, [u8; 16]> {
+        let mirrors = self.by_id.iter().map(|(id, (name, _))| (name.clone(), *id));
+        let promoted = self.promoted_ids.iter().map(|(id, name)| (name.clone(), *id));
+        mirrors.chain(promoted).collect()
+    }
+
+    /// Whether it knows every mirror's topic id.
+    fn complete(&self) -> bool {
+        self.by_id.len() == self.by_name.len()
+    }
+
+    /// How long from now until the first of the topics promoted lately is no longer one (a
+    /// second at least).
+    fn next_expiry(&self) -> Option<Duration> {
+        let window = u64::try_from(RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(u64::MAX);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let first = self.promoted.values().map(|(_, at)| at.saturating_add(window)).min()?;
+        Some(Duration::from_millis(first.saturating_sub(now)).max(Duration::from_secs(1)))
+    }
+
     /// The topic promoted lately `topic` is, as (its name, its link, when it was promoted).
     fn promoted(&self, topic: ProducedTopic<'_>) -> Option<(&str, &str, u64)> {
         let name = match topic {
@@ -164,31 +207,19 @@ impl MirrorTopics {
     /// Also called right after a link is made or changed here, so that the next write to a new
     /// mirror through this sidecar is already seen as one.
     pub fn load(&self, links: &Links) {
-        let current = self.table();
-        let mut table = Table::default();
-        for (topic, link) in links.read_only_mirrors() {
-            let link: Arc<str> = Arc::from(link.as_str());
-            if let Some((id, _)) = current.by_id.iter().find(|(_, (name, _))| *name == topic) {
-                table.by_id.insert(*id, (topic.clone(), Arc::clone(&link)));
-            }
-            table.by_name.insert(topic.into_bytes(), link);
-        }
-        table.promoting = links.promoting_mirrors().into_iter().collect();
-        for (topic, (link, at)) in links.promoted_lately(RETRIES_AFTER_PROMOTION) {
-            let was_mirror = current.by_id.iter().find(|(_, (name, _))| *name == topic);
-            let id = was_mirror.map(|(id, _)| *id).or_else(|| {
-                current.promoted_ids.iter().find(|(_, name)| **name == topic).map(|(id, _)| *id)
-            });
-            if let Some(id) = id {
-                table.promoted_ids.insert(id, topic.clone());
-            }
-            table.promoted.insert(topic, (Arc::from(link.as_str()), at));
-        }
-        let complete = table.by_id.len() == table.by_name.len();
-        if *current != table {
+        // The ids known so far are kept: looking up more is `keep`'s.
+        let ids = self.table().ids();
+        self.install(Table::from_links(links, &ids));
+    }
+
+    /// Makes `table` the one used from now on (if it changed); once it knows every mirror's id
+    /// (Produce v13 names topics by id), which topics are mirrors is known.
+    fn install(&self, table: Table) {
+        let complete = table.complete();
+        if *self.table() != table {
+            debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
             self.set(table);
         }
-        // Produce v13 names topics by id: known once every mirror's id is (see `keep`).
         if complete {
             self.known.send_replace(true);
         }
@@ -318,43 +349,13 @@ impl MirrorTopics {
             }
             // The table is made from one look at the store, taken after that call: a mirror
             // promoted meanwhile must not be taken for one still copied.
-            let mirrors = links.read_only_mirrors();
-            let promoted = links.promoted_lately(RETRIES_AFTER_PROMOTION);
-            let mut table = Table::default();
-            for (topic, link) in &mirrors {
-                let link: Arc<str> = Arc::from(link.as_str());
-                if let Some(id) = ids.get(topic) {
-                    table.by_id.insert(*id, (topic.clone(), Arc::clone(&link)));
-                }
-                table.by_name.insert(topic.clone().into_bytes(), link);
-            }
-            table.promoting = links.promoting_mirrors().into_iter().collect();
-            for (topic, (link, at)) in &promoted {
-                if let Some(id) = ids.get(topic) {
-                    table.promoted_ids.insert(*id, topic.clone());
-                }
-                table.promoted.insert(topic.clone(), (Arc::from(link.as_str()), *at));
-            }
-            // Looked at again when the first of those promotions is old enough to be left alone.
-            let window = u64::try_from(RETRIES_AFTER_PROMOTION.as_millis()).unwrap_or(u64::MAX);
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-            let next_expiry = promoted.values().map(|(_, at)| at.saturating_add(window)).min();
-            let expiry = next_expiry.map(|ms| {
-                Duration::from_millis(ms.saturating_sub(now)).max(Duration::from_secs(1))
-            });
-            let complete = table.by_id.len() == table.by_name.len();
-            if *self.table() != table {
-                debug!(mirrors = table.by_name.len(), "read-only mirror topics changed");
-                self.set(table);
-            }
-            if complete {
-                self.known.send_replace(true);
-            }
+            let table = Table::from_links(&links, &ids);
+            let (complete, expiry) = (table.complete(), table.next_expiry());
+            self.install(table);
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { return },
                 _ = tokio::time::sleep(RETRY), if !complete => {}
+                // Looked at again when the first promotion is old enough to be left alone.
                 _ = tokio::time::sleep(expiry.unwrap_or_default()), if expiry.is_some() => {}
             }
         }
@@ -380,10 +381,7 @@ fn split(frame: RequestFrame, version: i16, table: &Table) -> anyhow::Result<Gua
     let mut body = ProduceRequest::decode(&mut input, version)?;
     let mut refused = Vec::new();
     body.topic_data.retain(|topic| {
-        let named = match version {
-            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
-            _ => ProducedTopic::Name(topic.name.as_bytes()),
-        };
+        let named = ProducedTopic::of(topic, version);
         let Some((name, link)) = table.mirror(named) else { return true };
         let message = StrBytes::from_string(format!(
             "{name} is a mirror topic of cluster link {link}: it takes records from the link's \

@@ -34,6 +34,19 @@ pub enum ProducedTopic<'a> {
     Id([u8; 16]),
 }
 
+impl<'a> ProducedTopic<'a> {
+    /// `topic` of a decoded Produce request of `version`, as that version names it.
+    pub fn of(
+        topic: &'a kafka_protocol::messages::produce_request::TopicProduceData,
+        version: i16,
+    ) -> Self {
+        match version {
+            13.. => Self::Id(topic.topic_id.into_bytes()),
+            _ => Self::Name(topic.name.as_bytes()),
+        }
+    }
+}
+
 /// Calls `visit` with each topic of a Produce request payload (header and body, no size prefix),
 /// skipping over the records; `None` if the bytes end early or are malformed (the broker then
 /// answers for them). The walk is linear in the payload: every topic and partition takes bytes.

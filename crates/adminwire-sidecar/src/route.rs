@@ -593,13 +593,7 @@ fn promoting(request: &ProduceRequest, version: i16, mirrors: &MirrorTopics) -> 
     let mut names: Vec<String> = request
         .topic_data
         .iter()
-        .filter_map(|t| {
-            let named = match version {
-                13.. => ProducedTopic::Id(t.topic_id.into_bytes()),
-                _ => ProducedTopic::Name(t.name.as_bytes()),
-            };
-            mirrors.mirror_of(named).map(|(name, _)| name)
-        })
+        .filter_map(|t| mirrors.mirror_of(ProducedTopic::of(t, version)).map(|(name, _)| name))
         .filter(|name| mirrors.promoting(name))
         .collect();
     names.sort();
@@ -621,10 +615,7 @@ fn split(
     let mut to_broker = request.clone();
     to_broker.topic_data.clear();
     for (at, topic) in request.topic_data.iter().enumerate() {
-        let named = match version {
-            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
-            _ => ProducedTopic::Name(topic.name.as_bytes()),
-        };
+        let named = ProducedTopic::of(topic, version);
         let Some((name, link)) = mirrors.mirror_of(named) else {
             let mut topic = topic.clone();
             // A retry goes to the broker without its batch, to be authorized only.
@@ -722,10 +713,7 @@ async fn retried(
 ) -> Vec<Retry> {
     let mut found = Vec::new();
     for (at, topic) in request.topic_data.iter().enumerate() {
-        let named = match version {
-            13.. => ProducedTopic::Id(topic.topic_id.into_bytes()),
-            _ => ProducedTopic::Name(topic.name.as_bytes()),
-        };
+        let named = ProducedTopic::of(topic, version);
         let Some((name, link, promoted_ms)) = mirrors.promoted_of(named) else { continue };
         for (partition_at, partition) in topic.partition_data.iter().enumerate() {
             let batch = partition.records.as_deref().and_then(records::produced_batch);

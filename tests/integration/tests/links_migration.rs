@@ -52,6 +52,33 @@ fn properties(name: &str, lines: &[&str]) -> PathBuf {
     path
 }
 
+/// What the running instance of an application has printed so far; it must still run.
+fn lines_so_far(running: &mut Option<Beside>) -> Vec<Value> {
+    let running = running.as_mut().expect("an instance running");
+    running.assert_running();
+    running.take().to_vec()
+}
+
+/// Waits (bounded) until `count` has grown by `more`.
+fn wait_for_more(what: &str, more: usize, mut count: impl FnMut() -> usize) {
+    let wanted = count() + more;
+    wait_until(WITHIN, what, || {
+        let now = count();
+        if now >= wanted { Ok(()) } else { Err(format!("{now} of {wanted}")) }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Stops the running instance of an application of `library` as such an application stops
+/// (librdkafka's when its input closes, Java's on SIGTERM); every line it printed.
+fn stop_instance(library: Library, running: &mut Option<Beside>) -> Vec<Value> {
+    let running = running.take().expect("an instance running");
+    match library {
+        Library::Librdkafka => running.finish(WITHIN),
+        Library::Java => running.terminate(WITHIN),
+    }
+}
+
 /// One application's producer: its instances run one after another, each against the source or
 /// through the sidecar, as an application is restarted with another bootstrap address.
 struct Producer {
@@ -140,31 +167,20 @@ impl Producer {
     }
 
     fn acked_by_running(&mut self) -> usize {
-        let running = self.running.as_mut().expect("an instance running");
-        running.assert_running();
-        let lines = running.take().to_vec();
+        let lines = lines_so_far(&mut self.running);
         lines.iter().filter(|l| self.acked_value(l).is_some()).count()
     }
 
     /// Waits (bounded) until its running instance has been acknowledged `more` records more.
     fn wait_acked(&mut self, more: usize) {
-        let wanted = self.acked_by_running() + more;
-        let library = self.library;
-        wait_until(WITHIN, &format!("{wanted} records acknowledged to {library:?}"), || {
-            let acked = self.acked_by_running();
-            if acked >= wanted { Ok(()) } else { Err(format!("{acked} acknowledged")) }
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+        let what = format!("{more} more records acknowledged to {:?}", self.library);
+        wait_for_more(&what, more, || self.acked_by_running());
     }
 
     /// Stops its running instance as an application stops: everything sent is acknowledged
     /// first, and nothing may have failed.
     fn stop(&mut self) {
-        let running = self.running.take().expect("an instance running");
-        let lines = match self.library {
-            Library::Librdkafka => running.finish(WITHIN),
-            Library::Java => running.terminate(WITHIN),
-        };
+        let lines = stop_instance(self.library, &mut self.running);
         let failed: Vec<&Value> = lines
             .iter()
             .filter(|l| l.get("failed").is_some() || l["name"] == "producer_send_error")
@@ -260,38 +276,25 @@ impl Consumer {
 
     /// How many distinct records its instances have read so far, the running one's included.
     fn distinct_reads(&mut self) -> usize {
-        let running = self.running.as_mut().expect("an instance running");
-        running.assert_running();
-        let mut lines = running.take().to_vec();
+        let mut lines = lines_so_far(&mut self.running);
         lines.extend(self.finished.iter().flatten().cloned());
         self.reads(&lines).into_iter().collect::<BTreeSet<_>>().len()
     }
 
     fn read_by_running(&mut self) -> usize {
-        let running = self.running.as_mut().expect("an instance running");
-        running.assert_running();
-        let lines = running.take().to_vec();
+        let lines = lines_so_far(&mut self.running);
         self.reads(&lines).len()
     }
 
     /// Waits (bounded) until its running instance has read `more` records more.
     fn wait_read(&mut self, more: usize) {
-        let wanted = self.read_by_running() + more;
-        let group = self.group.clone();
-        wait_until(WITHIN, &format!("{wanted} records read in {group}"), || {
-            let read = self.read_by_running();
-            if read >= wanted { Ok(()) } else { Err(format!("{read} read")) }
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+        let what = format!("{more} more records read in {}", self.group);
+        wait_for_more(&what, more, || self.read_by_running());
     }
 
     /// Stops its running instance as an application stops (it leaves the group).
     fn stop(&mut self) {
-        let running = self.running.take().expect("an instance running");
-        let lines = match self.library {
-            Library::Librdkafka => running.finish(WITHIN),
-            Library::Java => running.terminate(WITHIN),
-        };
+        let lines = stop_instance(self.library, &mut self.running);
         let errors: Vec<&Value> =
             lines.iter().filter(|l| l.get("commit_error").is_some()).collect();
         assert!(errors.is_empty(), "{errors:?}");
