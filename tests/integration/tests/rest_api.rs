@@ -479,10 +479,23 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     assert_eq!(started.header("location"), Some(job_path.as_str()));
     // While its partitions move, another job for them now is a conflict that passes by itself,
     // as Kafka's own tool refuses one (a scheduled job would skip them instead).
-    wait_until(Duration::from_secs(60), "a partition moving", || {
+    // GET /reassignments shows a partition moving and the topic's throttle, owned by the job
+    // (each partition takes seconds at 200 kB/s: looked at again until both are seen at once).
+    wait_until(Duration::from_secs(60), "a partition moving, its throttle the job's", || {
         let job = curl(&sidecar, "GET", &format!("{job_path}/status"), None, None);
         let tasks = job.body["tasks"].as_array().cloned().unwrap_or_default();
-        if tasks.iter().any(|t| t["state"] == "MOVING") { Ok(()) } else { Err(format!("{job:?}")) }
+        let in_motion = curl(&sidecar, "GET", "/reassignments", None, None);
+        let moving = in_motion.body["moving"].as_array().cloned().unwrap_or_default();
+        let throttles = in_motion.body["throttles"].as_array().cloned().unwrap_or_default();
+        let seen = tasks.iter().any(|t| t["state"] == "MOVING")
+            && moving.iter().any(|m| m["topic"] == topic.as_str() && m["adding"] != json!([]))
+            && throttles.iter().any(|t| {
+                t["resource"] == "topic" && t["name"] == topic.as_str() && t["jobs"] == json!([id])
+            })
+            && throttles
+                .iter()
+                .any(|t| t["resource"] == "broker" && t["name"] == "2" && t["jobs"] == json!([id]));
+        if seen { Ok(()) } else { Err(format!("{job:?} {in_motion:?}")) }
     })
     .unwrap();
     let again = curl(&sidecar, "POST", "/reassignments", None, Some(&body));
@@ -533,6 +546,38 @@ fn reassignments_are_estimated_planned_and_run_as_jobs_over_http() {
     let tasks = done.body["tasks"].as_array().cloned().unwrap_or_default();
     assert_eq!(tasks.len(), 2, "{done:?}");
     assert!(tasks.iter().all(|t| t["state"] == "DONE"), "{done:?}");
+    // Ended, the job left nothing moving nor throttled; a throttle set by hand is one no job
+    // accounts for.
+    let in_motion = curl(&sidecar, "GET", "/reassignments", None, None);
+    assert_eq!(in_motion.status, 200, "{in_motion:?}");
+    let mentions_it = |answer: &Value| {
+        answer["moving"].as_array().unwrap().iter().any(|m| m["topic"] == topic.as_str())
+            || answer["throttles"].as_array().unwrap().iter().any(|t| {
+                t["name"] == topic.as_str() || t["jobs"].as_array().unwrap().contains(&json!(id))
+            })
+    };
+    assert!(!mentions_it(&in_motion.body), "{in_motion:?}");
+    let by_hand = json!({"leader.replication.throttled.replicas": "*"});
+    let set = curl(&sidecar, "PATCH", &format!("/topics/{topic}/configs"), None, Some(&by_hand));
+    assert_eq!(set.status, 200, "{set:?}");
+    let in_motion = curl(&sidecar, "GET", "/reassignments", None, None);
+    let left = in_motion.body["throttles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == topic.as_str())
+        .cloned();
+    assert_eq!(
+        left,
+        Some(
+            json!({"resource": "topic", "name": topic, "config": "leader.replication.throttled.replicas",
+            "value": "*", "jobs": []})
+        ),
+        "{in_motion:?}"
+    );
+    let unset = json!({"leader.replication.throttled.replicas": null});
+    let unset = curl(&sidecar, "PATCH", &format!("/topics/{topic}/configs"), None, Some(&unset));
+    assert_eq!(unset.status, 200, "{unset:?}");
     let ended = curl(&sidecar, "PUT", &format!("{job_path}/pause"), None, None);
     assert_error(&ended, 409, Some("NO_REASSIGNMENT_IN_PROGRESS"));
     assert_eq!(ended.body["conflict"], "job_ended");

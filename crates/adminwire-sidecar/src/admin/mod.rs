@@ -18,6 +18,7 @@ mod delete_topic;
 mod describe_reassignment_jobs;
 mod describe_topic;
 pub(crate) mod election;
+pub(crate) mod in_motion;
 mod json;
 mod limits;
 mod links;

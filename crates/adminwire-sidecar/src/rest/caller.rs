@@ -63,8 +63,18 @@ impl Session {
         credentials: Option<&Credentials>,
         deadline: Instant,
     ) -> Result<Self, ApiError> {
+        Self::open_any(&config.upstream.bootstrap_servers, credentials, deadline).await
+    }
+
+    /// The same, to the first of `addresses` that answers: one broker's own address, for what
+    /// only that broker answers (its own settings).
+    pub async fn open_any(
+        addresses: &[String],
+        credentials: Option<&Credentials>,
+        deadline: Instant,
+    ) -> Result<Self, ApiError> {
         let mut last = None;
-        for address in &config.upstream.bootstrap_servers {
+        for address in addresses {
             match Connection::open(address, credentials, deadline).await {
                 Ok(connection) => return Self::ready(connection, credentials, deadline).await,
                 Err(ConnectionError::Login(e)) => return Err(refused(&e)),
@@ -79,7 +89,7 @@ impl Session {
             )),
             last => ApiError::unavailable(format!(
                 "none of the cluster's bootstrap servers could be reached: {}",
-                last.map_or_else(|| "none configured".to_owned(), |e| e.to_string())
+                last.map_or_else(|| "none given".to_owned(), |e| e.to_string())
             )),
         })
     }

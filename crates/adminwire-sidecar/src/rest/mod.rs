@@ -136,7 +136,7 @@ impl Rest {
             let _turn = (turn, running);
             let deadline = Instant::now() + rest.config.request_timeout();
             let session = Session::open(&rest.config, credentials.as_ref(), deadline).await?;
-            work(Caller { rest, session, logged_in: credentials.is_some() }).await
+            work(Caller { rest, session, credentials, deadline }).await
         };
         let Some(handle) = self.shared.commands.spawn(task) else {
             return Err(ApiError::unavailable("the sidecar is stopping"));
@@ -166,28 +166,37 @@ impl Rest {
 pub struct Caller {
     rest: Rest,
     session: Session,
-    logged_in: bool,
+    /// The caller's own, if it sent any: for more connections as the same user.
+    credentials: Option<Credentials>,
+    /// When the request's time (`upstream.request_timeout_ms`) is up.
+    deadline: Instant,
 }
 
 impl Caller {
     /// Runs `request` as the wire handlers run it for a client on its own connection.
     async fn execute(&mut self, request: impl Into<AdminRequest>) -> AdminResponse {
-        let Caller { rest, session, logged_in } = self;
-        let versions = Arc::clone(&session.versions);
-        let principal = session.principal.clone();
-        let mut upstream = Upstream::new(
-            session,
-            &versions,
-            Target::Bootstrap,
-            &rest.config,
-            &rest.shared.registry,
-        );
-        upstream.jobs = Some(&rest.shared.jobs);
-        upstream.client_logged_in = *logged_in;
-        upstream.client_principal = Some(principal);
-        upstream.client_id = Some(CLIENT_ID.to_owned());
+        let versions = Arc::clone(&self.session.versions);
+        let mut upstream =
+            upstream(&mut self.session, &versions, &self.rest, self.credentials.is_some());
         crate::admin::execute(request.into(), VERSION, &mut upstream).await
     }
+}
+
+/// The engine's way to the cluster over `session`, for the caller it is logged in as.
+fn upstream<'a>(
+    session: &'a mut Session,
+    versions: &'a crate::upstream::BrokerVersions,
+    rest: &'a Rest,
+    logged_in: bool,
+) -> Upstream<'a, Session> {
+    let principal = session.principal.clone();
+    let mut upstream =
+        Upstream::new(session, versions, Target::Bootstrap, &rest.config, &rest.shared.registry);
+    upstream.jobs = Some(&rest.shared.jobs);
+    upstream.client_logged_in = logged_in;
+    upstream.client_principal = Some(principal);
+    upstream.client_id = Some(CLIENT_ID.to_owned());
+    upstream
 }
 
 impl Caller {

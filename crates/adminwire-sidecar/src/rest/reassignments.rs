@@ -2,7 +2,8 @@
 //! /v2/kafka/{project_id}/instances/{instance_id}/reassign`), and the native `POST
 //! /reassignments` (202, `Location: /jobs/{id}`), `POST /reassignments/estimate` and `POST
 //! /reassignments/plan` (a dry run). All of them are the extension's SubmitReassignment, run by
-//! the sidecar's reassignment service as the caller asked it.
+//! the sidecar's reassignment service as the caller asked it. `GET /reassignments` shows what
+//! moves on the cluster now and the throttles set on it, as the caller may see them.
 
 use adminwire_protocol::generated::submit_reassignment_request::{
     PartitionReassignEntity, TopicAssignment,
@@ -12,20 +13,23 @@ use adminwire_protocol::{AdminResponse, ClusterMetadataRequest, SubmitReassignme
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::Body;
+use super::caller::Session;
 use super::error::ApiError;
 use super::topics::unexpected;
 use super::{Caller, Rest, check};
+use crate::admin::Failure;
+use crate::admin::in_motion::{self, On, Throttle};
 
 pub fn routes() -> Router<Rest> {
     Router::new()
         .route("/v2/kafka/{project_id}/instances/{instance_id}/reassign", post(seed))
-        .route("/reassignments", post(submit))
+        .route("/reassignments", get(in_motion).post(submit))
         .route("/reassignments/estimate", post(estimate))
         .route("/reassignments/plan", post(plan))
 }
@@ -310,4 +314,143 @@ impl From<SubmitReassignmentResponse> for Estimate {
             rack_unaware_topics: r.rack_unaware_topics,
         }
     }
+}
+
+/// What moves on the cluster now, and the replication throttles set on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InMotion {
+    /// The partitions being reassigned now, by anyone.
+    pub moving: Vec<MovingPartition>,
+    pub throttles: Vec<ThrottleSetting>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MovingPartition {
+    pub topic: String,
+    pub partition: i32,
+    /// Every replica while it moves: those it keeps, gains and loses.
+    pub replicas: Vec<i32>,
+    pub adding: Vec<i32>,
+    pub removing: Vec<i32>,
+}
+
+/// A replication throttle set on the cluster.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThrottleSetting {
+    /// `broker` or `topic`.
+    pub resource: &'static str,
+    /// The broker's id (empty for the default of every broker) or the topic's name.
+    pub name: String,
+    pub config: &'static str,
+    pub value: String,
+    /// The jobs not ended, and not waiting for their time, that move through it (its topic, or
+    /// its broker). Empty for a throttle that no job accounts for: one left behind by a move that
+    /// ended, or set by hand.
+    pub jobs: Vec<String>,
+}
+
+/// `GET /reassignments`: the partitions being reassigned now and the replication throttles set
+/// on the cluster (each broker's rates, the cluster-wide default, the topics' throttled replica
+/// lists), with the jobs that account for each throttle.
+#[utoipa::path(get, path = "/reassignments",
+    responses((status = 200, body = InMotion), super::error::Errors))]
+pub async fn in_motion(
+    State(rest): State<Rest>,
+    headers: HeaderMap,
+) -> Result<Json<InMotion>, ApiError> {
+    rest.run(&headers, |mut caller| async move {
+        let (moving, throttles) = survey(&mut caller).await?;
+        let running: Vec<adminwire_jobs::job::Job> = caller
+            .rest
+            .shared
+            .jobs
+            .service()
+            .map(|s| s.jobs())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|j| !j.state.is_final() && j.state != adminwire_jobs::job::JobState::Scheduled)
+            .collect();
+        let throttles = throttles
+            .into_iter()
+            .map(|t| ThrottleSetting {
+                resource: if t.on == On::Topic { "topic" } else { "broker" },
+                jobs: running
+                    .iter()
+                    .filter(|job| job.partitions.iter().any(|p| moves_through(&p.change, &t)))
+                    .map(|job| job.id.clone())
+                    .collect(),
+                name: t.name,
+                config: t.config,
+                value: t.value,
+            })
+            .collect();
+        let moving = moving
+            .into_iter()
+            .map(|m| MovingPartition {
+                topic: m.topic,
+                partition: m.partition,
+                replicas: m.replicas,
+                adding: m.adding,
+                removing: m.removing,
+            })
+            .collect();
+        Ok(Json(InMotion { moving, throttles }))
+    })
+    .await
+}
+
+/// Whether a job's move goes through where `throttle` is set. Jobs set rates on brokers, never
+/// the default of every broker.
+fn moves_through(change: &adminwire_jobs::plan::Move, throttle: &Throttle) -> bool {
+    match throttle.on {
+        On::Topic => change.topic == throttle.name,
+        On::Broker(Some(b)) => change.before.contains(&b) || change.after.contains(&b),
+        On::Broker(None) => false,
+    }
+}
+
+/// The moves under way, and every throttle: the topics' on the caller's connection, each
+/// broker's on a connection of the caller's own to that broker (a broker describes only its own
+/// settings), all brokers at once.
+async fn survey(caller: &mut Caller) -> Result<(Vec<in_motion::Moving>, Vec<Throttle>), ApiError> {
+    let topics = super::topics::names(caller).await?;
+    let deadline = caller.deadline;
+    let logged_in = caller.credentials.is_some();
+    let versions = std::sync::Arc::clone(&caller.session.versions);
+    let mut upstream = super::upstream(&mut caller.session, &versions, &caller.rest, logged_in);
+    let moving = in_motion::moving(&mut upstream, deadline).await.map_err(failed)?;
+    let mut throttles =
+        in_motion::topic_throttles(&mut upstream, &topics, deadline).await.map_err(failed)?;
+    let request =
+        kafka_protocol::messages::MetadataRequest::default().with_topics(Some(Vec::new()));
+    let metadata: kafka_protocol::messages::MetadataResponse =
+        upstream.call(request, deadline).await.map_err(|e| failed(e.into()))?;
+    let mut asking = tokio::task::JoinSet::new();
+    for (i, broker) in metadata.brokers.iter().enumerate() {
+        let address = format!("{}:{}", broker.host.as_str(), broker.port);
+        let (id, credentials, rest) =
+            (broker.node_id.0, caller.credentials.clone(), caller.rest.clone());
+        asking.spawn(async move {
+            let mut session = Session::open_any(&[address], credentials.as_ref(), deadline).await?;
+            let versions = std::sync::Arc::clone(&session.versions);
+            let mut upstream = super::upstream(&mut session, &versions, &rest, logged_in);
+            // The default of every broker is the same on each: asked of the first alone.
+            in_motion::broker_throttles(&mut upstream, id, i == 0, deadline).await.map_err(failed)
+        });
+    }
+    while let Some(asked) = asking.join_next().await {
+        let asked = asked.map_err(|e| ApiError::unavailable(format!("asking a broker: {e}")))?;
+        throttles.extend(asked?);
+    }
+    let order = |t: &Throttle| match t.on {
+        On::Broker(None) => (0, 0),
+        On::Broker(Some(b)) => (1, b),
+        On::Topic => (2, 0),
+    };
+    throttles.sort_by(|a, b| (order(a), &a.name, a.config).cmp(&(order(b), &b.name, b.config)));
+    Ok((moving, throttles))
+}
+
+fn failed(Failure(code, message): Failure) -> ApiError {
+    ApiError::kafka(code, Some(message))
 }
