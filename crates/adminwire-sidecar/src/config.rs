@@ -44,7 +44,7 @@ pub struct Flags {
     /// Answer admin requests only on the controller's listener (1001 elsewhere).
     #[arg(long, env = "ADMINWIRE_REQUIRE_CONTROLLER")]
     pub require_controller: bool,
-    /// The address of the HTTP endpoint serving /metrics and /health.
+    /// The HTTP endpoint's address: the REST API, the console (/ui), /metrics and /health.
     #[arg(long, env = "ADMINWIRE_ADMIN_LISTEN")]
     pub admin_listen: Option<SocketAddr>,
     /// The largest request or response frame accepted, in bytes.

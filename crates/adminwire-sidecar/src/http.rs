@@ -1,4 +1,4 @@
-//! The operations endpoint: `/metrics` (Prometheus) and `/health`.
+//! The HTTP listener: `/metrics` (Prometheus) and `/health`, the REST API and the web console.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,8 +25,9 @@ pub async fn start(address: SocketAddr, shared: Arc<Shared>) -> anyhow::Result<S
         .route("/metrics", get(metrics))
         .route("/health", get(health))
         .with_state(shared)
+        .merge(crate::console::routes())
         .merge(api);
-    info!(address = %bound, "serving the REST API, /metrics and /health");
+    info!(address = %bound, "serving the REST API, the console at /ui, /metrics and /health");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })

@@ -13,6 +13,7 @@ pub mod api_versions;
 mod cluster;
 pub mod config;
 mod connection;
+mod console;
 mod fetch_walk;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
