@@ -16,9 +16,16 @@
 //!
 //! Every change is idempotent, so a release that fails (a broker down) is simply tried again
 //! until it succeeds; nothing is marked released before Kafka has taken it.
+//!
+//! A broker answers DescribeConfigs from its own copy of the cluster's metadata, which follows the
+//! controller by moments: just after a release, it may still show what was taken off. A job that
+//! reads a broker or topic afresh then would take the released throttle for one found there, and
+//! put it back at its end. So the keeper remembers what it gave back lately, and reads again until
+//! the broker shows it (see [`SETTLING`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use adminwire_kafka::client::{Client, To};
 use adminwire_kafka::connection::ConnectionError;
@@ -49,6 +56,12 @@ const SUBTRACT: i8 = 3;
 /// `DescribeConfigs` sources: a topic's own setting, and a broker's own dynamic one.
 const DYNAMIC_TOPIC_CONFIG: i8 = 1;
 const DYNAMIC_BROKER_CONFIG: i8 = 2;
+
+/// How long after a release a fresh look at a broker or topic may still show what was taken off:
+/// past this, what it shows is someone else's doing, and is taken as found.
+const SETTLING: Duration = Duration::from_secs(15);
+/// How often a broker is asked again meanwhile.
+const SETTLING_LOOK: Duration = Duration::from_millis(100);
 
 /// Why a throttle could not be set or taken off.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +117,22 @@ struct Held {
     topics: BTreeMap<String, TopicLists>,
 }
 
+/// What the keeper gave back lately, and when: each broker's rates as restored, each topic's
+/// entries taken off. Kept for [`SETTLING`], in memory only (a restarted sidecar reads brokers
+/// long after).
+#[derive(Debug, Default)]
+struct Released {
+    brokers: BTreeMap<i32, ([Option<String>; 2], Instant)>,
+    topics: BTreeMap<String, ([BTreeSet<String>; 2], Instant)>,
+}
+
+impl Released {
+    fn forget_settled(&mut self) {
+        self.brokers.retain(|_, (_, at)| at.elapsed() < SETTLING);
+        self.topics.retain(|_, (_, at)| at.elapsed() < SETTLING);
+    }
+}
+
 /// The keeper of every job's throttles.
 #[derive(Debug)]
 pub struct Throttles {
@@ -111,6 +140,7 @@ pub struct Throttles {
     held: tokio::sync::Mutex<Held>,
     /// Where what it found and holds is written down, before it changes anything.
     store: Arc<Store>,
+    released: Mutex<Released>,
 }
 
 /// The entries a move throttles: leader side, the replicas it copies from; follower side, those it
@@ -166,7 +196,12 @@ impl Throttles {
     /// and held before (a sidecar restarted, or another one's jobs taken over).
     pub fn new(client: Arc<Client>, store: Arc<Store>) -> Self {
         let held = written(&store);
-        Self { client, held: tokio::sync::Mutex::new(held), store }
+        Self {
+            client,
+            held: tokio::sync::Mutex::new(held),
+            store,
+            released: Mutex::new(Released::default()),
+        }
     }
 
     /// Takes up what the store says now: for a process that has just become the one running
@@ -182,14 +217,14 @@ impl Throttles {
         let brokers: BTreeSet<i32> = moves.iter().flat_map(brokers_of).collect();
         for &broker in &brokers {
             if let std::collections::btree_map::Entry::Vacant(vacant) = held.brokers.entry(broker) {
-                let found = self.broker_rates(broker).await?;
+                let found = self.settled_broker_rates(broker).await?;
                 vacant.insert(BrokerRates { found, set: None, holders: BTreeMap::new() });
             }
         }
         let topics: BTreeSet<&String> = moves.iter().map(|m| &m.topic).collect();
         for topic in topics {
             if !held.topics.contains_key(topic) {
-                let found = self.topic_lists(topic).await?;
+                let found = self.settled_topic_lists(topic).await?;
                 held.topics.insert(topic.clone(), TopicLists { found, ..TopicLists::default() });
             }
         }
@@ -312,6 +347,12 @@ impl Throttles {
                 );
             }
         }
+        let taken_off: Vec<(String, [BTreeSet<String>; 2])> = subtract
+            .iter()
+            .map(|(topic, sides)| {
+                (topic.to_string(), sides.clone().map(|side| side.into_iter().collect()))
+            })
+            .collect();
         let (deleting, subtracting): (BTreeMap<_, _>, BTreeMap<_, _>) = subtract
             .into_iter()
             .map(|(topic, [leader, follower])| {
@@ -322,6 +363,11 @@ impl Throttles {
             .unzip();
         self.alter_topics(&subtracting, SUBTRACT).await?;
         self.delete_topic_lists(&deleting).await?;
+        self.remember(|released| {
+            for (topic, entries) in taken_off {
+                released.topics.insert(topic, (entries, Instant::now()));
+            }
+        });
         for (topic, side, entry) in dropped {
             if let Some(lists) = held.topics.get_mut(&topic)
                 && let Some(jobs) = lists.held[side].get_mut(&entry)
@@ -354,6 +400,10 @@ impl Throttles {
                 None => {
                     let [leader, follower] = &rates.found;
                     self.set_rate(broker, leader.as_deref(), follower.as_deref()).await?;
+                    let restored = rates.found.clone();
+                    self.remember(|released| {
+                        released.brokers.insert(broker, (restored, Instant::now()));
+                    });
                 }
                 Some(_) => {}
             }
@@ -374,6 +424,66 @@ impl Throttles {
     async fn save(&self, held: &Held) -> Result<(), ThrottleError> {
         let state = serde_json::to_value(held).map_err(|e| ThrottleError::Store(e.to_string()))?;
         self.store.save_throttles(state).await.map_err(|e| ThrottleError::Store(e.to_string()))
+    }
+
+    fn remember(&self, note: impl FnOnce(&mut Released)) {
+        let mut released = self.released.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        released.forget_settled();
+        note(&mut released);
+    }
+
+    /// What the keeper gave back to `broker` lately, if it did.
+    fn given_back(&self, broker: i32) -> Option<([Option<String>; 2], Instant)> {
+        let released = self.released.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        released.brokers.get(&broker).filter(|(_, at)| at.elapsed() < SETTLING).cloned()
+    }
+
+    /// The entries the keeper took off `topic` lately, if it did.
+    fn taken_off(&self, topic: &str) -> Option<([BTreeSet<String>; 2], Instant)> {
+        let released = self.released.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        released.topics.get(topic).filter(|(_, at)| at.elapsed() < SETTLING).cloned()
+    }
+
+    /// A broker's rates as found by a job seeing it afresh: once it shows what the keeper gave
+    /// back lately (or after [`SETTLING`], whatever it shows).
+    async fn settled_broker_rates(
+        &self,
+        broker: i32,
+    ) -> Result<[Option<String>; 2], ThrottleError> {
+        let given_back = self.given_back(broker);
+        loop {
+            let found = self.broker_rates(broker).await?;
+            match &given_back {
+                Some((rates, at)) if found != *rates && at.elapsed() < SETTLING => {
+                    tokio::time::sleep(SETTLING_LOOK).await;
+                }
+                _ => return Ok(found),
+            }
+        }
+    }
+
+    /// A topic's lists as found by a job seeing it afresh: once they hold none of the entries the
+    /// keeper took off lately (or after [`SETTLING`], whatever they hold).
+    async fn settled_topic_lists(
+        &self,
+        topic: &str,
+    ) -> Result<[Option<BTreeSet<String>>; 2], ThrottleError> {
+        let taken_off = self.taken_off(topic);
+        loop {
+            let found = self.topic_lists(topic).await?;
+            let still_there = |off: &[BTreeSet<String>; 2]| {
+                found
+                    .iter()
+                    .zip(off)
+                    .any(|(now, off)| now.as_ref().is_some_and(|n| !n.is_disjoint(off)))
+            };
+            match &taken_off {
+                Some((off, at)) if still_there(off) && at.elapsed() < SETTLING => {
+                    tokio::time::sleep(SETTLING_LOOK).await;
+                }
+                _ => return Ok(found),
+            }
+        }
     }
 
     /// A broker's own dynamic rates (leader, follower), if set.

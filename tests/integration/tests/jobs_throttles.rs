@@ -244,3 +244,40 @@ async fn a_broker_down_at_clean_up_keeps_its_throttle_held_until_it_is_back() {
     expect(&client, BROKER, "3", &rates, &before).await;
     expect(&client, TOPIC, &topic, &[LEADER_REPLICAS, FOLLOWER_REPLICAS], &[]).await;
 }
+
+#[tokio::test]
+async fn a_job_starting_as_another_ends_restores_what_was_there_before_both() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let cluster = Cluster::plain();
+    let bootstrap = cluster.bootstrap().split(',').map(str::to_owned).collect();
+    let client = Arc::new(Client::new(bootstrap, None, Duration::from_secs(30)));
+    let topic = unique_topic("back-to-back");
+    cluster.create_topic(&topic, 2);
+    let throttles = Throttles::new(Arc::clone(&client), Store::memory());
+    let rates = [LEADER_RATE, FOLLOWER_RATE];
+    let lists = [LEADER_REPLICAS, FOLLOWER_REPLICAS];
+    let before: Vec<BTreeSet<(String, String)>> = {
+        let mut all = Vec::new();
+        for broker in ["1", "2", "3"] {
+            all.push(own(&client, BROKER, broker, &rates).await);
+        }
+        all
+    };
+
+    // Each job starts the moment the one before has let go: a broker that has not yet applied
+    // the release answers with the rate just taken off, which is no setting of anyone's to give
+    // back at the end.
+    for round in 0..4 {
+        let job = format!("job-{round}");
+        let rate = 1_000_000 + round;
+        throttles.apply(&job, rate, &[moving(&topic, 0, &[1], &[2, 3])]).await.unwrap();
+        throttles.apply(&job, rate, &[moving(&topic, 1, &[2], &[3, 1])]).await.unwrap();
+        throttles.release_all(&job).await.unwrap();
+    }
+    for (broker, before) in ["1", "2", "3"].into_iter().zip(&before) {
+        let before: Vec<(&str, &str)> =
+            before.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        expect(&client, BROKER, broker, &rates, &before).await;
+    }
+    expect(&client, TOPIC, &topic, &lists, &[]).await;
+}
