@@ -10,6 +10,9 @@ const CREDENTIALS_KEY = 'adminwire.credentials';
 const SAMPLES_KEY = 'adminwire.samples.';
 /** Samples kept per job: at one per refresh, 20 minutes; older ones are thinned, not lost. */
 const MAX_SAMPLES = 600;
+/** The jobs whose curves are kept (the oldest looked at is forgotten first). */
+const SAMPLED_JOBS = 50;
+const SAMPLED_KEY = 'adminwire.sampled';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const JOB_STATES = ['SCHEDULED', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -124,8 +127,12 @@ function syncRows(container, items, { key, make, fill, empty }) {
     if (child.dataset.rowKey === undefined) child.remove();
     else existing.set(child.dataset.rowKey, child);
   }
+  const used = new Set();
   items.forEach((item, i) => {
-    const k = String(key(item));
+    // An item whose key came before (e.g. a topic named twice) gets a row of its own too.
+    let k = String(key(item));
+    if (used.has(k)) k = `${k}#${i}`;
+    used.add(k);
     let node = existing.get(k);
     if (node) existing.delete(k);
     else {
@@ -165,9 +172,13 @@ function replicaChange(before, after) {
     replicaList(before, after, 'moved removed'), ' → ', replicaList(after, before, 'moved added'));
 }
 
+/** The class of a state's badge: letters and `_` of the state only, whatever the API sends. */
+function stateClass(state) {
+  return `state state-${String(state ?? '').replace(/[^A-Za-z_]/g, '')}`;
+}
+
 function stateBadge(state) {
-  const text = state ?? DASH;
-  return el('span', { class: `state state-${String(text).replace(/[^A-Za-z_]/g, '')}` }, text);
+  return el('span', { class: stateClass(state) }, state ?? DASH);
 }
 
 function topicLink(name) {
@@ -210,10 +221,12 @@ function fmtDuration(seconds) {
 
 const pad = (n) => String(n).padStart(2, '0');
 
-/** Local time, ISO-ish: `2026-12-03 14:02:11`. */
+/** Local time, ISO-ish: `2026-12-03 14:02:11`. Epoch ms beyond what a Date holds (the API takes
+ * any i64) are shown as the number they are. */
 function fmtTime(ms) {
   if (ms === null || ms === undefined) return DASH;
   const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return `${ms} ms since the epoch`;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
@@ -225,7 +238,9 @@ function fmtClock(ms) {
 /** A `<time>` holding the raw epoch ms, or a dash. */
 function timeNode(ms) {
   if (ms === null || ms === undefined) return DASH;
-  const iso = new Date(ms).toISOString();
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return el('span', { 'data-ms': ms }, fmtTime(ms));
+  const iso = d.toISOString();
   return el('time', { datetime: iso, title: iso, 'data-ms': ms }, fmtTime(ms));
 }
 
@@ -498,7 +513,17 @@ function setUpLogin() {
       showError(new InputError('Give a user name.'));
       return;
     }
-    sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify({ username, password }));
+    if (username.includes(':')) {
+      // HTTP Basic splits "user:password" at the first colon (RFC 7617).
+      showError(new InputError('A user name with ":" cannot be sent as HTTP Basic credentials.'));
+      return;
+    }
+    try {
+      sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify({ username, password }));
+    } catch (e) {
+      showError(new InputError(`The browser would not keep the credentials for this tab: ${e.message}`));
+      return;
+    }
     closeLogin();
     showWhoami();
     router(); // everything shown again, as that user
@@ -521,42 +546,66 @@ class Page {
   constructor() {
     this.alive = true;
     this.timer = null;
-    this.busy = false;
-    this.again = false;
     this.work = null;
     this.periodic = false;
+    this.stopOn404 = false;
+    /** The run under way, and the one queued behind it. */
+    this.inFlight = null;
+    this.queued = null;
+    this.stopHooks = [];
   }
 
-  /** Runs `work` now and then every REFRESH_MS while the page is shown. */
-  live(work) {
+  /** Runs `work` now and then every REFRESH_MS while the page is shown. A 404 stops it only
+   * with `stopOn404` (one thing's page, the thing gone); a list's 404 is a topic deleted
+   * between two looks, and the next look is fine. */
+  live(work, { stopOn404 = false } = {}) {
     this.work = work;
     this.periodic = true;
+    this.stopOn404 = stopOn404;
     return this.refresh();
   }
 
   /** Runs `work` now, and again on refresh() after an action. */
-  load(work) {
+  load(work, { stopOn404 = false } = {}) {
     this.work = work;
     this.periodic = false;
+    this.stopOn404 = stopOn404;
     return this.refresh();
+  }
+
+  /** `hook` runs when the page is left (to cancel its own timers). */
+  onStop(hook) {
+    this.stopHooks.push(hook);
   }
 
   stop() {
     this.alive = false;
     clearTimeout(this.timer);
     this.timer = null;
+    for (const hook of this.stopHooks) hook();
   }
 
-  async refresh({ tick = false } = {}) {
+  /** Runs the page's work once more; resolves when a run that started after this call has
+   * ended. Never two at once: while one is in flight, one more is queued behind it (what an
+   * action changed is then painted by that one, after the older answer). */
+  refresh({ tick = false } = {}) {
+    if (this.inFlight) {
+      this.queued ??= this.inFlight.then(() => {
+        this.queued = null;
+        return this.refresh({ tick });
+      });
+      return this.queued;
+    }
+    this.inFlight = this.run(tick).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  async run(tick) {
     clearTimeout(this.timer);
     this.timer = null;
     if (!this.alive || !this.work) return;
-    if (this.busy) {
-      // A fetch is in flight: run once more when it is back, never two at once.
-      this.again = true;
-      return;
-    }
-    this.busy = true;
     let keepGoing = true;
     try {
       // A periodic refresh waits while a dialog is open (what it confirms stays as read).
@@ -568,18 +617,11 @@ class Page {
       if (this.alive) {
         showError(e, 'refresh');
         // Asking again is pointless without other credentials (the login form is open), or
-        // for what is not there (a job or link deleted meanwhile).
-        if (e.status === 401 || e.status === 404) keepGoing = false;
+        // for the thing this page shows once it is gone (a job or link deleted meanwhile).
+        if (e.status === 401 || (e.status === 404 && this.stopOn404)) keepGoing = false;
       }
-    } finally {
-      this.busy = false;
     }
-    if (!this.alive) return;
-    if (this.again) {
-      this.again = false;
-      this.refresh();
-      return;
-    }
+    if (!this.alive || this.queued) return;
     if (keepGoing && this.periodic) this.timer = setTimeout(() => this.refresh({ tick: true }), REFRESH_MS);
   }
 }
@@ -912,7 +954,11 @@ function createTopicForm(page) {
       if (await topicExists(topic)) throw new InputError(`Topic ${topic} exists already: change it on its own page.`);
       const answer = await request('PUT', `/topics/${seg(topic)}`, body);
       form.reset();
-      showNotice(answer.status === 201 ? 'Topic created' : 'Topic updated');
+      // Created by someone else between the look and the PUT: say what happened to it.
+      if (answer.status !== 201) {
+        throw new InputError(`Topic ${topic} was created by someone else a moment before; the PUT brought it to what this form gave.`);
+      }
+      showNotice('Topic created');
       await page.refresh();
     });
   });
@@ -1061,7 +1107,7 @@ function renderTopic(page, main, name) {
   page.load(async () => {
     fillTopic(await api('GET', `/topics/${seg(name)}`));
     sections.hidden = false;
-  });
+  }, { stopOn404: true });
 }
 
 function fact(label, value, field, bad = false) {
@@ -1086,6 +1132,7 @@ function renderReassign(page, main) {
     plan: null,
     edited: false, // the hand-edited assignment was typed in: never overwrite it
     estimateSeq: 0,
+    prefillSeq: 0,
   };
 
   // Step 1: topics.
@@ -1155,6 +1202,7 @@ function renderReassign(page, main) {
   // Typing a start time means "later".
   executeAt.addEventListener('input', () => { if (executeAt.value) whenLater.checked = true; });
   let estimateTimer = null;
+  page.onStop(() => clearTimeout(estimateTimer));
   throttle.addEventListener('input', () => {
     clearTimeout(estimateTimer);
     estimateTimer = setTimeout(() => reestimate(), 400);
@@ -1288,14 +1336,18 @@ function renderReassign(page, main) {
   }
 
   async function prefillAssignment() {
+    const seq = ++wiz.prefillSeq;
     assignment.value = assignmentText(placement(null));
     if (!selectedBrokers().length || !selectedTopics().length) return;
-    // The plan for the brokers picked, once the API has made it (unless typing began).
+    // The plan for the brokers picked, once the API has made it (unless typing began, or the
+    // brokers were picked again meanwhile).
     try {
       const plan = await api('POST', '/reassignments/plan', { reassignments: buildReassignmentsFromBrokers() });
-      if (!wiz.edited && editToggle.checked && page.alive) assignment.value = assignmentText(placement(plan));
+      if (seq === wiz.prefillSeq && !wiz.edited && editToggle.checked && page.alive) {
+        assignment.value = assignmentText(placement(plan));
+      }
     } catch (e) {
-      if (page.alive) showError(e);
+      if (seq === wiz.prefillSeq && page.alive) showError(e);
     }
   }
 
@@ -1408,6 +1460,8 @@ function renderReassign(page, main) {
     if (!executeAt.value) throw new InputError('Give the time to start at, or start now.');
     const at = new Date(executeAt.value).getTime(); // datetime-local: local time
     if (Number.isNaN(at)) throw new InputError(`The start time "${executeAt.value}" is not a time.`);
+    // A time already past would start the job at once, not as scheduled.
+    if (at <= Date.now()) throw new InputError(`The start time ${fmtTime(at)} has passed: give a later one, or start now.`);
     return at;
   }
 
@@ -1505,6 +1559,11 @@ function parseAssignment(text) {
   if (value && !Array.isArray(value) && Array.isArray(value.reassignments)) value = value.reassignments;
   if (!Array.isArray(value) || !value.length || !value.every((t) => t && typeof t.topic === 'string')) {
     throw new InputError('The assignment must be a list of {"topic", "assignment": [{"partition", "partition_brokers"}]}.');
+  }
+  const named = new Set();
+  for (const { topic } of value) {
+    if (named.has(topic)) throw new InputError(`Topic ${topic} is named twice: give each topic once, with all its partitions.`);
+    named.add(topic);
   }
   return value;
 }
@@ -1607,6 +1666,21 @@ function loadSamples(id) {
   }
 }
 
+/** Notes `id` as the job sampled last, forgetting the curves of the oldest beyond SAMPLED_JOBS. */
+function keepSampled(id) {
+  let ids;
+  try {
+    ids = JSON.parse(sessionStorage.getItem(SAMPLED_KEY) ?? '[]');
+  } catch {
+    ids = [];
+  }
+  if (!Array.isArray(ids)) ids = [];
+  ids = ids.filter((other) => other !== id);
+  ids.push(id);
+  while (ids.length > SAMPLED_JOBS) sessionStorage.removeItem(SAMPLES_KEY + ids.shift());
+  sessionStorage.setItem(SAMPLED_KEY, JSON.stringify(ids));
+}
+
 function recordSample(job) {
   let samples = loadSamples(job.job_id);
   const last = samples[samples.length - 1];
@@ -1618,6 +1692,7 @@ function recordSample(job) {
     samples = samples.filter((_, i) => i % 2 === 0 || i === samples.length - 1);
   }
   try {
+    keepSampled(job.job_id);
     sessionStorage.setItem(SAMPLES_KEY + job.job_id, JSON.stringify(samples));
   } catch {
     // Storage full: the chart still shows this page's samples.
@@ -1752,7 +1827,7 @@ function renderJob(page, main, id) {
   page.live(async () => {
     job = await api('GET', `${path}/status`);
     state.textContent = job.state;
-    state.className = `state state-${job.state}`;
+    state.className = stateClass(job.state);
     setData(state, { state: job.state });
     enableFor(job.state);
     setProgress(bar, jobPercent(job), job.state);
@@ -1789,7 +1864,7 @@ function renderJob(page, main, id) {
       },
       empty: emptyRow(6, 'No partition to move.'),
     });
-  });
+  }, { stopOn404: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1903,7 +1978,7 @@ function renderLink(page, main, id) {
   page.live(async () => {
     const link = await api('GET', `${path}/status`);
     state.textContent = link.state ?? 'PENDING';
-    state.className = `state state-${link.state ?? 'PENDING'}`;
+    state.className = stateClass(link.state ?? 'PENDING');
     setData(state, { state: link.state ?? '' });
     pause.disabled = link.paused;
     resume.disabled = !link.paused;
@@ -1920,7 +1995,7 @@ function renderLink(page, main, id) {
     fillGroups(link);
     fillCopies(link);
     fillClients(link);
-  });
+  }, { stopOn404: true });
 
   function fillMirrors(link) {
     syncRows(mirrorRows, link.mirrors, {
@@ -1961,8 +2036,14 @@ function renderLink(page, main, id) {
       fill: (tr, g) => {
         const moved = g.phase === 'MOVED';
         setData(tr, { group: g.group, phase: g.phase, 'handed-over': moved ? 'true' : 'false' });
-        tr.querySelector('[data-testid="group-hand-over"]').disabled = g.phase !== 'ON_SOURCE';
-        tr.querySelector('[data-testid="group-hand-back"]').disabled = !moved;
+        // A group named "." or ".." cannot be a path segment (URLs drop dot segments, even
+        // escaped): its hand-over is for the wire protocol or the CLI.
+        const unaddressable = g.group === '.' || g.group === '..';
+        for (const button of tr.querySelectorAll('button')) {
+          button.title = unaddressable ? 'A group named "." or ".." cannot be named in a URL: use the CLI.' : '';
+        }
+        tr.querySelector('[data-testid="group-hand-over"]').disabled = unaddressable || g.phase !== 'ON_SOURCE';
+        tr.querySelector('[data-testid="group-hand-back"]').disabled = unaddressable || !moved;
         const offsets = Object.entries(g.offsets);
         const held = g.held ? `${g.held.client_id} from ${g.held.address}${g.held.software ? ` (${g.held.software})` : ''}` : DASH;
         setCells(tr, [g.group, g.phase, moved ? ['yes, ', timeNode(g.moved_ms)] : 'no',

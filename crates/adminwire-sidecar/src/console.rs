@@ -34,6 +34,8 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
             (header::CACHE_CONTROL, "no-cache"),
             (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            // For browsers that predate the CSP's frame-ancestors.
+            (header::X_FRAME_OPTIONS, "DENY"),
             (header::REFERRER_POLICY, "no-referrer"),
         ],
         body,
