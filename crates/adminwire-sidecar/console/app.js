@@ -119,9 +119,10 @@ function setCells(tr, values) {
 
 /**
  * Brings `container`'s children to one per item, in order, keeping the element of an item that
- * was there already (its buttons, focus and hover survive a refresh); `fill` updates it.
+ * was there already (its buttons, focus and hover survive a refresh): `make(item)` builds the
+ * element of a new item, `update(element, item)` shows the item in it, new or kept.
  */
-function syncRows(container, items, { key, make, fill, empty }) {
+function syncRows(container, items, { key, make, update, empty }) {
   const existing = new Map();
   for (const child of [...container.children]) {
     if (child.dataset.rowKey === undefined) child.remove();
@@ -139,7 +140,7 @@ function syncRows(container, items, { key, make, fill, empty }) {
       node = make(item);
       node.dataset.rowKey = k;
     }
-    fill(node, item);
+    update(node, item);
     if (container.children[i] !== node) container.insertBefore(node, container.children[i] ?? null);
   });
   for (const node of existing.values()) node.remove();
@@ -299,6 +300,14 @@ class InputError extends Error {
   }
 }
 
+/** Something that went otherwise than asked, which the page explains (not a bug of the page). */
+class Unexpected extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'Unexpected';
+  }
+}
+
 /** The status, parsed body (null when empty) and Location of a request. */
 async function request(method, path, body) {
   const headers = { Accept: 'application/json' };
@@ -347,7 +356,9 @@ const seg = encodeURIComponent;
 let errorSource = null;
 
 function showError(error, source = 'action') {
-  if (!(error instanceof ApiError) && !(error instanceof InputError)) console.error(error);
+  // The API's answers and bad input are expected; anything else is logged too, to look into.
+  const explained = error instanceof ApiError || error instanceof InputError || error instanceof Unexpected;
+  if (!explained) console.error(error);
   const box = byTestId('error');
   const text = box.querySelector('.banner-text');
   const kafka = error.kafkaError;
@@ -521,7 +532,8 @@ function setUpLogin() {
     try {
       sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify({ username, password }));
     } catch (e) {
-      showError(new InputError(`The browser would not keep the credentials for this tab: ${e.message}`));
+      // Not bad input: the browser's storage refused it.
+      showError(new Unexpected(`The browser would not keep the credentials for this tab: ${e.message}`));
       return;
     }
     closeLogin();
@@ -736,7 +748,7 @@ function renderOverview(page, main) {
     syncRows(brokerRows, brokers, {
       key: (b) => b.id,
       make: () => makeRow('broker-row', 6),
-      fill: (tr, b) => {
+      update: (tr, b) => {
         setData(tr, { 'broker-id': b.id, rack: b.rack, partitions: b.partitions, leaders: b.leaders });
         setCells(tr, [b.id, `${b.host}:${b.port}`, b.rack ?? DASH, b.role, b.partitions, b.leaders]);
       },
@@ -748,7 +760,7 @@ function renderOverview(page, main) {
     syncRows(neededRows, unbalanced, {
       key: (p) => `${p.topic}|${p.partition}`,
       make: () => makeRow('election-row', 4),
-      fill: (tr, p) => {
+      update: (tr, p) => {
         setData(tr, { topic: p.topic, partition: p.partition });
         setCells(tr, [topicLink(p.topic), p.partition, p.leader < 0 ? 'none' : p.leader, p.preferred_leader]);
       },
@@ -841,7 +853,7 @@ function showElectionResults(tbody, results) {
   syncRows(tbody, results, {
     key: (r) => `${r.topic}|${r.partition}`,
     make: () => makeRow('election-result', 3),
-    fill: (tr, r) => {
+    update: (tr, r) => {
       setData(tr, { topic: r.topic, partition: r.partition, elected: r.elected ? 'true' : 'false' });
       tr.classList.toggle('failed', !r.elected);
       const outcome = r.elected
@@ -868,7 +880,7 @@ function renderTopics(page, main) {
     syncRows(rows, shown, {
       key: (t) => t.name,
       make: () => makeRow('topic-row', 6),
-      fill: (tr, t) => {
+      update: (tr, t) => {
         const health = partitionHealth(t.partitions);
         setData(tr, { topic: t.name, partitions: t.partitions.length, rf: t.replication_factor });
         tr.classList.toggle('bad', health.offline > 0 || health.under > 0);
@@ -956,7 +968,7 @@ function createTopicForm(page) {
       form.reset();
       // Created by someone else between the look and the PUT: say what happened to it.
       if (answer.status !== 201) {
-        throw new InputError(`Topic ${topic} was created by someone else a moment before; the PUT brought it to what this form gave.`);
+        throw new Unexpected(`Topic ${topic} was created by someone else a moment before; the PUT brought it to what this form gave.`);
       }
       showNotice('Topic created');
       await page.refresh();
@@ -1045,7 +1057,7 @@ function renderTopic(page, main, name) {
         }));
         return tr;
       },
-      fill: (tr, [key, value]) => {
+      update: (tr, [key, value]) => {
         // The API lists the topic's own settings only: each is an override of a default.
         setData(tr, { key, value, source: 'topic' });
         tr.querySelector('[data-testid="config-delete"]').setAttribute('aria-label', `Remove ${key}`);
@@ -1068,7 +1080,7 @@ function renderTopic(page, main, name) {
     syncRows(partitionRows, partitions, {
       key: (p) => p.partition,
       make: () => makeRow('partition-row', 5),
-      fill: (tr, p) => {
+      update: (tr, p) => {
         const offline = p.leader < 0;
         const under = p.isr.length < p.replicas.length;
         setData(tr, { partition: p.partition, leader: p.leader, offline: offline ? 'true' : 'false', 'under-replicated': under ? 'true' : 'false' });
@@ -1119,121 +1131,46 @@ function fact(label, value, field, bad = false) {
 
 // ---------------------------------------------------------------------------------------------
 // The reassignment wizard: topics → target → review (plan, warnings) → throttle and schedule →
-// confirm. Every step is in the page from the start; only the current one is shown.
+// confirm. Every step is in the page from the start; only the current one is shown. Each step
+// is built by its own function (buildTopicsStep … buildConfirmStep), which returns its section
+// and what the navigation asks of it; renderReassign wires them together and moves between them.
 
 const WIZARD_STEPS = ['Topics', 'Target', 'Review', 'Throttle and schedule', 'Confirm'];
 
-function renderReassign(page, main) {
-  const wiz = {
+/** What the steps share. */
+function newWizardState() {
+  return {
     step: 1,
     topics: {}, // by name, as GET /topics?expand=info gives them
     brokers: [],
+    // The topics picked, kept apart from the list shown: filtering never unpicks one.
+    picked: new Set(),
     reassignments: null, // the body's `reassignments`, fixed when the plan is made
     plan: null,
     edited: false, // the hand-edited assignment was typed in: never overwrite it
+    // Each estimate and prefill asked for is numbered: an answer overtaken by a later request
+    // is dropped, whatever order the answers come back in.
     estimateSeq: 0,
     prefillSeq: 0,
   };
+}
 
-  // Step 1: topics.
-  const topicSearch = el('input', { type: 'search', 'data-testid': 'wizard-topic-search', placeholder: 'Filter by name', 'aria-label': 'Filter topics by name' });
-  const topicList = el('div', { class: 'checklist', role: 'group', 'aria-label': 'Topics' });
-  const topicCount = el('span', { class: 'muted', 'aria-live': 'polite' });
-  // The topics picked, kept apart from the list: filtering never unpicks one.
-  const picked = new Set();
-  topicSearch.addEventListener('input', () => showTopics());
-  topicList.addEventListener('change', (event) => {
-    const box = event.target;
-    if (box.checked) picked.add(box.value);
-    else picked.delete(box.value);
-    topicCount.textContent = `${plural(picked.size, 'topic')} picked`;
-  });
+function renderReassign(page, main) {
+  const wiz = newWizardState();
+  const topicsStep = buildTopicsStep(wiz);
+  const targetStep = buildTargetStep(page, wiz);
+  const reviewStep = buildReviewStep(wiz);
+  const scheduleStep = buildScheduleStep(page, wiz);
+  const confirmStep = buildConfirmStep(wiz, targetStep, reviewStep, scheduleStep);
+  const sections = [topicsStep, targetStep, reviewStep, scheduleStep, confirmStep].map((step) => step.section);
 
-  // Step 2: target.
-  const brokerList = el('div', { class: 'checklist', role: 'group', 'aria-label': 'Target brokers' });
-  const rf = intInput('wizard-rf', 'Replication factor', { min: 1, placeholder: 'keep' });
-  const pickButton = (testid, text, pick) => {
-    const button = el('button', { type: 'button', class: 'small', 'data-testid': testid }, text);
-    button.addEventListener('click', () => {
-      const ids = pick();
-      for (const box of brokerList.querySelectorAll('input')) box.checked = ids.has(Number(box.value));
-    });
-    return button;
-  };
-  const brokerPicker = el('div', {},
-    el('fieldset', {}, el('legend', {}, 'Target brokers'),
-      el('p', { class: 'toolbar' },
-        pickButton('wizard-brokers-all', 'All', () => new Set(wiz.brokers.map((b) => b.id))),
-        pickButton('wizard-brokers-current', 'Where they are now', () => currentBrokers()),
-        pickButton('wizard-brokers-none', 'None', () => new Set())),
-      brokerList),
-    el('label', {}, 'Replication factor ', rf, el('span', { class: 'muted' }, ' blank: keep each topic\'s')));
-  const editToggle = el('input', { type: 'checkbox', 'data-testid': 'wizard-mode-edit' });
-  const assignment = el('textarea', { 'data-testid': 'wizard-assignment', rows: 14, spellcheck: 'false', class: 'code', 'aria-label': 'Assignment (JSON)' });
-  const assignmentBox = el('div', { hidden: true },
-    el('p', { class: 'muted' }, 'Each partition\'s replicas, the preferred leader first (the API\'s ',
-      el('code', {}, 'reassignments'), ' with ', el('code', {}, 'assignment'), '). Filled in with the plan for the brokers picked, or where the partitions are now.'),
-    assignment);
-  assignment.addEventListener('input', () => { wiz.edited = true; });
-  editToggle.addEventListener('change', () => {
-    brokerPicker.hidden = editToggle.checked;
-    assignmentBox.hidden = !editToggle.checked;
-    if (editToggle.checked && !wiz.edited) prefillAssignment();
-  });
-
-  // Step 3: review.
-  const placementRows = el('tbody');
-  const move = el('p', { 'data-testid': 'wizard-move' });
-  const bytes = el('p', { 'data-testid': 'wizard-bytes' });
-  const estimate = el('p', { 'data-testid': 'wizard-estimate' });
-  const warnings = el('div', { class: 'warnings', 'aria-live': 'polite' });
-  const notes = el('div');
-  const review = el('div', { 'data-testid': 'wizard-review' },
-    el('div', { class: 'review-facts' }, move, bytes, estimate),
-    warnings, notes,
-    table('wizard-placement', ['Topic', 'Partition', 'Replicas before → after', 'Bytes'], placementRows));
-
-  // Step 4: throttle and schedule.
-  const throttle = el('input', { type: 'number', min: 0, step: 'any', 'data-testid': 'wizard-throttle', placeholder: 'none', 'aria-label': 'Throttle in MB/s' });
-  const whenNow = el('input', { type: 'radio', name: 'wizard-when', value: 'now', checked: true, 'data-testid': 'wizard-when-now' });
-  const whenLater = el('input', { type: 'radio', name: 'wizard-when', value: 'later', 'data-testid': 'wizard-when-later' });
-  const executeAt = el('input', { type: 'datetime-local', 'data-testid': 'wizard-execute-at', 'aria-label': 'Start at (local time)' });
-  const estimateThrottled = el('p', { 'data-testid': 'wizard-estimate-throttled' }, DASH);
-  // Typing a start time means "later".
-  executeAt.addEventListener('input', () => { if (executeAt.value) whenLater.checked = true; });
-  let estimateTimer = null;
-  page.onStop(() => clearTimeout(estimateTimer));
-  throttle.addEventListener('input', () => {
-    clearTimeout(estimateTimer);
-    estimateTimer = setTimeout(() => reestimate(), 400);
-  });
-
-  // Step 5: confirm.
-  const confirmSummary = el('dl', { class: 'summary summary-list' });
-  const submit = el('button', { type: 'button', class: 'primary', 'data-testid': 'wizard-submit' }, 'Start the reassignment');
-
-  const steps = [
-    wizardStep(1, 'Pick the topics', el('p', { class: 'toolbar' }, el('label', {}, 'Filter ', topicSearch), ' ', topicCount), topicList),
-    wizardStep(2, 'Choose the target',
-      brokerPicker,
-      el('p', {}, el('label', {}, editToggle, ' Edit the assignment by hand (JSON)')),
-      assignmentBox),
-    wizardStep(3, 'Review the plan', review),
-    wizardStep(4, 'Throttle and schedule',
-      el('label', {}, 'Replication throttle ', throttle, ' MB/s per broker ', el('span', { class: 'muted' }, '(blank: none)')),
-      el('fieldset', {}, el('legend', {}, 'Start'),
-        el('label', {}, whenNow, ' now'),
-        el('label', {}, whenLater, ' at ', executeAt, el('span', { class: 'muted' }, ' (local time)'))),
-      el('p', {}, 'Estimate with this throttle: '), estimateThrottled),
-    wizardStep(5, 'Confirm', confirmSummary, el('p', {}, submit)),
-  ];
   const progress = el('ol', { class: 'wizard-progress' }, WIZARD_STEPS.map((t, i) => el('li', { 'data-progress-step': i + 1 }, t)));
   const back = el('button', { type: 'button', 'data-testid': 'wizard-back' }, '← Back');
   const next = el('button', { type: 'button', class: 'primary', 'data-testid': 'wizard-next' }, 'Next →');
 
   function showStep(n) {
     wiz.step = n;
-    for (const s of steps) s.hidden = Number(s.dataset.step) !== n;
+    for (const s of sections) s.hidden = Number(s.dataset.step) !== n;
     for (const li of progress.children) {
       if (Number(li.dataset.progressStep) === n) li.setAttribute('aria-current', 'step');
       else li.removeAttribute('aria-current');
@@ -1248,204 +1185,416 @@ function renderReassign(page, main) {
   });
   next.addEventListener('click', () => act(next, async () => {
     if (wiz.step === 1) {
-      if (!selectedTopics().length) throw new InputError('Pick at least one topic.');
-      if (editToggle.checked && !wiz.edited) prefillAssignment();
+      if (!pickedTopics(wiz).length) throw new InputError('Pick at least one topic.');
+      targetStep.prefillUnlessEdited();
       showStep(2);
     } else if (wiz.step === 2) {
       next.textContent = 'Planning…';
       try {
-        await makeReview(buildReassignments());
+        await reviewStep.makePlan(targetStep.reassignments());
       } finally {
         next.textContent = 'Next →';
       }
       showStep(3);
     } else if (wiz.step === 3) {
       showStep(4);
-      reestimate();
+      scheduleStep.reestimate();
     } else if (wiz.step === 4) {
-      readThrottle();
-      readSchedule();
-      // The estimate confirmed is the one for the throttle given, not one still on its way.
-      clearTimeout(estimateTimer);
-      await reestimate();
-      fillConfirm();
+      // A throttle or start time that is not one keeps the wizard here, before any request.
+      scheduleStep.readThrottle();
+      scheduleStep.readSchedule();
+      await scheduleStep.estimateNow();
+      confirmStep.summarize();
       showStep(5);
     }
   }));
 
+  const submit = confirmStep.submit;
   submit.addEventListener('click', () => act(submit, async () => {
     const body = { reassignments: wiz.reassignments };
-    const bytesPerSecond = readThrottle();
+    const bytesPerSecond = scheduleStep.readThrottle();
     if (bytesPerSecond !== null) body.throttle = bytesPerSecond;
-    const at = readSchedule();
+    const at = scheduleStep.readSchedule();
     if (at !== null) {
       body.is_schedule = true;
       body.execute_at = at;
     }
     const answer = await request('POST', '/reassignments', body);
     const id = answer.data?.job_id ?? answer.location?.split('/').pop();
-    if (!id) throw new InputError('The job was accepted, but the API did not say its id: see Jobs.');
+    // Not the user's input at fault: the API's answer lacks what it promises.
+    if (!id) throw new Unexpected('The job was accepted, but the API did not say its id: see Jobs.');
     navigate(`#/jobs/${seg(id)}`, at === null ? 'Reassignment started' : 'Reassignment scheduled');
   }));
 
-  function selectedTopics() {
-    return [...picked].sort();
-  }
+  main.append(
+    el('h1', {}, 'Reassign partitions'),
+    el('div', { class: 'wizard', 'data-testid': 'wizard' },
+      progress, sections, el('p', { class: 'wizard-nav' }, back, ' ', next)));
+  showStep(1);
 
+  page.load(async () => {
+    const [topics, brokers] = await Promise.all([api('GET', '/topics?expand=info'), api('GET', '/brokers')]);
+    wiz.topics = topics;
+    wiz.brokers = brokers;
+    topicsStep.showTopics();
+    targetStep.showBrokers();
+  });
+}
+
+/** A step's section, hidden unless it is the first. */
+function wizardSection(n, title, ...children) {
+  return el('section', { class: 'wizard-step', 'data-testid': 'wizard-step', 'data-step': n, hidden: n !== 1 },
+    el('h2', {}, `${n}. ${title}`), children);
+}
+
+// Step 1: the topics to move, picked from the list (filtered by name here).
+
+function buildTopicsStep(wiz) {
+  const search = el('input', { type: 'search', 'data-testid': 'wizard-topic-search', placeholder: 'Filter by name', 'aria-label': 'Filter topics by name' });
+  const list = el('div', { class: 'checklist', role: 'group', 'aria-label': 'Topics' });
+  const count = el('span', { class: 'muted', 'aria-live': 'polite' });
+  const showCount = () => {
+    count.textContent = `${plural(wiz.picked.size, 'topic')} picked`;
+  };
+
+  /** The topics loaded that match the filter, those picked checked. */
   function showTopics() {
-    const query = topicSearch.value.trim().toLowerCase();
+    const query = search.value.trim().toLowerCase();
     const shown = Object.values(wiz.topics).filter((t) => t.name.toLowerCase().includes(query))
       .sort((a, b) => a.name.localeCompare(b.name));
-    fill(topicList, shown.length ? shown.map((t) => el('label', { 'data-topic': t.name },
-      el('input', { type: 'checkbox', 'data-testid': 'wizard-topic', value: t.name, checked: picked.has(t.name) }),
+    fill(list, shown.length ? shown.map((t) => el('label', { 'data-topic': t.name },
+      el('input', { type: 'checkbox', 'data-testid': 'wizard-topic', value: t.name, checked: wiz.picked.has(t.name) }),
       ` ${t.name} `, el('span', { class: 'muted' }, `${plural(t.partitions.length, 'partition')}, RF ${t.replication_factor}`)))
       : el('p', { class: 'muted' }, 'No topic matches.'));
-    topicCount.textContent = `${plural(picked.size, 'topic')} picked`;
+    showCount();
   }
+
+  search.addEventListener('input', () => showTopics());
+  list.addEventListener('change', (event) => {
+    const box = event.target;
+    if (box.checked) wiz.picked.add(box.value);
+    else wiz.picked.delete(box.value);
+    showCount();
+  });
+
+  return {
+    section: wizardSection(1, 'Pick the topics', el('p', { class: 'toolbar' }, el('label', {}, 'Filter ', search), ' ', count), list),
+    showTopics,
+  };
+}
+
+function pickedTopics(wiz) {
+  return [...wiz.picked].sort();
+}
+
+// Step 2: the target, as brokers (and a replication factor) or as an assignment typed in (JSON).
+
+function buildTargetStep(page, wiz) {
+  const brokerList = el('div', { class: 'checklist', role: 'group', 'aria-label': 'Target brokers' });
+  const rf = intInput('wizard-rf', 'Replication factor', { min: 1, placeholder: 'keep' });
+  const pickButton = (testid, text, pick) => {
+    const button = el('button', { type: 'button', class: 'small', 'data-testid': testid }, text);
+    button.addEventListener('click', () => {
+      const ids = pick();
+      for (const box of brokerList.querySelectorAll('input')) box.checked = ids.has(Number(box.value));
+    });
+    return button;
+  };
+  const brokerPicker = el('div', {},
+    el('fieldset', {}, el('legend', {}, 'Target brokers'),
+      el('p', { class: 'toolbar' },
+        pickButton('wizard-brokers-all', 'All', () => new Set(wiz.brokers.map((b) => b.id))),
+        pickButton('wizard-brokers-current', 'Where they are now', () => brokersHoldingPickedTopics(wiz)),
+        pickButton('wizard-brokers-none', 'None', () => new Set())),
+      brokerList),
+    el('label', {}, 'Replication factor ', rf, el('span', { class: 'muted' }, ' blank: keep each topic\'s')));
+  const editToggle = el('input', { type: 'checkbox', 'data-testid': 'wizard-mode-edit' });
+  const assignment = el('textarea', { 'data-testid': 'wizard-assignment', rows: 14, spellcheck: 'false', class: 'code', 'aria-label': 'Assignment (JSON)' });
+  const assignmentBox = el('div', { hidden: true },
+    el('p', { class: 'muted' }, 'Each partition\'s replicas, the preferred leader first (the API\'s ',
+      el('code', {}, 'reassignments'), ' with ', el('code', {}, 'assignment'), '). Filled in with the plan for the brokers picked, or where the partitions are now.'),
+    assignment);
+  assignment.addEventListener('input', () => { wiz.edited = true; });
+  editToggle.addEventListener('change', () => {
+    brokerPicker.hidden = editToggle.checked;
+    assignmentBox.hidden = !editToggle.checked;
+    prefillUnlessEdited();
+  });
 
   function selectedBrokers() {
     return [...brokerList.querySelectorAll('input:checked')].map((box) => Number(box.value));
   }
 
-  /** The brokers holding replicas of the picked topics now. */
-  function currentBrokers() {
-    const ids = new Set();
-    for (const name of selectedTopics()) {
-      for (const p of wiz.topics[name]?.partitions ?? []) p.replicas.forEach((id) => ids.add(id));
-    }
-    return ids;
+  /** Each picked topic onto the brokers picked; the factor only when one is given (else kept). */
+  function reassignmentsOntoBrokers() {
+    const factor = intField(rf, 'Replication factor');
+    const brokers = selectedBrokers();
+    return pickedTopics(wiz).map((topic) => (factor === null ? { topic, brokers } : { topic, brokers, replication_factor: factor }));
   }
 
-  /** The body's `reassignments`: target brokers (and factor) per topic, or the JSON typed in. */
-  function buildReassignments() {
-    if (editToggle.checked) return parseAssignment(assignment.value);
-    if (!selectedTopics().length) throw new InputError('Pick at least one topic (step 1).');
-    if (!selectedBrokers().length) throw new InputError('Pick at least one target broker, or edit the assignment by hand.');
-    return buildReassignmentsFromBrokers();
-  }
-
-  /** Where each partition of the picked topics is now, or where `plan` puts it. */
-  function placement(plan) {
-    const planned = new Map((plan?.partitions ?? []).map((m) => [`${m.topic}|${m.partition}`, m.target_replicas]));
-    return selectedTopics().map((topic) => ({
-      topic,
-      assignment: [...(wiz.topics[topic]?.partitions ?? [])]
-        .sort((a, b) => a.partition - b.partition)
-        .map((p) => ({ partition: p.partition, partition_brokers: planned.get(`${topic}|${p.partition}`) ?? p.replicas })),
-    }));
+  /** Fills in the assignment to edit, unless it is not shown or was typed in. */
+  function prefillUnlessEdited() {
+    if (editToggle.checked && !wiz.edited) prefillAssignment();
   }
 
   async function prefillAssignment() {
     const seq = ++wiz.prefillSeq;
-    assignment.value = assignmentText(placement(null));
-    if (!selectedBrokers().length || !selectedTopics().length) return;
+    assignment.value = assignmentText(pickedPlacement(wiz, null));
+    if (!selectedBrokers().length || !pickedTopics(wiz).length) return;
     // The plan for the brokers picked, once the API has made it (unless typing began, or the
     // brokers were picked again meanwhile).
     try {
-      const plan = await api('POST', '/reassignments/plan', { reassignments: buildReassignmentsFromBrokers() });
+      const plan = await api('POST', '/reassignments/plan', { reassignments: reassignmentsOntoBrokers() });
       if (seq === wiz.prefillSeq && !wiz.edited && editToggle.checked && page.alive) {
-        assignment.value = assignmentText(placement(plan));
+        assignment.value = assignmentText(pickedPlacement(wiz, plan));
       }
     } catch (e) {
       if (seq === wiz.prefillSeq && page.alive) showError(e);
     }
   }
 
-  /** Each picked topic onto the brokers picked; the factor only when one is given (else kept). */
-  function buildReassignmentsFromBrokers() {
-    const factor = intField(rf, 'Replication factor');
-    const brokers = selectedBrokers();
-    return selectedTopics().map((topic) => (factor === null ? { topic, brokers } : { topic, brokers, replication_factor: factor }));
+  return {
+    section: wizardSection(2, 'Choose the target',
+      brokerPicker,
+      el('p', {}, el('label', {}, editToggle, ' Edit the assignment by hand (JSON)')),
+      assignmentBox),
+    prefillUnlessEdited,
+
+    /** The brokers loaded, as checkboxes; those checked stay checked. */
+    showBrokers() {
+      const chosen = new Set(selectedBrokers());
+      fill(brokerList, wiz.brokers.map((b) => el('label', { 'data-broker-id': b.id, 'data-rack': b.rack ?? null },
+        el('input', { type: 'checkbox', 'data-testid': 'wizard-broker', value: b.id, checked: chosen.has(b.id) }),
+        ` broker ${b.id} `, el('span', { class: 'muted' }, `${b.rack ? `rack ${b.rack}` : 'no rack'} · ${b.host}:${b.port} · ${plural(b.partitions, 'replica')}`))));
+    },
+
+    /** The body's `reassignments`: target brokers (and factor) per topic, or the JSON typed in. */
+    reassignments() {
+      if (editToggle.checked) return parseAssignment(assignment.value);
+      if (!pickedTopics(wiz).length) throw new InputError('Pick at least one topic (step 1).');
+      if (!selectedBrokers().length) throw new InputError('Pick at least one target broker, or edit the assignment by hand.');
+      return reassignmentsOntoBrokers();
+    },
+
+    /** The target in words, for the confirmation. */
+    describe() {
+      return editToggle.checked
+        ? 'the assignment edited by hand'
+        : `brokers ${selectedBrokers().join(', ')}${rf.value.trim() ? `, replication factor ${rf.value.trim()}` : ''}`;
+    },
+  };
+}
+
+/** The brokers holding replicas of the picked topics now. */
+function brokersHoldingPickedTopics(wiz) {
+  const ids = new Set();
+  for (const name of pickedTopics(wiz)) {
+    for (const p of wiz.topics[name]?.partitions ?? []) p.replicas.forEach((id) => ids.add(id));
   }
+  return ids;
+}
 
-  async function makeReview(reassignments) {
-    // What else moves, and throttles left behind, are warnings: the plan does not wait for them.
-    const [plan, motion] = await Promise.all([
-      api('POST', '/reassignments/plan', { reassignments }),
-      api('GET', '/reassignments').catch((e) => ({ failed: e })),
-    ]);
-    wiz.reassignments = reassignments;
-    wiz.plan = plan;
-    fillReview(plan, motion);
+/** Where each partition of the picked topics is now, or where `plan` puts it. */
+function pickedPlacement(wiz, plan) {
+  const planned = new Map((plan?.partitions ?? []).map((m) => [`${m.topic}|${m.partition}`, m.target_replicas]));
+  return pickedTopics(wiz).map((topic) => ({
+    topic,
+    assignment: [...(wiz.topics[topic]?.partitions ?? [])]
+      .sort((a, b) => a.partition - b.partition)
+      .map((p) => ({ partition: p.partition, partition_brokers: planned.get(`${topic}|${p.partition}`) ?? p.replicas })),
+  }));
+}
+
+/** The API's `reassignments` with `assignment`, a partition a line. */
+function assignmentText(entries) {
+  const topics = entries.map((e) => `  {"topic": ${JSON.stringify(e.topic)}, "assignment": [\n${
+    e.assignment.map((a) => `    {"partition": ${a.partition}, "partition_brokers": ${JSON.stringify(a.partition_brokers)}}`).join(',\n')}\n  ]}`);
+  return `[\n${topics.join(',\n')}\n]\n`;
+}
+
+function parseAssignment(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`The assignment is not JSON: ${e.message}`);
   }
+  if (value && !Array.isArray(value) && Array.isArray(value.reassignments)) value = value.reassignments;
+  if (!Array.isArray(value) || !value.length || !value.every((t) => t && typeof t.topic === 'string')) {
+    throw new InputError('The assignment must be a list of {"topic", "assignment": [{"partition", "partition_brokers"}]}.');
+  }
+  const named = new Set();
+  for (const { topic } of value) {
+    if (named.has(topic)) throw new InputError(`Topic ${topic} is named twice: give each topic once, with all its partitions.`);
+    named.add(topic);
+  }
+  return value;
+}
 
-  function fillReview(plan, motion) {
-    const planned = new Map(plan.partitions.map((m) => [`${m.topic}|${m.partition}`, m]));
-    const rows = [];
-    // Every partition of the topics asked about, moved or not (the plan lists moves only).
-    for (const { topic } of wiz.reassignments) {
-      for (const p of wiz.topics[topic]?.partitions ?? []) {
-        const key = `${topic}|${p.partition}`;
-        rows.push(planned.get(key) ?? { topic, partition: p.partition, replicas: p.replicas, target_replicas: p.replicas, bytes: 0 });
-        planned.delete(key);
-      }
-    }
-    rows.push(...planned.values());
-    rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+// Step 3: the review of the plan the API makes, with what else moves on the cluster and the
+// throttles left behind.
 
-    let replicasMoved = 0;
-    let partitionsMoved = 0;
-    let reordered = 0;
-    for (const r of rows) {
-      const added = r.target_replicas.filter((id) => !r.replicas.includes(id)).length;
-      const removed = r.replicas.filter((id) => !r.target_replicas.includes(id)).length;
-      replicasMoved += added;
-      if (added || removed) partitionsMoved += 1;
-      else if (r.replicas.join() !== r.target_replicas.join()) reordered += 1;
-    }
-    syncRows(placementRows, rows, {
-      key: (r) => `${r.topic}|${r.partition}`,
-      make: () => makeRow('wizard-placement-row', 4),
-      fill: (tr, r) => {
-        const changed = r.replicas.join() !== r.target_replicas.join();
-        setData(tr, { topic: r.topic, partition: r.partition, changed: changed ? 'true' : 'false' });
-        tr.classList.toggle('changed', changed);
-        setCells(tr, [r.topic, r.partition, replicaChange(r.replicas, r.target_replicas), fmtBytes(r.bytes)]);
-      },
-      empty: emptyRow(4, 'Nothing to move.'),
-    });
-    move.textContent = `${plural(replicasMoved, 'replica')} to copy, in ${plural(partitionsMoved, 'partition')}`
+function buildReviewStep(wiz) {
+  const placementRows = el('tbody');
+  const move = el('p', { 'data-testid': 'wizard-move' });
+  const bytes = el('p', { 'data-testid': 'wizard-bytes' });
+  const estimate = el('p', { 'data-testid': 'wizard-estimate' });
+  const warnings = el('div', { class: 'warnings', 'aria-live': 'polite' });
+  const notes = el('div');
+  const review = el('div', { 'data-testid': 'wizard-review' },
+    el('div', { class: 'review-facts' }, move, bytes, estimate),
+    warnings, notes,
+    table('wizard-placement', ['Topic', 'Partition', 'Replicas before → after', 'Bytes'], placementRows));
+
+  function showPlan(plan, motion) {
+    const rows = planRows(wiz, plan);
+    const { replicas, partitions, reordered } = countMoves(rows);
+    fillPlacementRows(placementRows, rows);
+    move.textContent = `${plural(replicas, 'replica')} to copy, in ${plural(partitions, 'partition')}`
       + (reordered ? `; ${plural(reordered, 'partition')} only ${reordered === 1 ? 'changes its' : 'change their'} preferred leader` : '')
       + ` (${plural(rows.length, 'partition')} in all)`;
-    setData(move, { replicas: replicasMoved, partitions: partitionsMoved, reordered });
+    setData(move, { replicas, partitions, reordered });
     bytes.textContent = `${fmtBytes(plan.bytes_to_move)} to move`;
     setData(bytes, { bytes: plan.bytes_to_move });
     estimate.textContent = estimateText(plan);
     setData(estimate, { seconds: plan.reassignment_time, rate: plan.rate });
 
-    const selected = new Set(wiz.reassignments.map((r) => r.topic));
-    const found = [];
-    if (motion.failed) {
-      found.push(warning(`Could not check what moves on the cluster now: ${motion.failed.message}`, { kind: 'unknown' }));
-    } else {
-      const moving = [...motion.moving].sort((a, b) => Number(selected.has(b.topic)) - Number(selected.has(a.topic)));
-      for (const m of moving) {
-        const mine = selected.has(m.topic);
-        found.push(warning(
-          `${m.topic}-${m.partition} is being moved now (replicas ${m.replicas.join(', ')}; adding ${m.adding.join(', ') || 'none'}; removing ${m.removing.join(', ') || 'none'})`
-            + (mine ? ': a job starting now is refused while it moves — wait, or schedule the job.' : '.'),
-          { kind: 'moving', topic: m.topic, partition: m.partition, selected: mine ? 'true' : 'false' }, mine));
-      }
-      // One warning per broker or topic holding throttles no running job owns (a topic has up
-      // to two: leader and follower replicas).
-      const orphans = new Map();
-      for (const t of motion.throttles.filter((t) => !t.jobs || t.jobs.length === 0)) {
-        const key = `${t.resource}|${t.name}`;
-        if (!orphans.has(key)) orphans.set(key, { resource: t.resource, name: t.name, settings: [] });
-        orphans.get(key).settings.push(`${t.config}=${t.value}`);
-      }
-      for (const o of orphans.values()) {
-        const where = o.resource === 'topic' ? `topic ${o.name}` : o.name ? `broker ${o.name}` : 'every broker (the default)';
-        found.push(warning(`A replication throttle is left on ${where} (${o.settings.join(', ')}), and no running job owns it.`,
-          { kind: 'throttle', resource: o.resource, name: o.name }));
-      }
-    }
+    const found = motionWarnings(motion, new Set(wiz.reassignments.map((r) => r.topic)));
     fill(warnings, (found.length ? found
       : [el('p', { class: 'ok' }, 'Nothing else is moving, and no throttle is left behind.')]));
     fill(notes, (plan.rack_unaware_topics ?? []).map((topic) => el('p', { class: 'note', 'data-testid': 'wizard-note' },
       `${topic} is placed without regard to racks.`)));
   }
 
+  return {
+    section: wizardSection(3, 'Review the plan', review),
+
+    /** Has the API plan `reassignments` and shows it; from then on they are what is sent. */
+    async makePlan(reassignments) {
+      // What else moves, and throttles left behind, are warnings: the plan does not wait for them.
+      const [plan, motion] = await Promise.all([
+        api('POST', '/reassignments/plan', { reassignments }),
+        api('GET', '/reassignments').catch((e) => ({ failed: e })),
+      ]);
+      wiz.reassignments = reassignments;
+      wiz.plan = plan;
+      showPlan(plan, motion);
+    },
+
+    /** The moves counted, in words, for the confirmation. */
+    movesText: () => move.textContent,
+  };
+}
+
+/** Every partition of the topics asked about, moved or not (the plan lists moves only). */
+function planRows(wiz, plan) {
+  const planned = new Map(plan.partitions.map((m) => [`${m.topic}|${m.partition}`, m]));
+  const rows = [];
+  for (const { topic } of wiz.reassignments) {
+    for (const p of wiz.topics[topic]?.partitions ?? []) {
+      const key = `${topic}|${p.partition}`;
+      rows.push(planned.get(key) ?? { topic, partition: p.partition, replicas: p.replicas, target_replicas: p.replicas, bytes: 0 });
+      planned.delete(key);
+    }
+  }
+  rows.push(...planned.values());
+  rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return rows;
+}
+
+/** Replicas to copy, partitions they are in, and partitions whose replicas are only reordered. */
+function countMoves(rows) {
+  const moves = { replicas: 0, partitions: 0, reordered: 0 };
+  for (const r of rows) {
+    const added = r.target_replicas.filter((id) => !r.replicas.includes(id)).length;
+    const removed = r.replicas.filter((id) => !r.target_replicas.includes(id)).length;
+    moves.replicas += added;
+    if (added || removed) moves.partitions += 1;
+    else if (r.replicas.join() !== r.target_replicas.join()) moves.reordered += 1;
+  }
+  return moves;
+}
+
+function fillPlacementRows(tbody, rows) {
+  syncRows(tbody, rows, {
+    key: (r) => `${r.topic}|${r.partition}`,
+    make: () => makeRow('wizard-placement-row', 4),
+    update: (tr, r) => {
+      const changed = r.replicas.join() !== r.target_replicas.join();
+      setData(tr, { topic: r.topic, partition: r.partition, changed: changed ? 'true' : 'false' });
+      tr.classList.toggle('changed', changed);
+      setCells(tr, [r.topic, r.partition, replicaChange(r.replicas, r.target_replicas), fmtBytes(r.bytes)]);
+    },
+    empty: emptyRow(4, 'Nothing to move.'),
+  });
+}
+
+/**
+ * Warnings from GET /reassignments (`motion`, or `{failed}` when it could not be read): moves
+ * under way, those of the `selected` topics first, and throttles no running job owns.
+ */
+function motionWarnings(motion, selected) {
+  const found = [];
+  if (motion.failed) {
+    found.push(warning(`Could not check what moves on the cluster now: ${motion.failed.message}`, { kind: 'unknown' }));
+    return found;
+  }
+  const moving = [...motion.moving].sort((a, b) => Number(selected.has(b.topic)) - Number(selected.has(a.topic)));
+  for (const m of moving) {
+    const mine = selected.has(m.topic);
+    found.push(warning(
+      `${m.topic}-${m.partition} is being moved now (replicas ${m.replicas.join(', ')}; adding ${m.adding.join(', ') || 'none'}; removing ${m.removing.join(', ') || 'none'})`
+        + (mine ? ': a job starting now is refused while it moves — wait, or schedule the job.' : '.'),
+      { kind: 'moving', topic: m.topic, partition: m.partition, selected: mine ? 'true' : 'false' }, mine));
+  }
+  // One warning per broker or topic holding throttles no running job owns (a topic has up
+  // to two: leader and follower replicas).
+  const orphans = new Map();
+  for (const t of motion.throttles.filter((throttle) => !throttle.jobs || throttle.jobs.length === 0)) {
+    const key = `${t.resource}|${t.name}`;
+    if (!orphans.has(key)) orphans.set(key, { resource: t.resource, name: t.name, settings: [] });
+    orphans.get(key).settings.push(`${t.config}=${t.value}`);
+  }
+  for (const o of orphans.values()) {
+    const where = o.resource === 'topic' ? `topic ${o.name}` : o.name ? `broker ${o.name}` : 'every broker (the default)';
+    found.push(warning(`A replication throttle is left on ${where} (${o.settings.join(', ')}), and no running job owns it.`,
+      { kind: 'throttle', resource: o.resource, name: o.name }));
+  }
+  return found;
+}
+
+function warning(text, data, strong = false) {
+  const node = el('p', { class: strong ? 'warning strong' : 'warning', 'data-testid': 'wizard-warning', role: 'note' }, text);
+  setData(node, data);
+  return node;
+}
+
+function estimateText(e) {
+  const parts = [`About ${fmtDuration(e.reassignment_time)} at ${fmtRate(e.rate)} per broker`];
+  if (e.waves) parts.push(plural(e.waves, 'wave'));
+  if (e.slowest_broker !== null && e.slowest_broker !== undefined) parts.push(`slowest broker ${e.slowest_broker}`);
+  return `${parts.join(', ')} (${fmtBytes(e.bytes_to_move)}).`;
+}
+
+// Step 4: a replication throttle and when to start. The estimate follows the throttle as it is
+// typed (once typing pauses).
+
+function buildScheduleStep(page, wiz) {
+  const throttle = el('input', { type: 'number', min: 0, step: 'any', 'data-testid': 'wizard-throttle', placeholder: 'none', 'aria-label': 'Throttle in MB/s' });
+  const whenNow = el('input', { type: 'radio', name: 'wizard-when', value: 'now', checked: true, 'data-testid': 'wizard-when-now' });
+  const whenLater = el('input', { type: 'radio', name: 'wizard-when', value: 'later', 'data-testid': 'wizard-when-later' });
+  const executeAt = el('input', { type: 'datetime-local', 'data-testid': 'wizard-execute-at', 'aria-label': 'Start at (local time)' });
+  const estimateThrottled = el('p', { 'data-testid': 'wizard-estimate-throttled' }, DASH);
+  // Typing a start time means "later".
+  executeAt.addEventListener('input', () => { if (executeAt.value) whenLater.checked = true; });
+  let estimateTimer = null;
+  page.onStop(() => clearTimeout(estimateTimer));
+  throttle.addEventListener('input', () => {
+    clearTimeout(estimateTimer);
+    estimateTimer = setTimeout(() => reestimate(), 400);
+  });
+
+  /** Bytes per second, or null for none. */
   function readThrottle() {
     const text = throttle.value.trim();
     if (!text) return null;
@@ -1490,82 +1639,53 @@ function renderReassign(page, main) {
     }
   }
 
-  function fillConfirm() {
-    const bytesPerSecond = readThrottle();
-    const at = readSchedule();
-    const target = editToggle.checked
-      ? 'the assignment edited by hand'
-      : `brokers ${selectedBrokers().join(', ')}${rf.value.trim() ? `, replication factor ${rf.value.trim()}` : ''}`;
-    fill(confirmSummary,
-      fact('Topics', wiz.reassignments.map((r) => r.topic).join(', '), 'topics'),
-      fact('Target', target, 'target'),
-      fact('Moves', move.textContent, 'moves'),
-      fact('Bytes', fmtBytes(wiz.plan.bytes_to_move), 'bytes'),
-      fact('Throttle', bytesPerSecond === null ? 'none' : fmtRate(bytesPerSecond), 'throttle'),
-      fact('Start', at === null ? 'now' : fmtTime(at), 'start'),
-      fact('Estimate', estimateThrottled.textContent, 'estimate'));
-  }
+  return {
+    section: wizardSection(4, 'Throttle and schedule',
+      el('label', {}, 'Replication throttle ', throttle, ' MB/s per broker ', el('span', { class: 'muted' }, '(blank: none)')),
+      el('fieldset', {}, el('legend', {}, 'Start'),
+        el('label', {}, whenNow, ' now'),
+        el('label', {}, whenLater, ' at ', executeAt, el('span', { class: 'muted' }, ' (local time)'))),
+      el('p', {}, 'Estimate with this throttle: '), estimateThrottled),
+    readThrottle,
+    readSchedule,
+    reestimate,
 
-  main.append(
-    el('h1', {}, 'Reassign partitions'),
-    el('div', { class: 'wizard', 'data-testid': 'wizard' },
-      progress, steps, el('p', { class: 'wizard-nav' }, back, ' ', next)));
-  showStep(1);
+    /** Estimates at once: the estimate confirmed is the one for the throttle given, not one
+     * still waiting for typing to pause. */
+    estimateNow() {
+      clearTimeout(estimateTimer);
+      return reestimate();
+    },
 
-  page.load(async () => {
-    const [topics, brokers] = await Promise.all([api('GET', '/topics?expand=info'), api('GET', '/brokers')]);
-    wiz.topics = topics;
-    wiz.brokers = brokers;
-    showTopics();
-    const chosen = new Set(selectedBrokers());
-    fill(brokerList, brokers.map((b) => el('label', { 'data-broker-id': b.id, 'data-rack': b.rack ?? null },
-      el('input', { type: 'checkbox', 'data-testid': 'wizard-broker', value: b.id, checked: chosen.has(b.id) }),
-      ` broker ${b.id} `, el('span', { class: 'muted' }, `${b.rack ? `rack ${b.rack}` : 'no rack'} · ${b.host}:${b.port} · ${plural(b.partitions, 'replica')}`))));
-  });
+    /** The estimate shown, for the confirmation. */
+    estimateShown: () => estimateThrottled.textContent,
+  };
 }
 
-function wizardStep(n, title, ...children) {
-  return el('section', { class: 'wizard-step', 'data-testid': 'wizard-step', 'data-step': n, hidden: n !== 1 },
-    el('h2', {}, `${n}. ${title}`), children);
-}
+// Step 5: what is about to be asked, and the button that asks it.
 
-function warning(text, data, strong = false) {
-  const node = el('p', { class: strong ? 'warning strong' : 'warning', 'data-testid': 'wizard-warning', role: 'note' }, text);
-  setData(node, data);
-  return node;
-}
+function buildConfirmStep(wiz, targetStep, reviewStep, scheduleStep) {
+  const summary = el('dl', { class: 'summary summary-list' });
+  const submit = el('button', { type: 'button', class: 'primary', 'data-testid': 'wizard-submit' }, 'Start the reassignment');
+  return {
+    section: wizardSection(5, 'Confirm', summary, el('p', {}, submit)),
+    submit,
 
-function estimateText(e) {
-  const parts = [`About ${fmtDuration(e.reassignment_time)} at ${fmtRate(e.rate)} per broker`];
-  if (e.waves) parts.push(plural(e.waves, 'wave'));
-  if (e.slowest_broker !== null && e.slowest_broker !== undefined) parts.push(`slowest broker ${e.slowest_broker}`);
-  return `${parts.join(', ')} (${fmtBytes(e.bytes_to_move)}).`;
-}
-
-/** The API's `reassignments` with `assignment`, a partition a line. */
-function assignmentText(entries) {
-  const topics = entries.map((e) => `  {"topic": ${JSON.stringify(e.topic)}, "assignment": [\n${
-    e.assignment.map((a) => `    {"partition": ${a.partition}, "partition_brokers": ${JSON.stringify(a.partition_brokers)}}`).join(',\n')}\n  ]}`);
-  return `[\n${topics.join(',\n')}\n]\n`;
-}
-
-function parseAssignment(text) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`The assignment is not JSON: ${e.message}`);
-  }
-  if (value && !Array.isArray(value) && Array.isArray(value.reassignments)) value = value.reassignments;
-  if (!Array.isArray(value) || !value.length || !value.every((t) => t && typeof t.topic === 'string')) {
-    throw new InputError('The assignment must be a list of {"topic", "assignment": [{"partition", "partition_brokers"}]}.');
-  }
-  const named = new Set();
-  for (const { topic } of value) {
-    if (named.has(topic)) throw new InputError(`Topic ${topic} is named twice: give each topic once, with all its partitions.`);
-    named.add(topic);
-  }
-  return value;
+    /** Sums up the steps before, as they are now. */
+    summarize() {
+      const bytesPerSecond = scheduleStep.readThrottle();
+      const at = scheduleStep.readSchedule();
+      const target = targetStep.describe();
+      fill(summary,
+        fact('Topics', wiz.reassignments.map((r) => r.topic).join(', '), 'topics'),
+        fact('Target', target, 'target'),
+        fact('Moves', reviewStep.movesText(), 'moves'),
+        fact('Bytes', fmtBytes(wiz.plan.bytes_to_move), 'bytes'),
+        fact('Throttle', bytesPerSecond === null ? 'none' : fmtRate(bytesPerSecond), 'throttle'),
+        fact('Start', at === null ? 'now' : fmtTime(at), 'start'),
+        fact('Estimate', scheduleStep.estimateShown(), 'estimate'));
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1621,7 +1741,7 @@ function renderJobs(page, main) {
       tr.adminwireBar = progressBar('job-progress');
       return tr;
     },
-    fill: fillJobRow,
+    update: fillJobRow,
     empty: emptyRow(10, filter.value ? 'No job in that state.' : 'No job.'),
   });
   filter.addEventListener('change', show);
@@ -1746,8 +1866,50 @@ function renderJob(page, main, id) {
   const errorLine = el('p', { class: 'warning', 'data-testid': 'job-error', hidden: true });
   const chart = svg('svg', { 'data-testid': 'job-chart', class: 'chart', viewBox: '0 0 640 220', role: 'img', 'aria-label': 'Bytes moved over time' });
   const taskRows = el('tbody');
-  let job = null;
+  const controls = jobControls(page, id, path);
 
+  main.append(el('div', { 'data-testid': 'job-detail', 'data-job-id': id },
+    el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, 'Jobs'), ' / '),
+    el('h1', {}, 'Job ', el('span', { class: 'mono' }, id)),
+    el('div', { class: 'job-head' },
+      el('p', {}, 'State ', state),
+      bar,
+      el('p', {}, 'Moved ', moved, ' · left ', left, ' · ETA ', eta)),
+    errorLine,
+    el('p', { class: 'toolbar' }, controls.buttons),
+    facts,
+    section('Bytes moved', el('figure', { class: 'chart-figure' }, chart,
+      el('figcaption', { class: 'muted' }, 'Sampled by this page every two seconds while it is open (kept for this tab).'))),
+    section('Partitions', table('tasks-table', ['Topic', 'Partition', 'Replicas from → to', 'State', 'Bytes', 'Reason'], taskRows))));
+  drawJobChart(chart, loadSamples(id), 0);
+
+  page.live(async () => {
+    const job = await api('GET', `${path}/status`);
+    state.textContent = job.state;
+    state.className = stateClass(job.state);
+    setData(state, { state: job.state });
+    controls.enableFor(job.state);
+    setProgress(bar, jobPercent(job), job.state);
+    const remaining = Math.max(0, job.bytes_total - job.bytes_moved);
+    moved.textContent = fmtBytes(job.bytes_moved);
+    setData(moved, { bytes: job.bytes_moved });
+    left.textContent = fmtBytes(remaining);
+    setData(left, { bytes: remaining });
+    eta.textContent = ENDED.has(job.state) ? DASH : fmtDuration(job.eta_seconds);
+    setData(eta, { seconds: job.eta_seconds });
+    errorLine.hidden = !job.error;
+    errorLine.textContent = job.error ?? '';
+    fillJobFacts(facts, job);
+    drawJobChart(chart, recordSample(job), job.bytes_total);
+    fillTaskRows(taskRows, job.tasks);
+  }, { stopOn404: true });
+}
+
+/**
+ * A job's buttons (pause, resume, cancel, retry, restart, delete), in toolbar order, each doing
+ * its action on the job at `path`; `enableFor(state)` enables those the job's state allows.
+ */
+function jobControls(page, id, path) {
   const button = (testid, text, cls) => el('button', { type: 'button', 'data-testid': testid, class: cls ?? null, disabled: true }, text);
   const pause = button('job-pause', 'Pause');
   const resume = button('job-resume', 'Resume');
@@ -1755,17 +1917,6 @@ function renderJob(page, main, id) {
   const retry = button('job-retry', 'Retry failed');
   const restart = button('job-restart', 'Restart all not done');
   const remove = button('job-delete', 'Delete record…', 'danger');
-
-  /** Which controls the API takes in each state (others would be a 409). */
-  function enableFor(s) {
-    const ended = ENDED.has(s);
-    pause.disabled = !(s === 'RUNNING' || s === 'SCHEDULED');
-    resume.disabled = s !== 'PAUSED';
-    cancel.disabled = ended || !s;
-    retry.disabled = !ended;
-    restart.disabled = !ended;
-    remove.disabled = !ended;
-  }
 
   pause.addEventListener('click', () => act(pause, async () => {
     const r = await api('PUT', `${path}/pause`);
@@ -1809,62 +1960,49 @@ function renderJob(page, main, id) {
     navigate('#/jobs', 'Job deleted');
   }));
 
-  main.append(el('div', { 'data-testid': 'job-detail', 'data-job-id': id },
-    el('p', { class: 'crumbs' }, el('a', { href: '#/jobs' }, 'Jobs'), ' / '),
-    el('h1', {}, 'Job ', el('span', { class: 'mono' }, id)),
-    el('div', { class: 'job-head' },
-      el('p', {}, 'State ', state),
-      bar,
-      el('p', {}, 'Moved ', moved, ' · left ', left, ' · ETA ', eta)),
-    errorLine,
-    el('p', { class: 'toolbar' }, pause, resume, cancel, retry, restart, remove),
-    facts,
-    section('Bytes moved', el('figure', { class: 'chart-figure' }, chart,
-      el('figcaption', { class: 'muted' }, 'Sampled by this page every two seconds while it is open (kept for this tab).'))),
-    section('Partitions', table('tasks-table', ['Topic', 'Partition', 'Replicas from → to', 'State', 'Bytes', 'Reason'], taskRows))));
-  drawJobChart(chart, loadSamples(id), 0);
+  return {
+    buttons: [pause, resume, cancel, retry, restart, remove],
 
-  page.live(async () => {
-    job = await api('GET', `${path}/status`);
-    state.textContent = job.state;
-    state.className = stateClass(job.state);
-    setData(state, { state: job.state });
-    enableFor(job.state);
-    setProgress(bar, jobPercent(job), job.state);
-    const remaining = Math.max(0, job.bytes_total - job.bytes_moved);
-    moved.textContent = fmtBytes(job.bytes_moved);
-    setData(moved, { bytes: job.bytes_moved });
-    left.textContent = fmtBytes(remaining);
-    setData(left, { bytes: remaining });
-    eta.textContent = ENDED.has(job.state) ? DASH : fmtDuration(job.eta_seconds);
-    setData(eta, { seconds: job.eta_seconds });
-    errorLine.hidden = !job.error;
-    errorLine.textContent = job.error ?? '';
-    fill(facts,
-      fact('Kind', 'reassignment', 'kind'),
-      fact('Partitions done', `${job.partitions_done} of ${job.partition_count}`, 'partitions_done'),
-      fact('Total', fmtBytes(job.bytes_total), 'bytes_total'),
-      fact('Throttle', fmtRate(job.throttle), 'throttle'),
-      fact('Requested by', job.requested_by, 'requested_by'),
-      fact('Created', timeNode(job.created_ms), 'created_ms'),
-      fact('Scheduled for', timeNode(job.execute_at), 'execute_at'),
-      fact('Started', timeNode(job.started_ms), 'started_ms'),
-      job.started_late_ms ? fact('Started late by', fmtDuration(job.started_late_ms / 1000), 'started_late_ms', true) : null,
-      fact('Finished', timeNode(job.finished_ms), 'finished_ms'),
-      job.cleanup_pending ? fact('Throttles', 'still to be taken off', 'cleanup_pending', true) : null);
-    drawJobChart(chart, recordSample(job), job.bytes_total);
-    const tasks = [...(job.tasks ?? [])].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    syncRows(taskRows, tasks, {
-      key: (t) => `${t.topic}|${t.partition}`,
-      make: () => makeRow('task-row', 6),
-      fill: (tr, t) => {
-        setData(tr, { state: t.state, topic: t.topic, partition: t.partition });
-        setCells(tr, [topicLink(t.topic), t.partition, replicaChange(t.replicas, t.target_replicas), stateBadge(t.state),
-          `${fmtBytes(t.bytes_moved)} of ${fmtBytes(t.bytes_total)}`, t.reason ?? '']);
-      },
-      empty: emptyRow(6, 'No partition to move.'),
-    });
-  }, { stopOn404: true });
+    /** Which controls the API takes in each state (others would be a 409). */
+    enableFor(s) {
+      const ended = ENDED.has(s);
+      pause.disabled = !(s === 'RUNNING' || s === 'SCHEDULED');
+      resume.disabled = s !== 'PAUSED';
+      cancel.disabled = ended || !s;
+      retry.disabled = !ended;
+      restart.disabled = !ended;
+      remove.disabled = !ended;
+    },
+  };
+}
+
+function fillJobFacts(facts, job) {
+  fill(facts,
+    fact('Kind', 'reassignment', 'kind'),
+    fact('Partitions done', `${job.partitions_done} of ${job.partition_count}`, 'partitions_done'),
+    fact('Total', fmtBytes(job.bytes_total), 'bytes_total'),
+    fact('Throttle', fmtRate(job.throttle), 'throttle'),
+    fact('Requested by', job.requested_by, 'requested_by'),
+    fact('Created', timeNode(job.created_ms), 'created_ms'),
+    fact('Scheduled for', timeNode(job.execute_at), 'execute_at'),
+    fact('Started', timeNode(job.started_ms), 'started_ms'),
+    job.started_late_ms ? fact('Started late by', fmtDuration(job.started_late_ms / 1000), 'started_late_ms', true) : null,
+    fact('Finished', timeNode(job.finished_ms), 'finished_ms'),
+    job.cleanup_pending ? fact('Throttles', 'still to be taken off', 'cleanup_pending', true) : null);
+}
+
+function fillTaskRows(tbody, tasks) {
+  const sorted = [...(tasks ?? [])].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  syncRows(tbody, sorted, {
+    key: (t) => `${t.topic}|${t.partition}`,
+    make: () => makeRow('task-row', 6),
+    update: (tr, t) => {
+      setData(tr, { state: t.state, topic: t.topic, partition: t.partition });
+      setCells(tr, [topicLink(t.topic), t.partition, replicaChange(t.replicas, t.target_replicas), stateBadge(t.state),
+        `${fmtBytes(t.bytes_moved)} of ${fmtBytes(t.bytes_total)}`, t.reason ?? '']);
+    },
+    empty: emptyRow(6, 'No partition to move.'),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1881,7 +2019,7 @@ function renderLinks(page, main) {
     syncRows(cards, links, {
       key: (l) => l.link_id,
       make: () => el('article', { class: 'card', 'data-testid': 'link-card' }),
-      fill: (card, l) => {
+      update: (card, l) => {
         setData(card, { 'link-id': l.link_id, state: l.state ?? '' });
         const promoted = l.mirrors.filter((m) => m.state === 'PROMOTED').length;
         const moved = l.groups.filter((g) => g.phase === 'MOVED').length;
@@ -1915,7 +2053,7 @@ function renderLink(page, main, id) {
   const mirrorRows = el('tbody');
   const groupRows = el('tbody');
   const copyRows = el('tbody');
-  const clientRows = el('tbody');
+  const producerRows = el('tbody');
 
   const pause = el('button', { type: 'button', 'data-testid': 'link-pause' }, 'Pause');
   const resume = el('button', { type: 'button', 'data-testid': 'link-resume' }, 'Resume');
@@ -1930,6 +2068,7 @@ function renderLink(page, main, id) {
     await page.refresh();
   }));
 
+  /** Promotes mirror `topic`, once confirmed (`force`: even with producers or groups of it still on the source). */
   const promote = (button, topic, force) => act(button, async () => {
     const ok = await confirmDialog({
       title: force ? 'Promote anyway' : 'Promote mirror',
@@ -1944,6 +2083,7 @@ function renderLink(page, main, id) {
     await page.refresh();
   });
 
+  /** Hands `group` over to this cluster or back to the source (`action`: `hand-over` or `hand-back`), once confirmed. */
   const handGroup = (button, group, action) => act(button, async () => {
     const over = action === 'hand-over';
     const ok = await confirmDialog({
@@ -1973,7 +2113,7 @@ function renderLink(page, main, id) {
       table('copies-table', ['Topic', 'Partition', 'Offsets', 'Source next / end', 'Target next', 'Lag', 'Records', 'Bytes', 'Lost'], copyRows)),
     section('Producers',
       el('p', { class: 'muted' }, 'Clients whose writes to a mirror a sidecar routed (switched), and producers still writing to its source directly.'),
-      table('producers-table', ['Topic', 'Kind', 'Client', 'Where', 'Records', 'Last seen'], clientRows))));
+      table('producers-table', ['Topic', 'Kind', 'Client', 'Where', 'Records', 'Last seen'], producerRows))));
 
   page.live(async () => {
     const link = await api('GET', `${path}/status`);
@@ -1984,112 +2124,120 @@ function renderLink(page, main, id) {
     resume.disabled = !link.paused;
     errorLine.hidden = !link.error;
     errorLine.textContent = link.error ?? '';
-    fill(facts,
-      fact('Source', link.source_bootstrap.join(', '), 'source_bootstrap'),
-      fact('Source cluster', link.source_cluster_id, 'source_cluster_id'),
-      fact('Source user', link.source_username ?? 'none', 'source_username'),
-      fact('Start position', /^\d+$/.test(link.start_position) ? timeNode(Number(link.start_position)) : link.start_position, 'start_position'),
-      fact('Created', timeNode(link.created_ms), 'created_ms'),
-      fact('Requested by', link.requested_by, 'requested_by'));
-    fillMirrors(link);
-    fillGroups(link);
-    fillCopies(link);
-    fillClients(link);
+    fillLinkFacts(facts, link);
+    fillMirrorRows(mirrorRows, link.mirrors, promote);
+    fillGroupRows(groupRows, link.groups, handGroup);
+    fillCopyRows(copyRows, link.mirrors);
+    fillProducerRows(producerRows, link.mirrors);
   }, { stopOn404: true });
+}
 
-  function fillMirrors(link) {
-    syncRows(mirrorRows, link.mirrors, {
-      key: (m) => m.topic,
-      make: () => {
-        const normal = el('button', { type: 'button', class: 'small', 'data-testid': 'mirror-promote' }, 'Promote…');
-        const force = el('button', { type: 'button', class: 'small danger', 'data-testid': 'mirror-promote-force' }, 'Promote anyway…');
-        const tr = makeRow('mirror-row', 8, normal, force);
-        normal.addEventListener('click', () => promote(normal, tr.dataset.topic, false));
-        force.addEventListener('click', () => promote(force, tr.dataset.topic, true));
-        return tr;
-      },
-      fill: (tr, m) => {
-        setData(tr, { topic: m.topic, state: m.state, lag: m.lag });
-        const promoted = m.state === 'PROMOTED';
-        for (const b of tr.querySelectorAll('button')) b.disabled = promoted;
-        const writers = m.source_writers.length + (m.unrouted_records ? ` (+${m.unrouted_records} records without a producer id)` : '')
-          + (m.writers_watched ? '' : ' (still watching)');
-        setCells(tr, [m.topic, m.error ? [stateBadge(m.state), ' ', m.error] : stateBadge(m.state), m.partition_count, m.lag,
-          m.lag_bytes === null ? DASH : fmtBytes(m.lag_bytes), writers, m.switched.length,
-          m.promoted_ms ? [timeNode(m.promoted_ms), m.not_copied ? ` (${m.not_copied} records not copied)` : ''] : DASH]);
-      },
-      empty: emptyRow(9, 'No mirror topic.'),
-    });
-  }
+function fillLinkFacts(facts, link) {
+  fill(facts,
+    fact('Source', link.source_bootstrap.join(', '), 'source_bootstrap'),
+    fact('Source cluster', link.source_cluster_id, 'source_cluster_id'),
+    fact('Source user', link.source_username ?? 'none', 'source_username'),
+    fact('Start position', /^\d+$/.test(link.start_position) ? timeNode(Number(link.start_position)) : link.start_position, 'start_position'),
+    fact('Created', timeNode(link.created_ms), 'created_ms'),
+    fact('Requested by', link.requested_by, 'requested_by'));
+}
 
-  function fillGroups(link) {
-    syncRows(groupRows, link.groups, {
-      key: (g) => g.group,
-      make: () => {
-        const over = el('button', { type: 'button', class: 'small', 'data-testid': 'group-hand-over' }, 'Hand over…');
-        const back = el('button', { type: 'button', class: 'small', 'data-testid': 'group-hand-back' }, 'Hand back…');
-        const tr = makeRow('group-row', 8, over, back);
-        over.addEventListener('click', () => handGroup(over, tr.dataset.group, 'hand-over'));
-        back.addEventListener('click', () => handGroup(back, tr.dataset.group, 'hand-back'));
-        return tr;
-      },
-      fill: (tr, g) => {
-        const moved = g.phase === 'MOVED';
-        setData(tr, { group: g.group, phase: g.phase, 'handed-over': moved ? 'true' : 'false' });
-        // A group named "." or ".." cannot be a path segment (URLs drop dot segments, even
-        // escaped): its hand-over is for the wire protocol or the CLI.
-        const unaddressable = g.group === '.' || g.group === '..';
-        for (const button of tr.querySelectorAll('button')) {
-          button.title = unaddressable ? 'A group named "." or ".." cannot be named in a URL: use the CLI.' : '';
-        }
-        tr.querySelector('[data-testid="group-hand-over"]').disabled = unaddressable || g.phase !== 'ON_SOURCE';
-        tr.querySelector('[data-testid="group-hand-back"]').disabled = unaddressable || !moved;
-        const offsets = Object.entries(g.offsets);
-        const held = g.held ? `${g.held.client_id} from ${g.held.address}${g.held.software ? ` (${g.held.software})` : ''}` : DASH;
-        setCells(tr, [g.group, g.phase, moved ? ['yes, ', timeNode(g.moved_ms)] : 'no',
-          offsets.length ? el('span', { title: offsets.map(([k, v]) => `${k}: ${v}`).join('\n') },
-            `${plural(offsets.length, 'partition')}: ${offsets.slice(0, 4).map(([k, v]) => `${k}=${v}`).join(', ')}${offsets.length > 4 ? ', …' : ''}`) : 'none',
-          timeNode(g.synced_ms), g.waiting ?? DASH,
-          g.source_members.length ? g.source_members.map((s) => `${s.client_id} (${s.host})`).join(', ') : 'none',
-          held]);
-      },
-      empty: emptyRow(9, 'No group carried over.'),
-    });
-  }
+/** A row per mirror topic, its buttons calling `promote(button, topic, force)`. */
+function fillMirrorRows(tbody, mirrors, promote) {
+  syncRows(tbody, mirrors, {
+    key: (m) => m.topic,
+    make: () => {
+      const normal = el('button', { type: 'button', class: 'small', 'data-testid': 'mirror-promote' }, 'Promote…');
+      const force = el('button', { type: 'button', class: 'small danger', 'data-testid': 'mirror-promote-force' }, 'Promote anyway…');
+      const tr = makeRow('mirror-row', 8, normal, force);
+      normal.addEventListener('click', () => promote(normal, tr.dataset.topic, false));
+      force.addEventListener('click', () => promote(force, tr.dataset.topic, true));
+      return tr;
+    },
+    update: (tr, m) => {
+      setData(tr, { topic: m.topic, state: m.state, lag: m.lag });
+      const promoted = m.state === 'PROMOTED';
+      for (const b of tr.querySelectorAll('button')) b.disabled = promoted;
+      const writers = m.source_writers.length + (m.unrouted_records ? ` (+${m.unrouted_records} records without a producer id)` : '')
+        + (m.writers_watched ? '' : ' (still watching)');
+      setCells(tr, [m.topic, m.error ? [stateBadge(m.state), ' ', m.error] : stateBadge(m.state), m.partition_count, m.lag,
+        m.lag_bytes === null ? DASH : fmtBytes(m.lag_bytes), writers, m.switched.length,
+        m.promoted_ms ? [timeNode(m.promoted_ms), m.not_copied ? ` (${m.not_copied} records not copied)` : ''] : DASH]);
+    },
+    empty: emptyRow(9, 'No mirror topic.'),
+  });
+}
 
-  function fillCopies(link) {
-    const copies = link.mirrors.flatMap((m) => (m.partitions ?? []).map((p) => ({ topic: m.topic, ...p })));
-    syncRows(copyRows, copies, {
-      key: (c) => `${c.topic}|${c.partition}`,
-      make: () => makeRow('copy-row', 9),
-      fill: (tr, c) => {
-        setData(tr, { topic: c.topic, partition: c.partition, offsets: c.offsets, lag: c.lag });
-        const offsets = c.offsets === 'SHIFTED' ? `SHIFTED by ${c.shift}` : c.offsets === 'MAPPED' ? `MAPPED in ${plural(c.runs, 'run')}` : c.offsets;
-        setCells(tr, [c.topic, c.partition, offsets, `${c.source_next} / ${c.source_end}`, c.target_next,
-          c.lag_bytes === null ? c.lag : `${c.lag} (${fmtBytes(c.lag_bytes)})`, c.records, fmtBytes(c.bytes), c.lost]);
-        tr.classList.toggle('bad', c.lost > 0);
-      },
-      empty: emptyRow(9, 'No partition copied yet.'),
-    });
-  }
+/** A row per consumer group carried over, its buttons calling `handGroup(button, group, action)`. */
+function fillGroupRows(tbody, groups, handGroup) {
+  syncRows(tbody, groups, {
+    key: (g) => g.group,
+    make: () => {
+      const over = el('button', { type: 'button', class: 'small', 'data-testid': 'group-hand-over' }, 'Hand over…');
+      const back = el('button', { type: 'button', class: 'small', 'data-testid': 'group-hand-back' }, 'Hand back…');
+      const tr = makeRow('group-row', 8, over, back);
+      over.addEventListener('click', () => handGroup(over, tr.dataset.group, 'hand-over'));
+      back.addEventListener('click', () => handGroup(back, tr.dataset.group, 'hand-back'));
+      return tr;
+    },
+    update: (tr, g) => {
+      const moved = g.phase === 'MOVED';
+      setData(tr, { group: g.group, phase: g.phase, 'handed-over': moved ? 'true' : 'false' });
+      // A group named "." or ".." cannot be a path segment (URLs drop dot segments, even
+      // escaped): its hand-over is for the wire protocol or the CLI.
+      const unaddressable = g.group === '.' || g.group === '..';
+      for (const button of tr.querySelectorAll('button')) {
+        button.title = unaddressable ? 'A group named "." or ".." cannot be named in a URL: use the CLI.' : '';
+      }
+      tr.querySelector('[data-testid="group-hand-over"]').disabled = unaddressable || g.phase !== 'ON_SOURCE';
+      tr.querySelector('[data-testid="group-hand-back"]').disabled = unaddressable || !moved;
+      const offsets = Object.entries(g.offsets);
+      const held = g.held ? `${g.held.client_id} from ${g.held.address}${g.held.software ? ` (${g.held.software})` : ''}` : DASH;
+      setCells(tr, [g.group, g.phase, moved ? ['yes, ', timeNode(g.moved_ms)] : 'no',
+        offsets.length ? el('span', { title: offsets.map(([k, v]) => `${k}: ${v}`).join('\n') },
+          `${plural(offsets.length, 'partition')}: ${offsets.slice(0, 4).map(([k, v]) => `${k}=${v}`).join(', ')}${offsets.length > 4 ? ', …' : ''}`) : 'none',
+        timeNode(g.synced_ms), g.waiting ?? DASH,
+        g.source_members.length ? g.source_members.map((s) => `${s.client_id} (${s.host})`).join(', ') : 'none',
+        held]);
+    },
+    empty: emptyRow(9, 'No group carried over.'),
+  });
+}
 
-  function fillClients(link) {
-    const clients = link.mirrors.flatMap((m) => [
-      ...m.switched.map((c) => ({ kind: 'switched', topic: m.topic, key: `s|${m.topic}|${c.client_id}|${c.host}`, client: c.client_id,
-        where: [c.host, c.principal, c.software].filter(Boolean).join(' · '), records: DASH, last: c.last_ms })),
-      ...m.source_writers.map((w) => ({ kind: 'on source', topic: m.topic, key: `w|${m.topic}|${w.producer_id}`, client: `producer id ${w.producer_id}`,
-        where: 'writes to the source directly', records: w.records, last: w.last_ms })),
-    ]);
-    syncRows(clientRows, clients, {
-      key: (c) => c.key,
-      make: (c) => makeRow(c.kind === 'switched' ? 'switched-row' : 'writer-row', 6),
-      fill: (tr, c) => {
-        setData(tr, { topic: c.topic, kind: c.kind === 'switched' ? 'switched' : 'source' });
-        setCells(tr, [c.topic, c.kind, c.client, c.where, c.records, timeNode(c.last)]);
-      },
-      empty: emptyRow(6, 'No producer seen.'),
-    });
-  }
+/** A row per partition of every mirror: how far its copy has come. */
+function fillCopyRows(tbody, mirrors) {
+  const copies = mirrors.flatMap((m) => (m.partitions ?? []).map((p) => ({ topic: m.topic, ...p })));
+  syncRows(tbody, copies, {
+    key: (c) => `${c.topic}|${c.partition}`,
+    make: () => makeRow('copy-row', 9),
+    update: (tr, c) => {
+      setData(tr, { topic: c.topic, partition: c.partition, offsets: c.offsets, lag: c.lag });
+      const offsets = c.offsets === 'SHIFTED' ? `SHIFTED by ${c.shift}` : c.offsets === 'MAPPED' ? `MAPPED in ${plural(c.runs, 'run')}` : c.offsets;
+      setCells(tr, [c.topic, c.partition, offsets, `${c.source_next} / ${c.source_end}`, c.target_next,
+        c.lag_bytes === null ? c.lag : `${c.lag} (${fmtBytes(c.lag_bytes)})`, c.records, fmtBytes(c.bytes), c.lost]);
+      tr.classList.toggle('bad', c.lost > 0);
+    },
+    empty: emptyRow(9, 'No partition copied yet.'),
+  });
+}
+
+/** A row per client switched to a mirror, then per producer still writing to its source. */
+function fillProducerRows(tbody, mirrors) {
+  const producers = mirrors.flatMap((m) => [
+    ...m.switched.map((c) => ({ kind: 'switched', topic: m.topic, key: `s|${m.topic}|${c.client_id}|${c.host}`, client: c.client_id,
+      where: [c.host, c.principal, c.software].filter(Boolean).join(' · '), records: DASH, last: c.last_ms })),
+    ...m.source_writers.map((w) => ({ kind: 'on source', topic: m.topic, key: `w|${m.topic}|${w.producer_id}`, client: `producer id ${w.producer_id}`,
+      where: 'writes to the source directly', records: w.records, last: w.last_ms })),
+  ]);
+  syncRows(tbody, producers, {
+    key: (c) => c.key,
+    make: (c) => makeRow(c.kind === 'switched' ? 'switched-row' : 'writer-row', 6),
+    update: (tr, c) => {
+      setData(tr, { topic: c.topic, kind: c.kind === 'switched' ? 'switched' : 'source' });
+      setCells(tr, [c.topic, c.kind, c.client, c.where, c.records, timeNode(c.last)]);
+    },
+    empty: emptyRow(6, 'No producer seen.'),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
