@@ -736,7 +736,7 @@ impl ClientSide<'_> {
             correlation_id = header.correlation_id,
             "received; streaming it on"
         );
-        to_broker.write_all(&self.buf).await.map_err(CloseReason::Upstream)?;
+        splice::write_head(to_broker.as_ref(), &self.buf).await.map_err(CloseReason::Upstream)?;
         let rest = frame_len - self.buf.len();
         self.buf.clear();
         let Some(pipe) = self.pipe.as_mut() else {

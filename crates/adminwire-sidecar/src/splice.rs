@@ -17,6 +17,7 @@ use std::io;
 use std::os::fd::OwnedFd;
 use std::time::Duration;
 
+use rustix::net::{SendFlags, send};
 use rustix::pipe::{
     PipeFlags, SpliceFlags, fcntl_getpipe_size, fcntl_setpipe_size, pipe_with, splice,
 };
@@ -99,6 +100,24 @@ impl Pipe {
         }
         Ok(())
     }
+}
+
+/// Writes all of `bytes` to `to`, telling the kernel that more follows at once (`MSG_MORE`): the
+/// head of a frame whose rest is spliced right after it then leaves in the same segments as that
+/// rest, rather than in a small segment of its own that both ends' network stacks handle apart.
+pub async fn write_head(to: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        let sent = to
+            .async_io(Interest::WRITABLE, || {
+                send(to, bytes, SendFlags::MORE | SendFlags::NOSIGNAL).map_err(io::Error::from)
+            })
+            .await?;
+        if sent == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        bytes = &bytes[sent..];
+    }
+    Ok(())
 }
 
 fn flags() -> SpliceFlags {
