@@ -21,6 +21,18 @@ def tid(page, name, **attributes):
     return page.locator(selector)
 
 
+def eventually(what, check, seconds=60):
+    """Asks `check` again until it returns something true (a broker's metadata follows the
+    controller by moments), for at most `seconds`; fails with what it last returned."""
+    deadline = time.monotonic() + seconds
+    while True:
+        seen = check()
+        if seen:
+            return seen
+        assert time.monotonic() < deadline, f"{what}: never true"
+        time.sleep(0.2)
+
+
 def confirm(page):
     expect(tid(page, "confirm-dialog")).to_be_visible()
     tid(page, "confirm-ok").click()
@@ -61,8 +73,11 @@ def test_the_overview_shows_the_brokers_and_elects_the_preferred_leaders(page, r
     no_error(page)
     # The refresh after it no longer lists the partition, and the broker leads it.
     expect(tid(page, "election-row", topic=topic, partition=0)).to_have_count(0)
-    _, described = rest("GET", f"/topics/{topic}")
-    assert described["partitions"][0]["leader"] == described["partitions"][0]["replicas"][0]
+    def led_by_preferred():
+        partition = rest("GET", f"/topics/{topic}")[1]["partitions"][0]
+        return partition["leader"] == partition["replicas"][0]
+
+    eventually("the partition led by its preferred replica", led_by_preferred)
     shots(page, "overview-elected")
 
 
@@ -191,8 +206,10 @@ def test_the_wizard_moves_a_topic_in_a_throttled_job_followed_to_its_end(page, r
     expect(tid(page, "job-chart").locator("polyline, path").first).to_be_visible()
     no_error(page)
     shots(page, "job")
-    _, moved = rest("GET", f"/topics/{topic}")
-    assert all(p["replicas"] in ([2], [3]) for p in moved["partitions"]), moved
+    eventually(
+        "every partition on broker 2 or 3",
+        lambda: all(p["replicas"] in ([2], [3]) for p in rest("GET", f"/topics/{topic}")[1]["partitions"]),
+    )
 
     page.goto("/ui#/jobs")
     expect(tid(page, "job-row", job_id=job)).to_have_attribute("data-state", "COMPLETED")

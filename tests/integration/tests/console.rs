@@ -91,6 +91,15 @@ fn the_consoles_pages_work_against_the_cluster_in_a_browser() {
     let set =
         curl(&sidecar, "PATCH", &format!("/topics/{left_behind}/configs"), None, Some(&throttle));
     assert_eq!(set.status, 200, "{set:?}");
+    // The wizard looks once: the throttle must be seen by then.
+    wait_until(Duration::from_secs(30), "the hand-set throttle listed", || {
+        let in_motion = state_of(&sidecar, "/reassignments");
+        let listed = in_motion["throttles"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|t| t["name"] == *left_behind));
+        if listed { Ok(()) } else { Err(format!("{in_motion}")) }
+    })
+    .unwrap();
 
     // A link mirroring a topic of the source cluster, with a group.
     let mirror = unique_topic("console-mirror");
