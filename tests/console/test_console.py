@@ -23,7 +23,7 @@ def tid(page, name, **attributes):
 
 def eventually(what, check, seconds=60):
     """Asks `check` again until it returns something true (a broker's metadata follows the
-    controller by moments), for at most `seconds`; fails with what it last returned."""
+    controller by moments), for at most `seconds`; then fails naming what it waited for."""
     deadline = time.monotonic() + seconds
     while True:
         seen = check()
