@@ -620,7 +620,7 @@ fn print_broker_logs_on_panic() {
             if lines == 0 {
                 return;
             }
-            for cluster in [PLAIN.get(), SECURE.get()].into_iter().flatten() {
+            for cluster in [PLAIN.get(), SECURE.get(), SOURCE.get()].into_iter().flatten() {
                 let nodes = cluster.state("NODE_IDS").unwrap_or_default();
                 for node in nodes.split_whitespace() {
                     let log = cluster.dir.join(format!("node{node}/kafka.log"));
