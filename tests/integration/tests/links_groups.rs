@@ -5,7 +5,7 @@
 //! source. The source is the one-node source cluster, the target the plain cluster; the
 //! consumers are librdkafka's (`link_data.py consume`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -14,7 +14,7 @@ mod rest_common;
 
 use links_common::{Beside, group_status, mirror_status, promote, secured_sidecar};
 
-use adminwire_protocol::CreateLinkRequest;
+use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
 use adminwire_test_support::link_data::{command_via, link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -77,6 +77,21 @@ fn make_link(
     };
     let made = connection.call(create, 0);
     assert_eq!(made.error_code, 0, "{made:?}");
+}
+
+/// Pauses (or resumes) link `id` and waits (bounded) until it runs that way.
+fn set_paused(sidecar: &TestSidecar, connection: &mut RawConnection, id: &str, paused: bool) {
+    let action = if paused { "pause" } else { "resume" };
+    let answer = rest_common::curl(sidecar, "PUT", &format!("/links/{id}/{action}"), None, None);
+    assert_eq!(answer.status, 202, "{answer:?}");
+    let describe =
+        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
+    wait_until(Duration::from_secs(60), &format!("the link {action}d"), || {
+        let answer = connection.call(describe.clone(), 0);
+        let link = answer.links.first().ok_or("no link")?;
+        if (link.state == "PAUSED") == paused { Ok(()) } else { Err(format!("{link:?}")) }
+    })
+    .unwrap();
 }
 
 /// The offsets group `group` has committed on `topic` of the cluster at `bootstrap`, summed.
@@ -172,14 +187,45 @@ fn a_group_is_handed_over_once_its_consumers_leave_the_source_and_can_be_handed_
     })
     .unwrap();
     assert_eq!(committed_sum(source.bootstrap(), &topic, &group), 300, "the target's progress");
+    // Its consumer comes back to the source, reads, commits and leaves while the link is paused:
+    // the link never sees it as a member there, only its commits.
+    set_paused(&sidecar, &mut connection, &id, true);
     link_data(source, "try-produce", &topic, &["--count", "30"]);
     let back = Beside::start(consume(source.bootstrap(), &topic, &group, "app-back", 30, false));
     let back = Beside::values(&back.finish(Duration::from_secs(120)));
     assert_eq!(back.len(), 30);
     assert!(back.iter().all(|v| !all.contains(v)), "only the records written since: {back:?}");
-    // Back on the source, members joining the target are held again.
+    set_paused(&sidecar, &mut connection, &id, false);
     let g = group_status(&mut connection, &id, &group).expect("the group");
     assert_eq!(g.phase, "ON_SOURCE", "{g:?}");
+    // Started against the target again, it is handed over and goes on where it left the source
+    // (where the copy of everything it read there ends).
+    links_common::wait_caught_up(&mut connection, &id, 330);
+    let ends: BTreeMap<i64, i64> = mirror_status(&mut connection, &id, &topic)
+        .expect("the mirror")
+        .partitions
+        .iter()
+        .map(|p| (i64::from(p.partition), p.target_next))
+        .collect();
+    link_data(source, "try-produce", &topic, &["--count", "20"]);
+    let again = Beside::start(consume(&via, &topic, &group, "app-again", 20, false));
+    let again = again.finish(Duration::from_secs(120));
+    let mut firsts: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut read = 0;
+    for line in &again {
+        let (Some(partition), Some(offset)) = (line["partition"].as_i64(), line["offset"].as_i64())
+        else {
+            continue;
+        };
+        firsts.entry(partition).or_insert(offset);
+        read += 1;
+    }
+    assert_eq!(read, 20, "{again:?}");
+    for (partition, first) in &firsts {
+        assert_eq!(Some(first), ends.get(partition), "partition {partition}: {again:?}");
+    }
+    let g = group_status(&mut connection, &id, &group).expect("the group");
+    assert_eq!(g.phase, "MOVED", "{g:?}");
     let path = format!("/links/{id}/groups/nope/hand-over");
     let answer = rest_common::curl(&sidecar, "PUT", &path, None, None);
     rest_common::assert_error(&answer, 404, Some("GROUP_ID_NOT_FOUND"));

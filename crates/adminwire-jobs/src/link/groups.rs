@@ -8,8 +8,11 @@
 //! time (its consumers stopped) and a member of it is waiting at a sidecar (started against the
 //! target), its last offsets are carried over and it is handed over: the held members go on from
 //! those offsets, and nothing is carried over any more. A group no one waits for stays on the
-//! source, so that consumers stopped there, or handed back and not started yet, are not moved. Handing back (a rollback) carries the target's offsets back to the source once
-//! no member is left on the target.
+//! source, so that consumers stopped there, or handed back and not started yet, are not moved.
+//! Handing back (a rollback) carries the target's offsets back to the source once no member is
+//! left on the target; the group is then handed over by itself only after its consumers have
+//! been back on the source — a member seen there, or an offset committed there since — so that
+//! members still retrying on the target do not take it over again at once.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +29,11 @@ pub const HELD_RECENTLY_MS: u64 = 30_000;
 /// How the key of a group's offset is written in its status: `topic/partition`.
 fn status_key((topic, partition): &Key) -> String {
     format!("{topic}/{partition}")
+}
+
+/// Offsets keyed as a group's status writes them.
+fn keyed(offsets: &Offsets) -> BTreeMap<String, i64> {
+    offsets.iter().map(|(k, v)| (status_key(k), *v)).collect()
 }
 
 /// What a group's look is given besides the group.
@@ -74,7 +82,7 @@ pub async fn step(
             if let Ok(node) = groups::coordinator(look.target, group).await?
                 && let Ok(offsets) = groups::committed(look.target, node, group).await?
             {
-                status.offsets = offsets.iter().map(|(k, v)| (status_key(k), *v)).collect();
+                status.offsets = keyed(&offsets);
             }
             Ok(status)
         }
@@ -124,7 +132,7 @@ async fn carry_over(
     match members {
         Ok(members) => {
             if !members.is_empty() {
-                status.returned = false;
+                status.came_back();
             }
             status.source_empty_since_ms = match (members.is_empty(), status.source_empty_since_ms)
             {
@@ -157,7 +165,7 @@ async fn carry_over(
     // retrying on the target must not take it over again at once.
     if now || (quiet && awaited && carried && !status.returned) {
         status.phase = GroupPhase::Moved;
-        status.returned = false;
+        status.came_back();
         status.moved_ms = Some(look.now);
         status.source_empty_since_ms = None;
     }
@@ -184,6 +192,9 @@ async fn carry(
             return Ok(false);
         }
     };
+    if status.returned && keyed(&on_source) != status.returned_offsets {
+        status.came_back();
+    }
     // Each mirrored partition's position, where the copy has reached it.
     let mut not_copied = 0;
     let mut translated = Offsets::new();
@@ -215,7 +226,7 @@ async fn carry(
     let refused = commit(look.target, node, group, &forward).await?;
     let mut offsets = on_target;
     offsets.extend(forward.into_iter().filter(|(key, _)| !refused.contains_key(key)));
-    status.offsets = offsets.iter().map(|(k, v)| (status_key(k), *v)).collect();
+    status.offsets = keyed(&offsets);
     status.synced_ms = Some(look.now);
     if !refused.is_empty() {
         status.waiting = Some(refusal(&refused));
@@ -335,9 +346,12 @@ async fn carry_back(
         status.waiting = Some(format!("going back to the source: {}", refusal(&refused)));
         return Ok(status);
     }
-    status.offsets = on_target.iter().map(|(k, v)| (status_key(k), *v)).collect();
+    let mut left_on_source = on_source;
+    left_on_source.extend(back);
+    status.offsets = keyed(&on_target);
     status.phase = GroupPhase::OnSource;
     status.returned = true;
+    status.returned_offsets = keyed(&left_on_source);
     status.moved_ms = None;
     status.source_empty_since_ms = None;
     status.synced_ms = Some(look.now);

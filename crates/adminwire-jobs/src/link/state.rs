@@ -277,10 +277,23 @@ pub struct GroupStatus {
     /// The last of its members held at a sidecar, recently: someone waits for it on the target.
     #[serde(default)]
     pub held: Option<HeldMember>,
-    /// Handed back, and no member seen on the source since: not handed over by itself until one
-    /// is.
+    /// Handed back, and its consumers not seen back on the source since (no member seen there,
+    /// no offset committed there): not handed over by itself until they are.
     #[serde(default)]
     pub returned: bool,
+    /// The source's committed offsets, by `topic/partition`, as the hand-back left them: any
+    /// commit since is the group's consumers back on the source, even ones that left again
+    /// between two looks at its members.
+    #[serde(default)]
+    pub returned_offsets: BTreeMap<String, i64>,
+}
+
+impl GroupStatus {
+    /// Its consumers have been back on the source since it was handed back.
+    pub fn came_back(&mut self) {
+        self.returned = false;
+        self.returned_offsets.clear();
+    }
 }
 
 /// A member of a linked group that a sidecar held (its join answered "retry") while the group was
