@@ -2,7 +2,8 @@
 //! sidecar is held while the group still has a consumer on the source; once that one has left,
 //! the group's last offsets are carried over and the held member goes on from them — nothing
 //! read twice, nothing skipped. Handed back, the group's progress on the target goes back to the
-//! source. The source is the one-node source cluster, the target the plain cluster; the
+//! source, and it is handed over again once its consumers have been back there (shown by their
+//! commits alone). The source is the one-node source cluster, the target the plain cluster; the
 //! consumers are librdkafka's (`link_data.py consume`).
 
 use std::collections::{BTreeMap, BTreeSet};
