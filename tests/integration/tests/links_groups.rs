@@ -13,9 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 mod links_common;
 mod rest_common;
 
-use links_common::{Beside, group_status, mirror_status, promote, secured_sidecar};
+use links_common::{Beside, describe_link, group_status, mirror_status, promote, secured_sidecar};
 
-use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest};
+use adminwire_protocol::CreateLinkRequest;
 use adminwire_test_support::link_data::{command_via, link_data, link_data_via, produce};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
@@ -85,11 +85,8 @@ fn set_paused(sidecar: &TestSidecar, connection: &mut RawConnection, id: &str, p
     let action = if paused { "pause" } else { "resume" };
     let answer = rest_common::curl(sidecar, "PUT", &format!("/links/{id}/{action}"), None, None);
     assert_eq!(answer.status, 202, "{answer:?}");
-    let describe =
-        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
     wait_until(Duration::from_secs(60), &format!("the link {action}d"), || {
-        let answer = connection.call(describe.clone(), 0);
-        let link = answer.links.first().ok_or("no link")?;
+        let link = describe_link(connection, id).ok_or("no link")?;
         if (link.state == "PAUSED") == paused { Ok(()) } else { Err(format!("{link:?}")) }
     })
     .unwrap();

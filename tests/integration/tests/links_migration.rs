@@ -24,13 +24,13 @@ use std::time::Duration;
 mod links_common;
 mod rest_common;
 
-use adminwire_protocol::{CreateLinkRequest, DescribeLinksRequest, PromoteMirrorRequest};
+use adminwire_protocol::{CreateLinkRequest, PromoteMirrorRequest};
 use adminwire_sidecar::config::Config;
 use adminwire_test_support::link_data::{command_via, records_by_partition};
 use adminwire_test_support::sidecar::TestSidecar;
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, unique_topic, wait_until};
-use links_common::{Beside, group_status, mirror_status, promote};
+use links_common::{Beside, describe_link, group_status, mirror_status, promote};
 use serde_json::Value;
 
 /// How long any one condition may take to come true.
@@ -401,9 +401,7 @@ fn wait_mirror(connection: &mut RawConnection, id: &str, topic: &str, state: &st
         if m.state == state {
             return Ok(());
         }
-        let describe =
-            DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
-        Err(format!("{:?}", connection.call(describe, 0)))
+        Err(format!("{:?}", describe_link(connection, id)))
     })
     .unwrap_or_else(|e| panic!("{e}"));
 }

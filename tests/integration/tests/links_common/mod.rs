@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use adminwire_kafka::client::Client;
 use adminwire_protocol::DescribeLinksRequest;
-use adminwire_protocol::generated::describe_links_response::{LinkGroup, Mirror};
+use adminwire_protocol::generated::describe_links_response::{Link, LinkGroup, Mirror};
 use adminwire_test_support::wire::RawConnection;
 use adminwire_test_support::{Cluster, wait_until};
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
@@ -100,32 +100,31 @@ pub fn secured_sidecar(target: &'static Cluster) -> adminwire_test_support::side
 
 /// Waits (bounded) until link `id`'s first mirror has no lag and holds `records` records.
 pub fn wait_caught_up(connection: &mut RawConnection, id: &str, records: i64) {
-    let describe =
-        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
     wait_until(Duration::from_secs(120), "the mirror caught up", || {
-        let answer = connection.call(describe.clone(), 0);
-        let caught_up = answer.links.first().and_then(|l| l.mirrors.first()).is_some_and(|m| {
+        let link = describe_link(connection, id);
+        let caught_up = link.as_ref().and_then(|l| l.mirrors.first()).is_some_and(|m| {
             m.lag == 0 && m.partitions.iter().map(|p| p.records).sum::<i64>() == records
         });
-        if caught_up { Ok(()) } else { Err(format!("{answer:?}")) }
+        if caught_up { Ok(()) } else { Err(format!("{link:?}")) }
     })
     .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// Group `group` of link `id`, as the sidecar describes it.
-pub fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
+/// Link `id`, as the sidecar describes it (DescribeLinks over `connection`).
+pub fn describe_link(connection: &mut RawConnection, id: &str) -> Option<Link> {
     let describe =
         DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
-    let answer = connection.call(describe, 0);
-    answer.links.into_iter().next()?.groups.into_iter().find(|g| g.group == group)
+    connection.call(describe, 0).links.into_iter().next()
+}
+
+/// Group `group` of link `id`, as the sidecar describes it.
+pub fn group_status(connection: &mut RawConnection, id: &str, group: &str) -> Option<LinkGroup> {
+    describe_link(connection, id)?.groups.into_iter().find(|g| g.group == group)
 }
 
 /// Mirror `topic` of link `id`, as the sidecar describes it.
 pub fn mirror_status(connection: &mut RawConnection, id: &str, topic: &str) -> Option<Mirror> {
-    let describe =
-        DescribeLinksRequest { link_ids: Some(vec![id.to_owned()]), ..Default::default() };
-    let answer = connection.call(describe, 0);
-    answer.links.into_iter().next()?.mirrors.into_iter().find(|m| m.topic == topic)
+    describe_link(connection, id)?.mirrors.into_iter().find(|m| m.topic == topic)
 }
 
 /// Asks for mirror `topic` of link `id` to be promoted, without force: the answer.
